@@ -1,0 +1,1 @@
+//! kraken-prover: see ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+//! kraken-sim: see ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+//! Kraken: a Starknet stack whose real code also runs in a deterministic simulator.
