@@ -1,1 +1,8 @@
-//! kraken-sim: see ARCHITECTURE.md.
+//! kraken-sim: a deterministic simulation testbed that knows nothing of Starknet.
+//!
+//! A [`scenario::Scenario`] (TOML) says what happens in one run; the madsim world runs
+//! a [`world::SimSystem`] under it for one seed and records an [`events::EventLog`];
+//! [`checkers`] judge the recorded history only; [`metrics`] and [`report`] turn it into
+//! figures, CSVs and charts; [`sweep`] runs many seeds.
+
+pub mod scenario;

@@ -1,0 +1,237 @@
+//! Scenario files: the TOML schema, its parser and its semantic rules.
+//!
+//! A scenario says what happens in one simulated run: how long it lasts, the committee,
+//! the network, the offered load, which identities get a Twins copy, a timeline of
+//! faults and the bounds the checkers hold the run to. Every error names the file, the
+//! line and the key (`scenarios/x.toml:12: faults[2].crash: unknown node "n7" ...`).
+//! See `sim/README.md` for the full schema with its defaults.
+
+mod duration;
+mod load;
+mod locate;
+mod raw;
+mod validate;
+mod windows;
+
+pub use duration::{format_duration, parse_duration};
+pub use load::{LoadPhase, LoadSpec};
+pub use windows::FaultWindow;
+
+use std::fmt;
+use std::path::Path;
+use std::time::Duration;
+
+/// One node process: identity `i` ("n{i}") or its Twins copy ("n{i}'").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeCopy {
+    /// Index of the identity in the committee (0..N).
+    pub identity: usize,
+    /// Whether this is the second, Twins copy of the identity.
+    pub twin: bool,
+}
+
+impl fmt::Display for NodeCopy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "n{}{}", self.identity, if self.twin { "'" } else { "" })
+    }
+}
+
+/// Uniform one-way latency range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Latency {
+    /// Shortest one-way delay.
+    pub min: Duration,
+    /// Longest one-way delay (inclusive of `min`; equal means fixed latency).
+    pub max: Duration,
+}
+
+/// Link quality: the `[network]` table, or a `network` fault.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NetworkSpec {
+    /// One-way latency range.
+    pub latency: Latency,
+    /// Packet loss probability in [0, 1).
+    pub loss: f64,
+}
+
+impl Default for NetworkSpec {
+    fn default() -> Self {
+        NetworkSpec { latency: Latency { min: Duration::from_millis(1), max: Duration::from_millis(10) }, loss: 0.0 }
+    }
+}
+
+/// What a fault does when its time comes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FaultAction {
+    /// Clog every link between copies in different groups, both ways (replaces any
+    /// earlier partition).
+    Partition(Vec<Vec<NodeCopy>>),
+    /// Lift every partition and cut.
+    Heal,
+    /// Clog the link `from -> to` (and back when `both`).
+    Cut {
+        /// Sending side.
+        from: NodeCopy,
+        /// Receiving side.
+        to: NodeCopy,
+        /// Also clog `to -> from`.
+        both: bool,
+    },
+    /// Kill the node process; its disk survives.
+    Crash(NodeCopy),
+    /// Start a crashed node again from its disk.
+    Restart(NodeCopy),
+    /// Stop scheduling the node's tasks.
+    Pause(NodeCopy),
+    /// Schedule a paused node's tasks again.
+    Resume(NodeCopy),
+    /// Change link quality from here on (the new full spec).
+    Network(NetworkSpec),
+}
+
+/// One entry of the fault timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fault {
+    /// When it happens, from the start of the run.
+    pub at: Duration,
+    /// What happens.
+    pub action: FaultAction,
+}
+
+impl fmt::Display for FaultAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FaultAction::Partition(groups) => {
+                let groups: Vec<String> = groups
+                    .iter()
+                    .map(|g| g.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(","))
+                    .collect();
+                write!(f, "partition {}", groups.join(" | "))
+            }
+            FaultAction::Heal => write!(f, "heal"),
+            FaultAction::Cut { from, to, both } => write!(f, "cut {from}{}{to}", if *both { "<->" } else { "->" }),
+            FaultAction::Crash(c) => write!(f, "crash {c}"),
+            FaultAction::Restart(c) => write!(f, "restart {c}"),
+            FaultAction::Pause(c) => write!(f, "pause {c}"),
+            FaultAction::Resume(c) => write!(f, "resume {c}"),
+            FaultAction::Network(n) => write!(
+                f,
+                "network loss={} latency={}..{}",
+                n.loss,
+                format_duration(n.latency.min),
+                format_duration(n.latency.max)
+            ),
+        }
+    }
+}
+
+/// The `[checks]` table: the bounds the checkers hold the run to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checks {
+    /// After the last fault heals, every live honest node commits within this.
+    pub liveness_within: Duration,
+    /// Optional bound on every committed transaction's submit-to-commit latency.
+    pub max_tx_latency: Option<Duration>,
+}
+
+/// A parsed, validated scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// Where it came from (a path, or a name given to [`Scenario::from_str`]).
+    pub origin: String,
+    /// `scenario.name`, by default the file stem.
+    pub name: String,
+    /// `scenario.description`.
+    pub description: String,
+    /// Default seed (`--seed` overrides).
+    pub seed: u64,
+    /// Simulated run length.
+    pub duration: Duration,
+    /// Committee size N = 3f+1.
+    pub committee_size: usize,
+    /// Link quality at the start.
+    pub network: NetworkSpec,
+    /// Offered load.
+    pub load: LoadSpec,
+    /// Identities that get a Twins copy, ascending.
+    pub twins: Vec<usize>,
+    /// The fault timeline, sorted by time (stable for equal times).
+    pub faults: Vec<Fault>,
+    /// Checker bounds.
+    pub checks: Checks,
+    /// The `[node]` table, handed to the system unchanged.
+    pub node: toml::Table,
+}
+
+/// Why a scenario was rejected.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("{origin}: {source}")]
+    Io {
+        /// The path.
+        origin: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A syntax, schema or semantic error at a line of the file.
+    #[error("{origin}:{line}: {}{message}", if key.is_empty() { String::new() } else { format!("{key}: ") })]
+    Invalid {
+        /// The path or name of the scenario.
+        origin: String,
+        /// 1-based line.
+        line: usize,
+        /// Dotted key path, e.g. `faults[2].crash` (empty for syntax errors).
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
+        let path = path.as_ref();
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io { origin: origin.clone(), source })?;
+        Scenario::from_str(&text, &origin)
+    }
+
+    /// Parses and validates scenario text; `origin` names it in errors and its file stem
+    /// is the default name.
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+        validate::parse(text, origin)
+    }
+
+    /// The number of byzantine identities tolerated, f = (N-1)/3.
+    pub fn f(&self) -> usize {
+        (self.committee_size - 1) / 3
+    }
+
+    /// Every node process: n0..n{N-1}, then the Twins copies.
+    pub fn copies(&self) -> Vec<NodeCopy> {
+        let honest = (0..self.committee_size).map(|identity| NodeCopy { identity, twin: false });
+        let twins = self.twins.iter().map(|&identity| NodeCopy { identity, twin: true });
+        honest.chain(twins).collect()
+    }
+
+    /// The intervals during which faults were in force (for charts and liveness).
+    pub fn fault_windows(&self) -> Vec<FaultWindow> {
+        windows::fault_windows(self)
+    }
+
+    /// When the fault configuration last changed: the latest end of a closed window or
+    /// start of an open one (0 without faults). Liveness is judged from here.
+    pub fn last_heal(&self) -> Duration {
+        self.fault_windows().iter().map(|w| w.end.unwrap_or(w.start)).max().unwrap_or(Duration::ZERO)
+    }
+
+    /// The command that replays this scenario with `seed`.
+    pub fn replay_command(&self, seed: u64) -> String {
+        format!("cargo run -- scenario {} --seed {seed}", self.origin)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,91 @@
+//! The offered load: a piecewise-constant transaction rate, the transaction size and
+//! an opaque workload mix that the system interprets.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// One piece of the offered rate: `rate` tx/s from `at` until the next phase.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct LoadPhase {
+    /// Start of the phase, from the start of the run.
+    pub at: Duration,
+    /// Offered transactions per second.
+    pub rate: f64,
+}
+
+/// The `[load]` table.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct LoadSpec {
+    /// Sorted phases, the first at 0s (a constant `rate` is one phase).
+    pub phases: Vec<LoadPhase>,
+    /// Bytes per transaction.
+    pub tx_size: usize,
+    /// Workload weights, opaque to the simulator.
+    pub mix: BTreeMap<String, u64>,
+}
+
+impl Default for LoadSpec {
+    fn default() -> Self {
+        LoadSpec { phases: vec![LoadPhase { at: Duration::ZERO, rate: 0.0 }], tx_size: 512, mix: BTreeMap::new() }
+    }
+}
+
+impl LoadSpec {
+    /// Offered rate (tx/s) at time `t` from the start of the run.
+    pub fn rate_at(&self, t: Duration) -> f64 {
+        self.phases.iter().take_while(|p| p.at <= t).last().map_or(0.0, |p| p.rate)
+    }
+
+    /// Every send time in `[0, until)`: each phase paced evenly at its rate from its
+    /// start (computed per phase, so rounding never drifts across phases).
+    pub fn send_times(&self, until: Duration) -> Vec<Duration> {
+        let mut times = Vec::new();
+        for (i, phase) in self.phases.iter().enumerate() {
+            let end = self.phases.get(i + 1).map_or(until, |next| next.at.min(until));
+            if phase.rate <= 0.0 {
+                continue;
+            }
+            for k in 0u64.. {
+                let t = phase.at + Duration::from_secs_f64(k as f64 / phase.rate);
+                if t >= end {
+                    break;
+                }
+                times.push(t);
+            }
+        }
+        times
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phased() -> LoadSpec {
+        LoadSpec {
+            phases: vec![
+                LoadPhase { at: Duration::ZERO, rate: 10.0 },
+                LoadPhase { at: Duration::from_secs(2), rate: 0.0 },
+                LoadPhase { at: Duration::from_secs(3), rate: 100.0 },
+            ],
+            ..LoadSpec::default()
+        }
+    }
+
+    #[test]
+    fn rate_follows_phases() {
+        let load = phased();
+        assert_eq!(load.rate_at(Duration::from_millis(1999)), 10.0);
+        assert_eq!(load.rate_at(Duration::from_secs(2)), 0.0);
+        assert_eq!(load.rate_at(Duration::from_secs(9)), 100.0);
+    }
+
+    #[test]
+    fn send_times_match_rates() {
+        let times = phased().send_times(Duration::from_secs(4));
+        assert_eq!(times.iter().filter(|t| **t < Duration::from_secs(2)).count(), 20);
+        assert_eq!(times.iter().filter(|t| **t >= Duration::from_secs(2) && **t < Duration::from_secs(3)).count(), 0);
+        assert_eq!(times.iter().filter(|t| **t >= Duration::from_secs(3)).count(), 100);
+        assert!(LoadSpec::default().send_times(Duration::from_secs(10)).is_empty());
+    }
+}

@@ -1,0 +1,120 @@
+//! The scenario file exactly as written: serde structs that reject unknown keys.
+//! `validate` turns them into a checked [`Scenario`](super::Scenario).
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFile {
+    pub scenario: RawMeta,
+    #[serde(default)]
+    pub committee: RawCommittee,
+    #[serde(default)]
+    pub network: RawNetwork,
+    pub load: Option<RawLoad>,
+    #[serde(default)]
+    pub twins: RawTwins,
+    #[serde(default)]
+    pub faults: Vec<RawFault>,
+    #[serde(default)]
+    pub checks: RawChecks,
+    #[serde(default)]
+    pub node: toml::Table,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeta {
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub seed: u64,
+    pub duration: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCommittee {
+    #[serde(default = "default_size")]
+    pub size: i64,
+}
+
+impl Default for RawCommittee {
+    fn default() -> Self {
+        RawCommittee { size: default_size() }
+    }
+}
+
+fn default_size() -> i64 {
+    4
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawNetwork {
+    pub latency: Option<RawLatency>,
+    pub loss: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLatency {
+    pub min: String,
+    pub max: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLoad {
+    pub rate: Option<f64>,
+    pub phases: Option<Vec<RawPhase>>,
+    pub tx_size: Option<i64>,
+    #[serde(default)]
+    pub mix: BTreeMap<String, u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPhase {
+    pub at: String,
+    pub rate: f64,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawTwins {
+    #[serde(default)]
+    pub nodes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFault {
+    pub at: String,
+    pub partition: Option<Vec<Vec<String>>>,
+    pub heal: Option<bool>,
+    pub cut: Option<RawCut>,
+    pub crash: Option<String>,
+    pub restart: Option<String>,
+    pub pause: Option<String>,
+    pub resume: Option<String>,
+    pub network: Option<RawNetwork>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCut {
+    pub from: String,
+    pub to: String,
+    #[serde(default)]
+    pub both: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawChecks {
+    pub liveness_within: Option<String>,
+    pub max_tx_latency: Option<String>,
+}

@@ -1,0 +1,237 @@
+use super::*;
+
+const FULL: &str = r#"
+[scenario]
+description = "every key"
+seed = 7
+duration = "60s"
+
+[committee]
+size = 4
+
+[network]
+latency = { min = "5ms", max = "40ms" }
+loss = 0.01
+
+[load]
+phases = [ { at = "0s", rate = 100 }, { at = "20s", rate = 400 } ]
+tx_size = 256
+mix = { fib = 1, erc20 = 2 }
+
+[twins]
+nodes = ["n0"]
+
+[[faults]]
+at = "30s"
+heal = true
+
+[[faults]]
+at = "10s"
+partition = [["n0", "n1"], ["n2", "n3", "n0'"]]
+
+[[faults]]
+at = "12s"
+crash = "n2"
+
+[[faults]]
+at = "20s"
+restart = "n2"
+
+[[faults]]
+at = "21s"
+pause = "n1"
+
+[[faults]]
+at = "22s"
+resume = "n1"
+
+[[faults]]
+at = "23s"
+cut = { from = "n0", to = "n3", both = true }
+
+[[faults]]
+at = "25s"
+network = { loss = 0.2 }
+
+[[faults]]
+at = "35s"
+network = { loss = 0.01 }
+
+[checks]
+liveness_within = "15s"
+max_tx_latency = "5s"
+
+[node]
+view_timeout = "1s"
+"#;
+
+fn err(text: &str) -> String {
+    Scenario::from_str(text, "scenarios/x.toml").unwrap_err().to_string()
+}
+
+fn with_faults(faults: &str) -> String {
+    format!("[scenario]\nduration = \"60s\"\n{faults}")
+}
+
+#[test]
+fn parses_every_key() {
+    let s = Scenario::from_str(FULL, "scenarios/full.toml").unwrap();
+    assert_eq!(s.name, "full");
+    assert_eq!(s.seed, 7);
+    assert_eq!(s.duration, Duration::from_secs(60));
+    assert_eq!(s.committee_size, 4);
+    assert_eq!(s.f(), 1);
+    assert_eq!(s.network.latency, Latency { min: Duration::from_millis(5), max: Duration::from_millis(40) });
+    assert_eq!(s.load.phases.len(), 2);
+    assert_eq!(s.load.tx_size, 256);
+    assert_eq!(s.load.mix["erc20"], 2);
+    assert_eq!(s.twins, vec![0]);
+    assert_eq!(s.copies().len(), 5);
+    assert_eq!(s.copies()[4].to_string(), "n0'");
+    // Sorted by time.
+    assert!(s.faults.windows(2).all(|w| w[0].at <= w[1].at));
+    assert!(matches!(s.faults[0].action, FaultAction::Partition(_)));
+    // Network faults are resolved against the link quality in force.
+    let FaultAction::Network(net) = &s.faults[6].action else { panic!("{:?}", s.faults[6]) };
+    assert_eq!(net.loss, 0.2);
+    assert_eq!(net.latency.max, Duration::from_millis(40));
+    assert_eq!(s.checks.liveness_within, Duration::from_secs(15));
+    assert_eq!(s.checks.max_tx_latency, Some(Duration::from_secs(5)));
+    assert_eq!(s.node["view_timeout"].as_str(), Some("1s"));
+    assert_eq!(s.replay_command(9), "cargo run -- scenario scenarios/full.toml --seed 9");
+}
+
+#[test]
+fn derives_fault_windows_and_last_heal() {
+    let s = Scenario::from_str(FULL, "full.toml").unwrap();
+    let windows = s.fault_windows();
+    let w: Vec<(u64, Option<u64>, &str)> =
+        windows.iter().map(|w| (w.start.as_secs(), w.end.map(|e| e.as_secs()), w.label.as_str())).collect();
+    assert_eq!(
+        w,
+        vec![
+            (10, Some(30), "partition n0,n1 | n2,n3,n0'"),
+            (12, Some(20), "crash n2"),
+            (21, Some(22), "pause n1"),
+            (23, Some(30), "cut n0<->n3"),
+            (25, Some(35), "network loss=0.2 latency=5ms..40ms"),
+        ]
+    );
+    assert_eq!(s.last_heal(), Duration::from_secs(35));
+}
+
+#[test]
+fn defaults() {
+    let s = Scenario::from_str("[scenario]\nduration = \"10s\"\n", "dir/quiet.toml").unwrap();
+    assert_eq!(s.name, "quiet");
+    assert_eq!(s.seed, 0);
+    assert_eq!(s.committee_size, 4);
+    assert_eq!(s.network, NetworkSpec::default());
+    assert_eq!(s.load.rate_at(Duration::ZERO), 0.0);
+    assert_eq!(s.load.tx_size, 512);
+    assert!(s.twins.is_empty() && s.faults.is_empty() && s.node.is_empty());
+    assert_eq!(s.checks.liveness_within, Duration::from_secs(10));
+    assert_eq!(s.last_heal(), Duration::ZERO);
+}
+
+#[test]
+fn open_windows_count_from_their_start() {
+    let s = Scenario::from_str(&with_faults("[[faults]]\nat = \"5s\"\ncrash = \"n3\"\n"), "x.toml").unwrap();
+    assert_eq!(s.fault_windows()[0].end, None);
+    assert_eq!(s.last_heal(), Duration::from_secs(5));
+}
+
+#[test]
+fn unknown_key_names_line_and_key() {
+    let e = err("[scenario]\nduration = \"10s\"\n\n[network]\nlos = 0.1\n");
+    assert!(e.starts_with("scenarios/x.toml:5: "), "{e}");
+    assert!(e.contains("unknown field `los`"), "{e}");
+    let e = err("[scenario]\nduration = \"10s\"\n[[faults]]\nat = \"1s\"\nexplode = \"n1\"\n");
+    assert!(e.starts_with("scenarios/x.toml:5: "), "{e}");
+    assert!(e.contains("explode"), "{e}");
+}
+
+#[test]
+fn syntax_error_names_line() {
+    let e = err("[scenario]\nduration = \"10s\"\nseed = = 3\n");
+    assert!(e.starts_with("scenarios/x.toml:3: "), "{e}");
+}
+
+#[test]
+fn missing_duration() {
+    let e = err("[scenario]\nname = \"x\"\n");
+    assert!(e.contains("duration"), "{e}");
+}
+
+#[test]
+fn unknown_node_names_key_line_and_committee() {
+    let e = err(&with_faults("[[faults]]\nat = \"1s\"\nheal = true\n[[faults]]\nat = \"2s\"\ncrash = \"n7\"\n"));
+    assert_eq!(e, "scenarios/x.toml:8: faults[1].crash: unknown node \"n7\" (committee has n0..n3)");
+    let e = err(&with_faults("[[faults]]\nat = \"2s\"\ncrash = \"n1'\"\n"));
+    assert!(e.contains("faults[0].crash: unknown node \"n1'\" (n1 has no twin"), "{e}");
+}
+
+#[test]
+fn bad_values_are_rejected() {
+    let cases = [
+        ("[scenario]\nduration = \"10 s\"\n", "scenario.duration"),
+        ("[scenario]\nduration = \"0s\"\n", "scenario.duration"),
+        ("[scenario]\nduration = \"10s\"\n[committee]\nsize = 3\n", "committee.size"),
+        ("[scenario]\nduration = \"10s\"\n[network]\nloss = 1.0\n", "network.loss"),
+        ("[scenario]\nduration = \"10s\"\n[network]\nlatency = { min = \"9ms\", max = \"1ms\" }\n", "network.latency.min"),
+        ("[scenario]\nduration = \"10s\"\n[load]\nrate = 1\nphases = [{ at = \"0s\", rate = 1 }]\n", "load"),
+        ("[scenario]\nduration = \"10s\"\n[load]\nphases = [{ at = \"1s\", rate = 1 }]\n", "load.phases[0].at"),
+        ("[scenario]\nduration = \"10s\"\n[load]\nphases = [{ at = \"0s\", rate = 1 }, { at = \"0s\", rate = 2 }]\n", "load.phases[1].at"),
+        ("[scenario]\nduration = \"10s\"\n[load]\nrate = -5\n", "load.rate"),
+        ("[scenario]\nduration = \"10s\"\n[twins]\nnodes = [\"n0\", \"n1\"]\n", "twins.nodes"),
+        ("[scenario]\nduration = \"10s\"\n[twins]\nnodes = [\"n0\", \"n0\"]\n", "twins.nodes[1]"),
+    ];
+    for (text, key) in cases {
+        let e = err(text);
+        assert!(e.contains(&format!(": {key}: ")), "expected key {key} in: {e}");
+    }
+}
+
+#[test]
+fn fault_rules() {
+    let cases = [
+        ("[[faults]]\nat = \"61s\"\nheal = true\n", "faults[0].at", "after the end"),
+        ("[[faults]]\nat = \"1s\"\n", "faults[0]", "found none"),
+        ("[[faults]]\nat = \"1s\"\ncrash = \"n1\"\npause = \"n1\"\n", "faults[0]", "found crash, pause"),
+        ("[[faults]]\nat = \"1s\"\nrestart = \"n1\"\n", "faults[0].restart", "restart only after crash"),
+        ("[[faults]]\nat = \"1s\"\nresume = \"n1\"\n", "faults[0].resume", "resume only after pause"),
+        ("[[faults]]\nat = \"2s\"\ncrash = \"n1\"\n[[faults]]\nat = \"1s\"\ncrash = \"n1\"\n", "faults[0].crash", "already crashed"),
+        ("[[faults]]\nat = \"1s\"\npartition = [[\"n0\", \"n1\"], [\"n2\"]]\n", "faults[0].partition", "n3 is in no group"),
+        ("[[faults]]\nat = \"1s\"\npartition = [[\"n0\", \"n1\"], [\"n2\", \"n3\", \"n1\"]]\n", "faults[0].partition[1][2]", "in two groups"),
+        ("[[faults]]\nat = \"1s\"\npartition = [[\"n0\", \"n1\", \"n2\", \"n3\"]]\n", "faults[0].partition", "two groups"),
+        ("[[faults]]\nat = \"1s\"\ncut = { from = \"n1\", to = \"n1\" }\n", "faults[0].cut.to", "two different"),
+        ("[[faults]]\nat = \"1s\"\nheal = false\n", "faults[0].heal", "heal = true"),
+        ("[[faults]]\nat = \"1s\"\nnetwork = { loss = 2.0 }\n", "faults[0].network.loss", "not in [0, 1)"),
+    ];
+    for (faults, key, what) in cases {
+        let e = err(&with_faults(faults));
+        assert!(e.contains(&format!(": {key}: ")) && e.contains(what), "expected {key} / {what} in: {e}");
+    }
+    // Restart after a crash listed later in the file but earlier in time is fine.
+    let ok = with_faults("[[faults]]\nat = \"5s\"\nrestart = \"n1\"\n[[faults]]\nat = \"1s\"\ncrash = \"n1\"\n");
+    Scenario::from_str(&ok, "x.toml").unwrap();
+}
+
+#[test]
+fn run_must_outlast_last_heal_plus_liveness_bound() {
+    let text = "[scenario]\nduration = \"60s\"\n[[faults]]\nat = \"55s\"\ncrash = \"n1\"\n[checks]\nliveness_within = \"10s\"\n";
+    let e = err(text);
+    assert!(e.starts_with("scenarios/x.toml:7: checks.liveness_within: the run lasts 60s"), "{e}");
+    let e = err("[scenario]\nduration = \"60s\"\n[[faults]]\nat = \"55s\"\ncrash = \"n1\"\n");
+    assert!(e.contains(": scenario.duration: ") && e.contains("at least 65s"), "{e}");
+}
+
+#[test]
+fn reads_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.toml");
+    std::fs::write(&path, "[scenario]\nduration = \"1s\"\n").unwrap();
+    assert_eq!(Scenario::from_file(&path).unwrap().name, "f");
+    let e = Scenario::from_file(dir.path().join("none.toml")).unwrap_err();
+    assert!(matches!(e, ScenarioError::Io { .. }));
+}

@@ -1,0 +1,366 @@
+//! From the file as written ([`raw`](super::raw)) to a checked [`Scenario`]: parses
+//! durations and node names and enforces the semantic rules, each error naming its key
+//! and line.
+
+use super::locate::Locator;
+use super::raw::{RawFault, RawFile, RawLatency, RawLoad, RawNetwork};
+use super::{
+    format_duration, parse_duration, Checks, Fault, FaultAction, Latency, LoadPhase, LoadSpec, NetworkSpec,
+    NodeCopy, Scenario, ScenarioError,
+};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+type Result<T> = std::result::Result<T, ScenarioError>;
+
+struct Ctx<'a> {
+    origin: &'a str,
+    loc: Locator,
+    size: usize,
+    twins: Vec<usize>,
+}
+
+impl Ctx<'_> {
+    fn err(&self, key: &str, message: impl Into<String>) -> ScenarioError {
+        ScenarioError::Invalid {
+            origin: self.origin.to_string(),
+            line: self.loc.line_of_path(key),
+            key: key.to_string(),
+            message: message.into(),
+        }
+    }
+
+    fn duration(&self, key: &str, text: &str) -> Result<Duration> {
+        parse_duration(text).map_err(|m| self.err(key, m))
+    }
+
+    fn latency(&self, key: &str, raw: &RawLatency) -> Result<Latency> {
+        let min = self.duration(&format!("{key}.min"), &raw.min)?;
+        let max = self.duration(&format!("{key}.max"), &raw.max)?;
+        if min > max {
+            return Err(self.err(&format!("{key}.min"), format!("min {} is above max {}", raw.min, raw.max)));
+        }
+        Ok(Latency { min, max })
+    }
+
+    fn loss(&self, key: &str, loss: f64) -> Result<f64> {
+        if !(0.0..1.0).contains(&loss) {
+            return Err(self.err(key, format!("loss {loss} is not in [0, 1)")));
+        }
+        Ok(loss)
+    }
+
+    /// Applies the keys present in `raw` on top of `base`.
+    fn network(&self, key: &str, raw: &RawNetwork, base: NetworkSpec) -> Result<NetworkSpec> {
+        let mut spec = base;
+        if let Some(latency) = &raw.latency {
+            spec.latency = self.latency(&format!("{key}.latency"), latency)?;
+        }
+        if let Some(loss) = raw.loss {
+            spec.loss = self.loss(&format!("{key}.loss"), loss)?;
+        }
+        Ok(spec)
+    }
+
+    fn copy(&self, key: &str, name: &str) -> Result<NodeCopy> {
+        let committee = format!("committee has n0..n{}", self.size - 1);
+        let (base, twin) = match name.strip_suffix('\'') {
+            Some(base) => (base, true),
+            None => (name, false),
+        };
+        let identity = base
+            .strip_prefix('n')
+            .and_then(|digits| digits.parse::<usize>().ok())
+            .filter(|&i| i < self.size && base == format!("n{i}"))
+            .ok_or_else(|| self.err(key, format!("unknown node {name:?} ({committee})")))?;
+        if twin && !self.twins.contains(&identity) {
+            return Err(self.err(key, format!("unknown node {name:?} (n{identity} has no twin; see twins.nodes)")));
+        }
+        Ok(NodeCopy { identity, twin })
+    }
+}
+
+/// Parses and validates a scenario (see [`Scenario::from_str`]).
+pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
+    let loc = Locator::new(text);
+    let raw: RawFile = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        ScenarioError::Invalid {
+            origin: origin.to_string(),
+            line: loc.line_of(offset),
+            key: loc.path_at(offset).to_string(),
+            message: e.message().trim().to_string(),
+        }
+    })?;
+    let mut ctx = Ctx { origin, loc, size: 0, twins: Vec::new() };
+
+    let name = match raw.scenario.name {
+        Some(name) => name,
+        None => Path::new(origin).file_stem().map_or_else(|| origin.to_string(), |s| s.to_string_lossy().into_owned()),
+    };
+    let duration = ctx.duration("scenario.duration", &raw.scenario.duration)?;
+    if duration.is_zero() {
+        return Err(ctx.err("scenario.duration", "the run must last longer than 0s"));
+    }
+
+    if raw.committee.size < 4 {
+        return Err(ctx.err("committee.size", format!("{} nodes are too few (N = 3f+1 >= 4)", raw.committee.size)));
+    }
+    ctx.size = raw.committee.size as usize;
+
+    let network = ctx.network("network", &raw.network, NetworkSpec::default())?;
+    let load = load(&ctx, raw.load.as_ref())?;
+
+    let f = (ctx.size - 1) / 3;
+    let mut twins = Vec::new();
+    for (i, name) in raw.twins.nodes.iter().enumerate() {
+        let key = format!("twins.nodes[{i}]");
+        let copy = ctx.copy(&key, name)?;
+        if copy.twin {
+            return Err(ctx.err(&key, format!("{name:?}: name the identity (\"n{}\"), not a copy", copy.identity)));
+        }
+        if twins.contains(&copy.identity) {
+            return Err(ctx.err(&key, format!("{name:?} is listed twice")));
+        }
+        twins.push(copy.identity);
+    }
+    if twins.len() > f {
+        return Err(ctx.err(
+            "twins.nodes",
+            format!("{} twins but a committee of {} tolerates at most f = {f}", twins.len(), ctx.size),
+        ));
+    }
+    twins.sort_unstable();
+    ctx.twins = twins.clone();
+
+    let faults = faults(&ctx, &raw.faults, duration, network)?;
+
+    let liveness_within = match &raw.checks.liveness_within {
+        Some(text) => ctx.duration("checks.liveness_within", text)?,
+        None => Duration::from_secs(10),
+    };
+    let max_tx_latency = match &raw.checks.max_tx_latency {
+        Some(text) => Some(ctx.duration("checks.max_tx_latency", text)?),
+        None => None,
+    };
+
+    let scenario = Scenario {
+        origin: origin.to_string(),
+        name,
+        description: raw.scenario.description,
+        seed: raw.scenario.seed,
+        duration,
+        committee_size: ctx.size,
+        network,
+        load,
+        twins,
+        faults,
+        checks: Checks { liveness_within, max_tx_latency },
+        node: raw.node,
+    };
+    let needed = scenario.last_heal() + liveness_within;
+    if !scenario.faults.is_empty() && duration < needed {
+        let key = if raw.checks.liveness_within.is_some() { "checks.liveness_within" } else { "scenario.duration" };
+        return Err(ctx.err(
+            key,
+            format!(
+                "the run lasts {} but the last fault heals at {} and liveness_within = {} needs it to last at least {}",
+                format_duration(duration),
+                format_duration(scenario.last_heal()),
+                format_duration(liveness_within),
+                format_duration(needed)
+            ),
+        ));
+    }
+    Ok(scenario)
+}
+
+fn load(ctx: &Ctx<'_>, raw: Option<&RawLoad>) -> Result<LoadSpec> {
+    let Some(raw) = raw else { return Ok(LoadSpec::default()) };
+    let rate_ok = |key: &str, rate: f64| {
+        if rate.is_finite() && rate >= 0.0 {
+            Ok(rate)
+        } else {
+            Err(ctx.err(key, format!("rate {rate} is not a non-negative number of tx/s")))
+        }
+    };
+    let phases = match (&raw.rate, &raw.phases) {
+        (Some(rate), None) => vec![LoadPhase { at: Duration::ZERO, rate: rate_ok("load.rate", *rate)? }],
+        (None, Some(raw_phases)) => {
+            let mut phases: Vec<LoadPhase> = Vec::new();
+            for (i, p) in raw_phases.iter().enumerate() {
+                let key = format!("load.phases[{i}]");
+                let at = ctx.duration(&format!("{key}.at"), &p.at)?;
+                if i == 0 && !at.is_zero() {
+                    return Err(ctx.err(&format!("{key}.at"), "the first phase must start at 0s"));
+                }
+                if let Some(prev) = phases.last() {
+                    if at <= prev.at {
+                        return Err(ctx.err(&format!("{key}.at"), "phases must be sorted by strictly increasing `at`"));
+                    }
+                }
+                phases.push(LoadPhase { at, rate: rate_ok(&format!("{key}.rate"), p.rate)? });
+            }
+            if phases.is_empty() {
+                return Err(ctx.err("load.phases", "give at least one phase"));
+            }
+            phases
+        }
+        _ => return Err(ctx.err("load", "give exactly one of `rate` or `phases`")),
+    };
+    let tx_size = match raw.tx_size {
+        None => 512,
+        Some(n) if n > 0 => n as usize,
+        Some(n) => return Err(ctx.err("load.tx_size", format!("{n} is not a positive number of bytes"))),
+    };
+    Ok(LoadSpec { phases, tx_size, mix: raw.mix.clone() })
+}
+
+/// A fault as parsed, before the timeline is walked (a network change is relative to
+/// the link quality in force when it happens).
+enum Parsed {
+    Ready(FaultAction),
+    Network(usize),
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum State {
+    Up,
+    Crashed,
+    Paused,
+}
+
+fn faults(ctx: &Ctx<'_>, raw: &[RawFault], duration: Duration, base: NetworkSpec) -> Result<Vec<Fault>> {
+    let mut parsed = Vec::new();
+    for (i, fault) in raw.iter().enumerate() {
+        let key = format!("faults[{i}]");
+        let at = ctx.duration(&format!("{key}.at"), &fault.at)?;
+        if at > duration {
+            return Err(ctx.err(
+                &format!("{key}.at"),
+                format!("{} is after the end of the run (duration = {})", fault.at, format_duration(duration)),
+            ));
+        }
+        parsed.push((i, at, action(ctx, i, fault)?));
+    }
+    parsed.sort_by_key(|(_, at, _)| *at);
+
+    let copies: Vec<NodeCopy> = (0..ctx.size)
+        .map(|identity| NodeCopy { identity, twin: false })
+        .chain(ctx.twins.iter().map(|&identity| NodeCopy { identity, twin: true }))
+        .collect();
+    let mut state: BTreeMap<NodeCopy, State> = copies.iter().map(|&c| (c, State::Up)).collect();
+    let mut net = base;
+    let mut out = Vec::new();
+    for (i, at, parsed) in parsed {
+        let key = format!("faults[{i}]");
+        let action = match parsed {
+            Parsed::Network(i) => {
+                net = ctx.network(&format!("{key}.network"), raw[i].network.as_ref().expect("network fault"), net)?;
+                FaultAction::Network(net)
+            }
+            Parsed::Ready(action) => action,
+        };
+        let mut transition = |verb: &str, copy: NodeCopy, from: &[State], to: State, rule: &str| {
+            let now = state[&copy];
+            if !from.contains(&now) {
+                return Err(ctx.err(&format!("{key}.{verb}"), format!("cannot {verb} {copy} at {}: {rule}", format_duration(at))));
+            }
+            state.insert(copy, to);
+            Ok(())
+        };
+        match &action {
+            FaultAction::Crash(c) => transition("crash", *c, &[State::Up, State::Paused], State::Crashed, "it is already crashed")?,
+            FaultAction::Restart(c) => transition("restart", *c, &[State::Crashed], State::Up, "restart only after crash")?,
+            FaultAction::Pause(c) => transition("pause", *c, &[State::Up], State::Paused, "it is not running")?,
+            FaultAction::Resume(c) => transition("resume", *c, &[State::Paused], State::Up, "resume only after pause")?,
+            FaultAction::Partition(groups) => {
+                for copy in &copies {
+                    if !groups.iter().flatten().any(|c| c == copy) {
+                        return Err(ctx.err(
+                            &format!("{key}.partition"),
+                            format!("{copy} is in no group (every node copy must be in exactly one group)"),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+        out.push(Fault { at, action });
+    }
+    Ok(out)
+}
+
+fn action(ctx: &Ctx<'_>, index: usize, fault: &RawFault) -> Result<Parsed> {
+    let key = &format!("faults[{index}]");
+    let present: Vec<&str> = [
+        ("partition", fault.partition.is_some()),
+        ("heal", fault.heal.is_some()),
+        ("cut", fault.cut.is_some()),
+        ("crash", fault.crash.is_some()),
+        ("restart", fault.restart.is_some()),
+        ("pause", fault.pause.is_some()),
+        ("resume", fault.resume.is_some()),
+        ("network", fault.network.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, set)| set.then_some(name))
+    .collect();
+    if present.len() != 1 {
+        let found = if present.is_empty() { "none".to_string() } else { present.join(", ") };
+        return Err(ctx.err(
+            key,
+            format!("give exactly one action (partition, heal, cut, crash, restart, pause, resume, network); found {found}"),
+        ));
+    }
+    let one = |verb: &str, name: &Option<String>| ctx.copy(&format!("{key}.{verb}"), name.as_deref().unwrap_or_default());
+    let action = match present[0] {
+        "partition" => {
+            let groups = fault.partition.as_ref().expect("present");
+            if groups.len() < 2 {
+                return Err(ctx.err(&format!("{key}.partition"), "a partition needs at least two groups"));
+            }
+            let mut seen = Vec::new();
+            let mut out = Vec::new();
+            for (g, group) in groups.iter().enumerate() {
+                if group.is_empty() {
+                    return Err(ctx.err(&format!("{key}.partition[{g}]"), "empty group"));
+                }
+                let mut copies = Vec::new();
+                for (j, name) in group.iter().enumerate() {
+                    let element = format!("{key}.partition[{g}][{j}]");
+                    let copy = ctx.copy(&element, name)?;
+                    if seen.contains(&copy) {
+                        return Err(ctx.err(&element, format!("{copy} is in two groups")));
+                    }
+                    seen.push(copy);
+                    copies.push(copy);
+                }
+                out.push(copies);
+            }
+            FaultAction::Partition(out)
+        }
+        "heal" => {
+            if fault.heal != Some(true) {
+                return Err(ctx.err(&format!("{key}.heal"), "write `heal = true` (or leave the fault out)"));
+            }
+            FaultAction::Heal
+        }
+        "cut" => {
+            let cut = fault.cut.as_ref().expect("present");
+            let from = ctx.copy(&format!("{key}.cut.from"), &cut.from)?;
+            let to = ctx.copy(&format!("{key}.cut.to"), &cut.to)?;
+            if from == to {
+                return Err(ctx.err(&format!("{key}.cut.to"), format!("a cut needs two different nodes, got {from} twice")));
+            }
+            FaultAction::Cut { from, to, both: cut.both }
+        }
+        "crash" => FaultAction::Crash(one("crash", &fault.crash)?),
+        "restart" => FaultAction::Restart(one("restart", &fault.restart)?),
+        "pause" => FaultAction::Pause(one("pause", &fault.pause)?),
+        "resume" => FaultAction::Resume(one("resume", &fault.resume)?),
+        _ => return Ok(Parsed::Network(index)),
+    };
+    Ok(Parsed::Ready(action))
+}

@@ -1,0 +1,79 @@
+//! Fault windows: the intervals during which each fault was in force, derived from the
+//! timeline. Charts shade them; the liveness checker starts after the last one heals.
+
+use super::{FaultAction, NodeCopy, Scenario};
+use std::time::Duration;
+
+/// One interval during which a fault was in force.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct FaultWindow {
+    /// When the fault began, from the start of the run.
+    pub start: Duration,
+    /// When it healed; `None` if still in force at the end of the run.
+    pub end: Option<Duration>,
+    /// What it was, e.g. `partition n0,n1 | n2,n3` or `crash n2`.
+    pub label: String,
+}
+
+#[derive(PartialEq)]
+enum Kind {
+    Partition,
+    Cut,
+    Down(NodeCopy),
+    Paused(NodeCopy),
+    Network,
+}
+
+/// Windows in the order they open: partition..heal (or the next partition), cut..heal,
+/// crash..restart, pause..resume (or crash), network change..next network change (a
+/// change back to the `[network]` spec closes the window without opening another).
+pub fn fault_windows(scenario: &Scenario) -> Vec<FaultWindow> {
+    let mut windows: Vec<FaultWindow> = Vec::new();
+    let mut open: Vec<(Kind, usize)> = Vec::new();
+    let close = |open: &mut Vec<(Kind, usize)>, windows: &mut Vec<FaultWindow>, at: Duration, pred: &dyn Fn(&Kind) -> bool| {
+        open.retain(|(kind, index)| {
+            if pred(kind) {
+                windows[*index].end = Some(at);
+                false
+            } else {
+                true
+            }
+        });
+    };
+    for fault in &scenario.faults {
+        let at = fault.at;
+        let opens = match &fault.action {
+            FaultAction::Partition(_) => {
+                close(&mut open, &mut windows, at, &|k| *k == Kind::Partition);
+                Some(Kind::Partition)
+            }
+            FaultAction::Heal => {
+                close(&mut open, &mut windows, at, &|k| matches!(k, Kind::Partition | Kind::Cut));
+                None
+            }
+            FaultAction::Cut { .. } => Some(Kind::Cut),
+            FaultAction::Crash(c) => {
+                close(&mut open, &mut windows, at, &|k| *k == Kind::Paused(*c));
+                Some(Kind::Down(*c))
+            }
+            FaultAction::Restart(c) => {
+                close(&mut open, &mut windows, at, &|k| *k == Kind::Down(*c));
+                None
+            }
+            FaultAction::Pause(c) => Some(Kind::Paused(*c)),
+            FaultAction::Resume(c) => {
+                close(&mut open, &mut windows, at, &|k| *k == Kind::Paused(*c));
+                None
+            }
+            FaultAction::Network(spec) => {
+                close(&mut open, &mut windows, at, &|k| *k == Kind::Network);
+                (*spec != scenario.network).then_some(Kind::Network)
+            }
+        };
+        if let Some(kind) = opens {
+            open.push((kind, windows.len()));
+            windows.push(FaultWindow { start: at, end: None, label: fault.action.to_string() });
+        }
+    }
+    windows
+}
