@@ -6,3 +6,8 @@
 //! figures, CSVs and charts; [`sweep`] runs many seeds.
 
 pub mod scenario;
+pub mod checkers;
+pub mod disk;
+pub mod events;
+pub mod history;
+pub mod metrics;

@@ -1,0 +1,68 @@
+//! Checkers judge a finished run from its recorded [`History`] alone, never by looking
+//! inside the system. The built-in ones know only blocks and transactions; a system adds
+//! its own through [`SimSystem::checkers`](crate::world).
+
+mod liveness;
+mod no_lost_tx;
+mod safety;
+mod tx_latency;
+
+pub use liveness::Liveness;
+pub use no_lost_tx::NoLostTx;
+pub use safety::Safety;
+pub use tx_latency::TxLatency;
+
+use crate::history::History;
+use crate::scenario::Scenario;
+use serde::{Deserialize, Serialize};
+
+/// One property of a run, judged from its history.
+pub trait Checker {
+    /// Short name, e.g. `safety`.
+    fn name(&self) -> &str;
+    /// Judges the history.
+    fn check(&self, history: &History) -> Verdict;
+}
+
+/// A checker's judgement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// The checker's name.
+    pub checker: String,
+    /// Whether the property held.
+    pub passed: bool,
+    /// What was checked, or the first violation found.
+    pub detail: String,
+}
+
+impl Verdict {
+    /// A passing verdict.
+    pub fn pass(checker: &str, detail: impl Into<String>) -> Self {
+        Verdict { checker: checker.to_string(), passed: true, detail: detail.into() }
+    }
+
+    /// A failing verdict.
+    pub fn fail(checker: &str, detail: impl Into<String>) -> Self {
+        Verdict { checker: checker.to_string(), passed: false, detail: detail.into() }
+    }
+}
+
+/// The built-in checkers with the scenario's bounds: safety, liveness, no lost
+/// transactions (bound = `checks.liveness_within`), and tx latency when
+/// `checks.max_tx_latency` is set.
+pub fn builtin(scenario: &Scenario) -> Vec<Box<dyn Checker>> {
+    let mut checkers: Vec<Box<dyn Checker>> = vec![
+        Box::new(Safety),
+        Box::new(Liveness { within: scenario.checks.liveness_within }),
+        Box::new(NoLostTx { bound: scenario.checks.liveness_within }),
+    ];
+    if let Some(bound) = scenario.checks.max_tx_latency {
+        checkers.push(Box::new(TxLatency { bound }));
+    }
+    checkers
+}
+
+/// Formats microseconds as seconds with millisecond precision, e.g. `12.345s`.
+pub(crate) fn secs(t_us: u64) -> String {
+    format!("{}.{:03}s", t_us / 1_000_000, (t_us / 1000) % 1000)
+}
