@@ -1,0 +1,4 @@
+//! Small example AIRs that exercise the engine (and its tests).
+
+pub mod fibonacci;
+pub mod permutation;

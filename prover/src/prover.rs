@@ -1,0 +1,299 @@
+//! The STARK prover: commit trace (main, then aux from challenges), composition polynomial,
+//! DEEP out-of-domain sampling, FRI, grinding, query decommitments.
+//! Deterministic: the same AIR, trace and options always give the same proof bytes.
+
+use crate::air::Air;
+use crate::domain::Domain;
+use crate::error::ProveError;
+use crate::field::{batch_inverse, FE};
+use crate::fri;
+use crate::merkle::Commitment;
+use crate::options::ProofOptions;
+use crate::proof::{fri_folds, FriStep, Opening, QueryProof, StarkProof};
+use crate::protocol;
+use crate::transcript::grind;
+use lambdaworks_math::polynomial::Polynomial;
+
+type Poly = Polynomial<FE>;
+
+/// Low-degree extension of a set of columns: their polynomials and coset evaluations.
+struct Lde {
+    polys: Vec<Poly>,
+    evals: Vec<Vec<FE>>,
+}
+
+fn lde(columns: &[Vec<FE>], d: &Domain) -> Result<Lde, ProveError> {
+    let interp = |c: &Vec<FE>| {
+        Polynomial::interpolate_fft::<crate::field::F>(c).map_err(|e| ProveError::Trace(format!("{e:?}")))
+    };
+    let polys: Vec<Poly> = crate::par::map(columns, interp).into_iter().collect::<Result<_, _>>()?;
+    let evals = lde_of_polys(&polys, d)?;
+    Ok(Lde { polys, evals })
+}
+
+fn lde_of_polys(polys: &[Poly], d: &Domain) -> Result<Vec<Vec<FE>>, ProveError> {
+    let eval = |p: &Poly| {
+        Polynomial::evaluate_offset_fft::<crate::field::F>(p, d.blowup, Some(d.n), &d.h)
+            .map_err(|e| ProveError::Trace(format!("{e:?}")))
+    };
+    crate::par::map(polys, eval).into_iter().collect()
+}
+
+/// Leaves pairing LDE positions j and j + m/2, so one path opens x and -x.
+fn pair_leaves(cols: &[Vec<FE>], m: usize) -> Vec<Vec<FE>> {
+    let half = m / 2;
+    let idx: Vec<usize> = (0..half).collect();
+    crate::par::map(&idx, |&j| {
+        let mut leaf = Vec::with_capacity(2 * cols.len());
+        leaf.extend(cols.iter().map(|c| c[j].clone()));
+        leaf.extend(cols.iter().map(|c| c[j + half].clone()));
+        leaf
+    })
+}
+
+fn open(leaves: &[Vec<FE>], c: &Commitment, j: usize) -> Opening {
+    Opening { values: leaves[j].clone(), path: c.path(j) }
+}
+
+/// Proves that `main` (columns of equal power-of-two length) satisfies `air`.
+/// The trace is not checked here (see [`crate::air::check_constraints`]): a broken trace
+/// yields a proof the verifier rejects, which is what the adversarial tests rely on.
+pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Result<StarkProof, ProveError> {
+    options.validate().map_err(|e| ProveError::Options(e.to_string()))?;
+    let n = air.trace_length();
+    if !n.is_power_of_two() || main.len() != air.num_main() || main.iter().any(|c| c.len() != n) {
+        return Err(ProveError::Trace("trace shape does not match the AIR".into()));
+    }
+    let log_n = n.trailing_zeros();
+    if log_n <= options.fri_final_log as u32 {
+        return Err(ProveError::Options("trace shorter than the FRI final layer".into()));
+    }
+    let degree = air.constraint_degree().max(1);
+    if degree > options.blowup() {
+        return Err(ProveError::Options(format!("constraint degree {degree} exceeds blowup")));
+    }
+    let d = Domain::new(log_n, options.blowup_log as u32).ok_or(ProveError::Options("domain".into()))?;
+    let mut t = protocol::start(air, options, log_n);
+
+    // Round 1: main trace, then aux trace from the challenges.
+    let main_lde = lde(main, &d)?;
+    let main_leaves = pair_leaves(&main_lde.evals, d.m);
+    let main_c = Commitment::new(&main_leaves);
+    t.append_bytes(&main_c.root);
+    let challenges: Vec<FE> = (0..air.num_challenges()).map(|_| t.challenge()).collect();
+    let aux = air.build_aux(main, &challenges);
+    if aux.len() != air.num_aux() || aux.iter().any(|c| c.len() != n) {
+        return Err(ProveError::Trace("aux trace shape does not match the AIR".into()));
+    }
+    let aux_lde = lde(&aux, &d)?;
+    let (aux_leaves, aux_c) = if aux.is_empty() {
+        (Vec::new(), None)
+    } else {
+        let leaves = pair_leaves(&aux_lde.evals, d.m);
+        let c = Commitment::new(&leaves);
+        t.append_bytes(&c.root);
+        (leaves, Some(c))
+    };
+
+    // Round 2: composition polynomial, split into `degree` parts of degree < n.
+    let alpha = t.challenge();
+    let cols: Vec<&Vec<FE>> = main_lde.evals.iter().chain(aux_lde.evals.iter()).collect();
+    let comp_evals = composition_on_lde(air, &d, &cols, &challenges, &alpha);
+    let comp_poly = Polynomial::interpolate_offset_fft::<crate::field::F>(&comp_evals, &d.h)
+        .map_err(|e| ProveError::Trace(format!("{e:?}")))?;
+    let parts: Vec<Poly> = comp_poly
+        .break_in_parts(degree)
+        .into_iter()
+        .map(|p| {
+            let c = p.coefficients();
+            Polynomial::new(&c[..c.len().min(n)])
+        })
+        .collect();
+    let comp_lde = lde_of_polys(&parts, &d)?;
+    let comp_leaves = pair_leaves(&comp_lde, d.m);
+    let comp_c = Commitment::new(&comp_leaves);
+    t.append_bytes(&comp_c.root);
+
+    // Round 3: out-of-domain sample.
+    let z = protocol::sample_z(&mut t, &d, degree);
+    let zg = &z * &d.g;
+    let all_polys: Vec<&Poly> = main_lde.polys.iter().chain(aux_lde.polys.iter()).collect();
+    let ood_cur: Vec<FE> = all_polys.iter().map(|p| p.evaluate(&z)).collect();
+    let ood_next: Vec<FE> = all_polys.iter().map(|p| p.evaluate(&zg)).collect();
+    let zd = z.pow(degree as u64);
+    let ood_comp: Vec<FE> = parts.iter().map(|p| p.evaluate(&zd)).collect();
+    t.append_fes(&ood_cur);
+    t.append_fes(&ood_next);
+    t.append_fes(&ood_comp);
+
+    // Round 4: DEEP composition polynomial, then FRI.
+    let gammas = protocol::powers(&t.challenge(), degree + 2 * cols.len());
+    let deep = deep_on_lde(&d, &cols, &comp_lde, &ood_cur, &ood_next, &ood_comp, &z, &zd, &gammas);
+    let folds = fri_folds(log_n, options.fri_final_log as u32) as usize;
+    let mut layers: Vec<Vec<FE>> = vec![deep];
+    let mut layer_commits: Vec<(Vec<Vec<FE>>, Commitment)> = Vec::new();
+    let mut fri_roots = Vec::new();
+    let mut zeta = t.challenge();
+    for k in 0..folds {
+        let next = fri::fold_layer(&layers[k], &d, k as u32, &zeta);
+        if k + 1 < folds {
+            let half = next.len() / 2;
+            let leaves: Vec<Vec<FE>> = (0..half).map(|j| vec![next[j].clone(), next[j + half].clone()]).collect();
+            let c = Commitment::new(&leaves);
+            t.append_bytes(&c.root);
+            fri_roots.push(c.root);
+            layer_commits.push((leaves, c));
+            zeta = t.challenge();
+        }
+        layers.push(next);
+    }
+    let last = &layers[folds];
+    let offset = d.h.pow(1u64 << folds);
+    let final_poly = Polynomial::interpolate_offset_fft::<crate::field::F>(last, &offset)
+        .map_err(|e| ProveError::Trace(format!("{e:?}")))?;
+    let final_len = 1usize << (log_n as usize - folds);
+    let mut fri_final: Vec<FE> = final_poly.coefficients().iter().take(final_len).cloned().collect();
+    fri_final.resize(final_len, FE::zero());
+    t.append_fes(&fri_final);
+
+    // Grinding, then queries.
+    let nonce = grind(&t.grinding_seed(), options.grinding_bits);
+    t.append_bytes(&nonce.to_be_bytes());
+    let idx = protocol::query_indices(&mut t, options.queries as usize, d.m / 2);
+    let queries = idx
+        .iter()
+        .map(|&i| {
+            let mut fri = Vec::with_capacity(folds.saturating_sub(1));
+            let mut p = i;
+            for (k, (_, c)) in layer_commits.iter().enumerate() {
+                let layer = &layers[k + 1];
+                let half = layer.len() / 2;
+                let j = p % half;
+                let sib = if p < half { j + half } else { j };
+                fri.push(FriStep { sibling: layer[sib].clone(), path: c.path(j) });
+                p = j;
+            }
+            QueryProof {
+                main: open(&main_leaves, &main_c, i),
+                aux: aux_c.as_ref().map(|c| open(&aux_leaves, c, i)),
+                comp: open(&comp_leaves, &comp_c, i),
+                fri,
+            }
+        })
+        .collect();
+
+    Ok(StarkProof {
+        log_trace_length: log_n as u8,
+        options: *options,
+        main_root: main_c.root,
+        aux_root: aux_c.map(|c| c.root),
+        comp_root: comp_c.root,
+        ood_cur,
+        ood_next,
+        ood_comp,
+        fri_roots,
+        fri_final,
+        nonce,
+        queries,
+    })
+}
+
+/// Evaluates the composition polynomial on every LDE point.
+fn composition_on_lde<A: Air>(air: &A, d: &Domain, cols: &[&Vec<FE>], challenges: &[FE], alpha: &FE) -> Vec<FE> {
+    let exemptions = air.transition_exemptions();
+    let boundaries = air.boundaries(challenges);
+    let coeffs = protocol::powers(alpha, exemptions.len() + boundaries.len());
+    let points = fri::coset_points(&d.h, &d.w, d.m);
+
+    // 1/(x^n - 1) repeats with period `blowup` on the coset.
+    let mut inv_vanish: Vec<FE> = points[..d.blowup].iter().map(|x| x.pow(d.n as u64) - FE::one()).collect();
+    batch_inverse(&mut inv_vanish);
+    let mut distinct_ex: Vec<usize> = exemptions.clone();
+    distinct_ex.sort_unstable();
+    distinct_ex.dedup();
+    let ex_roots: Vec<Vec<FE>> = distinct_ex
+        .iter()
+        .map(|&e| (1..=e).map(|j| d.g.pow((d.n - j) as u64)).collect())
+        .collect();
+    let mut rows: Vec<usize> = boundaries.iter().map(|b| b.row).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    // 1/(x - g^row) for each boundary row.
+    let inv_bound: Vec<Vec<FE>> = rows
+        .iter()
+        .map(|&r| {
+            let gr = d.g.pow(r as u64);
+            let mut v: Vec<FE> = points.iter().map(|x| x - &gr).collect();
+            batch_inverse(&mut v);
+            v
+        })
+        .collect();
+    let nt = exemptions.len();
+    let width = cols.len();
+    let idx: Vec<usize> = (0..d.m).collect();
+    crate::par::map(&idx, |&i| {
+        let x = &points[i];
+        let ni = (i + d.blowup) % d.m;
+        let cur: Vec<FE> = (0..width).map(|c| cols[c][i].clone()).collect();
+        let next: Vec<FE> = (0..width).map(|c| cols[c][ni].clone()).collect();
+        let mut out = vec![FE::zero(); nt];
+        air.eval_transition(&cur, &next, challenges, &mut out);
+        // Group by exemption count: sum the terms sharing a zerofier, then divide once.
+        let mut acc = FE::zero();
+        for (ei, e) in distinct_ex.iter().enumerate() {
+            let mut s = FE::zero();
+            for k in 0..nt {
+                if exemptions[k] == *e {
+                    s += &coeffs[k] * &out[k];
+                }
+            }
+            let mut f = inv_vanish[i % d.blowup].clone();
+            for r in &ex_roots[ei] {
+                f *= x - r;
+            }
+            acc += s * f;
+        }
+        for (bi, b) in boundaries.iter().enumerate() {
+            let ri = rows.binary_search(&b.row).unwrap_or(0);
+            acc += &coeffs[nt + bi] * (&cur[b.col] - &b.value) * &inv_bound[ri][i];
+        }
+        acc
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn deep_on_lde(
+    d: &Domain,
+    cols: &[&Vec<FE>],
+    comp: &[Vec<FE>],
+    ood_cur: &[FE],
+    ood_next: &[FE],
+    ood_comp: &[FE],
+    z: &FE,
+    zd: &FE,
+    gammas: &[FE],
+) -> Vec<FE> {
+    let points = fri::coset_points(&d.h, &d.w, d.m);
+    let zg = z * &d.g;
+    let inv = |p: &FE| {
+        let mut v: Vec<FE> = points.iter().map(|x| x - p).collect();
+        batch_inverse(&mut v);
+        v
+    };
+    let (inv_zd, inv_z, inv_zg) = (inv(zd), inv(z), inv(&zg));
+    let nc = comp.len();
+    let idx: Vec<usize> = (0..d.m).collect();
+    crate::par::map(&idx, |&i| {
+        let mut cs = FE::zero();
+        for (k, h) in comp.iter().enumerate() {
+            cs += &gammas[k] * (&h[i] - &ood_comp[k]);
+        }
+        let mut a = FE::zero();
+        let mut b = FE::zero();
+        for (c, col) in cols.iter().enumerate() {
+            a += &gammas[nc + 2 * c] * (&col[i] - &ood_cur[c]);
+            b += &gammas[nc + 2 * c + 1] * (&col[i] - &ood_next[c]);
+        }
+        cs * &inv_zd[i] + a * &inv_z[i] + b * &inv_zg[i]
+    })
+}

@@ -1,0 +1,97 @@
+//! Fiat-Shamir transcript: lambdaworks' Keccak256 transcript, with index sampling that
+//! advances the state (lambdaworks' `sample_u64` does not) and a grinding check.
+
+use crate::field::{fe_to_bytes, F, FE};
+use lambdaworks_crypto::fiat_shamir::default_transcript::DefaultTranscript;
+use lambdaworks_crypto::fiat_shamir::is_transcript::IsTranscript;
+use sha3::{Digest, Keccak256};
+
+pub struct Transcript {
+    inner: DefaultTranscript<F>,
+}
+
+impl Transcript {
+    /// A transcript seeded with a protocol tag; callers then bind the statement.
+    pub fn new(tag: &[u8]) -> Self {
+        Transcript { inner: DefaultTranscript::new(tag) }
+    }
+
+    pub fn append_bytes(&mut self, bytes: &[u8]) {
+        // Length prefix so that two different sequences of appends never hash alike.
+        self.inner.append_bytes(&(bytes.len() as u64).to_be_bytes());
+        self.inner.append_bytes(bytes);
+    }
+
+    pub fn append_fe(&mut self, x: &FE) {
+        self.inner.append_bytes(&fe_to_bytes(x));
+    }
+
+    pub fn append_fes(&mut self, xs: &[FE]) {
+        for x in xs {
+            self.append_fe(x);
+        }
+    }
+
+    pub fn challenge(&mut self) -> FE {
+        self.inner.sample_field_element()
+    }
+
+    /// Uniform index in `[0, bound)`; `bound` must be a power of two (no modulo bias).
+    pub fn challenge_index(&mut self, bound: usize) -> usize {
+        debug_assert!(bound.is_power_of_two());
+        let h = self.inner.sample();
+        let v = u64::from_be_bytes(h[..8].try_into().unwrap_or([0; 8]));
+        (v % bound as u64) as usize
+    }
+
+    /// Seed for the proof of work: the current state, without advancing it.
+    pub fn grinding_seed(&self) -> [u8; 32] {
+        self.inner.state()
+    }
+}
+
+/// True if Keccak256(seed || nonce) starts with `bits` zero bits.
+pub fn grinding_ok(seed: &[u8; 32], nonce: u64, bits: u8) -> bool {
+    if bits == 0 {
+        return true;
+    }
+    let mut h = Keccak256::new();
+    h.update(seed);
+    h.update(nonce.to_be_bytes());
+    let d = h.finalize();
+    let lead = u64::from_be_bytes(d[..8].try_into().unwrap_or([0xff; 8]));
+    lead.leading_zeros() >= bits as u32
+}
+
+/// Smallest nonce that passes `grinding_ok` (deterministic, so proving is reproducible).
+#[cfg(feature = "prover")]
+pub fn grind(seed: &[u8; 32], bits: u8) -> u64 {
+    (0u64..).find(|n| grinding_ok(seed, *n, bits)).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_appends_same_challenges_and_indices_advance() {
+        let mut a = Transcript::new(b"t");
+        let mut b = Transcript::new(b"t");
+        a.append_bytes(b"x");
+        b.append_bytes(b"x");
+        assert_eq!(a.challenge(), b.challenge());
+        let i: Vec<usize> = (0..8).map(|_| a.challenge_index(1 << 20)).collect();
+        assert!(i.windows(2).any(|w| w[0] != w[1]));
+        let mut c = Transcript::new(b"t");
+        c.append_bytes(b"y");
+        assert_ne!(c.challenge(), b.challenge());
+    }
+
+    #[test]
+    fn grinding_finds_and_checks_nonce() {
+        let seed = [7u8; 32];
+        let n = grind(&seed, 8);
+        assert!(grinding_ok(&seed, n, 8));
+        assert!((0..n).all(|m| !grinding_ok(&seed, m, 8)));
+    }
+}
