@@ -1,1 +1,9 @@
 //! Kraken: a Starknet stack whose real code also runs in a deterministic simulator.
+//! See ARCHITECTURE.md for the map.
+
+pub mod consensus;
+pub mod mempool;
+pub mod net;
+pub mod node;
+pub mod storage;
+pub mod types;

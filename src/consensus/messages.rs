@@ -1,0 +1,307 @@
+//! Consensus data: blocks, votes, quorum certificates, timeouts and timeout certificates,
+//! with the signature checks each one must pass before the core looks at it.
+
+use crate::types::{Author, Committee, Digest, Hasher, Height, KeyPair, Round, Signature};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuorumCert {
+    pub block: Digest,
+    pub round: Round,
+    pub votes: Vec<(Author, Signature)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    pub round: Round,
+    pub height: Height,
+    /// Certificate for the parent block; `qc.block` is the parent's digest.
+    pub qc: QuorumCert,
+    /// Present when the previous round ended by timeout rather than by a QC.
+    pub tc: Option<TimeoutCert>,
+    /// Digests of mempool batches, in order.
+    pub payload: Vec<Digest>,
+    pub author: Author,
+    pub signature: Signature,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vote {
+    pub block: Digest,
+    pub round: Round,
+    pub author: Author,
+    pub signature: Signature,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timeout {
+    pub round: Round,
+    pub high_qc: QuorumCert,
+    pub author: Author,
+    pub signature: Signature,
+}
+
+/// 2f+1 timeouts for one round, each with the round of its sender's highest QC.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeoutCert {
+    pub round: Round,
+    pub votes: Vec<(Author, Round, Signature)>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum ConsensusMessage {
+    Propose(Block),
+    Vote(Vote),
+    Timeout(Timeout),
+    /// Asks for a block and up to `max` of its ancestors.
+    SyncRequest { block: Digest, max: u32 },
+    SyncReply(Vec<Block>),
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Invalid {
+    #[error("author {0} is not a committee member")]
+    UnknownAuthor(Author),
+    #[error("bad signature by {0}")]
+    BadSignature(Author),
+    #[error("certificate has {got} distinct valid signers, needs {need}")]
+    NoQuorum { got: usize, need: usize },
+    #[error("block of round {round} proposed by {author}, but the leader is {leader}")]
+    WrongLeader { round: Round, author: Author, leader: Author },
+    #[error("block round {round} does not follow its QC (round {qc}) or TC")]
+    BadRoundJump { round: Round, qc: Round },
+    #[error("block round {round} must exceed its QC round {qc}")]
+    RoundNotAfterQc { round: Round, qc: Round },
+}
+
+pub fn vote_digest(block: &Digest, round: Round) -> Digest {
+    Hasher::new("kraken/vote").digest(block).u64(round).finish()
+}
+
+pub fn timeout_digest(round: Round, high_qc_round: Round) -> Digest {
+    Hasher::new("kraken/timeout").u64(round).u64(high_qc_round).finish()
+}
+
+impl QuorumCert {
+    pub fn genesis() -> Self {
+        QuorumCert { block: Block::genesis().digest(), round: 0, votes: Vec::new() }
+    }
+
+    pub fn is_genesis(&self) -> bool {
+        *self == Self::genesis()
+    }
+
+    pub fn verify(&self, committee: &Committee) -> Result<(), Invalid> {
+        if self.is_genesis() {
+            return Ok(());
+        }
+        let msg = vote_digest(&self.block, self.round);
+        let signers = check_signers(committee, self.votes.iter().map(|(a, s)| (*a, msg, s)))?;
+        quorum(signers, committee)
+    }
+}
+
+impl TimeoutCert {
+    pub fn max_high_qc_round(&self) -> Round {
+        self.votes.iter().map(|(_, r, _)| *r).max().unwrap_or(0)
+    }
+
+    pub fn verify(&self, committee: &Committee) -> Result<(), Invalid> {
+        let signers = check_signers(
+            committee,
+            self.votes.iter().map(|(a, qr, s)| (*a, timeout_digest(self.round, *qr), s)),
+        )?;
+        quorum(signers, committee)
+    }
+}
+
+fn check_signers<'a>(
+    committee: &Committee,
+    sigs: impl Iterator<Item = (Author, Digest, &'a Signature)>,
+) -> Result<usize, Invalid> {
+    let mut seen = BTreeSet::new();
+    for (author, msg, sig) in sigs {
+        let key = committee.key_of(author).ok_or(Invalid::UnknownAuthor(author))?;
+        if !key.verify(&msg, sig) {
+            return Err(Invalid::BadSignature(author));
+        }
+        seen.insert(author);
+    }
+    Ok(seen.len())
+}
+
+fn quorum(signers: usize, committee: &Committee) -> Result<(), Invalid> {
+    if signers >= committee.quorum() {
+        Ok(())
+    } else {
+        Err(Invalid::NoQuorum { got: signers, need: committee.quorum() })
+    }
+}
+
+impl Block {
+    pub fn genesis() -> Self {
+        Block {
+            round: 0,
+            height: 0,
+            qc: QuorumCert { block: Digest::default(), round: 0, votes: Vec::new() },
+            tc: None,
+            payload: Vec::new(),
+            author: 0,
+            signature: Signature([0; 64]),
+        }
+    }
+
+    pub fn parent(&self) -> &Digest {
+        &self.qc.block
+    }
+
+    /// Identity of the block: everything its author commits to.
+    pub fn digest(&self) -> Digest {
+        let mut h = Hasher::new("kraken/block")
+            .u64(self.round)
+            .u64(self.height)
+            .digest(&self.qc.block)
+            .u64(self.qc.round)
+            .u64(self.author as u64)
+            .u64(self.payload.len() as u64);
+        for d in &self.payload {
+            h = h.digest(d);
+        }
+        h.finish()
+    }
+
+    pub fn new_signed(
+        round: Round,
+        height: Height,
+        qc: QuorumCert,
+        tc: Option<TimeoutCert>,
+        payload: Vec<Digest>,
+        author: Author,
+        key: &KeyPair,
+    ) -> Self {
+        let mut b = Block { round, height, qc, tc, payload, author, signature: Signature([0; 64]) };
+        b.signature = key.sign(&b.digest());
+        b
+    }
+
+    /// Everything that can be checked without knowing other blocks.
+    pub fn verify(&self, committee: &Committee) -> Result<(), Invalid> {
+        let key = committee.key_of(self.author).ok_or(Invalid::UnknownAuthor(self.author))?;
+        let leader = committee.leader(self.round);
+        if self.author != leader {
+            return Err(Invalid::WrongLeader { round: self.round, author: self.author, leader });
+        }
+        if !key.verify(&self.digest(), &self.signature) {
+            return Err(Invalid::BadSignature(self.author));
+        }
+        if self.round <= self.qc.round {
+            return Err(Invalid::RoundNotAfterQc { round: self.round, qc: self.qc.round });
+        }
+        self.qc.verify(committee)?;
+        match &self.tc {
+            None if self.round != self.qc.round + 1 => {
+                Err(Invalid::BadRoundJump { round: self.round, qc: self.qc.round })
+            }
+            Some(tc) if tc.round + 1 != self.round => {
+                Err(Invalid::BadRoundJump { round: self.round, qc: self.qc.round })
+            }
+            Some(tc) => tc.verify(committee),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Vote {
+    pub fn new(block: &Block, author: Author, key: &KeyPair) -> Self {
+        let d = block.digest();
+        Vote { block: d, round: block.round, author, signature: key.sign(&vote_digest(&d, block.round)) }
+    }
+
+    pub fn verify(&self, committee: &Committee) -> Result<(), Invalid> {
+        check_signers(committee, std::iter::once((self.author, vote_digest(&self.block, self.round), &self.signature)))
+            .map(|_| ())
+    }
+}
+
+impl Timeout {
+    pub fn new(round: Round, high_qc: QuorumCert, author: Author, key: &KeyPair) -> Self {
+        let signature = key.sign(&timeout_digest(round, high_qc.round));
+        Timeout { round, high_qc, author, signature }
+    }
+
+    pub fn verify(&self, committee: &Committee) -> Result<(), Invalid> {
+        check_signers(
+            committee,
+            std::iter::once((self.author, timeout_digest(self.round, self.high_qc.round), &self.signature)),
+        )?;
+        self.high_qc.verify(committee)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup() -> (Committee, Vec<KeyPair>) {
+        Committee::generate(4, 1, |i| {
+            (vec![format!("10.0.0.{}:1", i + 1).parse().unwrap()], vec![format!("10.0.0.{}:2", i + 1).parse().unwrap()])
+        })
+    }
+
+    fn qc_for(block: &Block, keys: &[KeyPair], signers: &[usize]) -> QuorumCert {
+        let votes = signers
+            .iter()
+            .map(|&i| {
+                let v = Vote::new(block, i as Author, &keys[i]);
+                (v.author, v.signature)
+            })
+            .collect();
+        QuorumCert { block: block.digest(), round: block.round, votes }
+    }
+
+    #[test]
+    fn qc_needs_a_quorum_of_distinct_valid_signers() {
+        let (c, k) = setup();
+        let b = Block::new_signed(1, 1, QuorumCert::genesis(), None, vec![], 1, &k[1]);
+        b.verify(&c).unwrap();
+        qc_for(&b, &k, &[0, 1, 2]).verify(&c).unwrap();
+        assert_eq!(qc_for(&b, &k, &[0, 1]).verify(&c), Err(Invalid::NoQuorum { got: 2, need: 3 }));
+        assert_eq!(qc_for(&b, &k, &[0, 1, 1, 1]).verify(&c), Err(Invalid::NoQuorum { got: 2, need: 3 }));
+        let mut forged = qc_for(&b, &k, &[0, 1, 2]);
+        forged.votes[2].0 = 3; // member 2's signature claimed as member 3's
+        assert_eq!(forged.verify(&c), Err(Invalid::BadSignature(3)));
+        let mut moved = qc_for(&b, &k, &[0, 1, 2]);
+        moved.round = 5; // a QC cannot be replayed for another round
+        assert!(moved.verify(&c).is_err());
+    }
+
+    #[test]
+    fn blocks_check_leader_signature_and_round_rules() {
+        let (c, k) = setup();
+        let b = Block::new_signed(1, 1, QuorumCert::genesis(), None, vec![], 2, &k[2]);
+        assert!(matches!(b.verify(&c), Err(Invalid::WrongLeader { .. })));
+        let mut b = Block::new_signed(1, 1, QuorumCert::genesis(), None, vec![], 1, &k[1]);
+        b.payload.push(Digest::of(b"smuggled"));
+        assert_eq!(b.verify(&c), Err(Invalid::BadSignature(1)));
+        let skip = Block::new_signed(3, 1, QuorumCert::genesis(), None, vec![], 3, &k[3]);
+        assert!(matches!(skip.verify(&c), Err(Invalid::BadRoundJump { .. })));
+        // A round jump is fine with a valid TC for the previous round.
+        let tc = TimeoutCert {
+            round: 2,
+            votes: (0..3).map(|i| (i as Author, 0, k[i].sign(&timeout_digest(2, 0)))).collect(),
+        };
+        let jump = Block::new_signed(3, 1, QuorumCert::genesis(), Some(tc), vec![], 3, &k[3]);
+        jump.verify(&c).unwrap();
+    }
+
+    #[test]
+    fn timeouts_bind_their_high_qc_round() {
+        let (c, k) = setup();
+        let t = Timeout::new(4, QuorumCert::genesis(), 0, &k[0]);
+        t.verify(&c).unwrap();
+        let mut lied = t.clone();
+        lied.high_qc.round = 3;
+        assert!(lied.verify(&c).is_err());
+    }
+}

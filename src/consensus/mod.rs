@@ -1,0 +1,18 @@
+//! Chained HotStuff with the 2-chain commit rule (DiemBFT v4 / Jolteon): round-robin
+//! leaders, votes and QCs, timeouts and TCs, a block synchronizer, and commit of batch
+//! digests in order. One task (the [`core`]) owns all consensus state; the files around
+//! it hold the pieces it is made of.
+
+mod aggregator;
+mod commit;
+mod core;
+pub mod messages;
+mod pacemaker;
+mod safety;
+mod tree;
+
+pub use self::core::{ConsensusParams, Core};
+pub use commit::{CommitRecord, CommittedBlock};
+pub use messages::ConsensusMessage;
+pub use safety::SafetyState;
+pub use tree::{committed_tip, Tip};

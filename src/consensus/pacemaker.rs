@@ -1,0 +1,45 @@
+//! Round timer: a round that makes no progress times out after `base`, doubling with each
+//! consecutive timeout up to `max`, so that after a partition heals all honest nodes
+//! eventually spend long enough in one round together.
+
+use std::time::Duration;
+use tokio::time::Instant;
+
+pub struct Pacemaker {
+    base: Duration,
+    max: Duration,
+    consecutive_timeouts: u32,
+    deadline: Instant,
+}
+
+impl Pacemaker {
+    pub fn new(base: Duration, max: Duration) -> Self {
+        Pacemaker { base, max, consecutive_timeouts: 0, deadline: Instant::now() + base }
+    }
+
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    fn duration(&self) -> Duration {
+        let factor = 1u32 << self.consecutive_timeouts.min(10);
+        (self.base * factor).min(self.max)
+    }
+
+    /// A new round began because of progress (a QC): back to the base timeout.
+    pub fn progress(&mut self) {
+        self.consecutive_timeouts = 0;
+        self.deadline = Instant::now() + self.duration();
+    }
+
+    /// A new round began after a TC: keep the backoff.
+    pub fn restart(&mut self) {
+        self.deadline = Instant::now() + self.duration();
+    }
+
+    /// The current round timed out locally.
+    pub fn expired(&mut self) {
+        self.consecutive_timeouts += 1;
+        self.deadline = Instant::now() + self.duration();
+    }
+}

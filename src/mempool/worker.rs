@@ -1,0 +1,236 @@
+//! The mempool task. A client's transaction is acknowledged only once the batch holding
+//! it is sealed and durably stored, so an admitted transaction survives a crash of the
+//! node that admitted it (its peers received the batch too, and the node re-proposes its
+//! pending batches after a restart).
+
+use super::{BatchPool, MempoolMessage};
+use crate::net::Network;
+use crate::node::{NodeMessage, Observer};
+use crate::storage::{Store, Table};
+use crate::types::{Author, Batch, Digest, Tx, TxId};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::{sleep_until, Instant};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MempoolParams {
+    /// Seal a batch once it holds this many bytes of transactions.
+    pub batch_bytes: usize,
+    /// ...or once its first transaction has waited this long.
+    pub batch_delay_ms: u64,
+    /// Largest transaction admitted.
+    pub max_tx_bytes: usize,
+    /// Largest batch accepted from a peer, in transactions.
+    pub max_batch_txs: usize,
+}
+
+impl Default for MempoolParams {
+    fn default() -> Self {
+        MempoolParams { batch_bytes: 256 * 1024, batch_delay_ms: 20, max_tx_bytes: 64 * 1024, max_batch_txs: 20_000 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Admission {
+    Admitted(TxId),
+    Rejected { tx: TxId, reason: String },
+}
+
+#[derive(Clone)]
+pub struct MempoolHandle {
+    submit: mpsc::Sender<(Tx, oneshot::Sender<Admission>)>,
+}
+
+impl MempoolHandle {
+    pub async fn submit(&self, tx: Tx) -> Admission {
+        let id = tx.id();
+        let (ack, done) = oneshot::channel();
+        if self.submit.send((tx, ack)).await.is_err() {
+            return Admission::Rejected { tx: id, reason: "node is shutting down".into() };
+        }
+        done.await.unwrap_or(Admission::Rejected { tx: id, reason: "node is shutting down".into() })
+    }
+}
+
+pub struct Mempool {
+    params: MempoolParams,
+    store: Store,
+    net: Network,
+    pool: Arc<BatchPool>,
+    observer: Arc<dyn Observer>,
+    arrivals: mpsc::UnboundedSender<Digest>,
+    current: Vec<Tx>,
+    current_ids: BTreeSet<TxId>,
+    current_bytes: usize,
+    waiting: Vec<(TxId, oneshot::Sender<Admission>)>,
+    seal_at: Option<Instant>,
+}
+
+impl Mempool {
+    /// Restores pending batches from the store and starts the mempool task.
+    /// `arrivals` tells consensus about every batch that became available locally.
+    pub fn spawn(
+        params: MempoolParams,
+        store: Store,
+        net: Network,
+        pool: Arc<BatchPool>,
+        observer: Arc<dyn Observer>,
+        inbox: mpsc::Receiver<(Author, MempoolMessage)>,
+        arrivals: mpsc::UnboundedSender<Digest>,
+    ) -> anyhow::Result<MempoolHandle> {
+        for key in store.keys(Table::PendingBatches)? {
+            if let Some(batch) = store.get::<Batch>(Table::Batches, &key)? {
+                pool.add(batch.digest(), &batch);
+            }
+        }
+        let (submit, submissions) = mpsc::channel(10_000);
+        let m = Mempool {
+            params,
+            store,
+            net,
+            pool,
+            observer,
+            arrivals,
+            current: Vec::new(),
+            current_ids: BTreeSet::new(),
+            current_bytes: 0,
+            waiting: Vec::new(),
+            seal_at: None,
+        };
+        tokio::spawn(m.run(submissions, inbox));
+        Ok(MempoolHandle { submit })
+    }
+
+    async fn run(
+        mut self,
+        mut submissions: mpsc::Receiver<(Tx, oneshot::Sender<Admission>)>,
+        mut inbox: mpsc::Receiver<(Author, MempoolMessage)>,
+    ) {
+        loop {
+            let seal_at = self.seal_at;
+            tokio::select! {
+                Some((tx, ack)) = submissions.recv() => self.admit(tx, ack),
+                Some((from, msg)) = inbox.recv() => self.on_peer(from, msg),
+                _ = sleep_until(seal_at.unwrap_or_else(Instant::now)), if seal_at.is_some() => self.seal(),
+                else => return,
+            }
+        }
+    }
+
+    fn admit(&mut self, tx: Tx, ack: oneshot::Sender<Admission>) {
+        let id = tx.id();
+        if let Err(reason) = self.check(&tx, &id) {
+            self.observer.tx_rejected(&id, &reason);
+            let _ = ack.send(Admission::Rejected { tx: id, reason });
+            return;
+        }
+        self.current_bytes += tx.0.len();
+        self.current_ids.insert(id);
+        self.current.push(tx);
+        self.waiting.push((id, ack));
+        if self.seal_at.is_none() {
+            self.seal_at = Some(Instant::now() + Duration::from_millis(self.params.batch_delay_ms));
+        }
+        if self.current_bytes >= self.params.batch_bytes {
+            self.seal();
+        }
+    }
+
+    fn check(&self, tx: &Tx, id: &TxId) -> Result<(), String> {
+        if tx.0.is_empty() {
+            return Err("empty transaction".into());
+        }
+        if tx.0.len() > self.params.max_tx_bytes {
+            return Err(format!("transaction of {} bytes exceeds max_tx_bytes={}", tx.0.len(), self.params.max_tx_bytes));
+        }
+        if self.current_ids.contains(id) || self.pool.contains_tx(id) {
+            return Err("duplicate: transaction already pending".into());
+        }
+        match self.store.contains(Table::CommittedTxs, &id.0) {
+            Ok(false) => Ok(()),
+            Ok(true) => Err("duplicate: transaction already committed".into()),
+            Err(e) => Err(format!("store unavailable: {e}")),
+        }
+    }
+
+    fn seal(&mut self) {
+        self.seal_at = None;
+        if self.current.is_empty() {
+            return;
+        }
+        let batch = Batch { txs: std::mem::take(&mut self.current) };
+        self.current_ids.clear();
+        self.current_bytes = 0;
+        let waiting = std::mem::take(&mut self.waiting);
+        match self.store_batch(&batch) {
+            Ok(digest) => {
+                self.net.broadcast(&NodeMessage::Mempool(MempoolMessage::Batch(batch)));
+                let _ = self.arrivals.send(digest);
+                for (id, ack) in waiting {
+                    self.observer.tx_admitted(&id);
+                    let _ = ack.send(Admission::Admitted(id));
+                }
+            }
+            Err(e) => {
+                tracing::error!("could not persist a batch, rejecting its transactions: {e}");
+                for (id, ack) in waiting {
+                    let _ = ack.send(Admission::Rejected { tx: id, reason: format!("store unavailable: {e}") });
+                }
+            }
+        }
+    }
+
+    /// Persists a batch (own or a peer's) and adds it to the pool.
+    fn store_batch(&self, batch: &Batch) -> anyhow::Result<Digest> {
+        let digest = batch.digest();
+        if !self.store.contains(Table::Batches, &digest.0)? {
+            self.store.write(|w| {
+                w.put(Table::Batches, &digest.0, batch)?;
+                w.put(Table::PendingBatches, &digest.0, &())
+            })?;
+        }
+        if !self.store.contains(Table::CommittedBatches, &digest.0)? {
+            self.pool.add(digest, batch);
+        }
+        Ok(digest)
+    }
+
+    fn on_peer(&mut self, from: Author, msg: MempoolMessage) {
+        match msg {
+            MempoolMessage::Batch(batch) => {
+                if let Err(why) = self.valid_peer_batch(&batch) {
+                    tracing::warn!(from, "dropping batch: {why}");
+                    self.observer.message_dropped(from, &why);
+                    return;
+                }
+                match self.store_batch(&batch) {
+                    Ok(d) => {
+                        let _ = self.arrivals.send(d);
+                    }
+                    Err(e) => tracing::error!("could not persist a peer batch: {e}"),
+                }
+            }
+            MempoolMessage::Request(digests) => {
+                for d in digests.iter().take(64) {
+                    if let Ok(Some(batch)) = self.store.get::<Batch>(Table::Batches, &d.0) {
+                        self.net.send(from, &NodeMessage::Mempool(MempoolMessage::Batch(batch)));
+                    }
+                }
+            }
+        }
+    }
+
+    fn valid_peer_batch(&self, batch: &Batch) -> Result<(), String> {
+        if batch.txs.is_empty() || batch.txs.len() > self.params.max_batch_txs {
+            return Err(format!("batch has {} transactions", batch.txs.len()));
+        }
+        if let Some(tx) = batch.txs.iter().find(|t| t.0.is_empty() || t.0.len() > self.params.max_tx_bytes) {
+            return Err(format!("batch holds a transaction of {} bytes", tx.0.len()));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,112 @@
+//! Outbound side: one task per peer address keeps a connection open (reconnecting with
+//! backoff) and writes the frames queued for it. Sending never blocks the caller: when a
+//! peer's queue is full the message is dropped and counted; consensus tolerates loss
+//! (timeouts, sync) and the mempool re-fetches missing batches.
+
+use super::{codec, envelope::Envelope, frame::write_frame, stats::NetStats};
+use crate::types::{Author, Committee, KeyPair};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+
+const QUEUE_PER_PEER: usize = 4096;
+const BACKOFF_MIN: Duration = Duration::from_millis(50);
+const BACKOFF_MAX: Duration = Duration::from_secs(2);
+
+type Frame = Arc<Vec<u8>>;
+
+#[derive(Clone)]
+pub struct Network {
+    me: Author,
+    key: KeyPair,
+    peers: Arc<BTreeMap<Author, Vec<mpsc::Sender<Frame>>>>,
+    stats: Arc<NetStats>,
+}
+
+impl Network {
+    /// Starts a sender task for every address of every other member.
+    pub fn start(committee: &Committee, me: Author, key: KeyPair, stats: Arc<NetStats>) -> Self {
+        let mut peers = BTreeMap::new();
+        for author in committee.authors().filter(|a| *a != me) {
+            let member = committee.member(author).expect("author from committee");
+            let queues = member
+                .consensus
+                .iter()
+                .map(|addr| {
+                    let (tx, rx) = mpsc::channel(QUEUE_PER_PEER);
+                    tokio::spawn(peer_task(*addr, rx));
+                    tx
+                })
+                .collect();
+            peers.insert(author, queues);
+        }
+        Network { me, key, peers: Arc::new(peers), stats }
+    }
+
+    pub fn me(&self) -> Author {
+        self.me
+    }
+
+    fn seal<T: Serialize>(&self, msg: &T) -> Frame {
+        let env = Envelope::seal(self.me, &self.key, codec::encode(msg));
+        Arc::new(codec::encode(&env))
+    }
+
+    pub fn send<T: Serialize>(&self, to: Author, msg: &T) {
+        let frame = self.seal(msg);
+        self.push(to, &frame);
+    }
+
+    /// To every other member (every copy of it).
+    pub fn broadcast<T: Serialize>(&self, msg: &T) {
+        let frame = self.seal(msg);
+        for to in self.peers.keys() {
+            self.push(*to, &frame);
+        }
+    }
+
+    fn push(&self, to: Author, frame: &Frame) {
+        for q in self.peers.get(&to).into_iter().flatten() {
+            if q.try_send(frame.clone()).is_err() {
+                NetStats::bump(&self.stats.queue_full);
+            }
+        }
+    }
+}
+
+async fn peer_task(addr: SocketAddr, mut rx: mpsc::Receiver<Frame>) {
+    let mut backoff = BACKOFF_MIN;
+    // A frame taken from the queue but not written survives a reconnect once.
+    let mut carry: Option<Frame> = None;
+    loop {
+        let mut stream = match TcpStream::connect(addr).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::trace!(%addr, "connect failed: {e}");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(BACKOFF_MAX);
+                continue;
+            }
+        };
+        backoff = BACKOFF_MIN;
+        let _ = stream.set_nodelay(true);
+        loop {
+            let frame = match carry.take() {
+                Some(f) => f,
+                None => match rx.recv().await {
+                    Some(f) => f,
+                    None => return, // the node is shutting down
+                },
+            };
+            if let Err(e) = write_frame(&mut stream, &frame).await {
+                tracing::debug!(%addr, "send failed, reconnecting: {e}");
+                carry = Some(frame);
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! The client endpoint: submit transactions, read the committed chain, ask for status.
+//! Framed bincode requests, each answered with the id it came with; submissions are
+//! answered when the mempool admits or rejects them, so a client can pipeline.
+//! (The Starknet JSON-RPC server is built on top of the same calls in the real build.)
+
+use crate::consensus::{committed_tip, CommitRecord};
+use crate::mempool::{Admission, MempoolHandle};
+use crate::net::frame::{read_frame, write_frame};
+use crate::net::{codec, NetStats};
+use crate::storage::{Store, Table};
+use crate::types::{Digest, Height, Tx, TxId};
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ClientRequest {
+    pub id: u64,
+    pub call: ClientCall,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum ClientCall {
+    Submit(Tx),
+    /// Committed blocks from `from` on, at most `max` (capped at 1000).
+    Commits { from: Height, max: u32 },
+    Status,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ClientReply {
+    pub id: u64,
+    pub answer: ClientAnswer,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum ClientAnswer {
+    Admitted(TxId),
+    Rejected { tx: TxId, reason: String },
+    Commits(Vec<CommitInfo>),
+    Status(StatusInfo),
+    Error(String),
+}
+
+pub type CommitInfo = CommitRecord;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StatusInfo {
+    pub height: Height,
+    pub tip: Digest,
+    pub dropped_messages: u64,
+    pub received_messages: u64,
+}
+
+pub async fn serve(listener: TcpListener, mempool: MempoolHandle, store: Store, stats: Arc<NetStats>) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                tokio::spawn(connection(stream, mempool.clone(), store.clone(), stats.clone()));
+            }
+            Err(e) => tracing::warn!("client accept failed: {e}"),
+        }
+    }
+}
+
+async fn connection(stream: TcpStream, mempool: MempoolHandle, store: Store, stats: Arc<NetStats>) {
+    let (mut reader, mut writer) = tokio::io::split(stream);
+    let (replies, mut outbox) = mpsc::unbounded_channel::<ClientReply>();
+    tokio::spawn(async move {
+        while let Some(reply) = outbox.recv().await {
+            if write_frame(&mut writer, &codec::encode(&reply)).await.is_err() {
+                return;
+            }
+        }
+    });
+    while let Ok(Some(bytes)) = read_frame(&mut reader).await {
+        let req: ClientRequest = match codec::decode(&bytes) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = replies.send(ClientReply { id: 0, answer: ClientAnswer::Error(format!("malformed request: {e}")) });
+                continue;
+            }
+        };
+        let id = req.id;
+        match req.call {
+            ClientCall::Submit(tx) => {
+                let mempool = mempool.clone();
+                let replies = replies.clone();
+                tokio::spawn(async move {
+                    let answer = match mempool.submit(tx).await {
+                        Admission::Admitted(tx) => ClientAnswer::Admitted(tx),
+                        Admission::Rejected { tx, reason } => ClientAnswer::Rejected { tx, reason },
+                    };
+                    let _ = replies.send(ClientReply { id, answer });
+                });
+            }
+            ClientCall::Commits { from, max } => {
+                let answer = match commits(&store, from, max.min(1000)) {
+                    Ok(c) => ClientAnswer::Commits(c),
+                    Err(e) => ClientAnswer::Error(e.to_string()),
+                };
+                let _ = replies.send(ClientReply { id, answer });
+            }
+            ClientCall::Status => {
+                let answer = match status(&store, &stats) {
+                    Ok(s) => ClientAnswer::Status(s),
+                    Err(e) => ClientAnswer::Error(e.to_string()),
+                };
+                let _ = replies.send(ClientReply { id, answer });
+            }
+        }
+    }
+}
+
+fn commits(store: &Store, from: Height, max: u32) -> anyhow::Result<Vec<CommitInfo>> {
+    let mut out = Vec::new();
+    for h in from.max(1)..from.max(1) + max as u64 {
+        match store.get::<CommitRecord>(Table::Chain, &h.to_be_bytes())? {
+            Some(r) => out.push(r),
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+fn status(store: &Store, stats: &NetStats) -> anyhow::Result<StatusInfo> {
+    let tip = committed_tip(store)?;
+    Ok(StatusInfo {
+        height: tip.map_or(0, |t| t.height),
+        tip: tip.map_or_else(Digest::default, |t| t.digest),
+        dropped_messages: stats.dropped(),
+        received_messages: stats.received.load(Ordering::Relaxed),
+    })
+}

@@ -1,0 +1,12 @@
+//! Node parameters: from the `[node]` table of a scenario, or a node's config file.
+
+use crate::consensus::ConsensusParams;
+use crate::mempool::MempoolParams;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NodeConfig {
+    pub consensus: ConsensusParams,
+    pub mempool: MempoolParams,
+}

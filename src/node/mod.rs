@@ -1,0 +1,80 @@
+//! One sequencer node wired together: network sender and listener, mempool, consensus
+//! core, and the client endpoint. The same code runs in the simulator and for real; the
+//! caller supplies the listeners, the store and an [`Observer`].
+
+mod client_api;
+mod config;
+mod dispatch;
+mod observer;
+
+pub use client_api::{ClientAnswer, ClientCall, ClientReply, ClientRequest, CommitInfo, StatusInfo};
+pub use config::NodeConfig;
+pub use observer::{LogObserver, Observer};
+
+use crate::consensus::{ConsensusMessage, Core};
+use crate::mempool::{BatchPool, Mempool, MempoolMessage};
+use crate::net::{self, NetStats, Network};
+use crate::storage::Store;
+use crate::types::{Author, Committee, KeyPair};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+/// Everything one node says to another.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum NodeMessage {
+    Consensus(ConsensusMessage),
+    Mempool(MempoolMessage),
+}
+
+pub struct NodeSetup {
+    pub committee: Arc<Committee>,
+    pub me: Author,
+    pub key: KeyPair,
+    pub store: Store,
+    pub config: NodeConfig,
+    pub observer: Arc<dyn Observer>,
+    pub peer_listener: TcpListener,
+    pub client_listener: TcpListener,
+}
+
+/// Starts every task of the node and runs until the node is killed.
+pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
+    let NodeSetup { committee, me, key, store, config, observer, peer_listener, client_listener } = setup;
+    anyhow::ensure!(committee.member(me).is_some(), "node index {me} is not in the committee");
+    let stats = Arc::new(NetStats::default());
+    let network = Network::start(&committee, me, key.clone(), stats.clone());
+    let pool = Arc::new(BatchPool::default());
+
+    let (consensus_tx, consensus_rx) = mpsc::channel(10_000);
+    let (mempool_tx, mempool_rx) = mpsc::channel(10_000);
+    let (arrivals_tx, arrivals_rx) = mpsc::unbounded_channel();
+    let (inbound_tx, inbound_rx) = mpsc::channel(10_000);
+
+    let mempool = Mempool::spawn(
+        config.mempool.clone(),
+        store.clone(),
+        network.clone(),
+        pool.clone(),
+        observer.clone(),
+        mempool_rx,
+        arrivals_tx,
+    )?;
+    Core::spawn(
+        me,
+        key,
+        committee.clone(),
+        config.consensus.clone(),
+        store.clone(),
+        network,
+        pool,
+        observer.clone(),
+        consensus_rx,
+        arrivals_rx,
+    )?;
+    tokio::spawn(dispatch::route(inbound_rx, consensus_tx, mempool_tx, observer.clone(), stats.clone()));
+    tokio::spawn(client_api::serve(client_listener, mempool, store, stats.clone()));
+    net::listen(peer_listener, committee, inbound_tx, stats).await;
+    Ok(())
+}

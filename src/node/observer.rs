@@ -1,0 +1,22 @@
+//! What a node reports about itself. The simulator's testbed records these as the run's
+//! history; the real build logs them and feeds metrics.
+
+use crate::consensus::CommittedBlock;
+use crate::types::{Author, TxId};
+
+pub trait Observer: Send + Sync {
+    fn tx_admitted(&self, _tx: &TxId) {}
+    fn tx_rejected(&self, _tx: &TxId, _reason: &str) {}
+    fn block_committed(&self, _block: &CommittedBlock) {}
+    fn message_dropped(&self, _from: Author, _reason: &str) {}
+}
+
+/// Logs commits at info level.
+pub struct LogObserver;
+
+impl Observer for LogObserver {
+    fn block_committed(&self, b: &CommittedBlock) {
+        let r = &b.record;
+        tracing::info!(height = r.height, round = r.round, txs = r.txs.len(), block = %r.digest, "committed");
+    }
+}

@@ -1,0 +1,164 @@
+//! The committee: who the validators are, their keys and where to reach them.
+//! N = 3f + 1 members; any 2f + 1 form a quorum.
+
+use super::{Author, Hasher, KeyPair, PublicKey, Round};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::Path;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    pub name: String,
+    pub public_key: PublicKey,
+    /// Node-to-node addresses. Usually one; a byzantine identity simulated as Twins has
+    /// one per copy, and messages to the identity go to every copy.
+    pub consensus: Vec<SocketAddr>,
+    /// Where clients submit transactions and read commits (one per copy as well).
+    pub client: Vec<SocketAddr>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Committee {
+    pub members: Vec<Member>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommitteeError {
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}: not a committee file: {source}")]
+    Parse { path: String, source: serde_json::Error },
+    #[error("committee has {0} members; BFT needs N = 3f+1 >= 4")]
+    TooSmall(usize),
+    #[error("committee member {0} appears twice (same public key)")]
+    DuplicateKey(String),
+    #[error("committee member {0} has no consensus or client address")]
+    NoAddress(String),
+}
+
+impl Committee {
+    /// Deterministic committee: member i gets the key derived from (seed, i) and the
+    /// addresses `addr(i)` returns (consensus, client).
+    pub fn generate(
+        n: usize,
+        seed: u64,
+        addr: impl Fn(usize) -> (Vec<SocketAddr>, Vec<SocketAddr>),
+    ) -> (Committee, Vec<KeyPair>) {
+        let keys: Vec<KeyPair> = (0..n)
+            .map(|i| {
+                let d = Hasher::new("kraken/committee-key").u64(seed).u64(i as u64).finish();
+                KeyPair::from_seed(d.0)
+            })
+            .collect();
+        let members = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let (consensus, client) = addr(i);
+                Member { name: format!("n{i}"), public_key: k.public(), consensus, client }
+            })
+            .collect();
+        (Committee { members }, keys)
+    }
+
+    pub fn load(path: &Path) -> Result<Self, CommitteeError> {
+        let p = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| CommitteeError::Io { path: p.clone(), source })?;
+        let c: Committee =
+            serde_json::from_str(&text).map_err(|source| CommitteeError::Parse { path: p, source })?;
+        c.validate()?;
+        Ok(c)
+    }
+
+    pub fn validate(&self) -> Result<(), CommitteeError> {
+        if self.members.len() < 4 {
+            return Err(CommitteeError::TooSmall(self.members.len()));
+        }
+        for (i, m) in self.members.iter().enumerate() {
+            if self.members[..i].iter().any(|o| o.public_key == m.public_key) {
+                return Err(CommitteeError::DuplicateKey(m.name.clone()));
+            }
+            if m.consensus.is_empty() || m.client.is_empty() {
+                return Err(CommitteeError::NoAddress(m.name.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn size(&self) -> usize {
+        self.members.len()
+    }
+
+    /// Largest number of faulty members tolerated.
+    pub fn f(&self) -> usize {
+        (self.size() - 1) / 3
+    }
+
+    /// Votes needed for a certificate: 2f + 1.
+    pub fn quorum(&self) -> usize {
+        2 * self.f() + 1
+    }
+
+    /// Round-robin leader rotation.
+    pub fn leader(&self, round: Round) -> Author {
+        (round % self.size() as u64) as Author
+    }
+
+    pub fn member(&self, author: Author) -> Option<&Member> {
+        self.members.get(author as usize)
+    }
+
+    pub fn key_of(&self, author: Author) -> Option<&PublicKey> {
+        self.member(author).map(|m| &m.public_key)
+    }
+
+    pub fn author_of(&self, key: &PublicKey) -> Option<Author> {
+        self.members.iter().position(|m| &m.public_key == key).map(|i| i as Author)
+    }
+
+    pub fn authors(&self) -> impl Iterator<Item = Author> {
+        0..self.size() as Author
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn local(i: usize) -> (Vec<SocketAddr>, Vec<SocketAddr>) {
+        let c = format!("127.0.0.1:{}", 7000 + i).parse().unwrap();
+        let t = format!("127.0.0.1:{}", 7100 + i).parse().unwrap();
+        (vec![c], vec![t])
+    }
+
+    #[test]
+    fn quorum_sizes() {
+        for (n, f, q) in [(4, 1, 3), (7, 2, 5), (10, 3, 7), (5, 1, 3)] {
+            let (c, _) = Committee::generate(n, 1, local);
+            assert_eq!((c.f(), c.quorum()), (f, q), "n={n}");
+        }
+    }
+
+    #[test]
+    fn generation_is_deterministic_and_json_roundtrips() {
+        let (a, ka) = Committee::generate(4, 9, local);
+        let (b, _) = Committee::generate(4, 9, local);
+        assert_eq!(a, b);
+        assert_eq!(a.author_of(&ka[2].public()), Some(2));
+        let json = serde_json::to_string(&a).unwrap();
+        let back: Committee = serde_json::from_str(&json).unwrap();
+        assert_eq!(a, back);
+        back.validate().unwrap();
+    }
+
+    #[test]
+    fn rejects_small_and_duplicate_committees() {
+        let (mut c, _) = Committee::generate(4, 1, local);
+        c.members[3].public_key = c.members[0].public_key;
+        assert!(matches!(c.validate(), Err(CommitteeError::DuplicateKey(_))));
+        c.members.pop();
+        assert!(matches!(c.validate(), Err(CommitteeError::TooSmall(3))));
+    }
+}

@@ -1,0 +1,150 @@
+//! Ed25519 identities: every node message and every vote is signed.
+
+use super::Digest;
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PublicKey(pub [u8; 32]);
+
+/// Hex in human-readable formats (committee files), raw bytes on the wire.
+impl Serialize for PublicKey {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.serialize_str(&self.to_hex())
+        } else {
+            s.serialize_bytes(&self.0)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PublicKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if d.is_human_readable() {
+            let s = String::deserialize(d)?;
+            PublicKey::from_hex(&s).map_err(serde::de::Error::custom)
+        } else {
+            let bytes = super::bytes::deserialize(d)?;
+            let arr: [u8; 32] = bytes
+                .try_into()
+                .map_err(|_| serde::de::Error::custom("public key must be 32 bytes"))?;
+            Ok(PublicKey(arr))
+        }
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", &hex::encode(self.0)[..8])
+    }
+}
+
+impl PublicKey {
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    pub fn from_hex(s: &str) -> Result<Self, String> {
+        let bytes = hex::decode(s).map_err(|e| format!("public key is not hex: {e}"))?;
+        let arr: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| "public key must be 32 bytes".to_string())?;
+        VerifyingKey::from_bytes(&arr).map_err(|e| format!("invalid ed25519 public key: {e}"))?;
+        Ok(PublicKey(arr))
+    }
+
+    /// Strict verification (rejects small-order keys and malleable signatures).
+    pub fn verify(&self, msg: &Digest, sig: &Signature) -> bool {
+        let Ok(key) = VerifyingKey::from_bytes(&self.0) else {
+            return false;
+        };
+        let sig = ed25519_dalek::Signature::from_bytes(&sig.0);
+        key.verify_strict(&msg.0, &sig).is_ok()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Signature(pub [u8; 64]);
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "sig:{}", &hex::encode(self.0)[..8])
+    }
+}
+
+impl Serialize for Signature {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Signature {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let bytes = super::bytes::deserialize(d)?;
+        let arr: [u8; 64] = bytes
+            .try_into()
+            .map_err(|_| serde::de::Error::custom("signature must be 64 bytes"))?;
+        Ok(Signature(arr))
+    }
+}
+
+/// A node's signing key.
+#[derive(Clone)]
+pub struct KeyPair {
+    secret: SigningKey,
+}
+
+impl KeyPair {
+    /// Deterministic key from 32 seed bytes (committee generation derives them from a seed).
+    pub fn from_seed(seed: [u8; 32]) -> Self {
+        KeyPair { secret: SigningKey::from_bytes(&seed) }
+    }
+
+    pub fn public(&self) -> PublicKey {
+        PublicKey(self.secret.verifying_key().to_bytes())
+    }
+
+    pub fn sign(&self, msg: &Digest) -> Signature {
+        Signature(self.secret.sign(&msg.0).to_bytes())
+    }
+
+    pub fn secret_hex(&self) -> String {
+        hex::encode(self.secret.to_bytes())
+    }
+
+    pub fn from_secret_hex(s: &str) -> Result<Self, String> {
+        let bytes = hex::decode(s.trim()).map_err(|e| format!("key is not hex: {e}"))?;
+        let seed: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| "key must be 32 bytes of hex".to_string())?;
+        Ok(Self::from_seed(seed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_verify_roundtrip_and_tamper() {
+        let k = KeyPair::from_seed([7; 32]);
+        let m = Digest::of(b"hello");
+        let s = k.sign(&m);
+        assert!(k.public().verify(&m, &s));
+        assert!(!k.public().verify(&Digest::of(b"other"), &s));
+        let mut bad = s;
+        bad.0[3] ^= 1;
+        assert!(!k.public().verify(&m, &bad));
+        let other = KeyPair::from_seed([8; 32]);
+        assert!(!other.public().verify(&m, &s));
+    }
+
+    #[test]
+    fn signature_serde_roundtrip() {
+        let s = KeyPair::from_seed([1; 32]).sign(&Digest::of(b"x"));
+        let bytes = bincode::serialize(&s).unwrap();
+        let back: Signature = bincode::deserialize(&bytes).unwrap();
+        assert_eq!(s, back);
+    }
+}
