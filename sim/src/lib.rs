@@ -11,3 +11,5 @@ pub mod disk;
 pub mod events;
 pub mod history;
 pub mod metrics;
+#[cfg(madsim)]
+pub mod world;

@@ -177,6 +177,7 @@ fn bad_values_are_rejected() {
         ("[scenario]\nduration = \"10 s\"\n", "scenario.duration"),
         ("[scenario]\nduration = \"0s\"\n", "scenario.duration"),
         ("[scenario]\nduration = \"10s\"\n[committee]\nsize = 3\n", "committee.size"),
+        ("[scenario]\nduration = \"10s\"\n[committee]\nsize = 101\n", "committee.size"),
         ("[scenario]\nduration = \"10s\"\n[network]\nloss = 1.0\n", "network.loss"),
         ("[scenario]\nduration = \"10s\"\n[network]\nlatency = { min = \"9ms\", max = \"1ms\" }\n", "network.latency.min"),
         ("[scenario]\nduration = \"10s\"\n[load]\nrate = 1\nphases = [{ at = \"0s\", rate = 1 }]\n", "load"),

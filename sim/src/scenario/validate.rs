@@ -107,6 +107,9 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
     if raw.committee.size < 4 {
         return Err(ctx.err("committee.size", format!("{} nodes are too few (N = 3f+1 >= 4)", raw.committee.size)));
     }
+    if raw.committee.size > 100 {
+        return Err(ctx.err("committee.size", format!("{} nodes are more than the simulator's 100", raw.committee.size)));
+    }
     ctx.size = raw.committee.size as usize;
 
     let network = ctx.network("network", &raw.network, NetworkSpec::default())?;

@@ -1,0 +1,342 @@
+//! The madsim world: runs one scenario under one seed and judges the history.
+//!
+//! [`run`] builds a seeded madsim runtime with the scenario's network, creates one
+//! madsim node per node copy (and one for the load client), applies the fault timeline
+//! from the supervisor at the scheduled simulated times, records the nemesis' events,
+//! stops at `scenario.duration`, and returns the history with the checkers' verdicts and
+//! the derived metrics. Everything inside is deterministic in the seed.
+//!
+//! IP plan: identity `i` is `10.0.0.(i+1)`, its Twins copy `10.0.1.(i+1)`, the client
+//! `10.0.100.1`.
+
+use crate::checkers::{self, Checker, Verdict};
+use crate::disk::{DiskHandle, SimDisk};
+use crate::events::{history_hash, Event, EventKind, EventLog, WORLD};
+use crate::history::History;
+use crate::metrics::{self, Metrics};
+use crate::scenario::{FaultAction, FaultWindow, LoadSpec, NetworkSpec, NodeCopy, Scenario};
+use futures::future::LocalBoxFuture;
+use madsim::net::NetSim;
+use madsim::runtime::{Handle, Runtime};
+use madsim::task::NodeId;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::{IpAddr, Ipv4Addr};
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The system under test, as the world starts it.
+pub trait SimSystem: Send + Sync + 'static {
+    /// Body of one node process; called at start and again on every restart, inside
+    /// that node's madsim node. When the future returns, the node process exits.
+    fn node_main(&self, env: NodeEnv) -> LocalBoxFuture<'static, ()>;
+    /// The load generator, run once inside the client's madsim node for the whole run.
+    fn client_main(&self, env: ClientEnv) -> LocalBoxFuture<'static, ()>;
+    /// System-specific checkers, judged after the built-in ones.
+    fn checkers(&self) -> Vec<Box<dyn Checker>> {
+        Vec::new()
+    }
+}
+
+/// What one node process is given.
+#[derive(Clone, Debug)]
+pub struct NodeEnv {
+    /// Committee index (0..N) of the identity this copy runs.
+    pub identity: usize,
+    /// "n1", or "n1'" for a Twins copy.
+    pub name: String,
+    /// Whether this is the Twins copy of the identity.
+    pub is_twin_copy: bool,
+    /// This copy's address.
+    pub ip: IpAddr,
+    /// Per identity, the addresses of all its copies (two for a twinned identity).
+    pub peers: Vec<Vec<IpAddr>>,
+    /// This incarnation's access to the node's disk (fenced after a crash).
+    pub disk: DiskHandle,
+    /// 0 at the first start, +1 on every restart.
+    pub incarnation: u32,
+    /// The run's event log.
+    pub events: EventLog,
+    /// The scenario's `[node]` table.
+    pub node_config: toml::Table,
+    /// The run's seed.
+    pub seed: u64,
+}
+
+/// What the load client is given.
+#[derive(Clone, Debug)]
+pub struct ClientEnv {
+    /// The client's address.
+    pub ip: IpAddr,
+    /// Per identity, the addresses of all its copies.
+    pub nodes: Vec<Vec<IpAddr>>,
+    /// Per identity, the names of all its copies (same shape as `nodes`).
+    pub names: Vec<Vec<String>>,
+    /// The offered load.
+    pub load: LoadSpec,
+    /// The run's event log.
+    pub events: EventLog,
+    /// The run's seed.
+    pub seed: u64,
+    /// Length of the run.
+    pub duration: Duration,
+}
+
+/// Everything one run produced.
+#[derive(Clone, Debug)]
+pub struct RunOutcome {
+    /// `scenario.name`.
+    pub scenario: String,
+    /// The seed it ran with.
+    pub seed: u64,
+    /// The recorded history.
+    pub events: Vec<Event>,
+    /// SHA-256 of `events.jsonl`.
+    pub history_hash: String,
+    /// Built-in then system verdicts (plus a failed `panic` verdict if the simulation
+    /// panicked).
+    pub verdicts: Vec<Verdict>,
+    /// Derived figures.
+    pub metrics: Metrics,
+    /// The scenario's fault windows.
+    pub windows: Vec<FaultWindow>,
+    /// Simulated length of the run.
+    pub sim_time: Duration,
+    /// Wall-clock time the run took.
+    pub wall_time: Duration,
+    /// Simulated seconds per wall-clock second.
+    pub sim_per_wall: f64,
+}
+
+impl RunOutcome {
+    /// Whether every verdict passed.
+    pub fn passed(&self) -> bool {
+        self.verdicts.iter().all(|v| v.passed)
+    }
+
+    /// The failed verdicts.
+    pub fn failures(&self) -> Vec<&Verdict> {
+        self.verdicts.iter().filter(|v| !v.passed).collect()
+    }
+}
+
+/// Address of a node copy.
+pub fn ip_of(copy: NodeCopy) -> IpAddr {
+    IpAddr::V4(Ipv4Addr::new(10, 0, u8::from(copy.twin), copy.identity as u8 + 1))
+}
+
+/// Address of the load client.
+pub const CLIENT_IP: IpAddr = IpAddr::V4(Ipv4Addr::new(10, 0, 100, 1));
+
+fn net_config(spec: &NetworkSpec, config: &mut madsim::net::Config) {
+    config.packet_loss_rate = spec.loss;
+    // madsim samples latency from a half-open range, which must not be empty.
+    let max = spec.latency.max.max(spec.latency.min + Duration::from_micros(1));
+    config.send_latency = spec.latency.min..max;
+}
+
+/// Runs `scenario` under `seed` with `system` and judges the history.
+///
+/// A panic inside the simulation (a node, the client, or an assertion in the system)
+/// is caught and reported as a failed `panic` verdict, with the history up to it.
+pub fn run(scenario: &Scenario, seed: u64, system: Arc<dyn SimSystem>) -> RunOutcome {
+    let mut config = madsim::Config::default();
+    net_config(&scenario.network, &mut config.net);
+    let rt = Runtime::with_seed_and_config(seed, config);
+    let log_slot: Arc<std::sync::Mutex<Option<EventLog>>> = Arc::default();
+
+    let wall_start = std::time::Instant::now();
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        rt.block_on(simulate(scenario.clone(), seed, system.clone(), log_slot.clone()))
+    }));
+    let wall_time = wall_start.elapsed();
+    drop(rt);
+
+    let events = log_slot.lock().expect("log slot").as_ref().map(EventLog::events).unwrap_or_default();
+    let history = History::new(scenario, events);
+    let mut checkers = checkers::builtin(scenario);
+    checkers.extend(system.checkers());
+    let mut verdicts: Vec<Verdict> = checkers.iter().map(|c| c.check(&history)).collect();
+    if let Err(payload) = result {
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "non-string panic payload".to_string());
+        let at = history.events.last().map_or(0, |e| e.t_us);
+        verdicts.insert(0, Verdict::fail("panic", format!("the simulation panicked after t={}us: {message}", at)));
+    }
+    let sim_time = scenario.duration;
+    RunOutcome {
+        scenario: scenario.name.clone(),
+        seed,
+        history_hash: history_hash(&history.events),
+        metrics: metrics::compute(&history),
+        windows: scenario.fault_windows(),
+        verdicts,
+        events: history.events,
+        sim_time,
+        wall_time,
+        sim_per_wall: sim_time.as_secs_f64() / wall_time.as_secs_f64().max(1e-9),
+    }
+}
+
+/// The supervisor: creates the nodes, applies the timeline, waits out the run.
+async fn simulate(
+    scenario: Scenario,
+    seed: u64,
+    system: Arc<dyn SimSystem>,
+    log_slot: Arc<std::sync::Mutex<Option<EventLog>>>,
+) {
+    let events = EventLog::new();
+    *log_slot.lock().expect("log slot") = Some(events.clone());
+    let start = madsim::time::Instant::now();
+    let handle = Handle::current();
+
+    let copies = scenario.copies();
+    let peers: Vec<Vec<IpAddr>> = (0..scenario.committee_size)
+        .map(|i| copies.iter().filter(|c| c.identity == i).map(|c| ip_of(*c)).collect())
+        .collect();
+    let names: Vec<Vec<String>> = (0..scenario.committee_size)
+        .map(|i| copies.iter().filter(|c| c.identity == i).map(|c| c.to_string()).collect())
+        .collect();
+
+    let mut nodes: BTreeMap<NodeCopy, (NodeId, SimDisk)> = BTreeMap::new();
+    for &copy in &copies {
+        let disk = SimDisk::new();
+        let incarnations = Arc::new(AtomicU32::new(0));
+        let (system, events, disk_for_node, peers) = (system.clone(), events.clone(), disk.clone(), peers.clone());
+        let node_config = scenario.node.clone();
+        let node = handle
+            .create_node()
+            .name(copy.to_string())
+            .ip(ip_of(copy))
+            .init(move || {
+                let incarnation = incarnations.fetch_add(1, Ordering::SeqCst);
+                let env = NodeEnv {
+                    identity: copy.identity,
+                    name: copy.to_string(),
+                    is_twin_copy: copy.twin,
+                    ip: ip_of(copy),
+                    peers: peers.clone(),
+                    disk: disk_for_node.handle(),
+                    incarnation,
+                    events: events.clone(),
+                    node_config: node_config.clone(),
+                    seed,
+                };
+                events.record(&env.name, EventKind::NodeStarted { incarnation });
+                system.node_main(env)
+            })
+            .build();
+        nodes.insert(copy, (node.id(), disk));
+    }
+
+    let client_env = ClientEnv {
+        ip: CLIENT_IP,
+        nodes: peers,
+        names,
+        load: scenario.load.clone(),
+        events: events.clone(),
+        seed,
+        duration: scenario.duration,
+    };
+    let client_system = system.clone();
+    handle.create_node().name("client").ip(CLIENT_IP).init(move || client_system.client_main(client_env.clone())).build();
+
+    let mut nemesis = Nemesis { handle: &handle, events: &events, nodes: &nodes, partition: BTreeSet::new(), cuts: BTreeSet::new() };
+    let windows = scenario.fault_windows();
+    let mut times: Vec<Duration> = scenario.faults.iter().map(|f| f.at).collect();
+    times.dedup();
+    for at in times {
+        madsim::time::sleep_until(start + at).await;
+        for fault in scenario.faults.iter().filter(|f| f.at == at) {
+            nemesis.apply(&fault.action);
+        }
+        for w in windows.iter().filter(|w| w.end == Some(at)) {
+            events.record(WORLD, EventKind::FaultHealed { label: w.label.clone() });
+        }
+        for w in windows.iter().filter(|w| w.start == at) {
+            events.record(WORLD, EventKind::FaultStarted { label: w.label.clone() });
+        }
+    }
+    madsim::time::sleep_until(start + scenario.duration).await;
+}
+
+/// Applies fault actions to the running world.
+struct Nemesis<'a> {
+    handle: &'a Handle,
+    events: &'a EventLog,
+    nodes: &'a BTreeMap<NodeCopy, (NodeId, SimDisk)>,
+    /// Directed links clogged by the current partition.
+    partition: BTreeSet<(NodeCopy, NodeCopy)>,
+    /// Directed links clogged by cuts.
+    cuts: BTreeSet<(NodeCopy, NodeCopy)>,
+}
+
+impl Nemesis<'_> {
+    fn id(&self, copy: NodeCopy) -> NodeId {
+        self.nodes[&copy].0
+    }
+
+    /// Makes the clogged links exactly the partition's and the cuts'.
+    fn set_links(&mut self, partition: BTreeSet<(NodeCopy, NodeCopy)>, cuts: BTreeSet<(NodeCopy, NodeCopy)>) {
+        let net = NetSim::current();
+        let before: BTreeSet<_> = self.partition.union(&self.cuts).copied().collect();
+        let after: BTreeSet<_> = partition.union(&cuts).copied().collect();
+        for (a, b) in before.difference(&after) {
+            net.unclog_link(self.id(*a), self.id(*b));
+        }
+        for (a, b) in after.difference(&before) {
+            net.clog_link(self.id(*a), self.id(*b));
+        }
+        self.partition = partition;
+        self.cuts = cuts;
+    }
+
+    fn apply(&mut self, action: &FaultAction) {
+        match action {
+            FaultAction::Partition(groups) => {
+                let mut links = BTreeSet::new();
+                for (i, g) in groups.iter().enumerate() {
+                    for (j, h) in groups.iter().enumerate() {
+                        if i != j {
+                            links.extend(g.iter().flat_map(|a| h.iter().map(move |b| (*a, *b))));
+                        }
+                    }
+                }
+                let cuts = self.cuts.clone();
+                self.set_links(links, cuts);
+            }
+            FaultAction::Heal => self.set_links(BTreeSet::new(), BTreeSet::new()),
+            FaultAction::Cut { from, to, both } => {
+                let mut cuts = self.cuts.clone();
+                cuts.insert((*from, *to));
+                if *both {
+                    cuts.insert((*to, *from));
+                }
+                let partition = self.partition.clone();
+                self.set_links(partition, cuts);
+            }
+            FaultAction::Crash(copy) => {
+                self.handle.kill(self.id(*copy));
+                self.nodes[copy].1.fence();
+                self.events.record(&copy.to_string(), EventKind::NodeCrashed);
+            }
+            FaultAction::Restart(copy) => {
+                self.events.record(&copy.to_string(), EventKind::NodeRestarted);
+                self.handle.restart(self.id(*copy));
+            }
+            FaultAction::Pause(copy) => {
+                self.handle.pause(self.id(*copy));
+                self.events.record(&copy.to_string(), EventKind::NodePaused);
+            }
+            FaultAction::Resume(copy) => {
+                self.handle.resume(self.id(*copy));
+                self.events.record(&copy.to_string(), EventKind::NodeResumed);
+            }
+            FaultAction::Network(spec) => NetSim::current().update_config(|c| net_config(spec, c)),
+        }
+    }
+}
