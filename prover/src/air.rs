@@ -16,6 +16,15 @@ pub struct Boundary {
     pub value: FE,
 }
 
+/// Rows on which a transition constraint must hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RowSet {
+    /// Every row but the last `e` (whose "next" row wraps around or does not exist).
+    AllBut(usize),
+    /// Only this row (e.g. the first link of a running product).
+    Only(usize),
+}
+
 pub trait Air {
     /// The statement (AIR identity and public input) bound into the Fiat-Shamir transcript.
     fn statement(&self) -> Vec<u8>;
@@ -30,8 +39,8 @@ pub trait Air {
     }
     /// Largest total degree of any transition constraint (in the trace columns).
     fn constraint_degree(&self) -> usize;
-    /// One entry per transition constraint: how many final rows are exempt from it.
-    fn transition_exemptions(&self) -> Vec<usize>;
+    /// One entry per transition constraint: the rows where it must hold.
+    fn transition_rows(&self) -> Vec<RowSet>;
     /// Evaluates every transition constraint on a row pair. `cur`/`next` hold the main
     /// columns followed by the aux columns; `out` has one slot per constraint.
     fn eval_transition(&self, cur: &[FE], next: &[FE], challenges: &[FE], out: &mut [FE]);
@@ -51,7 +60,7 @@ pub fn check_constraints<A: Air>(
     challenges: &[FE],
 ) -> Result<(), String> {
     let n = air.trace_length();
-    let ex = air.transition_exemptions();
+    let ex = air.transition_rows();
     let width = main.len() + aux.len();
     let row = |r: usize| -> Vec<FE> {
         main.iter().chain(aux.iter()).map(|c| c[r].clone()).collect()
@@ -62,7 +71,11 @@ pub fn check_constraints<A: Air>(
         debug_assert_eq!(cur.len(), width);
         air.eval_transition(&cur, &next, challenges, &mut out);
         for (k, v) in out.iter().enumerate() {
-            if r + ex[k] < n && *v != FE::zero() {
+            let applies = match ex[k] {
+                RowSet::AllBut(e) => r + e < n,
+                RowSet::Only(x) => r == x,
+            };
+            if applies && *v != FE::zero() {
                 return Err(format!("transition constraint {k} fails at row {r}"));
             }
         }

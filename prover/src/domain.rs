@@ -1,5 +1,6 @@
 //! Trace domain `<g>` (size n) and the LDE coset `h·<w>` (size m = n·blowup), `g = w^blowup`.
 
+use crate::air::RowSet;
 use crate::field::{coset_offset, root_of_unity, FE};
 
 #[derive(Clone, Debug)]
@@ -40,13 +41,18 @@ impl Domain {
         &self.h * self.w.pow(i as u64)
     }
 
-    /// `Z(x) = (x^n - 1) / prod_{j=1..=e} (x - g^{n-j})`: vanishes on the rows where a
-    /// transition constraint with `e` end exemptions must hold.
-    pub fn zerofier(&self, x: &FE, exemptions: usize) -> FE {
-        let mut den = FE::one();
-        for j in 1..=exemptions {
-            den *= x - self.g.pow((self.n - j) as u64);
+    /// The polynomial vanishing exactly on the rows of `rows`:
+    /// `(x^n - 1) / prod_{j=1..=e} (x - g^{n-j})` for `AllBut(e)`, `x - g^r` for `Only(r)`.
+    pub fn zerofier(&self, x: &FE, rows: RowSet) -> FE {
+        match rows {
+            RowSet::AllBut(e) => {
+                let mut den = FE::one();
+                for j in 1..=e.min(self.n) {
+                    den *= x - self.g.pow((self.n - j) as u64);
+                }
+                (x.pow(self.n as u64) - FE::one()) * den.inv().unwrap_or_else(|_| FE::zero())
+            }
+            RowSet::Only(r) => x - self.g.pow(r as u64),
         }
-        (x.pow(self.n as u64) - FE::one()) * den.inv().unwrap_or_else(|_| FE::zero())
     }
 }

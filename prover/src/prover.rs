@@ -2,7 +2,7 @@
 //! DEEP out-of-domain sampling, FRI, grinding, query decommitments.
 //! Deterministic: the same AIR, trace and options always give the same proof bytes.
 
-use crate::air::Air;
+use crate::air::{Air, RowSet};
 use crate::domain::Domain;
 use crate::error::ProveError;
 use crate::field::{batch_inverse, FE};
@@ -200,20 +200,46 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
 
 /// Evaluates the composition polynomial on every LDE point.
 fn composition_on_lde<A: Air>(air: &A, d: &Domain, cols: &[&Vec<FE>], challenges: &[FE], alpha: &FE) -> Vec<FE> {
-    let exemptions = air.transition_exemptions();
+    let rowsets = air.transition_rows();
     let boundaries = air.boundaries(challenges);
-    let coeffs = protocol::powers(alpha, exemptions.len() + boundaries.len());
+    let nt = rowsets.len();
+    let coeffs = protocol::powers(alpha, nt + boundaries.len());
     let points = fri::coset_points(&d.h, &d.w, d.m);
 
-    // 1/(x^n - 1) repeats with period `blowup` on the coset.
-    let mut inv_vanish: Vec<FE> = points[..d.blowup].iter().map(|x| x.pow(d.n as u64) - FE::one()).collect();
-    batch_inverse(&mut inv_vanish);
-    let mut distinct_ex: Vec<usize> = exemptions.clone();
-    distinct_ex.sort_unstable();
-    distinct_ex.dedup();
-    let ex_roots: Vec<Vec<FE>> = distinct_ex
+    // 1/Z for each distinct row set, over the whole coset (constraints sharing a zerofier
+    // are summed first and divided once).
+    let mut distinct: Vec<RowSet> = rowsets.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let group: Vec<usize> = rowsets.iter().map(|r| distinct.binary_search(r).unwrap_or(0)).collect();
+    let inv_z: Vec<Vec<FE>> = distinct
         .iter()
-        .map(|&e| (1..=e).map(|j| d.g.pow((d.n - j) as u64)).collect())
+        .map(|rs| {
+            let mut v: Vec<FE> = match rs {
+                RowSet::AllBut(_) => {
+                    // x^n - 1 repeats with period `blowup` on the coset.
+                    let mut per: Vec<FE> =
+                        points[..d.blowup].iter().map(|x| x.pow(d.n as u64) - FE::one()).collect();
+                    batch_inverse(&mut per);
+                    let e = if let RowSet::AllBut(e) = rs { *e } else { 0 };
+                    let roots: Vec<FE> = (1..=e).map(|j| d.g.pow((d.n - j) as u64)).collect();
+                    let idx: Vec<usize> = (0..d.m).collect();
+                    return crate::par::map(&idx, |&i| {
+                        let mut f = per[i % d.blowup].clone();
+                        for r in &roots {
+                            f *= &points[i] - r;
+                        }
+                        f
+                    });
+                }
+                RowSet::Only(r) => {
+                    let gr = d.g.pow(*r as u64);
+                    points.iter().map(|x| x - &gr).collect()
+                }
+            };
+            batch_inverse(&mut v);
+            v
+        })
         .collect();
     let mut rows: Vec<usize> = boundaries.iter().map(|b| b.row).collect();
     rows.sort_unstable();
@@ -228,34 +254,25 @@ fn composition_on_lde<A: Air>(air: &A, d: &Domain, cols: &[&Vec<FE>], challenges
             v
         })
         .collect();
-    let nt = exemptions.len();
+    let bound_row: Vec<usize> = boundaries.iter().map(|b| rows.binary_search(&b.row).unwrap_or(0)).collect();
     let width = cols.len();
     let idx: Vec<usize> = (0..d.m).collect();
     crate::par::map(&idx, |&i| {
-        let x = &points[i];
         let ni = (i + d.blowup) % d.m;
         let cur: Vec<FE> = (0..width).map(|c| cols[c][i].clone()).collect();
         let next: Vec<FE> = (0..width).map(|c| cols[c][ni].clone()).collect();
         let mut out = vec![FE::zero(); nt];
         air.eval_transition(&cur, &next, challenges, &mut out);
-        // Group by exemption count: sum the terms sharing a zerofier, then divide once.
+        let mut sums = vec![FE::zero(); distinct.len()];
+        for k in 0..nt {
+            sums[group[k]] += &coeffs[k] * &out[k];
+        }
         let mut acc = FE::zero();
-        for (ei, e) in distinct_ex.iter().enumerate() {
-            let mut s = FE::zero();
-            for k in 0..nt {
-                if exemptions[k] == *e {
-                    s += &coeffs[k] * &out[k];
-                }
-            }
-            let mut f = inv_vanish[i % d.blowup].clone();
-            for r in &ex_roots[ei] {
-                f *= x - r;
-            }
-            acc += s * f;
+        for (g, s) in sums.iter().enumerate() {
+            acc += s * &inv_z[g][i];
         }
         for (bi, b) in boundaries.iter().enumerate() {
-            let ri = rows.binary_search(&b.row).unwrap_or(0);
-            acc += &coeffs[nt + bi] * (&cur[b.col] - &b.value) * &inv_bound[ri][i];
+            acc += &coeffs[nt + bi] * (&cur[b.col] - &b.value) * &inv_bound[bound_row[bi]][i];
         }
         acc
     })

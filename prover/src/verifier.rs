@@ -2,7 +2,7 @@
 //! identity, the proof of work, every Merkle decommitment and FRI folding chain.
 //! Small and dependency-light so it builds for wasm32.
 
-use crate::air::Air;
+use crate::air::{Air, RowSet};
 use crate::domain::Domain;
 use crate::error::VerifyError;
 use crate::field::FE;
@@ -85,13 +85,16 @@ pub fn verify<A: Air>(air: &A, proof: &StarkProof, policy: &VerifierPolicy) -> R
     let idx = protocol::query_indices(&mut t, o.queries as usize, d.m / 2);
 
     // Out-of-domain check: C(z) from the trace values equals sum z^i H_i(z^d).
-    let exemptions = air.transition_exemptions();
+    let exemptions = air.transition_rows();
     let boundaries = air.boundaries(&challenges);
     let coeffs = protocol::powers(&alpha, exemptions.len() + boundaries.len());
     let mut out = vec![FE::zero(); exemptions.len()];
     air.eval_transition(&proof.ood_cur, &proof.ood_next, &challenges, &mut out);
     let mut c_z = FE::zero();
     for (k, e) in exemptions.iter().enumerate() {
+        if let RowSet::Only(r) = e {
+            shape(*r < n, "constraint row")?;
+        }
         let zf = d.zerofier(&z, *e);
         let zf_inv = zf.inv().map_err(|_| VerifyError::OodMismatch)?;
         c_z += &coeffs[k] * &out[k] * zf_inv;

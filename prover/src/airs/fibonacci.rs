@@ -1,7 +1,7 @@
 //! Fibonacci AIR: two columns (a, b) -> (b, a + b), starting at (1, 1); the public input
 //! is the value of `b` on the last row.
 
-use crate::air::{Air, Boundary};
+use crate::air::{Air, Boundary, RowSet};
 use crate::field::{fe, FE};
 
 pub struct FibonacciAir {
@@ -37,8 +37,8 @@ impl Air for FibonacciAir {
     fn constraint_degree(&self) -> usize {
         1
     }
-    fn transition_exemptions(&self) -> Vec<usize> {
-        vec![1, 1]
+    fn transition_rows(&self) -> Vec<RowSet> {
+        vec![RowSet::AllBut(1); 2]
     }
     fn eval_transition(&self, cur: &[FE], next: &[FE], _: &[FE], out: &mut [FE]) {
         out[0] = &next[0] - &cur[1];

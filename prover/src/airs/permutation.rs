@@ -3,7 +3,7 @@
 //! product z with z_0 = 1 and z_{i+1}·(γ - b_i) = z_i·(γ - a_i) on every row, wrapping
 //! around, which forces prod (γ - a_i) = prod (γ - b_i).
 
-use crate::air::{Air, Boundary};
+use crate::air::{Air, Boundary, RowSet};
 use crate::field::{batch_inverse, fe, FE};
 
 pub struct PermutationAir {
@@ -29,8 +29,8 @@ impl Air for PermutationAir {
     fn constraint_degree(&self) -> usize {
         2
     }
-    fn transition_exemptions(&self) -> Vec<usize> {
-        vec![0]
+    fn transition_rows(&self) -> Vec<RowSet> {
+        vec![RowSet::AllBut(0)]
     }
     fn eval_transition(&self, cur: &[FE], next: &[FE], ch: &[FE], out: &mut [FE]) {
         let g = &ch[0];
