@@ -6,10 +6,14 @@
 //! figures, CSVs and charts; [`sweep`] runs many seeds.
 
 pub mod scenario;
+pub mod charts;
 pub mod checkers;
 pub mod disk;
 pub mod events;
 pub mod history;
 pub mod metrics;
+pub mod outcome;
+pub mod report;
+pub mod summary;
 #[cfg(madsim)]
 pub mod world;

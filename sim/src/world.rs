@@ -11,10 +11,11 @@
 
 use crate::checkers::{self, Checker, Verdict};
 use crate::disk::{DiskHandle, SimDisk};
-use crate::events::{history_hash, Event, EventKind, EventLog, WORLD};
+use crate::events::{history_hash, EventKind, EventLog, WORLD};
 use crate::history::History;
-use crate::metrics::{self, Metrics};
-use crate::scenario::{FaultAction, FaultWindow, LoadSpec, NetworkSpec, NodeCopy, Scenario};
+use crate::metrics;
+use crate::outcome::RunOutcome;
+use crate::scenario::{FaultAction, LoadSpec, NetworkSpec, NodeCopy, Scenario};
 use futures::future::LocalBoxFuture;
 use madsim::net::NetSim;
 use madsim::runtime::{Handle, Runtime};
@@ -81,44 +82,6 @@ pub struct ClientEnv {
     pub seed: u64,
     /// Length of the run.
     pub duration: Duration,
-}
-
-/// Everything one run produced.
-#[derive(Clone, Debug)]
-pub struct RunOutcome {
-    /// `scenario.name`.
-    pub scenario: String,
-    /// The seed it ran with.
-    pub seed: u64,
-    /// The recorded history.
-    pub events: Vec<Event>,
-    /// SHA-256 of `events.jsonl`.
-    pub history_hash: String,
-    /// Built-in then system verdicts (plus a failed `panic` verdict if the simulation
-    /// panicked).
-    pub verdicts: Vec<Verdict>,
-    /// Derived figures.
-    pub metrics: Metrics,
-    /// The scenario's fault windows.
-    pub windows: Vec<FaultWindow>,
-    /// Simulated length of the run.
-    pub sim_time: Duration,
-    /// Wall-clock time the run took.
-    pub wall_time: Duration,
-    /// Simulated seconds per wall-clock second.
-    pub sim_per_wall: f64,
-}
-
-impl RunOutcome {
-    /// Whether every verdict passed.
-    pub fn passed(&self) -> bool {
-        self.verdicts.iter().all(|v| v.passed)
-    }
-
-    /// The failed verdicts.
-    pub fn failures(&self) -> Vec<&Verdict> {
-        self.verdicts.iter().filter(|v| !v.passed).collect()
-    }
 }
 
 /// Address of a node copy.

@@ -1,0 +1,124 @@
+//! The report directory of one run, `<out>/<scenario>/<seed>/`:
+//!
+//! - `summary.json`: scenario, seed, git revision, duration, verdicts, headline figures,
+//!   fault windows, event-log hash, simulator speed and the replay command;
+//! - `events.jsonl`: the recorded history (its SHA-256 is the history hash);
+//! - `throughput.csv` (second,offered,committed), `latency.csv`
+//!   (tx,submitted_us,committed_us,latency_ms), `blocks.csv`
+//!   (height,round,first_commit_us,txs);
+//! - `throughput.png` and `latency.png`, fault windows shaded.
+
+use crate::charts;
+use crate::checkers::Verdict;
+use crate::events::to_jsonl;
+use crate::metrics::Summary;
+use crate::outcome::RunOutcome;
+use crate::scenario::{FaultWindow, Scenario};
+use serde::Serialize;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The default output root.
+pub const DEFAULT_OUT: &str = "reports";
+
+/// `summary.json`.
+#[derive(Serialize)]
+struct SummaryJson<'a> {
+    scenario: &'a str,
+    scenario_file: &'a str,
+    description: &'a str,
+    seed: u64,
+    git_revision: &'a str,
+    duration_s: f64,
+    passed: bool,
+    verdicts: &'a [Verdict],
+    figures: &'a Summary,
+    fault_windows: Vec<WindowJson<'a>>,
+    events: usize,
+    history_hash: &'a str,
+    wall_time_s: f64,
+    sim_seconds_per_wall_second: f64,
+    replay: String,
+}
+
+#[derive(Serialize)]
+struct WindowJson<'a> {
+    label: &'a str,
+    start_s: f64,
+    end_s: Option<f64>,
+}
+
+fn window_json(w: &FaultWindow) -> WindowJson<'_> {
+    WindowJson { label: &w.label, start_s: w.start.as_secs_f64(), end_s: w.end.map(|e| e.as_secs_f64()) }
+}
+
+/// The report directory of `scenario` run with `seed` under `out`.
+pub fn report_dir(out: &Path, scenario: &Scenario, seed: u64) -> PathBuf {
+    out.join(&scenario.name).join(seed.to_string())
+}
+
+/// Writes every report file of `outcome`; returns the directory.
+pub fn write_report(out: &Path, scenario: &Scenario, outcome: &RunOutcome, git_revision: &str) -> io::Result<PathBuf> {
+    let dir = report_dir(out, scenario, outcome.seed);
+    fs::create_dir_all(&dir)?;
+    let summary = SummaryJson {
+        scenario: &scenario.name,
+        scenario_file: &scenario.origin,
+        description: &scenario.description,
+        seed: outcome.seed,
+        git_revision,
+        duration_s: outcome.sim_time.as_secs_f64(),
+        passed: outcome.passed(),
+        verdicts: &outcome.verdicts,
+        figures: &outcome.metrics.summary,
+        fault_windows: outcome.windows.iter().map(window_json).collect(),
+        events: outcome.events.len(),
+        history_hash: &outcome.history_hash,
+        wall_time_s: outcome.wall_time.as_secs_f64(),
+        sim_seconds_per_wall_second: outcome.sim_per_wall,
+        replay: scenario.replay_command(outcome.seed),
+    };
+    let mut json = serde_json::to_vec_pretty(&summary).map_err(io::Error::other)?;
+    json.push(b'\n');
+    fs::write(dir.join("summary.json"), json)?;
+    fs::write(dir.join("events.jsonl"), to_jsonl(&outcome.events))?;
+    write_csvs(&dir, outcome)?;
+
+    let title = format!("{} (seed {})", scenario.name, outcome.seed);
+    let end_s = outcome.sim_time.as_secs_f64();
+    charts::throughput_png(&dir.join("throughput.png"), &format!("{title}: throughput"), &outcome.metrics, &outcome.windows, end_s)?;
+    charts::latency_png(&dir.join("latency.png"), &format!("{title}: commit latency"), &outcome.metrics, &outcome.windows, end_s)?;
+    Ok(dir)
+}
+
+fn write_csvs(dir: &Path, outcome: &RunOutcome) -> io::Result<()> {
+    let m = &outcome.metrics;
+    let mut w = csv::Writer::from_path(dir.join("throughput.csv"))?;
+    w.write_record(["second", "offered", "committed"])?;
+    for s in &m.seconds {
+        w.write_record([s.second.to_string(), s.offered.to_string(), s.committed.to_string()])?;
+    }
+    w.flush()?;
+
+    let mut w = csv::Writer::from_path(dir.join("latency.csv"))?;
+    w.write_record(["tx", "submitted_us", "committed_us", "latency_ms"])?;
+    for t in &m.txs {
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        w.write_record([
+            t.tx.clone(),
+            t.submitted_us.to_string(),
+            opt(t.committed_us.map(|c| c.to_string())),
+            opt(t.latency_ms().map(|l| format!("{l:.3}"))),
+        ])?;
+    }
+    w.flush()?;
+
+    let mut w = csv::Writer::from_path(dir.join("blocks.csv"))?;
+    w.write_record(["height", "round", "first_commit_us", "txs"])?;
+    for b in &m.blocks {
+        w.write_record([b.height.to_string(), b.round.to_string(), b.first_commit_us.to_string(), b.txs.to_string()])?;
+    }
+    w.flush()?;
+    Ok(())
+}

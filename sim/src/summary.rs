@@ -1,0 +1,52 @@
+//! The terminal summary of one run: verdicts with PASS/FAIL, headline figures, where the
+//! report is, and for a failing run the one command that replays it.
+
+use crate::outcome::RunOutcome;
+use crate::scenario::Scenario;
+use std::fmt::Write;
+use std::path::Path;
+
+fn ms(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".to_string(), |v| format!("{v:.0} ms"))
+}
+
+/// Renders the summary (plain text, no colour; ends with a newline).
+pub fn render(scenario: &Scenario, outcome: &RunOutcome, report: Option<&Path>) -> String {
+    let mut out = String::new();
+    let status = if outcome.passed() { "PASS" } else { "FAIL" };
+    let s = &outcome.metrics.summary;
+    let _ = writeln!(out, "{status}  {} ({}) seed {}", scenario.name, scenario.origin, outcome.seed);
+    let _ = writeln!(
+        out,
+        "  {:.1}s simulated in {:.2}s wall ({:.0}x), {} events, history {}",
+        outcome.sim_time.as_secs_f64(),
+        outcome.wall_time.as_secs_f64(),
+        outcome.sim_per_wall,
+        outcome.events.len(),
+        &outcome.history_hash[..16.min(outcome.history_hash.len())]
+    );
+    let width = outcome.verdicts.iter().map(|v| v.checker.len()).max().unwrap_or(0);
+    for v in &outcome.verdicts {
+        let _ = writeln!(out, "  {} {:width$}  {}", if v.passed { "PASS" } else { "FAIL" }, v.checker, v.detail);
+    }
+    let _ = writeln!(
+        out,
+        "  throughput: {} of {} submitted txs committed in {} blocks; {:.1} tx/s mean, {:.1} tx/s after {:.1}s",
+        s.committed, s.submitted, s.blocks, s.mean_tps, s.tail_tps, s.tail_from_s
+    );
+    let _ = writeln!(
+        out,
+        "  latency: p50 {}, p90 {}, p99 {}, max {}",
+        ms(s.p50_ms),
+        ms(s.p90_ms),
+        ms(s.p99_ms),
+        ms(s.max_ms)
+    );
+    if let Some(dir) = report {
+        let _ = writeln!(out, "  report: {}", dir.display());
+    }
+    if !outcome.passed() {
+        let _ = writeln!(out, "  replay: {}", scenario.replay_command(outcome.seed));
+    }
+    out
+}
