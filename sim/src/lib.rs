@@ -16,4 +16,6 @@ pub mod outcome;
 pub mod report;
 pub mod summary;
 #[cfg(madsim)]
+pub mod sweep;
+#[cfg(madsim)]
 pub mod world;

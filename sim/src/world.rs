@@ -14,7 +14,7 @@ use crate::disk::{DiskHandle, SimDisk};
 use crate::events::{history_hash, EventKind, EventLog, WORLD};
 use crate::history::History;
 use crate::metrics;
-use crate::outcome::RunOutcome;
+pub use crate::outcome::RunOutcome;
 use crate::scenario::{FaultAction, LoadSpec, NetworkSpec, NodeCopy, Scenario};
 use futures::future::LocalBoxFuture;
 use madsim::net::NetSim;

@@ -157,3 +157,18 @@ fn a_panic_is_a_failed_verdict_not_an_abort() {
     let (next, _) = run_toy(&scenario(""), 9);
     assert!(next.passed(), "{:#?}", next.verdicts);
 }
+
+#[test]
+fn sweep_runs_seeds_and_lists_failures() {
+    use kraken_sim::sweep::sweep;
+    let healthy = scenario("");
+    let out = sweep(&healthy, 0..3, |_| Arc::new(Toy::default()));
+    assert!(out.passed(), "{}", out.render());
+    assert_eq!(out.results.iter().map(|r| r.seed).collect::<Vec<_>>(), [0, 1, 2]);
+    assert!(out.render().contains("3 seeds, 3 passed, 0 failed, 3 distinct histories"), "{}", out.render());
+
+    let forking = scenario("[twins]\nnodes = [\"n0\"]\n[node]\nfork_twin = true\n");
+    let out = sweep(&forking, 10..12, |_| Arc::new(Toy::default()));
+    assert_eq!(out.failed().len(), 2);
+    assert!(out.render().contains("replay: cargo run -- scenario tests/toy.toml --seed 11"), "{}", out.render());
+}
