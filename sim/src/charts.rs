@@ -11,15 +11,23 @@ use std::sync::Once;
 
 const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 const FAMILY: &str = "sans-serif";
-const WINDOW_COLORS: [RGBColor; 5] =
-    [RGBColor(220, 50, 47), RGBColor(203, 75, 22), RGBColor(108, 113, 196), RGBColor(211, 54, 130), RGBColor(42, 161, 152)];
+const WINDOW_COLORS: [RGBColor; 5] = [
+    RGBColor(220, 50, 47),
+    RGBColor(203, 75, 22),
+    RGBColor(108, 113, 196),
+    RGBColor(211, 54, 130),
+    RGBColor(42, 161, 152),
+];
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        assert!(plotters::style::register_font(FAMILY, FontStyle::Normal, FONT).is_ok(), "embedded DejaVu Sans parses");
+        assert!(
+            plotters::style::register_font(FAMILY, FontStyle::Normal, FONT).is_ok(),
+            "embedded DejaVu Sans parses"
+        );
     });
 }
 
@@ -30,7 +38,11 @@ fn to_io(e: Box<dyn std::error::Error>) -> std::io::Error {
 /// Shades each fault window over `[0, y_max]` and writes its label near the top,
 /// staggering labels so that overlapping windows stay readable.
 fn shade<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
     windows: &[FaultWindow],
     end_s: f64,
     y_max: f64,
@@ -41,25 +53,53 @@ where
     for (i, w) in windows.iter().enumerate() {
         let color = WINDOW_COLORS[i % WINDOW_COLORS.len()];
         let x0 = w.start.as_secs_f64();
-        let x1 = w.end.map_or(end_s, |e| e.as_secs_f64()).max(x0 + end_s / 500.0);
-        chart.draw_series(std::iter::once(Rectangle::new([(x0, 0.0), (x1, y_max)], color.mix(0.12).filled())))?;
+        let x1 = w
+            .end
+            .map_or(end_s, |e| e.as_secs_f64())
+            .max(x0 + end_s / 500.0);
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x0, 0.0), (x1, y_max)],
+            color.mix(0.12).filled(),
+        )))?;
         let row = (i % 4) as f64;
         let y = y_max * (0.97 - 0.055 * row);
-        chart.draw_series(std::iter::once(Text::new(w.label.clone(), (x0, y), (FAMILY, 13).into_font().color(&color))))?;
+        chart.draw_series(std::iter::once(Text::new(
+            w.label.clone(),
+            (x0, y),
+            (FAMILY, 13).into_font().color(&color),
+        )))?;
     }
     Ok(())
 }
 
 /// Draws offered and committed tx/s per second of simulated time.
-pub fn throughput_png(path: &Path, title: &str, metrics: &Metrics, windows: &[FaultWindow], end_s: f64) -> std::io::Result<()> {
+pub fn throughput_png(
+    path: &Path,
+    title: &str,
+    metrics: &Metrics,
+    windows: &[FaultWindow],
+    end_s: f64,
+) -> std::io::Result<()> {
     throughput(path, title, metrics, windows, end_s).map_err(to_io)
 }
 
-fn throughput(path: &Path, title: &str, metrics: &Metrics, windows: &[FaultWindow], end_s: f64) -> Result<()> {
+fn throughput(
+    path: &Path,
+    title: &str,
+    metrics: &Metrics,
+    windows: &[FaultWindow],
+    end_s: f64,
+) -> Result<()> {
     register_font();
     let root = BitMapBackend::new(path, (1100, 520)).into_drawing_area();
     root.fill(&WHITE)?;
-    let peak = metrics.seconds.iter().map(|s| s.offered.max(s.committed)).max().unwrap_or(0).max(1) as f64;
+    let peak = metrics
+        .seconds
+        .iter()
+        .map(|s| s.offered.max(s.committed))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
     let y_max = peak * 1.3;
     let mut chart = ChartBuilder::on(&root)
         .caption(title, (FAMILY, 22))
@@ -112,11 +152,23 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
 
 /// Draws commit latency over time (one point per transaction, at its commit time, with
 /// per-second p50 and p99 lines) and the latency CDF.
-pub fn latency_png(path: &Path, title: &str, metrics: &Metrics, windows: &[FaultWindow], end_s: f64) -> std::io::Result<()> {
+pub fn latency_png(
+    path: &Path,
+    title: &str,
+    metrics: &Metrics,
+    windows: &[FaultWindow],
+    end_s: f64,
+) -> std::io::Result<()> {
     latency(path, title, metrics, windows, end_s).map_err(to_io)
 }
 
-fn latency(path: &Path, title: &str, metrics: &Metrics, windows: &[FaultWindow], end_s: f64) -> Result<()> {
+fn latency(
+    path: &Path,
+    title: &str,
+    metrics: &Metrics,
+    windows: &[FaultWindow],
+    end_s: f64,
+) -> Result<()> {
     register_font();
     let root = BitMapBackend::new(path, (1300, 520)).into_drawing_area();
     root.fill(&WHITE)?;
@@ -151,15 +203,22 @@ fn latency(path: &Path, title: &str, metrics: &Metrics, windows: &[FaultWindow],
     let dot = RGBColor(31, 119, 180).mix(0.35);
     chart.draw_series(points.iter().map(|&p| Circle::new(p, 2, dot.filled())))?;
 
-    let mut per_second: std::collections::BTreeMap<u64, Vec<f64>> = std::collections::BTreeMap::new();
+    let mut per_second: std::collections::BTreeMap<u64, Vec<f64>> =
+        std::collections::BTreeMap::new();
     for &(t, l) in &points {
         per_second.entry(t as u64).or_default().push(l);
     }
     for v in per_second.values_mut() {
         v.sort_by(f64::total_cmp);
     }
-    for (p, color, name) in [(50.0, RGBColor(0, 0, 0), "p50 per second"), (99.0, RGBColor(214, 39, 40), "p99 per second")] {
-        let line: Vec<(f64, f64)> = per_second.iter().map(|(s, v)| (*s as f64 + 0.5, pct(v, p))).collect();
+    for (p, color, name) in [
+        (50.0, RGBColor(0, 0, 0), "p50 per second"),
+        (99.0, RGBColor(214, 39, 40), "p99 per second"),
+    ] {
+        let line: Vec<(f64, f64)> = per_second
+            .iter()
+            .map(|(s, v)| (*s as f64 + 0.5, pct(v, p)))
+            .collect();
         chart
             .draw_series(LineSeries::new(line, color.stroke_width(2)))?
             .label(name)
@@ -191,11 +250,20 @@ fn latency(path: &Path, title: &str, metrics: &Metrics, windows: &[FaultWindow],
         .draw()?;
     let n = sorted.len() as f64;
     cdf.draw_series(LineSeries::new(
-        std::iter::once((0.0, 0.0)).chain(sorted.iter().enumerate().map(|(i, &l)| (l, (i + 1) as f64 / n))),
+        std::iter::once((0.0, 0.0)).chain(
+            sorted
+                .iter()
+                .enumerate()
+                .map(|(i, &l)| (l, (i + 1) as f64 / n)),
+        ),
         BLUE.stroke_width(2),
     ))?;
     if sorted.is_empty() {
-        cdf.draw_series(std::iter::once(Text::new("no committed transactions", (x_max * 0.1, 0.5), (FAMILY, 15))))?;
+        cdf.draw_series(std::iter::once(Text::new(
+            "no committed transactions",
+            (x_max * 0.1, 0.5),
+            (FAMILY, 15),
+        )))?;
     }
     root.present()?;
     Ok(())

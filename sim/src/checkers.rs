@@ -38,12 +38,20 @@ pub struct Verdict {
 impl Verdict {
     /// A passing verdict.
     pub fn pass(checker: &str, detail: impl Into<String>) -> Self {
-        Verdict { checker: checker.to_string(), passed: true, detail: detail.into() }
+        Verdict {
+            checker: checker.to_string(),
+            passed: true,
+            detail: detail.into(),
+        }
     }
 
     /// A failing verdict.
     pub fn fail(checker: &str, detail: impl Into<String>) -> Self {
-        Verdict { checker: checker.to_string(), passed: false, detail: detail.into() }
+        Verdict {
+            checker: checker.to_string(),
+            passed: false,
+            detail: detail.into(),
+        }
     }
 }
 
@@ -53,8 +61,12 @@ impl Verdict {
 pub fn builtin(scenario: &Scenario) -> Vec<Box<dyn Checker>> {
     let mut checkers: Vec<Box<dyn Checker>> = vec![
         Box::new(Safety),
-        Box::new(Liveness { within: scenario.checks.liveness_within }),
-        Box::new(NoLostTx { bound: scenario.checks.liveness_within }),
+        Box::new(Liveness {
+            within: scenario.checks.liveness_within,
+        }),
+        Box::new(NoLostTx {
+            bound: scenario.checks.liveness_within,
+        }),
     ];
     if let Some(bound) = scenario.checks.max_tx_latency {
         checkers.push(Box::new(TxLatency { bound }));

@@ -29,19 +29,30 @@ impl Default for SimDisk {
 
 impl std::fmt::Debug for SimDisk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SimDisk").field("len", &self.snapshot().len()).field("generation", &self.generation()).finish()
+        f.debug_struct("SimDisk")
+            .field("len", &self.snapshot().len())
+            .field("generation", &self.generation())
+            .finish()
     }
 }
 
 impl SimDisk {
     /// An empty disk at generation 0.
     pub fn new() -> Self {
-        SimDisk { inner: Arc::new(Inner { bytes: Mutex::new(Vec::new()), generation: AtomicU64::new(0) }) }
+        SimDisk {
+            inner: Arc::new(Inner {
+                bytes: Mutex::new(Vec::new()),
+                generation: AtomicU64::new(0),
+            }),
+        }
     }
 
     /// A handle for the current generation.
     pub fn handle(&self) -> DiskHandle {
-        DiskHandle { inner: self.inner.clone(), generation: self.generation() }
+        DiskHandle {
+            inner: self.inner.clone(),
+            generation: self.generation(),
+        }
     }
 
     /// Starts a new generation: every handle given out before now fails from here on.
@@ -69,13 +80,19 @@ pub struct DiskHandle {
 
 impl std::fmt::Debug for DiskHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DiskHandle").field("generation", &self.generation).finish()
+        f.debug_struct("DiskHandle")
+            .field("generation", &self.generation)
+            .finish()
     }
 }
 
 impl DiskHandle {
     fn bytes(&self) -> io::Result<std::sync::MutexGuard<'_, Vec<u8>>> {
-        let bytes = self.inner.bytes.lock().map_err(|_| io::Error::other("disk lock poisoned"))?;
+        let bytes = self
+            .inner
+            .bytes
+            .lock()
+            .map_err(|_| io::Error::other("disk lock poisoned"))?;
         let current = self.inner.generation.load(Ordering::SeqCst);
         if current != self.generation {
             return Err(io::Error::other(format!(
@@ -89,10 +106,20 @@ impl DiskHandle {
     /// Fills `buf` from `offset`; fails with `UnexpectedEof` past the end.
     pub fn read(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
         let bytes = self.bytes()?;
-        let start = usize::try_from(offset).map_err(|_| io::Error::from(io::ErrorKind::UnexpectedEof))?;
-        let end = start.checked_add(buf.len()).filter(|&end| end <= bytes.len());
+        let start =
+            usize::try_from(offset).map_err(|_| io::Error::from(io::ErrorKind::UnexpectedEof))?;
+        let end = start
+            .checked_add(buf.len())
+            .filter(|&end| end <= bytes.len());
         let end = end.ok_or_else(|| {
-            io::Error::new(io::ErrorKind::UnexpectedEof, format!("read of {} bytes at {offset} past the end ({})", buf.len(), bytes.len()))
+            io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!(
+                    "read of {} bytes at {offset} past the end ({})",
+                    buf.len(),
+                    bytes.len()
+                ),
+            )
         })?;
         buf.copy_from_slice(&bytes[start..end]);
         Ok(())
@@ -157,7 +184,10 @@ mod tests {
         let h = SimDisk::new().handle();
         h.write(0, b"ab").unwrap();
         let mut buf = [0u8; 3];
-        assert_eq!(h.read(0, &mut buf).unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
+        assert_eq!(
+            h.read(0, &mut buf).unwrap_err().kind(),
+            io::ErrorKind::UnexpectedEof
+        );
     }
 
     #[test]

@@ -105,26 +105,42 @@ pub struct EventLog {
 
 impl std::fmt::Debug for EventLog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EventLog").field("events", &self.len()).finish()
+        f.debug_struct("EventLog")
+            .field("events", &self.len())
+            .finish()
     }
 }
 
 impl EventLog {
     /// A log whose clock starts now (call inside the simulation, at the start of the run).
     pub fn new() -> Self {
-        EventLog { inner: Arc::new(Mutex::new(Inner { start: madsim::time::Instant::now(), events: Vec::new() })) }
+        EventLog {
+            inner: Arc::new(Mutex::new(Inner {
+                start: madsim::time::Instant::now(),
+                events: Vec::new(),
+            })),
+        }
     }
 
     /// Records `kind` for `node` at the current simulated time.
     pub fn record(&self, node: &str, kind: EventKind) {
         let mut inner = self.inner.lock().expect("event log lock");
         let t_us = inner.start.elapsed().as_micros() as u64;
-        inner.events.push(Event { t_us, node: node.to_string(), kind });
+        inner.events.push(Event {
+            t_us,
+            node: node.to_string(),
+            kind,
+        });
     }
 
     /// Simulated microseconds since the log started.
     pub fn now_us(&self) -> u64 {
-        self.inner.lock().expect("event log lock").start.elapsed().as_micros() as u64
+        self.inner
+            .lock()
+            .expect("event log lock")
+            .start
+            .elapsed()
+            .as_micros() as u64
     }
 
     /// A copy of every event so far, in recording order.
@@ -161,7 +177,10 @@ pub fn to_jsonl(events: &[Event]) -> Vec<u8> {
 
 /// Parses `events.jsonl` text back into events.
 pub fn from_jsonl(text: &str) -> Result<Vec<Event>, serde_json::Error> {
-    text.lines().filter(|l| !l.trim().is_empty()).map(serde_json::from_str).collect()
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(serde_json::from_str)
+        .collect()
 }
 
 /// SHA-256 (hex) of the exact [`to_jsonl`] bytes.
@@ -175,14 +194,38 @@ mod tests {
 
     fn sample() -> Vec<Event> {
         vec![
-            Event { t_us: 0, node: "n0".into(), kind: EventKind::NodeStarted { incarnation: 0 } },
-            Event { t_us: 5, node: "client".into(), kind: EventKind::TxSubmitted { tx: "0a".into(), to: "n0".into() } },
+            Event {
+                t_us: 0,
+                node: "n0".into(),
+                kind: EventKind::NodeStarted { incarnation: 0 },
+            },
+            Event {
+                t_us: 5,
+                node: "client".into(),
+                kind: EventKind::TxSubmitted {
+                    tx: "0a".into(),
+                    to: "n0".into(),
+                },
+            },
             Event {
                 t_us: 9,
                 node: "n0".into(),
-                kind: EventKind::BlockCommitted { height: 1, round: 2, block: "b1".into(), parent: "b0".into(), txs: vec!["0a".into()] },
+                kind: EventKind::BlockCommitted {
+                    height: 1,
+                    round: 2,
+                    block: "b1".into(),
+                    parent: "b0".into(),
+                    txs: vec!["0a".into()],
+                },
             },
-            Event { t_us: 10, node: WORLD.into(), kind: EventKind::Note { what: "x".into(), detail: serde_json::json!({"k": 1}) } },
+            Event {
+                t_us: 10,
+                node: WORLD.into(),
+                kind: EventKind::Note {
+                    what: "x".into(),
+                    detail: serde_json::json!({"k": 1}),
+                },
+            },
         ]
     }
 
@@ -190,7 +233,12 @@ mod tests {
     fn jsonl_is_flat_and_round_trips() {
         let bytes = to_jsonl(&sample());
         let text = String::from_utf8(bytes).unwrap();
-        assert!(text.starts_with("{\"t_us\":0,\"node\":\"n0\",\"type\":\"NodeStarted\",\"incarnation\":0}\n"), "{text}");
+        assert!(
+            text.starts_with(
+                "{\"t_us\":0,\"node\":\"n0\",\"type\":\"NodeStarted\",\"incarnation\":0}\n"
+            ),
+            "{text}"
+        );
         assert_eq!(from_jsonl(&text).unwrap(), sample());
     }
 

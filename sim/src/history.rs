@@ -68,13 +68,23 @@ impl History {
     /// Honest copies that are up at the end of the run.
     pub fn honest_live(&self) -> Vec<&str> {
         let down = self.down_at_end();
-        self.nodes.iter().filter(|n| self.is_honest(n) && !down.contains(*n)).map(String::as_str).collect()
+        self.nodes
+            .iter()
+            .filter(|n| self.is_honest(n) && !down.contains(*n))
+            .map(String::as_str)
+            .collect()
     }
 
     /// Every block commit as (event, height, round, block, parent, txs).
     pub fn commits(&self) -> impl Iterator<Item = Commit<'_>> {
         self.events.iter().filter_map(|e| match &e.kind {
-            EventKind::BlockCommitted { height, round, block, parent, txs } => Some(Commit {
+            EventKind::BlockCommitted {
+                height,
+                round,
+                block,
+                parent,
+                txs,
+            } => Some(Commit {
                 t_us: e.t_us,
                 node: &e.node,
                 height: *height,
@@ -113,15 +123,37 @@ pub mod build {
 
     /// A history over `n` honest nodes (n0..) plus the twin copies `twins` of those
     /// identities, ending at `end_s` seconds, last heal at `heal_s` seconds.
-    pub fn history(n: usize, twins: &[usize], end_s: u64, heal_s: u64, events: Vec<Event>) -> History {
+    pub fn history(
+        n: usize,
+        twins: &[usize],
+        end_s: u64,
+        heal_s: u64,
+        events: Vec<Event>,
+    ) -> History {
         let mut nodes: Vec<String> = (0..n).map(|i| format!("n{i}")).collect();
         nodes.extend(twins.iter().map(|i| format!("n{i}'")));
-        let byzantine = twins.iter().flat_map(|i| [format!("n{i}"), format!("n{i}'")]).collect();
-        History { events, nodes, byzantine, run_end_us: end_s * 1_000_000, last_heal_us: heal_s * 1_000_000 }
+        let byzantine = twins
+            .iter()
+            .flat_map(|i| [format!("n{i}"), format!("n{i}'")])
+            .collect();
+        History {
+            events,
+            nodes,
+            byzantine,
+            run_end_us: end_s * 1_000_000,
+            last_heal_us: heal_s * 1_000_000,
+        }
     }
 
     /// A `BlockCommitted` event at `t_ms` milliseconds.
-    pub fn commit(t_ms: u64, node: &str, height: u64, block: &str, parent: &str, txs: &[&str]) -> Event {
+    pub fn commit(
+        t_ms: u64,
+        node: &str,
+        height: u64,
+        block: &str,
+        parent: &str,
+        txs: &[&str],
+    ) -> Event {
         Event {
             t_us: t_ms * 1000,
             node: node.to_string(),
@@ -137,7 +169,11 @@ pub mod build {
 
     /// Any other event at `t_ms` milliseconds.
     pub fn event(t_ms: u64, node: &str, kind: EventKind) -> Event {
-        Event { t_us: t_ms * 1000, node: node.to_string(), kind }
+        Event {
+            t_us: t_ms * 1000,
+            node: node.to_string(),
+            kind,
+        }
     }
 }
 
@@ -162,7 +198,12 @@ mod tests {
             ],
         );
         assert_eq!(h.nodes, ["n0", "n1", "n2", "n3", "n1'"]);
-        assert!(h.is_honest("n0") && !h.is_honest("n1") && !h.is_honest("n1'") && !h.is_honest("client"));
+        assert!(
+            h.is_honest("n0")
+                && !h.is_honest("n1")
+                && !h.is_honest("n1'")
+                && !h.is_honest("client")
+        );
         assert_eq!(h.honest_live(), ["n0", "n3"]);
         assert_eq!(h.run_end_us, 30_000_000);
         assert_eq!(h.last_heal_us, 5_000_000);

@@ -5,7 +5,6 @@
 //! [`checkers`] judge the recorded history only; [`metrics`] and [`report`] turn it into
 //! figures, CSVs and charts; [`sweep`] runs many seeds.
 
-pub mod scenario;
 pub mod charts;
 pub mod checkers;
 pub mod disk;
@@ -14,6 +13,7 @@ pub mod history;
 pub mod metrics;
 pub mod outcome;
 pub mod report;
+pub mod scenario;
 pub mod summary;
 #[cfg(madsim)]
 pub mod sweep;

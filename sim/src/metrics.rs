@@ -23,7 +23,8 @@ pub struct TxTiming {
 impl TxTiming {
     /// Submit-to-commit latency in milliseconds, if committed.
     pub fn latency_ms(&self) -> Option<f64> {
-        self.committed_us.map(|c| c.saturating_sub(self.submitted_us) as f64 / 1000.0)
+        self.committed_us
+            .map(|c| c.saturating_sub(self.submitted_us) as f64 / 1000.0)
     }
 }
 
@@ -112,7 +113,11 @@ pub fn tx_latencies(h: &History) -> Vec<TxTiming> {
     }
     let mut txs: Vec<TxTiming> = submitted
         .into_iter()
-        .map(|(tx, t)| TxTiming { tx: tx.to_string(), submitted_us: t, committed_us: committed.get(tx).copied() })
+        .map(|(tx, t)| TxTiming {
+            tx: tx.to_string(),
+            submitted_us: t,
+            committed_us: committed.get(tx).copied(),
+        })
         .collect();
     txs.sort_by(|a, b| (a.submitted_us, &a.tx).cmp(&(b.submitted_us, &b.tx)));
     txs
@@ -134,15 +139,23 @@ pub fn compute(h: &History) -> Metrics {
 
     let mut blocks: BTreeMap<u64, BlockRow> = BTreeMap::new();
     for c in h.commits().filter(|c| h.is_honest(c.node)) {
-        let row = blocks
-            .entry(c.height)
-            .or_insert(BlockRow { height: c.height, round: c.round, first_commit_us: c.t_us, txs: c.txs.len() });
+        let row = blocks.entry(c.height).or_insert(BlockRow {
+            height: c.height,
+            round: c.round,
+            first_commit_us: c.t_us,
+            txs: c.txs.len(),
+        });
         row.first_commit_us = row.first_commit_us.min(c.t_us);
     }
 
     let n_seconds = h.run_end_us.div_ceil(1_000_000).max(1);
-    let mut seconds: Vec<SecondRow> =
-        (0..n_seconds).map(|second| SecondRow { second, offered: 0, committed: 0 }).collect();
+    let mut seconds: Vec<SecondRow> = (0..n_seconds)
+        .map(|second| SecondRow {
+            second,
+            offered: 0,
+            committed: 0,
+        })
+        .collect();
     let last = seconds.len() - 1;
     let slot = |t_us: u64| ((t_us / 1_000_000) as usize).min(last);
     for tx in &txs {
@@ -163,15 +176,28 @@ pub fn compute(h: &History) -> Metrics {
         submitted: txs.len() as u64,
         committed: committed.len() as u64,
         blocks: blocks.len() as u64,
-        mean_tps: if run_s > 0.0 { committed.len() as f64 / run_s } else { 0.0 },
+        mean_tps: if run_s > 0.0 {
+            committed.len() as f64 / run_s
+        } else {
+            0.0
+        },
         tail_from_s: h.last_heal_us as f64 / 1e6,
-        tail_tps: if tail_s > 0.0 { tail_committed as f64 / tail_s } else { 0.0 },
+        tail_tps: if tail_s > 0.0 {
+            tail_committed as f64 / tail_s
+        } else {
+            0.0
+        },
         p50_ms: percentile(&latencies, 50.0),
         p90_ms: percentile(&latencies, 90.0),
         p99_ms: percentile(&latencies, 99.0),
         max_ms: latencies.last().copied(),
     };
-    Metrics { seconds, txs, blocks: blocks.into_values().collect(), summary }
+    Metrics {
+        seconds,
+        txs,
+        blocks: blocks.into_values().collect(),
+        summary,
+    }
 }
 
 #[cfg(test)]
@@ -180,7 +206,14 @@ mod tests {
     use crate::history::build::*;
 
     fn submitted(t_ms: u64, tx: &str) -> crate::events::Event {
-        event(t_ms, "client", EventKind::TxSubmitted { tx: tx.to_string(), to: "n0".to_string() })
+        event(
+            t_ms,
+            "client",
+            EventKind::TxSubmitted {
+                tx: tx.to_string(),
+                to: "n0".to_string(),
+            },
+        )
     }
 
     #[test]
@@ -197,14 +230,25 @@ mod tests {
         let m = compute(&history(4, &[0], 3, 0, events));
         assert_eq!(m.seconds.len(), 3);
         assert_eq!(
-            m.seconds.iter().map(|s| (s.offered, s.committed)).collect::<Vec<_>>(),
+            m.seconds
+                .iter()
+                .map(|s| (s.offered, s.committed))
+                .collect::<Vec<_>>(),
             vec![(2, 1), (1, 0), (0, 2)]
         );
         assert_eq!(m.txs[0].latency_ms(), Some(400.0));
         assert_eq!(m.txs[1].latency_ms(), Some(2.0 * 1000.0));
         assert_eq!(m.blocks.len(), 2);
         assert_eq!(m.blocks[0].first_commit_us, 500_000);
-        assert_eq!(m.blocks[1], BlockRow { height: 2, round: 2, first_commit_us: 2_200_000, txs: 2 });
+        assert_eq!(
+            m.blocks[1],
+            BlockRow {
+                height: 2,
+                round: 2,
+                first_commit_us: 2_200_000,
+                txs: 2
+            }
+        );
         assert_eq!(m.summary.committed, 3);
         assert_eq!(m.summary.mean_tps, 1.0);
         assert_eq!(m.summary.p50_ms, Some(700.0));
@@ -217,7 +261,12 @@ mod tests {
         assert_eq!(percentile(&sorted, 50.0), Some(50.0));
         assert_eq!(percentile(&sorted, 99.0), Some(99.0));
         assert_eq!(percentile(&[], 50.0), None);
-        let events = vec![submitted(0, "a"), commit(500, "n0", 1, "b", "g", &["a"]), submitted(0, "z"), commit(6000, "n0", 2, "c", "b", &["z"])];
+        let events = vec![
+            submitted(0, "a"),
+            commit(500, "n0", 1, "b", "g", &["a"]),
+            submitted(0, "z"),
+            commit(6000, "n0", 2, "c", "b", &["z"]),
+        ];
         let m = compute(&history(4, &[], 10, 5, events));
         assert_eq!(m.summary.tail_from_s, 5.0);
         assert_eq!(m.summary.tail_tps, 1.0 / 5.0);

@@ -45,4 +45,3 @@ impl RunOutcome {
         self.verdicts.iter().filter(|v| !v.passed).collect()
     }
 }
-

@@ -50,7 +50,11 @@ struct WindowJson<'a> {
 }
 
 fn window_json(w: &FaultWindow) -> WindowJson<'_> {
-    WindowJson { label: &w.label, start_s: w.start.as_secs_f64(), end_s: w.end.map(|e| e.as_secs_f64()) }
+    WindowJson {
+        label: &w.label,
+        start_s: w.start.as_secs_f64(),
+        end_s: w.end.map(|e| e.as_secs_f64()),
+    }
 }
 
 /// The report directory of `scenario` run with `seed` under `out`.
@@ -59,7 +63,12 @@ pub fn report_dir(out: &Path, scenario: &Scenario, seed: u64) -> PathBuf {
 }
 
 /// Writes every report file of `outcome`; returns the directory.
-pub fn write_report(out: &Path, scenario: &Scenario, outcome: &RunOutcome, git_revision: &str) -> io::Result<PathBuf> {
+pub fn write_report(
+    out: &Path,
+    scenario: &Scenario,
+    outcome: &RunOutcome,
+    git_revision: &str,
+) -> io::Result<PathBuf> {
     let dir = report_dir(out, scenario, outcome.seed);
     fs::create_dir_all(&dir)?;
     let summary = SummaryJson {
@@ -87,8 +96,20 @@ pub fn write_report(out: &Path, scenario: &Scenario, outcome: &RunOutcome, git_r
 
     let title = format!("{} (seed {})", scenario.name, outcome.seed);
     let end_s = outcome.sim_time.as_secs_f64();
-    charts::throughput_png(&dir.join("throughput.png"), &format!("{title}: throughput"), &outcome.metrics, &outcome.windows, end_s)?;
-    charts::latency_png(&dir.join("latency.png"), &format!("{title}: commit latency"), &outcome.metrics, &outcome.windows, end_s)?;
+    charts::throughput_png(
+        &dir.join("throughput.png"),
+        &format!("{title}: throughput"),
+        &outcome.metrics,
+        &outcome.windows,
+        end_s,
+    )?;
+    charts::latency_png(
+        &dir.join("latency.png"),
+        &format!("{title}: commit latency"),
+        &outcome.metrics,
+        &outcome.windows,
+        end_s,
+    )?;
     Ok(dir)
 }
 
@@ -97,7 +118,11 @@ fn write_csvs(dir: &Path, outcome: &RunOutcome) -> io::Result<()> {
     let mut w = csv::Writer::from_path(dir.join("throughput.csv"))?;
     w.write_record(["second", "offered", "committed"])?;
     for s in &m.seconds {
-        w.write_record([s.second.to_string(), s.offered.to_string(), s.committed.to_string()])?;
+        w.write_record([
+            s.second.to_string(),
+            s.offered.to_string(),
+            s.committed.to_string(),
+        ])?;
     }
     w.flush()?;
 
@@ -117,7 +142,12 @@ fn write_csvs(dir: &Path, outcome: &RunOutcome) -> io::Result<()> {
     let mut w = csv::Writer::from_path(dir.join("blocks.csv"))?;
     w.write_record(["height", "round", "first_commit_us", "txs"])?;
     for b in &m.blocks {
-        w.write_record([b.height.to_string(), b.round.to_string(), b.first_commit_us.to_string(), b.txs.to_string()])?;
+        w.write_record([
+            b.height.to_string(),
+            b.round.to_string(),
+            b.first_commit_us.to_string(),
+            b.txs.to_string(),
+        ])?;
     }
     w.flush()?;
     Ok(())

@@ -56,7 +56,13 @@ pub struct NetworkSpec {
 
 impl Default for NetworkSpec {
     fn default() -> Self {
-        NetworkSpec { latency: Latency { min: Duration::from_millis(1), max: Duration::from_millis(10) }, loss: 0.0 }
+        NetworkSpec {
+            latency: Latency {
+                min: Duration::from_millis(1),
+                max: Duration::from_millis(10),
+            },
+            loss: 0.0,
+        }
     }
 }
 
@@ -104,12 +110,19 @@ impl fmt::Display for FaultAction {
             FaultAction::Partition(groups) => {
                 let groups: Vec<String> = groups
                     .iter()
-                    .map(|g| g.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(","))
+                    .map(|g| {
+                        g.iter()
+                            .map(|c| c.to_string())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    })
                     .collect();
                 write!(f, "partition {}", groups.join(" | "))
             }
             FaultAction::Heal => write!(f, "heal"),
-            FaultAction::Cut { from, to, both } => write!(f, "cut {from}{}{to}", if *both { "<->" } else { "->" }),
+            FaultAction::Cut { from, to, both } => {
+                write!(f, "cut {from}{}{to}", if *both { "<->" } else { "->" })
+            }
             FaultAction::Crash(c) => write!(f, "crash {c}"),
             FaultAction::Restart(c) => write!(f, "restart {c}"),
             FaultAction::Pause(c) => write!(f, "pause {c}"),
@@ -193,7 +206,10 @@ impl Scenario {
     pub fn from_file(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
         let path = path.as_ref();
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io { origin: origin.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            origin: origin.clone(),
+            source,
+        })?;
         Scenario::from_str(&text, &origin)
     }
 
@@ -211,8 +227,14 @@ impl Scenario {
 
     /// Every node process: n0..n{N-1}, then the Twins copies.
     pub fn copies(&self) -> Vec<NodeCopy> {
-        let honest = (0..self.committee_size).map(|identity| NodeCopy { identity, twin: false });
-        let twins = self.twins.iter().map(|&identity| NodeCopy { identity, twin: true });
+        let honest = (0..self.committee_size).map(|identity| NodeCopy {
+            identity,
+            twin: false,
+        });
+        let twins = self.twins.iter().map(|&identity| NodeCopy {
+            identity,
+            twin: true,
+        });
         honest.chain(twins).collect()
     }
 
@@ -224,7 +246,11 @@ impl Scenario {
     /// When the fault configuration last changed: the latest end of a closed window or
     /// start of an open one (0 without faults). Liveness is judged from here.
     pub fn last_heal(&self) -> Duration {
-        self.fault_windows().iter().map(|w| w.end.unwrap_or(w.start)).max().unwrap_or(Duration::ZERO)
+        self.fault_windows()
+            .iter()
+            .map(|w| w.end.unwrap_or(w.start))
+            .max()
+            .unwrap_or(Duration::ZERO)
     }
 
     /// The command that replays this scenario with `seed`.

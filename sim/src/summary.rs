@@ -15,7 +15,11 @@ pub fn render(scenario: &Scenario, outcome: &RunOutcome, report: Option<&Path>) 
     let mut out = String::new();
     let status = if outcome.passed() { "PASS" } else { "FAIL" };
     let s = &outcome.metrics.summary;
-    let _ = writeln!(out, "{status}  {} ({}) seed {}", scenario.name, scenario.origin, outcome.seed);
+    let _ = writeln!(
+        out,
+        "{status}  {} ({}) seed {}",
+        scenario.name, scenario.origin, outcome.seed
+    );
     let _ = writeln!(
         out,
         "  {:.1}s simulated in {:.2}s wall ({:.0}x), {} events, history {}",
@@ -25,9 +29,20 @@ pub fn render(scenario: &Scenario, outcome: &RunOutcome, report: Option<&Path>) 
         outcome.events.len(),
         &outcome.history_hash[..16.min(outcome.history_hash.len())]
     );
-    let width = outcome.verdicts.iter().map(|v| v.checker.len()).max().unwrap_or(0);
+    let width = outcome
+        .verdicts
+        .iter()
+        .map(|v| v.checker.len())
+        .max()
+        .unwrap_or(0);
     for v in &outcome.verdicts {
-        let _ = writeln!(out, "  {} {:width$}  {}", if v.passed { "PASS" } else { "FAIL" }, v.checker, v.detail);
+        let _ = writeln!(
+            out,
+            "  {} {:width$}  {}",
+            if v.passed { "PASS" } else { "FAIL" },
+            v.checker,
+            v.detail
+        );
     }
     let _ = writeln!(
         out,

@@ -50,13 +50,20 @@ impl SweepOutcome {
 
     /// The seeds that failed.
     pub fn failed(&self) -> Vec<&SeedResult> {
-        self.results.iter().filter(|r| !r.failures.is_empty()).collect()
+        self.results
+            .iter()
+            .filter(|r| !r.failures.is_empty())
+            .collect()
     }
 
     /// The closing table: counts, then one block per failing seed with its replay command.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let distinct: BTreeSet<&str> = self.results.iter().map(|r| r.history_hash.as_str()).collect();
+        let distinct: BTreeSet<&str> = self
+            .results
+            .iter()
+            .map(|r| r.history_hash.as_str())
+            .collect();
         let failed = self.failed();
         let _ = writeln!(
             out,
@@ -72,8 +79,18 @@ impl SweepOutcome {
         );
         for r in failed {
             let checkers: Vec<&str> = r.failures.iter().map(|v| v.checker.as_str()).collect();
-            let _ = writeln!(out, "  seed {:<6} {}: {}", r.seed, checkers.join(", "), r.failures[0].detail);
-            let _ = writeln!(out, "    replay: cargo run -- scenario {} --seed {}", self.origin, r.seed);
+            let _ = writeln!(
+                out,
+                "  seed {:<6} {}: {}",
+                r.seed,
+                checkers.join(", "),
+                r.failures[0].detail
+            );
+            let _ = writeln!(
+                out,
+                "    replay: cargo run -- scenario {} --seed {}",
+                self.origin, r.seed
+            );
         }
         out
     }
@@ -81,7 +98,11 @@ impl SweepOutcome {
 
 /// Parses a seed range written `A..B` (B exclusive) or a single seed `A`.
 pub fn parse_seeds(text: &str) -> Result<Range<u64>, String> {
-    let number = |s: &str| s.trim().parse::<u64>().map_err(|_| format!("seed range {text:?}: {s:?} is not a seed"));
+    let number = |s: &str| {
+        s.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("seed range {text:?}: {s:?} is not a seed"))
+    };
     let range = match text.split_once("..") {
         Some((a, b)) => number(a)?..number(b)?,
         None => {
@@ -90,13 +111,19 @@ pub fn parse_seeds(text: &str) -> Result<Range<u64>, String> {
         }
     };
     if range.is_empty() {
-        return Err(format!("seed range {text:?} is empty (write A..B with A < B)"));
+        return Err(format!(
+            "seed range {text:?} is empty (write A..B with A < B)"
+        ));
     }
     Ok(range)
 }
 
 /// Runs `scenario` for every seed in `seeds`; `system` builds a fresh system per seed.
-pub fn sweep(scenario: &Scenario, seeds: Range<u64>, system: impl FnMut(u64) -> Arc<dyn SimSystem>) -> SweepOutcome {
+pub fn sweep(
+    scenario: &Scenario,
+    seeds: Range<u64>,
+    system: impl FnMut(u64) -> Arc<dyn SimSystem>,
+) -> SweepOutcome {
     sweep_each(scenario, seeds, system, |_| {})
 }
 
@@ -109,7 +136,8 @@ pub fn sweep_each(
     mut on_run: impl FnMut(&RunOutcome),
 ) -> SweepOutcome {
     let start = Instant::now();
-    let bar = ProgressBar::with_draw_target(Some(seeds.end - seeds.start), ProgressDrawTarget::stderr());
+    let bar =
+        ProgressBar::with_draw_target(Some(seeds.end - seeds.start), ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} seeds, {msg} ({elapsed})")
             .expect("progress template")
@@ -135,7 +163,12 @@ pub fn sweep_each(
         });
     }
     bar.finish_and_clear();
-    SweepOutcome { scenario: scenario.name.clone(), origin: scenario.origin.clone(), results, wall_time: start.elapsed() }
+    SweepOutcome {
+        scenario: scenario.name.clone(),
+        origin: scenario.origin.clone(),
+        results,
+        wall_time: start.elapsed(),
+    }
 }
 
 #[cfg(test)]
@@ -152,7 +185,13 @@ mod tests {
 
     #[test]
     fn renders_failures_with_replay_commands() {
-        let ok = SeedResult { seed: 1, failures: vec![], history_hash: "a".into(), committed: 5, wall_time: Duration::ZERO };
+        let ok = SeedResult {
+            seed: 1,
+            failures: vec![],
+            history_hash: "a".into(),
+            committed: 5,
+            wall_time: Duration::ZERO,
+        };
         let bad = SeedResult {
             seed: 2,
             failures: vec![Verdict::fail("liveness", "no commit by n3")],
@@ -160,7 +199,12 @@ mod tests {
             committed: 3,
             wall_time: Duration::ZERO,
         };
-        let sweep = SweepOutcome { scenario: "p".into(), origin: "scenarios/p.toml".into(), results: vec![ok, bad], wall_time: Duration::ZERO };
+        let sweep = SweepOutcome {
+            scenario: "p".into(),
+            origin: "scenarios/p.toml".into(),
+            results: vec![ok, bad],
+            wall_time: Duration::ZERO,
+        };
         assert!(!sweep.passed());
         assert_eq!(
             sweep.render(),

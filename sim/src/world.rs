@@ -86,7 +86,12 @@ pub struct ClientEnv {
 
 /// Address of a node copy.
 pub fn ip_of(copy: NodeCopy) -> IpAddr {
-    IpAddr::V4(Ipv4Addr::new(10, 0, u8::from(copy.twin), copy.identity as u8 + 1))
+    IpAddr::V4(Ipv4Addr::new(
+        10,
+        0,
+        u8::from(copy.twin),
+        copy.identity as u8 + 1,
+    ))
 }
 
 /// Address of the load client.
@@ -95,7 +100,10 @@ pub const CLIENT_IP: IpAddr = IpAddr::V4(Ipv4Addr::new(10, 0, 100, 1));
 fn net_config(spec: &NetworkSpec, config: &mut madsim::net::Config) {
     config.packet_loss_rate = spec.loss;
     // madsim samples latency from a half-open range, which must not be empty.
-    let max = spec.latency.max.max(spec.latency.min + Duration::from_micros(1));
+    let max = spec
+        .latency
+        .max
+        .max(spec.latency.min + Duration::from_micros(1));
     config.send_latency = spec.latency.min..max;
 }
 
@@ -111,12 +119,22 @@ pub fn run(scenario: &Scenario, seed: u64, system: Arc<dyn SimSystem>) -> RunOut
 
     let wall_start = std::time::Instant::now();
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        rt.block_on(simulate(scenario.clone(), seed, system.clone(), log_slot.clone()))
+        rt.block_on(simulate(
+            scenario.clone(),
+            seed,
+            system.clone(),
+            log_slot.clone(),
+        ))
     }));
     let wall_time = wall_start.elapsed();
     drop(rt);
 
-    let events = log_slot.lock().expect("log slot").as_ref().map(EventLog::events).unwrap_or_default();
+    let events = log_slot
+        .lock()
+        .expect("log slot")
+        .as_ref()
+        .map(EventLog::events)
+        .unwrap_or_default();
     let history = History::new(scenario, events);
     let mut checkers = checkers::builtin(scenario);
     checkers.extend(system.checkers());
@@ -128,7 +146,13 @@ pub fn run(scenario: &Scenario, seed: u64, system: Arc<dyn SimSystem>) -> RunOut
             .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_else(|| "non-string panic payload".to_string());
         let at = history.events.last().map_or(0, |e| e.t_us);
-        verdicts.insert(0, Verdict::fail("panic", format!("the simulation panicked after t={}us: {message}", at)));
+        verdicts.insert(
+            0,
+            Verdict::fail(
+                "panic",
+                format!("the simulation panicked after t={}us: {message}", at),
+            ),
+        );
     }
     let sim_time = scenario.duration;
     RunOutcome {
@@ -159,17 +183,30 @@ async fn simulate(
 
     let copies = scenario.copies();
     let peers: Vec<Vec<IpAddr>> = (0..scenario.committee_size)
-        .map(|i| copies.iter().filter(|c| c.identity == i).map(|c| ip_of(*c)).collect())
+        .map(|i| {
+            copies
+                .iter()
+                .filter(|c| c.identity == i)
+                .map(|c| ip_of(*c))
+                .collect()
+        })
         .collect();
     let names: Vec<Vec<String>> = (0..scenario.committee_size)
-        .map(|i| copies.iter().filter(|c| c.identity == i).map(|c| c.to_string()).collect())
+        .map(|i| {
+            copies
+                .iter()
+                .filter(|c| c.identity == i)
+                .map(|c| c.to_string())
+                .collect()
+        })
         .collect();
 
     let mut nodes: BTreeMap<NodeCopy, (NodeId, SimDisk)> = BTreeMap::new();
     for &copy in &copies {
         let disk = SimDisk::new();
         let incarnations = Arc::new(AtomicU32::new(0));
-        let (system, events, disk_for_node, peers) = (system.clone(), events.clone(), disk.clone(), peers.clone());
+        let (system, events, disk_for_node, peers) =
+            (system.clone(), events.clone(), disk.clone(), peers.clone());
         let node_config = scenario.node.clone();
         let node = handle
             .create_node()
@@ -206,9 +243,20 @@ async fn simulate(
         duration: scenario.duration,
     };
     let client_system = system.clone();
-    handle.create_node().name("client").ip(CLIENT_IP).init(move || client_system.client_main(client_env.clone())).build();
+    handle
+        .create_node()
+        .name("client")
+        .ip(CLIENT_IP)
+        .init(move || client_system.client_main(client_env.clone()))
+        .build();
 
-    let mut nemesis = Nemesis { handle: &handle, events: &events, nodes: &nodes, partition: BTreeSet::new(), cuts: BTreeSet::new() };
+    let mut nemesis = Nemesis {
+        handle: &handle,
+        events: &events,
+        nodes: &nodes,
+        partition: BTreeSet::new(),
+        cuts: BTreeSet::new(),
+    };
     let windows = scenario.fault_windows();
     let mut times: Vec<Duration> = scenario.faults.iter().map(|f| f.at).collect();
     times.dedup();
@@ -218,10 +266,20 @@ async fn simulate(
             nemesis.apply(&fault.action);
         }
         for w in windows.iter().filter(|w| w.end == Some(at)) {
-            events.record(WORLD, EventKind::FaultHealed { label: w.label.clone() });
+            events.record(
+                WORLD,
+                EventKind::FaultHealed {
+                    label: w.label.clone(),
+                },
+            );
         }
         for w in windows.iter().filter(|w| w.start == at) {
-            events.record(WORLD, EventKind::FaultStarted { label: w.label.clone() });
+            events.record(
+                WORLD,
+                EventKind::FaultStarted {
+                    label: w.label.clone(),
+                },
+            );
         }
     }
     madsim::time::sleep_until(start + scenario.duration).await;
@@ -244,7 +302,11 @@ impl Nemesis<'_> {
     }
 
     /// Makes the clogged links exactly the partition's and the cuts'.
-    fn set_links(&mut self, partition: BTreeSet<(NodeCopy, NodeCopy)>, cuts: BTreeSet<(NodeCopy, NodeCopy)>) {
+    fn set_links(
+        &mut self,
+        partition: BTreeSet<(NodeCopy, NodeCopy)>,
+        cuts: BTreeSet<(NodeCopy, NodeCopy)>,
+    ) {
         let net = NetSim::current();
         let before: BTreeSet<_> = self.partition.union(&self.cuts).copied().collect();
         let after: BTreeSet<_> = partition.union(&cuts).copied().collect();
@@ -285,10 +347,12 @@ impl Nemesis<'_> {
             FaultAction::Crash(copy) => {
                 self.handle.kill(self.id(*copy));
                 self.nodes[copy].1.fence();
-                self.events.record(&copy.to_string(), EventKind::NodeCrashed);
+                self.events
+                    .record(&copy.to_string(), EventKind::NodeCrashed);
             }
             FaultAction::Restart(copy) => {
-                self.events.record(&copy.to_string(), EventKind::NodeRestarted);
+                self.events
+                    .record(&copy.to_string(), EventKind::NodeRestarted);
                 self.handle.restart(self.id(*copy));
             }
             FaultAction::Pause(copy) => {
@@ -297,7 +361,8 @@ impl Nemesis<'_> {
             }
             FaultAction::Resume(copy) => {
                 self.handle.resume(self.id(*copy));
-                self.events.record(&copy.to_string(), EventKind::NodeResumed);
+                self.events
+                    .record(&copy.to_string(), EventKind::NodeResumed);
             }
             FaultAction::Network(spec) => NetSim::current().update_config(|c| net_config(spec, c)),
         }

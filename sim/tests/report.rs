@@ -44,23 +44,53 @@ fn writes_every_report_file() {
     let out = tempfile::tempdir().unwrap();
     let dir = write_report(out.path(), &scenario, &outcome, "abc123").unwrap();
     assert_eq!(dir, out.path().join("toy-report").join("11"));
-    for file in ["summary.json", "events.jsonl", "throughput.csv", "latency.csv", "blocks.csv", "throughput.png", "latency.png"] {
-        assert!(dir.join(file).metadata().map(|m| m.len() > 0).unwrap_or(false), "{file} missing or empty");
+    for file in [
+        "summary.json",
+        "events.jsonl",
+        "throughput.csv",
+        "latency.csv",
+        "blocks.csv",
+        "throughput.png",
+        "latency.png",
+    ] {
+        assert!(
+            dir.join(file)
+                .metadata()
+                .map(|m| m.len() > 0)
+                .unwrap_or(false),
+            "{file} missing or empty"
+        );
     }
-    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["seed"], 11);
     assert_eq!(summary["git_revision"], "abc123");
     assert_eq!(summary["passed"], true);
     assert_eq!(summary["history_hash"], outcome.history_hash.as_str());
-    assert_eq!(summary["replay"], "cargo run -- scenario tests/toy-report.toml --seed 11");
+    assert_eq!(
+        summary["replay"],
+        "cargo run -- scenario tests/toy-report.toml --seed 11"
+    );
     assert_eq!(summary["fault_windows"].as_array().unwrap().len(), 3);
     let events = std::fs::read(dir.join("events.jsonl")).unwrap();
-    assert_eq!(kraken_sim::events::history_hash(&kraken_sim::events::from_jsonl(std::str::from_utf8(&events).unwrap()).unwrap()), outcome.history_hash);
+    assert_eq!(
+        kraken_sim::events::history_hash(
+            &kraken_sim::events::from_jsonl(std::str::from_utf8(&events).unwrap()).unwrap()
+        ),
+        outcome.history_hash
+    );
     let throughput = std::fs::read_to_string(dir.join("throughput.csv")).unwrap();
-    assert!(throughput.starts_with("second,offered,committed\n0,100,"), "{throughput}");
+    assert!(
+        throughput.starts_with("second,offered,committed\n0,100,"),
+        "{throughput}"
+    );
     assert_eq!(throughput.lines().count(), 21);
-    assert!(std::fs::read_to_string(dir.join("latency.csv")).unwrap().starts_with("tx,submitted_us,committed_us,latency_ms\n"));
-    assert!(std::fs::read_to_string(dir.join("blocks.csv")).unwrap().starts_with("height,round,first_commit_us,txs\n1,1,"));
+    assert!(std::fs::read_to_string(dir.join("latency.csv"))
+        .unwrap()
+        .starts_with("tx,submitted_us,committed_us,latency_ms\n"));
+    assert!(std::fs::read_to_string(dir.join("blocks.csv"))
+        .unwrap()
+        .starts_with("height,round,first_commit_us,txs\n1,1,"));
     if let Ok(keep) = std::env::var("KRAKEN_SIM_KEEP_REPORT") {
         for file in ["throughput.png", "latency.png"] {
             std::fs::copy(dir.join(file), std::path::Path::new(&keep).join(file)).unwrap();
@@ -68,8 +98,16 @@ fn writes_every_report_file() {
     }
 
     let text = render(&scenario, &outcome, Some(&dir));
-    assert!(text.starts_with("PASS  toy-report (tests/toy-report.toml) seed 11\n"), "{text}");
-    assert!(text.contains("  PASS safety ") && text.contains("  latency: p50 ") && text.contains("  report: "), "{text}");
+    assert!(
+        text.starts_with("PASS  toy-report (tests/toy-report.toml) seed 11\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  PASS safety ")
+            && text.contains("  latency: p50 ")
+            && text.contains("  report: "),
+        "{text}"
+    );
     assert!(!text.contains("replay:"), "{text}");
 }
 
@@ -82,7 +120,16 @@ fn failing_summary_names_the_replay_command() {
     .unwrap();
     let outcome = run(&scenario, 5, Arc::new(toy::Toy::default()));
     let text = render(&scenario, &outcome, None);
-    assert!(text.starts_with("FAIL  fork (scenarios/fork.toml) seed 5\n"), "{text}");
-    assert!(text.contains("  FAIL safety ") && text.contains("conflicting commits at height 1"), "{text}");
-    assert!(text.ends_with("  replay: cargo run -- scenario scenarios/fork.toml --seed 5\n"), "{text}");
+    assert!(
+        text.starts_with("FAIL  fork (scenarios/fork.toml) seed 5\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  FAIL safety ") && text.contains("conflicting commits at height 1"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("  replay: cargo run -- scenario scenarios/fork.toml --seed 5\n"),
+        "{text}"
+    );
 }

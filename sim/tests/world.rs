@@ -34,7 +34,13 @@ fn healthy_run_passes_and_is_deterministic() {
     let s = scenario("");
     let (a, _) = run_toy(&s, 1);
     assert!(a.passed(), "{:#?}", a.verdicts);
-    assert_eq!(a.verdicts.iter().map(|v| v.checker.as_str()).collect::<Vec<_>>(), ["safety", "liveness", "no-lost-tx"]);
+    assert_eq!(
+        a.verdicts
+            .iter()
+            .map(|v| v.checker.as_str())
+            .collect::<Vec<_>>(),
+        ["safety", "liveness", "no-lost-tx"]
+    );
     assert!(a.metrics.summary.committed > 400, "{:?}", a.metrics.summary);
     assert!(a.sim_per_wall > 0.0);
     // Same seed, same history; a second runtime in the same thread works.
@@ -63,7 +69,13 @@ fn partition_blocks_messages_until_heal() {
             _ => None,
         })
         .collect();
-    assert_eq!(labels, ["start partition n0,n1 | n2,n3 2000000", "heal partition n0,n1 | n2,n3 5000000"]);
+    assert_eq!(
+        labels,
+        [
+            "start partition n0,n1 | n2,n3 2000000",
+            "heal partition n0,n1 | n2,n3 5000000"
+        ]
+    );
 }
 
 #[test]
@@ -77,7 +89,9 @@ fn cut_is_one_way() {
 
 #[test]
 fn crash_restart_keeps_disk_and_fences_old_handles() {
-    let s = scenario("[[faults]]\nat = \"3s\"\ncrash = \"n2\"\n[[faults]]\nat = \"6s\"\nrestart = \"n2\"\n");
+    let s = scenario(
+        "[[faults]]\nat = \"3s\"\ncrash = \"n2\"\n[[faults]]\nat = \"6s\"\nrestart = \"n2\"\n",
+    );
     let (out, toy) = run_toy(&s, 5);
     assert!(out.passed(), "{:#?}", out.verdicts);
     assert_eq!(commits_by(&out.events, "n2", 3_000_001, 6_000_000), 0);
@@ -86,7 +100,9 @@ fn crash_restart_keeps_disk_and_fences_old_handles() {
         .events
         .iter()
         .find_map(|e| match &e.kind {
-            EventKind::Note { what, detail } if e.node == "n2" && what == "recovered" => detail.as_u64(),
+            EventKind::Note { what, detail } if e.node == "n2" && what == "recovered" => {
+                detail.as_u64()
+            }
             _ => None,
         })
         .expect("n2 recovered");
@@ -104,13 +120,18 @@ fn crash_restart_keeps_disk_and_fences_old_handles() {
     let handles = toy.handles.lock().unwrap();
     let n2 = &handles["n2"];
     assert_eq!(n2.len(), 2);
-    assert!(n2[0].write(0, b"zombie").is_err(), "pre-crash handle must be fenced");
+    assert!(
+        n2[0].write(0, b"zombie").is_err(),
+        "pre-crash handle must be fenced"
+    );
     assert!(n2[1].sync().is_ok());
 }
 
 #[test]
 fn pause_stops_a_node_until_resume() {
-    let s = scenario("[[faults]]\nat = \"2s\"\npause = \"n1\"\n[[faults]]\nat = \"4s\"\nresume = \"n1\"\n");
+    let s = scenario(
+        "[[faults]]\nat = \"2s\"\npause = \"n1\"\n[[faults]]\nat = \"4s\"\nresume = \"n1\"\n",
+    );
     let (out, _) = run_toy(&s, 6);
     assert_eq!(commits_by(&out.events, "n1", 2_000_001, 4_000_000), 0);
     assert!(commits_by(&out.events, "n1", 4_000_000, 5_000_000) > 0);
@@ -129,18 +150,27 @@ fn twins_copy_runs_and_a_forking_twin_breaks_safety() {
     let (out, _) = run_toy(&forking, 7);
     let safety = &out.verdicts[0];
     assert_eq!(safety.checker, "safety");
-    assert!(!safety.passed && safety.detail.starts_with("conflicting commits at height 1"), "{safety:?}");
+    assert!(
+        !safety.passed && safety.detail.starts_with("conflicting commits at height 1"),
+        "{safety:?}"
+    );
 }
 
 #[test]
 fn network_change_slows_blocks() {
-    let s = scenario("[[faults]]\nat = \"5s\"\nnetwork = { latency = { min = \"400ms\", max = \"500ms\" } }\n");
+    let s = scenario(
+        "[[faults]]\nat = \"5s\"\nnetwork = { latency = { min = \"400ms\", max = \"500ms\" } }\n",
+    );
     let (out, _) = run_toy(&s, 8);
     assert!(out.passed(), "{:#?}", out.verdicts);
     let first_after = out
         .events
         .iter()
-        .find(|e| e.node == "n1" && e.t_us > 5_050_000 && matches!(e.kind, EventKind::BlockCommitted { .. }))
+        .find(|e| {
+            e.node == "n1"
+                && e.t_us > 5_050_000
+                && matches!(e.kind, EventKind::BlockCommitted { .. })
+        })
         .unwrap();
     assert!(first_after.t_us >= 5_400_000, "{first_after:?}");
 }
@@ -151,7 +181,13 @@ fn a_panic_is_a_failed_verdict_not_an_abort() {
     let (out, _) = run_toy(&s, 9);
     assert!(!out.passed());
     assert_eq!(out.verdicts[0].checker, "panic");
-    assert!(out.verdicts[0].detail.contains("toy sequencer told to panic"), "{:?}", out.verdicts[0]);
+    assert!(
+        out.verdicts[0]
+            .detail
+            .contains("toy sequencer told to panic"),
+        "{:?}",
+        out.verdicts[0]
+    );
     assert!(!out.events.is_empty());
     // The thread's next runtime is unharmed by the unwound one.
     let (next, _) = run_toy(&scenario(""), 9);
@@ -164,11 +200,24 @@ fn sweep_runs_seeds_and_lists_failures() {
     let healthy = scenario("");
     let out = sweep(&healthy, 0..3, |_| Arc::new(Toy::default()));
     assert!(out.passed(), "{}", out.render());
-    assert_eq!(out.results.iter().map(|r| r.seed).collect::<Vec<_>>(), [0, 1, 2]);
-    assert!(out.render().contains("3 seeds, 3 passed, 0 failed, 3 distinct histories"), "{}", out.render());
+    assert_eq!(
+        out.results.iter().map(|r| r.seed).collect::<Vec<_>>(),
+        [0, 1, 2]
+    );
+    assert!(
+        out.render()
+            .contains("3 seeds, 3 passed, 0 failed, 3 distinct histories"),
+        "{}",
+        out.render()
+    );
 
     let forking = scenario("[twins]\nnodes = [\"n0\"]\n[node]\nfork_twin = true\n");
     let out = sweep(&forking, 10..12, |_| Arc::new(Toy::default()));
     assert_eq!(out.failed().len(), 2);
-    assert!(out.render().contains("replay: cargo run -- scenario tests/toy.toml --seed 11"), "{}", out.render());
+    assert!(
+        out.render()
+            .contains("replay: cargo run -- scenario tests/toy.toml --seed 11"),
+        "{}",
+        out.render()
+    );
 }

@@ -23,17 +23,30 @@ impl Checker for Liveness {
         let stalled: Vec<&str> = live
             .iter()
             .copied()
-            .filter(|node| !h.commits().any(|c| c.node == *node && c.t_us > from && c.t_us <= until))
+            .filter(|node| {
+                !h.commits()
+                    .any(|c| c.node == *node && c.t_us > from && c.t_us <= until)
+            })
             .collect();
         if stalled.is_empty() {
             Verdict::pass(
                 self.name(),
-                format!("{} live honest nodes committed within ({}, {}]", live.len(), secs(from), secs(until)),
+                format!(
+                    "{} live honest nodes committed within ({}, {}]",
+                    live.len(),
+                    secs(from),
+                    secs(until)
+                ),
             )
         } else {
             Verdict::fail(
                 self.name(),
-                format!("no commit within ({}, {}] by {}", secs(from), secs(until), stalled.join(", ")),
+                format!(
+                    "no commit within ({}, {}] by {}",
+                    secs(from),
+                    secs(until),
+                    stalled.join(", ")
+                ),
             )
         }
     }
@@ -46,12 +59,16 @@ mod tests {
     use crate::history::build::*;
 
     fn checker() -> Liveness {
-        Liveness { within: Duration::from_secs(5) }
+        Liveness {
+            within: Duration::from_secs(5),
+        }
     }
 
     #[test]
     fn every_live_honest_node_commits_after_heal() {
-        let mut events: Vec<_> = (0..4).map(|i| commit(12_000 + i, &format!("n{i}"), 1, "b", "g", &[])).collect();
+        let mut events: Vec<_> = (0..4)
+            .map(|i| commit(12_000 + i, &format!("n{i}"), 1, "b", "g", &[]))
+            .collect();
         // A twin identity and a crashed node need not commit.
         events.retain(|e| e.node != "n1" && e.node != "n3");
         events.push(event(1000, "n3", EventKind::NodeCrashed));
@@ -67,7 +84,7 @@ mod tests {
             commit(12_000, "n0", 1, "b", "g", &[]),
             commit(12_000, "n1", 1, "b", "g", &[]),
             commit(12_000, "n2", 1, "b", "g", &[]),
-            commit(9_000, "n3", 1, "b", "g", &[]),  // before the heal
+            commit(9_000, "n3", 1, "b", "g", &[]), // before the heal
             commit(15_001, "n3", 2, "c", "b", &[]), // after the bound
         ];
         let v = checker().check(&history(4, &[], 20, 10, events));

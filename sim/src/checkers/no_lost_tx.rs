@@ -28,7 +28,10 @@ impl Checker for NoLostTx {
         for (height, (_, txs)) in &chain {
             for tx in txs.iter() {
                 if let Some(first) = height_of.insert(tx, *height) {
-                    return Verdict::fail(self.name(), format!("tx {tx} committed twice: at heights {first} and {height}"));
+                    return Verdict::fail(
+                        self.name(),
+                        format!("tx {tx} committed twice: at heights {first} and {height}"),
+                    );
                 }
             }
         }
@@ -42,16 +45,30 @@ impl Checker for NoLostTx {
                 _ => None,
             })
             .collect();
-        let lost: Vec<&str> = owed.iter().copied().filter(|tx| !height_of.contains_key(tx)).collect();
+        let lost: Vec<&str> = owed
+            .iter()
+            .copied()
+            .filter(|tx| !height_of.contains_key(tx))
+            .collect();
         if let Some(first) = lost.first() {
             return Verdict::fail(
                 self.name(),
-                format!("{} of {} txs admitted by {}s never committed, first {first}", lost.len(), owed.len(), deadline / 1_000_000),
+                format!(
+                    "{} of {} txs admitted by {}s never committed, first {first}",
+                    lost.len(),
+                    owed.len(),
+                    deadline / 1_000_000
+                ),
             );
         }
         Verdict::pass(
             self.name(),
-            format!("{} admitted txs committed once each; {} txs in {} blocks", owed.len(), height_of.len(), chain.len()),
+            format!(
+                "{} admitted txs committed once each; {} txs in {} blocks",
+                owed.len(),
+                height_of.len(),
+                chain.len()
+            ),
         )
     }
 }
@@ -66,7 +83,9 @@ mod tests {
     }
 
     fn checker() -> NoLostTx {
-        NoLostTx { bound: Duration::from_secs(5) }
+        NoLostTx {
+            bound: Duration::from_secs(5),
+        }
     }
 
     #[test]
@@ -81,20 +100,33 @@ mod tests {
         ];
         let v = checker().check(&history(4, &[], 20, 0, events));
         assert!(v.passed, "{v:?}");
-        assert_eq!(v.detail, "2 admitted txs committed once each; 2 txs in 2 blocks");
+        assert_eq!(
+            v.detail,
+            "2 admitted txs committed once each; 2 txs in 2 blocks"
+        );
     }
 
     #[test]
     fn lost_tx_fails() {
-        let events = vec![admitted(1000, "a"), admitted(2000, "b"), commit(3000, "n0", 1, "b1", "g", &["a"])];
+        let events = vec![
+            admitted(1000, "a"),
+            admitted(2000, "b"),
+            commit(3000, "n0", 1, "b1", "g", &["a"]),
+        ];
         let v = checker().check(&history(4, &[], 20, 0, events));
         assert!(!v.passed);
-        assert_eq!(v.detail, "1 of 2 txs admitted by 15s never committed, first b");
+        assert_eq!(
+            v.detail,
+            "1 of 2 txs admitted by 15s never committed, first b"
+        );
     }
 
     #[test]
     fn tx_in_two_heights_fails() {
-        let events = vec![commit(3000, "n0", 1, "b1", "g", &["a"]), commit(4000, "n0", 2, "b2", "b1", &["a"])];
+        let events = vec![
+            commit(3000, "n0", 1, "b1", "g", &["a"]),
+            commit(4000, "n0", 2, "b2", "b1", &["a"]),
+        ];
         let v = checker().check(&history(4, &[], 20, 0, events));
         assert!(!v.passed);
         assert_eq!(v.detail, "tx a committed twice: at heights 1 and 2");
@@ -102,7 +134,10 @@ mod tests {
 
     #[test]
     fn only_a_twin_commit_does_not_count() {
-        let events = vec![admitted(1000, "a"), commit(3000, "n0'", 1, "b1", "g", &["a"])];
+        let events = vec![
+            admitted(1000, "a"),
+            commit(3000, "n0'", 1, "b1", "g", &["a"]),
+        ];
         assert!(!checker().check(&history(4, &[0], 20, 0, events)).passed);
     }
 }

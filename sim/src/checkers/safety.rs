@@ -53,7 +53,13 @@ impl Checker for Safety {
             chain.insert(c.height, c.block);
         }
         let top = first.keys().next_back().copied().unwrap_or(0);
-        Verdict::pass(self.name(), format!("{count} commits by {} copies agree on heights up to {top}", chains.len()))
+        Verdict::pass(
+            self.name(),
+            format!(
+                "{count} commits by {} copies agree on heights up to {top}",
+                chains.len()
+            ),
+        )
     }
 }
 
@@ -88,7 +94,10 @@ mod tests {
             &[0],
             10,
             0,
-            vec![commit(10, "n0", 1, "b1", "g", &[]), commit(12, "n0'", 1, "x1", "g", &[])],
+            vec![
+                commit(10, "n0", 1, "b1", "g", &[]),
+                commit(12, "n0'", 1, "x1", "g", &[]),
+            ],
         );
         let v = Safety.check(&h);
         assert!(!v.passed);
@@ -97,9 +106,22 @@ mod tests {
 
     #[test]
     fn broken_parent_link_fails() {
-        let h = history(4, &[], 10, 0, vec![commit(10, "n2", 1, "b1", "g", &[]), commit(20, "n2", 2, "b2", "zz", &[])]);
+        let h = history(
+            4,
+            &[],
+            10,
+            0,
+            vec![
+                commit(10, "n2", 1, "b1", "g", &[]),
+                commit(20, "n2", 2, "b2", "zz", &[]),
+            ],
+        );
         let v = Safety.check(&h);
         assert!(!v.passed);
-        assert!(v.detail.contains("n2 committed b2 at height 2") && v.detail.contains("parent zz"), "{}", v.detail);
+        assert!(
+            v.detail.contains("n2 committed b2 at height 2") && v.detail.contains("parent zz"),
+            "{}",
+            v.detail
+        );
     }
 }

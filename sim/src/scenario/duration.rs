@@ -19,7 +19,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "s" => 1e6,
         "m" => 60e6,
         "h" => 3600e6,
-        _ => return Err(format!("duration {text:?} has unknown unit {unit:?} (use us, ms, s, m or h)")),
+        _ => {
+            return Err(format!(
+                "duration {text:?} has unknown unit {unit:?} (use us, ms, s, m or h)"
+            ))
+        }
     };
     Ok(Duration::from_micros((value * unit_us).round() as u64))
 }
@@ -58,7 +62,9 @@ mod tests {
     fn rejects_bad_text() {
         assert!(parse_duration("10").unwrap_err().contains("no unit"));
         assert!(parse_duration("ms").unwrap_err().contains("number"));
-        assert!(parse_duration("10 parsecs").unwrap_err().contains("unknown unit"));
+        assert!(parse_duration("10 parsecs")
+            .unwrap_err()
+            .contains("unknown unit"));
         assert!(parse_duration("-1s").is_err());
     }
 

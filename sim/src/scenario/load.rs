@@ -26,14 +26,25 @@ pub struct LoadSpec {
 
 impl Default for LoadSpec {
     fn default() -> Self {
-        LoadSpec { phases: vec![LoadPhase { at: Duration::ZERO, rate: 0.0 }], tx_size: 512, mix: BTreeMap::new() }
+        LoadSpec {
+            phases: vec![LoadPhase {
+                at: Duration::ZERO,
+                rate: 0.0,
+            }],
+            tx_size: 512,
+            mix: BTreeMap::new(),
+        }
     }
 }
 
 impl LoadSpec {
     /// Offered rate (tx/s) at time `t` from the start of the run.
     pub fn rate_at(&self, t: Duration) -> f64 {
-        self.phases.iter().take_while(|p| p.at <= t).last().map_or(0.0, |p| p.rate)
+        self.phases
+            .iter()
+            .take_while(|p| p.at <= t)
+            .last()
+            .map_or(0.0, |p| p.rate)
     }
 
     /// Every send time in `[0, until)`: each phase paced evenly at its rate from its
@@ -41,7 +52,10 @@ impl LoadSpec {
     pub fn send_times(&self, until: Duration) -> Vec<Duration> {
         let mut times = Vec::new();
         for (i, phase) in self.phases.iter().enumerate() {
-            let end = self.phases.get(i + 1).map_or(until, |next| next.at.min(until));
+            let end = self
+                .phases
+                .get(i + 1)
+                .map_or(until, |next| next.at.min(until));
             if phase.rate <= 0.0 {
                 continue;
             }
@@ -64,9 +78,18 @@ mod tests {
     fn phased() -> LoadSpec {
         LoadSpec {
             phases: vec![
-                LoadPhase { at: Duration::ZERO, rate: 10.0 },
-                LoadPhase { at: Duration::from_secs(2), rate: 0.0 },
-                LoadPhase { at: Duration::from_secs(3), rate: 100.0 },
+                LoadPhase {
+                    at: Duration::ZERO,
+                    rate: 10.0,
+                },
+                LoadPhase {
+                    at: Duration::from_secs(2),
+                    rate: 0.0,
+                },
+                LoadPhase {
+                    at: Duration::from_secs(3),
+                    rate: 100.0,
+                },
             ],
             ..LoadSpec::default()
         }
@@ -83,9 +106,29 @@ mod tests {
     #[test]
     fn send_times_match_rates() {
         let times = phased().send_times(Duration::from_secs(4));
-        assert_eq!(times.iter().filter(|t| **t < Duration::from_secs(2)).count(), 20);
-        assert_eq!(times.iter().filter(|t| **t >= Duration::from_secs(2) && **t < Duration::from_secs(3)).count(), 0);
-        assert_eq!(times.iter().filter(|t| **t >= Duration::from_secs(3)).count(), 100);
-        assert!(LoadSpec::default().send_times(Duration::from_secs(10)).is_empty());
+        assert_eq!(
+            times
+                .iter()
+                .filter(|t| **t < Duration::from_secs(2))
+                .count(),
+            20
+        );
+        assert_eq!(
+            times
+                .iter()
+                .filter(|t| **t >= Duration::from_secs(2) && **t < Duration::from_secs(3))
+                .count(),
+            0
+        );
+        assert_eq!(
+            times
+                .iter()
+                .filter(|t| **t >= Duration::from_secs(3))
+                .count(),
+            100
+        );
+        assert!(LoadSpec::default()
+            .send_times(Duration::from_secs(10))
+            .is_empty());
     }
 }

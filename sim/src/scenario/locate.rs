@@ -18,13 +18,20 @@ impl Locator {
         if let Ok(doc) = ImDocument::parse(text) {
             walk_table(doc.as_table(), "", &mut entries);
         }
-        Locator { text: text.to_string(), entries }
+        Locator {
+            text: text.to_string(),
+            entries,
+        }
     }
 
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
     }
 
     /// Line of `path`, or of its nearest present ancestor (a missing key is reported at
@@ -61,7 +68,11 @@ fn join(prefix: &str, key: &str) -> String {
     }
 }
 
-fn walk_table(table: &dyn toml_edit::TableLike, prefix: &str, out: &mut Vec<(String, Range<usize>)>) {
+fn walk_table(
+    table: &dyn toml_edit::TableLike,
+    prefix: &str,
+    out: &mut Vec<(String, Range<usize>)>,
+) {
     for (name, item) in table.iter() {
         let path = join(prefix, name);
         let key_span = table.get_key_value(name).and_then(|(key, _)| key.span());

@@ -43,7 +43,9 @@ pub struct RawCommittee {
 
 impl Default for RawCommittee {
     fn default() -> Self {
-        RawCommittee { size: default_size() }
+        RawCommittee {
+            size: default_size(),
+        }
     }
 }
 

@@ -66,7 +66,9 @@ view_timeout = "1s"
 "#;
 
 fn err(text: &str) -> String {
-    Scenario::from_str(text, "scenarios/x.toml").unwrap_err().to_string()
+    Scenario::from_str(text, "scenarios/x.toml")
+        .unwrap_err()
+        .to_string()
 }
 
 fn with_faults(faults: &str) -> String {
@@ -81,7 +83,13 @@ fn parses_every_key() {
     assert_eq!(s.duration, Duration::from_secs(60));
     assert_eq!(s.committee_size, 4);
     assert_eq!(s.f(), 1);
-    assert_eq!(s.network.latency, Latency { min: Duration::from_millis(5), max: Duration::from_millis(40) });
+    assert_eq!(
+        s.network.latency,
+        Latency {
+            min: Duration::from_millis(5),
+            max: Duration::from_millis(40)
+        }
+    );
     assert_eq!(s.load.phases.len(), 2);
     assert_eq!(s.load.tx_size, 256);
     assert_eq!(s.load.mix["erc20"], 2);
@@ -92,21 +100,34 @@ fn parses_every_key() {
     assert!(s.faults.windows(2).all(|w| w[0].at <= w[1].at));
     assert!(matches!(s.faults[0].action, FaultAction::Partition(_)));
     // Network faults are resolved against the link quality in force.
-    let FaultAction::Network(net) = &s.faults[6].action else { panic!("{:?}", s.faults[6]) };
+    let FaultAction::Network(net) = &s.faults[6].action else {
+        panic!("{:?}", s.faults[6])
+    };
     assert_eq!(net.loss, 0.2);
     assert_eq!(net.latency.max, Duration::from_millis(40));
     assert_eq!(s.checks.liveness_within, Duration::from_secs(15));
     assert_eq!(s.checks.max_tx_latency, Some(Duration::from_secs(5)));
     assert_eq!(s.node["view_timeout"].as_str(), Some("1s"));
-    assert_eq!(s.replay_command(9), "cargo run -- scenario scenarios/full.toml --seed 9");
+    assert_eq!(
+        s.replay_command(9),
+        "cargo run -- scenario scenarios/full.toml --seed 9"
+    );
 }
 
 #[test]
 fn derives_fault_windows_and_last_heal() {
     let s = Scenario::from_str(FULL, "full.toml").unwrap();
     let windows = s.fault_windows();
-    let w: Vec<(u64, Option<u64>, &str)> =
-        windows.iter().map(|w| (w.start.as_secs(), w.end.map(|e| e.as_secs()), w.label.as_str())).collect();
+    let w: Vec<(u64, Option<u64>, &str)> = windows
+        .iter()
+        .map(|w| {
+            (
+                w.start.as_secs(),
+                w.end.map(|e| e.as_secs()),
+                w.label.as_str(),
+            )
+        })
+        .collect();
     assert_eq!(
         w,
         vec![
@@ -136,7 +157,11 @@ fn defaults() {
 
 #[test]
 fn open_windows_count_from_their_start() {
-    let s = Scenario::from_str(&with_faults("[[faults]]\nat = \"5s\"\ncrash = \"n3\"\n"), "x.toml").unwrap();
+    let s = Scenario::from_str(
+        &with_faults("[[faults]]\nat = \"5s\"\ncrash = \"n3\"\n"),
+        "x.toml",
+    )
+    .unwrap();
     assert_eq!(s.fault_windows()[0].end, None);
     assert_eq!(s.last_heal(), Duration::from_secs(5));
 }
@@ -165,10 +190,18 @@ fn missing_duration() {
 
 #[test]
 fn unknown_node_names_key_line_and_committee() {
-    let e = err(&with_faults("[[faults]]\nat = \"1s\"\nheal = true\n[[faults]]\nat = \"2s\"\ncrash = \"n7\"\n"));
-    assert_eq!(e, "scenarios/x.toml:8: faults[1].crash: unknown node \"n7\" (committee has n0..n3)");
+    let e = err(&with_faults(
+        "[[faults]]\nat = \"1s\"\nheal = true\n[[faults]]\nat = \"2s\"\ncrash = \"n7\"\n",
+    ));
+    assert_eq!(
+        e,
+        "scenarios/x.toml:8: faults[1].crash: unknown node \"n7\" (committee has n0..n3)"
+    );
     let e = err(&with_faults("[[faults]]\nat = \"2s\"\ncrash = \"n1'\"\n"));
-    assert!(e.contains("faults[0].crash: unknown node \"n1'\" (n1 has no twin"), "{e}");
+    assert!(
+        e.contains("faults[0].crash: unknown node \"n1'\" (n1 has no twin"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -189,32 +222,84 @@ fn bad_values_are_rejected() {
     ];
     for (text, key) in cases {
         let e = err(text);
-        assert!(e.contains(&format!(": {key}: ")), "expected key {key} in: {e}");
+        assert!(
+            e.contains(&format!(": {key}: ")),
+            "expected key {key} in: {e}"
+        );
     }
 }
 
 #[test]
 fn fault_rules() {
     let cases = [
-        ("[[faults]]\nat = \"61s\"\nheal = true\n", "faults[0].at", "after the end"),
+        (
+            "[[faults]]\nat = \"61s\"\nheal = true\n",
+            "faults[0].at",
+            "after the end",
+        ),
         ("[[faults]]\nat = \"1s\"\n", "faults[0]", "found none"),
-        ("[[faults]]\nat = \"1s\"\ncrash = \"n1\"\npause = \"n1\"\n", "faults[0]", "found crash, pause"),
-        ("[[faults]]\nat = \"1s\"\nrestart = \"n1\"\n", "faults[0].restart", "restart only after crash"),
-        ("[[faults]]\nat = \"1s\"\nresume = \"n1\"\n", "faults[0].resume", "resume only after pause"),
-        ("[[faults]]\nat = \"2s\"\ncrash = \"n1\"\n[[faults]]\nat = \"1s\"\ncrash = \"n1\"\n", "faults[0].crash", "already crashed"),
-        ("[[faults]]\nat = \"1s\"\npartition = [[\"n0\", \"n1\"], [\"n2\"]]\n", "faults[0].partition", "n3 is in no group"),
-        ("[[faults]]\nat = \"1s\"\npartition = [[\"n0\", \"n1\"], [\"n2\", \"n3\", \"n1\"]]\n", "faults[0].partition[1][2]", "in two groups"),
-        ("[[faults]]\nat = \"1s\"\npartition = [[\"n0\", \"n1\", \"n2\", \"n3\"]]\n", "faults[0].partition", "two groups"),
-        ("[[faults]]\nat = \"1s\"\ncut = { from = \"n1\", to = \"n1\" }\n", "faults[0].cut.to", "two different"),
-        ("[[faults]]\nat = \"1s\"\nheal = false\n", "faults[0].heal", "heal = true"),
-        ("[[faults]]\nat = \"1s\"\nnetwork = { loss = 2.0 }\n", "faults[0].network.loss", "not in [0, 1)"),
+        (
+            "[[faults]]\nat = \"1s\"\ncrash = \"n1\"\npause = \"n1\"\n",
+            "faults[0]",
+            "found crash, pause",
+        ),
+        (
+            "[[faults]]\nat = \"1s\"\nrestart = \"n1\"\n",
+            "faults[0].restart",
+            "restart only after crash",
+        ),
+        (
+            "[[faults]]\nat = \"1s\"\nresume = \"n1\"\n",
+            "faults[0].resume",
+            "resume only after pause",
+        ),
+        (
+            "[[faults]]\nat = \"2s\"\ncrash = \"n1\"\n[[faults]]\nat = \"1s\"\ncrash = \"n1\"\n",
+            "faults[0].crash",
+            "already crashed",
+        ),
+        (
+            "[[faults]]\nat = \"1s\"\npartition = [[\"n0\", \"n1\"], [\"n2\"]]\n",
+            "faults[0].partition",
+            "n3 is in no group",
+        ),
+        (
+            "[[faults]]\nat = \"1s\"\npartition = [[\"n0\", \"n1\"], [\"n2\", \"n3\", \"n1\"]]\n",
+            "faults[0].partition[1][2]",
+            "in two groups",
+        ),
+        (
+            "[[faults]]\nat = \"1s\"\npartition = [[\"n0\", \"n1\", \"n2\", \"n3\"]]\n",
+            "faults[0].partition",
+            "two groups",
+        ),
+        (
+            "[[faults]]\nat = \"1s\"\ncut = { from = \"n1\", to = \"n1\" }\n",
+            "faults[0].cut.to",
+            "two different",
+        ),
+        (
+            "[[faults]]\nat = \"1s\"\nheal = false\n",
+            "faults[0].heal",
+            "heal = true",
+        ),
+        (
+            "[[faults]]\nat = \"1s\"\nnetwork = { loss = 2.0 }\n",
+            "faults[0].network.loss",
+            "not in [0, 1)",
+        ),
     ];
     for (faults, key, what) in cases {
         let e = err(&with_faults(faults));
-        assert!(e.contains(&format!(": {key}: ")) && e.contains(what), "expected {key} / {what} in: {e}");
+        assert!(
+            e.contains(&format!(": {key}: ")) && e.contains(what),
+            "expected {key} / {what} in: {e}"
+        );
     }
     // Restart after a crash listed later in the file but earlier in time is fine.
-    let ok = with_faults("[[faults]]\nat = \"5s\"\nrestart = \"n1\"\n[[faults]]\nat = \"1s\"\ncrash = \"n1\"\n");
+    let ok = with_faults(
+        "[[faults]]\nat = \"5s\"\nrestart = \"n1\"\n[[faults]]\nat = \"1s\"\ncrash = \"n1\"\n",
+    );
     Scenario::from_str(&ok, "x.toml").unwrap();
 }
 
@@ -222,9 +307,15 @@ fn fault_rules() {
 fn run_must_outlast_last_heal_plus_liveness_bound() {
     let text = "[scenario]\nduration = \"60s\"\n[[faults]]\nat = \"55s\"\ncrash = \"n1\"\n[checks]\nliveness_within = \"10s\"\n";
     let e = err(text);
-    assert!(e.starts_with("scenarios/x.toml:7: checks.liveness_within: the run lasts 60s"), "{e}");
+    assert!(
+        e.starts_with("scenarios/x.toml:7: checks.liveness_within: the run lasts 60s"),
+        "{e}"
+    );
     let e = err("[scenario]\nduration = \"60s\"\n[[faults]]\nat = \"55s\"\ncrash = \"n1\"\n");
-    assert!(e.contains(": scenario.duration: ") && e.contains("at least 65s"), "{e}");
+    assert!(
+        e.contains(": scenario.duration: ") && e.contains("at least 65s"),
+        "{e}"
+    );
 }
 
 #[test]

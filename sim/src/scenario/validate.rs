@@ -5,8 +5,8 @@
 use super::locate::Locator;
 use super::raw::{RawFault, RawFile, RawLatency, RawLoad, RawNetwork};
 use super::{
-    format_duration, parse_duration, Checks, Fault, FaultAction, Latency, LoadPhase, LoadSpec, NetworkSpec,
-    NodeCopy, Scenario, ScenarioError,
+    format_duration, parse_duration, Checks, Fault, FaultAction, Latency, LoadPhase, LoadSpec,
+    NetworkSpec, NodeCopy, Scenario, ScenarioError,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -39,7 +39,10 @@ impl Ctx<'_> {
         let min = self.duration(&format!("{key}.min"), &raw.min)?;
         let max = self.duration(&format!("{key}.max"), &raw.max)?;
         if min > max {
-            return Err(self.err(&format!("{key}.min"), format!("min {} is above max {}", raw.min, raw.max)));
+            return Err(self.err(
+                &format!("{key}.min"),
+                format!("min {} is above max {}", raw.min, raw.max),
+            ));
         }
         Ok(Latency { min, max })
     }
@@ -75,7 +78,10 @@ impl Ctx<'_> {
             .filter(|&i| i < self.size && base == format!("n{i}"))
             .ok_or_else(|| self.err(key, format!("unknown node {name:?} ({committee})")))?;
         if twin && !self.twins.contains(&identity) {
-            return Err(self.err(key, format!("unknown node {name:?} (n{identity} has no twin; see twins.nodes)")));
+            return Err(self.err(
+                key,
+                format!("unknown node {name:?} (n{identity} has no twin; see twins.nodes)"),
+            ));
         }
         Ok(NodeCopy { identity, twin })
     }
@@ -93,11 +99,18 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
             message: e.message().trim().to_string(),
         }
     })?;
-    let mut ctx = Ctx { origin, loc, size: 0, twins: Vec::new() };
+    let mut ctx = Ctx {
+        origin,
+        loc,
+        size: 0,
+        twins: Vec::new(),
+    };
 
     let name = match raw.scenario.name {
         Some(name) => name,
-        None => Path::new(origin).file_stem().map_or_else(|| origin.to_string(), |s| s.to_string_lossy().into_owned()),
+        None => Path::new(origin)
+            .file_stem()
+            .map_or_else(|| origin.to_string(), |s| s.to_string_lossy().into_owned()),
     };
     let duration = ctx.duration("scenario.duration", &raw.scenario.duration)?;
     if duration.is_zero() {
@@ -105,10 +118,19 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
     }
 
     if raw.committee.size < 4 {
-        return Err(ctx.err("committee.size", format!("{} nodes are too few (N = 3f+1 >= 4)", raw.committee.size)));
+        return Err(ctx.err(
+            "committee.size",
+            format!("{} nodes are too few (N = 3f+1 >= 4)", raw.committee.size),
+        ));
     }
     if raw.committee.size > 100 {
-        return Err(ctx.err("committee.size", format!("{} nodes are more than the simulator's 100", raw.committee.size)));
+        return Err(ctx.err(
+            "committee.size",
+            format!(
+                "{} nodes are more than the simulator's 100",
+                raw.committee.size
+            ),
+        ));
     }
     ctx.size = raw.committee.size as usize;
 
@@ -121,7 +143,13 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
         let key = format!("twins.nodes[{i}]");
         let copy = ctx.copy(&key, name)?;
         if copy.twin {
-            return Err(ctx.err(&key, format!("{name:?}: name the identity (\"n{}\"), not a copy", copy.identity)));
+            return Err(ctx.err(
+                &key,
+                format!(
+                    "{name:?}: name the identity (\"n{}\"), not a copy",
+                    copy.identity
+                ),
+            ));
         }
         if twins.contains(&copy.identity) {
             return Err(ctx.err(&key, format!("{name:?} is listed twice")));
@@ -131,7 +159,11 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
     if twins.len() > f {
         return Err(ctx.err(
             "twins.nodes",
-            format!("{} twins but a committee of {} tolerates at most f = {f}", twins.len(), ctx.size),
+            format!(
+                "{} twins but a committee of {} tolerates at most f = {f}",
+                twins.len(),
+                ctx.size
+            ),
         ));
     }
     twins.sort_unstable();
@@ -159,12 +191,19 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
         load,
         twins,
         faults,
-        checks: Checks { liveness_within, max_tx_latency },
+        checks: Checks {
+            liveness_within,
+            max_tx_latency,
+        },
         node: raw.node,
     };
     let needed = scenario.last_heal() + liveness_within;
     if !scenario.faults.is_empty() && duration < needed {
-        let key = if raw.checks.liveness_within.is_some() { "checks.liveness_within" } else { "scenario.duration" };
+        let key = if raw.checks.liveness_within.is_some() {
+            "checks.liveness_within"
+        } else {
+            "scenario.duration"
+        };
         return Err(ctx.err(
             key,
             format!(
@@ -180,16 +219,24 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
 }
 
 fn load(ctx: &Ctx<'_>, raw: Option<&RawLoad>) -> Result<LoadSpec> {
-    let Some(raw) = raw else { return Ok(LoadSpec::default()) };
+    let Some(raw) = raw else {
+        return Ok(LoadSpec::default());
+    };
     let rate_ok = |key: &str, rate: f64| {
         if rate.is_finite() && rate >= 0.0 {
             Ok(rate)
         } else {
-            Err(ctx.err(key, format!("rate {rate} is not a non-negative number of tx/s")))
+            Err(ctx.err(
+                key,
+                format!("rate {rate} is not a non-negative number of tx/s"),
+            ))
         }
     };
     let phases = match (&raw.rate, &raw.phases) {
-        (Some(rate), None) => vec![LoadPhase { at: Duration::ZERO, rate: rate_ok("load.rate", *rate)? }],
+        (Some(rate), None) => vec![LoadPhase {
+            at: Duration::ZERO,
+            rate: rate_ok("load.rate", *rate)?,
+        }],
         (None, Some(raw_phases)) => {
             let mut phases: Vec<LoadPhase> = Vec::new();
             for (i, p) in raw_phases.iter().enumerate() {
@@ -200,10 +247,16 @@ fn load(ctx: &Ctx<'_>, raw: Option<&RawLoad>) -> Result<LoadSpec> {
                 }
                 if let Some(prev) = phases.last() {
                     if at <= prev.at {
-                        return Err(ctx.err(&format!("{key}.at"), "phases must be sorted by strictly increasing `at`"));
+                        return Err(ctx.err(
+                            &format!("{key}.at"),
+                            "phases must be sorted by strictly increasing `at`",
+                        ));
                     }
                 }
-                phases.push(LoadPhase { at, rate: rate_ok(&format!("{key}.rate"), p.rate)? });
+                phases.push(LoadPhase {
+                    at,
+                    rate: rate_ok(&format!("{key}.rate"), p.rate)?,
+                });
             }
             if phases.is_empty() {
                 return Err(ctx.err("load.phases", "give at least one phase"));
@@ -215,9 +268,18 @@ fn load(ctx: &Ctx<'_>, raw: Option<&RawLoad>) -> Result<LoadSpec> {
     let tx_size = match raw.tx_size {
         None => 512,
         Some(n) if n > 0 => n as usize,
-        Some(n) => return Err(ctx.err("load.tx_size", format!("{n} is not a positive number of bytes"))),
+        Some(n) => {
+            return Err(ctx.err(
+                "load.tx_size",
+                format!("{n} is not a positive number of bytes"),
+            ))
+        }
     };
-    Ok(LoadSpec { phases, tx_size, mix: raw.mix.clone() })
+    Ok(LoadSpec {
+        phases,
+        tx_size,
+        mix: raw.mix.clone(),
+    })
 }
 
 /// A fault as parsed, before the timeline is walked (a network change is relative to
@@ -234,7 +296,12 @@ enum State {
     Paused,
 }
 
-fn faults(ctx: &Ctx<'_>, raw: &[RawFault], duration: Duration, base: NetworkSpec) -> Result<Vec<Fault>> {
+fn faults(
+    ctx: &Ctx<'_>,
+    raw: &[RawFault],
+    duration: Duration,
+    base: NetworkSpec,
+) -> Result<Vec<Fault>> {
     let mut parsed = Vec::new();
     for (i, fault) in raw.iter().enumerate() {
         let key = format!("faults[{i}]");
@@ -242,7 +309,11 @@ fn faults(ctx: &Ctx<'_>, raw: &[RawFault], duration: Duration, base: NetworkSpec
         if at > duration {
             return Err(ctx.err(
                 &format!("{key}.at"),
-                format!("{} is after the end of the run (duration = {})", fault.at, format_duration(duration)),
+                format!(
+                    "{} is after the end of the run (duration = {})",
+                    fault.at,
+                    format_duration(duration)
+                ),
             ));
         }
         parsed.push((i, at, action(ctx, i, fault)?));
@@ -250,8 +321,14 @@ fn faults(ctx: &Ctx<'_>, raw: &[RawFault], duration: Duration, base: NetworkSpec
     parsed.sort_by_key(|(_, at, _)| *at);
 
     let copies: Vec<NodeCopy> = (0..ctx.size)
-        .map(|identity| NodeCopy { identity, twin: false })
-        .chain(ctx.twins.iter().map(|&identity| NodeCopy { identity, twin: true }))
+        .map(|identity| NodeCopy {
+            identity,
+            twin: false,
+        })
+        .chain(ctx.twins.iter().map(|&identity| NodeCopy {
+            identity,
+            twin: true,
+        }))
         .collect();
     let mut state: BTreeMap<NodeCopy, State> = copies.iter().map(|&c| (c, State::Up)).collect();
     let mut net = base;
@@ -260,7 +337,11 @@ fn faults(ctx: &Ctx<'_>, raw: &[RawFault], duration: Duration, base: NetworkSpec
         let key = format!("faults[{i}]");
         let action = match parsed {
             Parsed::Network(i) => {
-                net = ctx.network(&format!("{key}.network"), raw[i].network.as_ref().expect("network fault"), net)?;
+                net = ctx.network(
+                    &format!("{key}.network"),
+                    raw[i].network.as_ref().expect("network fault"),
+                    net,
+                )?;
                 FaultAction::Network(net)
             }
             Parsed::Ready(action) => action,
@@ -268,16 +349,43 @@ fn faults(ctx: &Ctx<'_>, raw: &[RawFault], duration: Duration, base: NetworkSpec
         let mut transition = |verb: &str, copy: NodeCopy, from: &[State], to: State, rule: &str| {
             let now = state[&copy];
             if !from.contains(&now) {
-                return Err(ctx.err(&format!("{key}.{verb}"), format!("cannot {verb} {copy} at {}: {rule}", format_duration(at))));
+                return Err(ctx.err(
+                    &format!("{key}.{verb}"),
+                    format!("cannot {verb} {copy} at {}: {rule}", format_duration(at)),
+                ));
             }
             state.insert(copy, to);
             Ok(())
         };
         match &action {
-            FaultAction::Crash(c) => transition("crash", *c, &[State::Up, State::Paused], State::Crashed, "it is already crashed")?,
-            FaultAction::Restart(c) => transition("restart", *c, &[State::Crashed], State::Up, "restart only after crash")?,
-            FaultAction::Pause(c) => transition("pause", *c, &[State::Up], State::Paused, "it is not running")?,
-            FaultAction::Resume(c) => transition("resume", *c, &[State::Paused], State::Up, "resume only after pause")?,
+            FaultAction::Crash(c) => transition(
+                "crash",
+                *c,
+                &[State::Up, State::Paused],
+                State::Crashed,
+                "it is already crashed",
+            )?,
+            FaultAction::Restart(c) => transition(
+                "restart",
+                *c,
+                &[State::Crashed],
+                State::Up,
+                "restart only after crash",
+            )?,
+            FaultAction::Pause(c) => transition(
+                "pause",
+                *c,
+                &[State::Up],
+                State::Paused,
+                "it is not running",
+            )?,
+            FaultAction::Resume(c) => transition(
+                "resume",
+                *c,
+                &[State::Paused],
+                State::Up,
+                "resume only after pause",
+            )?,
             FaultAction::Partition(groups) => {
                 for copy in &copies {
                     if !groups.iter().flatten().any(|c| c == copy) {
@@ -311,18 +419,30 @@ fn action(ctx: &Ctx<'_>, index: usize, fault: &RawFault) -> Result<Parsed> {
     .filter_map(|(name, set)| set.then_some(name))
     .collect();
     if present.len() != 1 {
-        let found = if present.is_empty() { "none".to_string() } else { present.join(", ") };
+        let found = if present.is_empty() {
+            "none".to_string()
+        } else {
+            present.join(", ")
+        };
         return Err(ctx.err(
             key,
             format!("give exactly one action (partition, heal, cut, crash, restart, pause, resume, network); found {found}"),
         ));
     }
-    let one = |verb: &str, name: &Option<String>| ctx.copy(&format!("{key}.{verb}"), name.as_deref().unwrap_or_default());
+    let one = |verb: &str, name: &Option<String>| {
+        ctx.copy(
+            &format!("{key}.{verb}"),
+            name.as_deref().unwrap_or_default(),
+        )
+    };
     let action = match present[0] {
         "partition" => {
             let groups = fault.partition.as_ref().expect("present");
             if groups.len() < 2 {
-                return Err(ctx.err(&format!("{key}.partition"), "a partition needs at least two groups"));
+                return Err(ctx.err(
+                    &format!("{key}.partition"),
+                    "a partition needs at least two groups",
+                ));
             }
             let mut seen = Vec::new();
             let mut out = Vec::new();
@@ -346,7 +466,10 @@ fn action(ctx: &Ctx<'_>, index: usize, fault: &RawFault) -> Result<Parsed> {
         }
         "heal" => {
             if fault.heal != Some(true) {
-                return Err(ctx.err(&format!("{key}.heal"), "write `heal = true` (or leave the fault out)"));
+                return Err(ctx.err(
+                    &format!("{key}.heal"),
+                    "write `heal = true` (or leave the fault out)",
+                ));
             }
             FaultAction::Heal
         }
@@ -355,9 +478,16 @@ fn action(ctx: &Ctx<'_>, index: usize, fault: &RawFault) -> Result<Parsed> {
             let from = ctx.copy(&format!("{key}.cut.from"), &cut.from)?;
             let to = ctx.copy(&format!("{key}.cut.to"), &cut.to)?;
             if from == to {
-                return Err(ctx.err(&format!("{key}.cut.to"), format!("a cut needs two different nodes, got {from} twice")));
+                return Err(ctx.err(
+                    &format!("{key}.cut.to"),
+                    format!("a cut needs two different nodes, got {from} twice"),
+                ));
             }
-            FaultAction::Cut { from, to, both: cut.both }
+            FaultAction::Cut {
+                from,
+                to,
+                both: cut.both,
+            }
         }
         "crash" => FaultAction::Crash(one("crash", &fault.crash)?),
         "restart" => FaultAction::Restart(one("restart", &fault.restart)?),

@@ -30,7 +30,10 @@ enum Kind {
 pub fn fault_windows(scenario: &Scenario) -> Vec<FaultWindow> {
     let mut windows: Vec<FaultWindow> = Vec::new();
     let mut open: Vec<(Kind, usize)> = Vec::new();
-    let close = |open: &mut Vec<(Kind, usize)>, windows: &mut Vec<FaultWindow>, at: Duration, pred: &dyn Fn(&Kind) -> bool| {
+    let close = |open: &mut Vec<(Kind, usize)>,
+                 windows: &mut Vec<FaultWindow>,
+                 at: Duration,
+                 pred: &dyn Fn(&Kind) -> bool| {
         open.retain(|(kind, index)| {
             if pred(kind) {
                 windows[*index].end = Some(at);
@@ -48,7 +51,9 @@ pub fn fault_windows(scenario: &Scenario) -> Vec<FaultWindow> {
                 Some(Kind::Partition)
             }
             FaultAction::Heal => {
-                close(&mut open, &mut windows, at, &|k| matches!(k, Kind::Partition | Kind::Cut));
+                close(&mut open, &mut windows, at, &|k| {
+                    matches!(k, Kind::Partition | Kind::Cut)
+                });
                 None
             }
             FaultAction::Cut { .. } => Some(Kind::Cut),
@@ -72,7 +77,11 @@ pub fn fault_windows(scenario: &Scenario) -> Vec<FaultWindow> {
         };
         if let Some(kind) = opens {
             open.push((kind, windows.len()));
-            windows.push(FaultWindow { start: at, end: None, label: fault.action.to_string() });
+            windows.push(FaultWindow {
+                start: at,
+                end: None,
+                label: fault.action.to_string(),
+            });
         }
     }
     windows

@@ -28,7 +28,12 @@ pub struct Toy {
 
 impl SimSystem for Toy {
     fn node_main(&self, env: NodeEnv) -> LocalBoxFuture<'static, ()> {
-        self.handles.lock().unwrap().entry(env.name.clone()).or_default().push(env.disk.clone());
+        self.handles
+            .lock()
+            .unwrap()
+            .entry(env.name.clone())
+            .or_default()
+            .push(env.disk.clone());
         Box::pin(node(env))
     }
 
@@ -44,18 +49,27 @@ struct Chain {
 
 fn load(disk: &DiskHandle) -> Chain {
     if disk.len().unwrap() < 8 {
-        return Chain { height: 0, block: "genesis".to_string() };
+        return Chain {
+            height: 0,
+            block: "genesis".to_string(),
+        };
     }
     let mut height = [0u8; 8];
     disk.read(0, &mut height).unwrap();
     let mut block = vec![0u8; disk.len().unwrap() as usize - 8];
     disk.read(8, &mut block).unwrap();
-    Chain { height: u64::from_le_bytes(height), block: String::from_utf8(block).unwrap() }
+    Chain {
+        height: u64::from_le_bytes(height),
+        block: String::from_utf8(block).unwrap(),
+    }
 }
 
 fn store(disk: &DiskHandle, chain: &Chain) {
     // A fenced handle (left over from before a crash) fails here; the toy ignores it.
-    let _ = disk.set_len(0).and_then(|_| disk.write(0, &chain.height.to_le_bytes())).and_then(|_| disk.write(8, chain.block.as_bytes()));
+    let _ = disk
+        .set_len(0)
+        .and_then(|_| disk.write(0, &chain.height.to_le_bytes()))
+        .and_then(|_| disk.write(8, chain.block.as_bytes()));
 }
 
 async fn send(to: SocketAddr, line: String) {
@@ -71,15 +85,29 @@ async fn node(env: NodeEnv) {
     let chain = Arc::new(Mutex::new(load(&env.disk)));
     if env.incarnation > 0 {
         let height = chain.lock().unwrap().height;
-        env.events.record(&env.name, EventKind::Note { what: "recovered".into(), detail: serde_json::json!(height) });
+        env.events.record(
+            &env.name,
+            EventKind::Note {
+                what: "recovered".into(),
+                detail: serde_json::json!(height),
+            },
+        );
     }
-    let sequencer = env.identity == 0 && (!env.is_twin_copy || env.node_config.get("fork_twin").and_then(|v| v.as_bool()) == Some(true));
+    let sequencer = env.identity == 0
+        && (!env.is_twin_copy
+            || env.node_config.get("fork_twin").and_then(|v| v.as_bool()) == Some(true));
     let mempool: Arc<Mutex<Vec<String>>> = Arc::default();
-    let listener = TcpListener::bind(SocketAddr::new(env.ip, PORT)).await.unwrap();
+    let listener = TcpListener::bind(SocketAddr::new(env.ip, PORT))
+        .await
+        .unwrap();
 
     if sequencer {
         let (env, chain, mempool) = (env.clone(), chain.clone(), mempool.clone());
-        let panic_at = env.node_config.get("panic_at_height").and_then(|v| v.as_integer()).map(|h| h as u64);
+        let panic_at = env
+            .node_config
+            .get("panic_at_height")
+            .and_then(|v| v.as_integer())
+            .map(|h| h as u64);
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(Duration::from_millis(100)).await;
@@ -88,10 +116,23 @@ async fn node(env: NodeEnv) {
                     let mut c = chain.lock().unwrap();
                     let height = c.height + 1;
                     assert_ne!(Some(height), panic_at, "toy sequencer told to panic");
-                    let block = hex::encode(&Sha256::digest(format!("{}/{height}/{}/{}", env.name, c.block, txs.join(",")))[..8]);
+                    let block = hex::encode(
+                        &Sha256::digest(format!(
+                            "{}/{height}/{}/{}",
+                            env.name,
+                            c.block,
+                            txs.join(",")
+                        ))[..8],
+                    );
                     env.events.record(
                         &env.name,
-                        EventKind::BlockCommitted { height, round: height, block: block.clone(), parent: c.block.clone(), txs: txs.clone() },
+                        EventKind::BlockCommitted {
+                            height,
+                            round: height,
+                            block: block.clone(),
+                            parent: c.block.clone(),
+                            txs: txs.clone(),
+                        },
                     );
                     let line = format!("BLOCK {height} {block} {} {}\n", c.block, txs.join(","));
                     *c = Chain { height, block };
@@ -106,7 +147,9 @@ async fn node(env: NodeEnv) {
     }
 
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
         let mut line = String::new();
         if BufReader::new(stream).read_line(&mut line).await.is_err() {
             continue;
@@ -114,19 +157,33 @@ async fn node(env: NodeEnv) {
         let parts: Vec<&str> = line.trim_end_matches('\n').split(' ').collect();
         match parts.as_slice() {
             ["TX", tx] if sequencer => {
-                env.events.record(&env.name, EventKind::TxAdmitted { tx: tx.to_string() });
+                env.events
+                    .record(&env.name, EventKind::TxAdmitted { tx: tx.to_string() });
                 mempool.lock().unwrap().push(tx.to_string());
             }
             ["BLOCK", height, block, parent, txs] if !sequencer => {
                 let height: u64 = height.parse().unwrap();
                 let mut c = chain.lock().unwrap();
                 if height > c.height {
-                    let txs = txs.split(',').filter(|t| !t.is_empty()).map(String::from).collect();
+                    let txs = txs
+                        .split(',')
+                        .filter(|t| !t.is_empty())
+                        .map(String::from)
+                        .collect();
                     env.events.record(
                         &env.name,
-                        EventKind::BlockCommitted { height, round: height, block: block.to_string(), parent: parent.to_string(), txs },
+                        EventKind::BlockCommitted {
+                            height,
+                            round: height,
+                            block: block.to_string(),
+                            parent: parent.to_string(),
+                            txs,
+                        },
                     );
-                    *c = Chain { height, block: block.to_string() };
+                    *c = Chain {
+                        height,
+                        block: block.to_string(),
+                    };
                     store(&env.disk, &c);
                 }
             }
@@ -141,7 +198,13 @@ async fn client(env: ClientEnv) {
     for (k, t) in env.load.send_times(env.duration).into_iter().enumerate() {
         tokio::time::sleep_until(start + t).await;
         let tx = format!("{:08x}", k);
-        env.events.record("client", EventKind::TxSubmitted { tx: tx.clone(), to: env.names[0][0].clone() });
+        env.events.record(
+            "client",
+            EventKind::TxSubmitted {
+                tx: tx.clone(),
+                to: env.names[0][0].clone(),
+            },
+        );
         tokio::spawn(send(SocketAddr::new(to, PORT), format!("TX {tx}\n")));
     }
 }
