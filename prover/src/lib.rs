@@ -31,3 +31,6 @@ pub use verifier::VerifierPolicy;
 
 #[cfg(all(test, feature = "prover"))]
 mod engine_tests;
+
+pub mod cairo;
+pub use cairo::{verify_cairo_proof, VerifiedClaim};

@@ -1,0 +1,125 @@
+//! Runs a compiled Cairo 0 program in cairo-vm proof mode and turns the run into an
+//! [`Execution`]. Inputs reach the program through one hint,
+//! `%{ kraken_inputs(ids.inputs, ids.n_inputs) %}`, which writes them to a fresh segment.
+
+use super::layout::Layout;
+use super::public_input::{CairoPublicInput, Segment, PROGRAM_BASE};
+use super::trace::Execution;
+use crate::error::ProveError;
+use crate::field::FE;
+use cairo_vm::cairo_run::{cairo_run_program, CairoRunConfig};
+use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::{
+    BuiltinHintProcessor, HintFunc,
+};
+use cairo_vm::hint_processor::builtin_hint_processor::hint_utils::insert_value_from_var_name;
+use cairo_vm::types::builtin_name::BuiltinName;
+use cairo_vm::types::layout_name::LayoutName;
+use cairo_vm::types::program::Program;
+use cairo_vm::types::relocatable::MaybeRelocatable;
+use cairo_vm::Felt252;
+use std::rc::Rc;
+
+/// The input hint's code, exactly as the compiler stores it.
+pub const INPUT_HINT: &str = "kraken_inputs(ids.inputs, ids.n_inputs)";
+
+pub fn felt_to_fe(f: &Felt252) -> FE {
+    // Felt252 is always canonical.
+    crate::field::fe_from_bytes(&f.to_bytes_be()).unwrap_or_else(FE::zero)
+}
+
+pub fn fe_to_felt(x: &FE) -> Felt252 {
+    Felt252::from_bytes_be(&crate::field::fe_to_bytes(x))
+}
+
+fn perr(e: impl std::fmt::Display) -> ProveError {
+    ProveError::Execution(e.to_string())
+}
+
+/// Executes `program_json` on `inputs` in proof mode.
+pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveError> {
+    let program = Program::from_bytes(program_json, Some("main")).map_err(|e| ProveError::Program(e.to_string()))?;
+    let builtins: Vec<BuiltinName> = program.iter_builtins().cloned().collect();
+    let rc_builtin = match builtins.as_slice() {
+        [BuiltinName::output] => false,
+        [BuiltinName::output, BuiltinName::range_check] => true,
+        other => {
+            return Err(ProveError::Program(format!(
+                "unsupported builtins {other:?}: Kraken proves programs with `%builtins output` or `%builtins output range_check`"
+            )))
+        }
+    };
+    let words: Vec<FE> = program
+        .iter_data()
+        .map(|w| match w {
+            MaybeRelocatable::Int(f) => Ok(felt_to_fe(f)),
+            _ => Err(ProveError::Program("relocatable value in program data".into())),
+        })
+        .collect::<Result<_, _>>()?;
+
+    let felts: Vec<MaybeRelocatable> = inputs.iter().map(|x| MaybeRelocatable::Int(fe_to_felt(x))).collect();
+    let n_inputs = inputs.len();
+    let mut hints = BuiltinHintProcessor::new_empty();
+    hints.add_hint(
+        INPUT_HINT.to_string(),
+        Rc::new(HintFunc(Box::new(move |vm, _scopes, ids, ap_tracking, _consts| {
+            let base = vm.add_memory_segment();
+            vm.load_data(base, &felts)?;
+            insert_value_from_var_name("inputs", base, vm, ids, ap_tracking)?;
+            insert_value_from_var_name("n_inputs", Felt252::from(n_inputs as u64), vm, ids, ap_tracking)?;
+            Ok(())
+        }))),
+    );
+    let config = CairoRunConfig {
+        entrypoint: "main",
+        trace_enabled: true,
+        relocate_mem: true,
+        layout: LayoutName::small,
+        proof_mode: true,
+        ..Default::default()
+    };
+    let runner = cairo_run_program(&program, &config, &mut hints).map_err(perr)?;
+    let trace = runner.relocated_trace.as_ref().ok_or_else(|| perr("no trace"))?;
+    let registers: Vec<(u64, u64, u64)> = trace.iter().map(|t| (t.pc as u64, t.ap as u64, t.fp as u64)).collect();
+    let memory: Vec<Option<FE>> = runner.relocated_memory.iter().map(|c| c.as_ref().map(felt_to_fe)).collect();
+    let segments = runner.get_memory_segment_addresses().map_err(perr)?;
+    let (out_base, out_stop) = *segments.get("output").ok_or_else(|| perr("no output segment"))?;
+    let range_check = if rc_builtin {
+        let (b, s) = *segments.get("range_check").ok_or_else(|| perr("no range_check segment"))?;
+        Some(Segment { base: b as u64, stop: s as u64 })
+    } else {
+        None
+    };
+
+    // Outputs follow the convention [n_inputs, inputs..., outputs...].
+    let cells: Vec<FE> = (out_base..out_stop)
+        .map(|a| memory.get(a).cloned().flatten().ok_or_else(|| perr("unset output cell")))
+        .collect::<Result<_, _>>()?;
+    let mut expected = vec![FE::from(n_inputs as u64)];
+    expected.extend(inputs.iter().cloned());
+    if cells.len() < expected.len() || cells[..expected.len()] != expected[..] {
+        return Err(ProveError::Program(
+            "program output does not start with [n_inputs, inputs...] (see prover/README.md)".into(),
+        ));
+    }
+    let first = registers.first().ok_or_else(|| perr("empty trace"))?;
+    let last = registers.last().ok_or_else(|| perr("empty trace"))?;
+    if first.0 != PROGRAM_BASE {
+        return Err(perr("program not loaded at address 1"));
+    }
+    let public_input = CairoPublicInput {
+        layout: if rc_builtin { Layout::new(2, 4, true) } else { Layout::new(2, 1, false) },
+        program: words,
+        inputs: inputs.to_vec(),
+        outputs: cells[expected.len()..].to_vec(),
+        initial_pc: first.0,
+        initial_ap: first.1,
+        final_pc: last.0,
+        final_ap: last.1,
+        output_base: out_base as u64,
+        range_check,
+        rc_min: 0,
+        rc_max: 0,
+        steps: registers.len() as u64,
+    };
+    Ok(Execution { registers, memory, public_input })
+}

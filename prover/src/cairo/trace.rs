@@ -1,0 +1,281 @@
+//! Builds the Cairo AIR's trace from an execution (registers per step + relocated memory):
+//! the CPU columns, spare memory slots (public-memory dummies, hole fillers), range-check
+//! fillers, the range_check builtin decomposition, the sorted columns, and the aux
+//! running products once the challenges are known.
+
+use super::air::CairoAir;
+use super::instruction::{decode, fe_to_u64, OFFSET_BIAS};
+use super::layout::*;
+use super::public_input::CairoPublicInput;
+use crate::error::ProveError;
+use crate::field::{batch_inverse, fe, FE};
+
+/// A Cairo run as the prover needs it (independent of the VM that produced it).
+#[derive(Clone, Debug)]
+pub struct Execution {
+    /// (pc, ap, fp) per step, relocated.
+    pub registers: Vec<(u64, u64, u64)>,
+    /// Relocated memory; index = address.
+    pub memory: Vec<Option<FE>>,
+    /// Public input (rc_min/rc_max are filled in by `build_main`).
+    pub public_input: CairoPublicInput,
+}
+
+fn terr(s: String) -> ProveError {
+    ProveError::Trace(s)
+}
+
+/// CPU columns of one step.
+fn cpu_row(mem: &[Option<FE>], pc: u64, ap: u64, fp: u64) -> Result<[FE; CPU_COLUMNS], ProveError> {
+    let get = |a: u64| mem.get(a as usize).cloned().flatten().unwrap_or_else(FE::zero);
+    let inst = mem
+        .get(pc as usize)
+        .cloned()
+        .flatten()
+        .ok_or_else(|| terr(format!("no instruction at pc {pc}")))?;
+    let d = decode(&inst).ok_or_else(|| terr(format!("invalid instruction at pc {pc}")))?;
+    let flag = |i: usize| if d.flag(i) { FE::one() } else { FE::zero() };
+    let off = |k: usize| fe(d.off[k]) - fe(OFFSET_BIAS);
+    let (pc_f, ap_f, fp_f) = (fe(pc), fe(ap), fe(fp));
+    let addr = |x: &FE| fe_to_u64(x).ok_or_else(|| terr(format!("address out of range at pc {pc}")));
+    let dst_addr = if d.flag(0) { fp_f.clone() } else { ap_f.clone() } + off(0);
+    let op0_addr = if d.flag(1) { fp_f.clone() } else { ap_f.clone() } + off(1);
+    let op0 = get(addr(&op0_addr)?);
+    let one = FE::one();
+    let src_op0 = &one - flag(2) - flag(3) - flag(4);
+    let op1_addr = flag(2) * &pc_f + flag(4) * &ap_f + flag(3) * &fp_f + src_op0 * &op0 + off(2);
+    let dst = get(addr(&dst_addr)?);
+    let op1 = get(addr(&op1_addr)?);
+    let mul = &op0 * &op1;
+    let res = if d.flag(9) {
+        dst.inv().unwrap_or_else(|_| FE::zero())
+    } else {
+        flag(5) * (&op0 + &op1) + flag(6) * &mul + (&one - flag(5) - flag(6)) * &op1
+    };
+    let t0 = flag(9) * &dst;
+    let t1 = &t0 * &res;
+    let mut row: [FE; CPU_COLUMNS] = std::array::from_fn(|_| FE::zero());
+    for i in 0..15 {
+        row[F0 + i] = flag(i);
+    }
+    row[OFF_DST] = fe(d.off[0]);
+    row[OFF_OP0] = fe(d.off[1]);
+    row[OFF_OP1] = fe(d.off[2]);
+    row[INST] = inst;
+    row[PC] = pc_f;
+    row[AP] = ap_f;
+    row[FP] = fp_f;
+    row[DST_ADDR] = dst_addr;
+    row[DST] = dst;
+    row[OP0_ADDR] = op0_addr;
+    row[OP0] = op0;
+    row[OP1_ADDR] = op1_addr;
+    row[OP1] = op1;
+    row[RES] = res;
+    row[T0] = t0;
+    row[T1] = t1;
+    row[MUL] = mul;
+    Ok(row)
+}
+
+/// 16-bit limbs of a value below 2^128.
+fn rc_parts(v: &FE) -> Option<[u64; RC_PARTS]> {
+    let b = crate::field::fe_to_bytes(v);
+    if b[..16].iter().any(|&c| c != 0) {
+        return None;
+    }
+    let mut p = [0u64; RC_PARTS];
+    for (k, part) in p.iter_mut().enumerate() {
+        let i = 32 - 2 * (k + 1);
+        *part = u16::from_be_bytes([b[i], b[i + 1]]) as u64;
+    }
+    Some(p)
+}
+
+/// The main trace (columns) and the completed public input. The trace is the execution
+/// padded with copies of its final `jmp rel 0` step, doubled until the spare slots can
+/// hold the public-memory dummies and every memory and range-check hole.
+pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput, Vec<Vec<FE>>), ProveError> {
+    let steps = exec.registers.len();
+    if steps == 0 {
+        return Err(terr("empty execution".into()));
+    }
+    let mut pi = exec.public_input.clone();
+    let l = pi.layout;
+    let mem = &exec.memory;
+    let cpu: Vec<[FE; CPU_COLUMNS]> = exec
+        .registers
+        .iter()
+        .map(|&(pc, ap, fp)| cpu_row(mem, pc, ap, fp))
+        .collect::<Result<_, _>>()?;
+    let public = pi.public_memory();
+    let get = |a: u64| mem.get(a as usize).cloned().flatten().unwrap_or_else(FE::zero);
+
+    let mut n = steps.next_power_of_two().max(1 << min_log_n);
+    loop {
+        let row_of = |i: usize| &cpu[i.min(steps - 1)];
+        // Builtin cells: row i covers address base + i (clamped to the last cell).
+        let rcb: Vec<(u64, [u64; RC_PARTS])> = match pi.range_check {
+            Some(rc) if l.rc_builtin => {
+                if (rc.stop - rc.base) as usize > n {
+                    n *= 2;
+                    continue;
+                }
+                let last = rc.stop.saturating_sub(1).max(rc.base);
+                (0..n as u64)
+                    .map(|i| {
+                        let a = (rc.base + i).min(last);
+                        let v = get(a);
+                        rc_parts(&v).map(|p| (a, p)).ok_or_else(|| terr(format!("range_check value at {a} >= 2^128")))
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+            _ => Vec::new(),
+        };
+        let rcb_value = |p: &[u64; RC_PARTS]| p.iter().rev().fold(FE::zero(), |acc, x| acc * fe(1 << 16) + fe(*x));
+
+        // Memory accesses that the rows make, and which addresses are covered.
+        let mut accesses: Vec<(u64, FE)> = Vec::with_capacity(n * l.mem_slots());
+        for i in 0..n {
+            let r = row_of(i);
+            for (a, v) in [(PC, INST), (DST_ADDR, DST), (OP0_ADDR, OP0), (OP1_ADDR, OP1)] {
+                let addr = fe_to_u64(&r[a]).ok_or_else(|| terr("address out of range".into()))?;
+                accesses.push((addr, r[v].clone()));
+            }
+        }
+        for (a, p) in &rcb {
+            accesses.push((*a, rcb_value(p)));
+        }
+        let max_addr = accesses.iter().map(|x| x.0).chain(public.iter().map(|x| x.0)).max().unwrap_or(0);
+        if max_addr > 1 << 32 {
+            return Err(terr("memory too large".into()));
+        }
+        let mut covered = vec![false; max_addr as usize + 1];
+        for (a, _) in accesses.iter().chain(public.iter()) {
+            covered[*a as usize] = true;
+        }
+        let min_addr = covered.iter().position(|&c| c).unwrap_or(0);
+        let holes: Vec<u64> = (min_addr..covered.len()).filter(|&a| !covered[a]).map(|a| a as u64).collect();
+
+        // Range-checked values and their holes.
+        let mut rc_vals: Vec<u64> = Vec::with_capacity(n * l.rc_slots());
+        for i in 0..n {
+            let r = row_of(i);
+            for c in [OFF_DST, OFF_OP0, OFF_OP1] {
+                rc_vals.push(fe_to_u64(&r[c]).unwrap_or(0));
+            }
+        }
+        for (_, p) in &rcb {
+            rc_vals.extend_from_slice(p);
+        }
+        let rc_min = *rc_vals.iter().min().unwrap_or(&0);
+        let rc_max = *rc_vals.iter().max().unwrap_or(&0);
+        let mut rc_seen = vec![false; (rc_max - rc_min + 1) as usize];
+        for v in &rc_vals {
+            rc_seen[(v - rc_min) as usize] = true;
+        }
+        let rc_holes: Vec<u64> = (0..rc_seen.len()).filter(|&i| !rc_seen[i]).map(|i| rc_min + i as u64).collect();
+
+        if public.len() + holes.len() > n * l.mem_extra || rc_holes.len() > n * l.rc_fill {
+            if n >= 1 << 26 {
+                return Err(terr("trace too large to cover memory holes".into()));
+            }
+            n *= 2;
+            continue;
+        }
+
+        // Spare memory slots: |P| dummies (0, 0), then hole fillers, then more dummies.
+        let mut extra: Vec<(u64, FE)> = vec![(0, FE::zero()); public.len()];
+        extra.extend(holes.iter().map(|&a| (a, get(a))));
+        extra.resize(n * l.mem_extra, (0, FE::zero()));
+        let mut rc_fill: Vec<u64> = rc_holes.clone();
+        rc_fill.resize(n * l.rc_fill, rc_min);
+
+        // Sorted memory: every access, with the dummies swapped for the public cells.
+        let mut sorted: Vec<(u64, FE)> = accesses.clone();
+        sorted.extend(extra[public.len()..].iter().cloned());
+        sorted.extend(public.iter().cloned());
+        sorted.sort_by_key(|x| x.0);
+        let mut sorted_rc: Vec<u64> = rc_vals.clone();
+        sorted_rc.extend_from_slice(&rc_fill);
+        sorted_rc.sort_unstable();
+        debug_assert_eq!(sorted.len(), n * l.mem_slots());
+        debug_assert_eq!(sorted_rc.len(), n * l.rc_slots());
+
+        let mut cols: Vec<Vec<FE>> = vec![Vec::with_capacity(n); l.num_main()];
+        let (sm, sr) = (l.mem_slots(), l.rc_slots());
+        for i in 0..n {
+            let r = row_of(i);
+            for (c, v) in r.iter().enumerate() {
+                cols[c].push(v.clone());
+            }
+            for k in 0..l.mem_extra {
+                let (a, v) = &extra[i * l.mem_extra + k];
+                cols[l.extra_addr(k)].push(fe(*a));
+                cols[l.extra_val(k)].push(v.clone());
+            }
+            for k in 0..l.rc_fill {
+                cols[l.rc_fill_col(k)].push(fe(rc_fill[i * l.rc_fill + k]));
+            }
+            if l.rc_builtin {
+                let (a, p) = &rcb[i];
+                cols[l.rcb_addr()].push(fe(*a));
+                for k in 0..RC_PARTS {
+                    cols[l.rcb_part(k)].push(fe(p[k]));
+                }
+            }
+            for s in 0..sm {
+                let (a, v) = &sorted[i * sm + s];
+                cols[l.sorted_addr(s)].push(fe(*a));
+                cols[l.sorted_val(s)].push(v.clone());
+            }
+            for s in 0..sr {
+                cols[l.sorted_rc(s)].push(fe(sorted_rc[i * sr + s]));
+            }
+        }
+        pi.rc_min = rc_min as u16;
+        pi.rc_max = rc_max as u16;
+        if rc_max >= 1 << 16 {
+            return Err(terr("range-checked value out of [0, 2^16)".into()));
+        }
+        return Ok((pi, cols));
+    }
+}
+
+/// Running products of the memory and range-check permutation arguments.
+pub fn build_aux(air: &CairoAir, main: &[Vec<FE>], ch: &[FE]) -> Vec<Vec<FE>> {
+    let l = air.pi.layout;
+    let n = air.trace_length;
+    let (sm, sr) = (l.mem_slots(), l.rc_slots());
+    let (zm, al, zr) = (&ch[0], &ch[1], &ch[2]);
+    let row = |i: usize| -> Vec<FE> { main.iter().map(|c| c[i].clone()).collect() };
+    let mut num = Vec::with_capacity(n * (sm + sr));
+    let mut den = Vec::with_capacity(n * (sm + sr));
+    for i in 0..n {
+        let r = row(i);
+        for s in 0..sm {
+            let (a, v) = air.mem_pair(&r, s);
+            num.push(zm - (a + al * v));
+            den.push(zm - (&r[l.sorted_addr(s)] + al * &r[l.sorted_val(s)]));
+        }
+        for s in 0..sr {
+            num.push(zr - &r[l.rc_slot(s)]);
+            den.push(zr - &r[l.sorted_rc(s)]);
+        }
+    }
+    batch_inverse(&mut den);
+    let mut aux: Vec<Vec<FE>> = vec![Vec::with_capacity(n); sm + sr];
+    let (mut pm, mut pr) = (FE::one(), FE::one());
+    for i in 0..n {
+        let base = i * (sm + sr);
+        for s in 0..sm {
+            pm = &pm * &num[base + s] * &den[base + s];
+            aux[s].push(pm.clone());
+        }
+        for s in 0..sr {
+            pr = &pr * &num[base + sm + s] * &den[base + sm + s];
+            aux[sm + s].push(pr.clone());
+        }
+    }
+    aux
+}
