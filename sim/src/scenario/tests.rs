@@ -208,6 +208,7 @@ fn unknown_node_names_key_line_and_committee() {
 fn bad_values_are_rejected() {
     let cases = [
         ("[scenario]\nduration = \"10 s\"\n", "scenario.duration"),
+        ("[scenario]\nname = \"../x\"\nduration = \"10s\"\n", "scenario.name"),
         ("[scenario]\nduration = \"0s\"\n", "scenario.duration"),
         ("[scenario]\nduration = \"10s\"\n[committee]\nsize = 3\n", "committee.size"),
         ("[scenario]\nduration = \"10s\"\n[committee]\nsize = 101\n", "committee.size"),

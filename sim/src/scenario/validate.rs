@@ -112,6 +112,19 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
             .file_stem()
             .map_or_else(|| origin.to_string(), |s| s.to_string_lossy().into_owned()),
     };
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        || name.starts_with('.')
+    {
+        return Err(ctx.err(
+            "scenario.name",
+            format!(
+                "{name:?} must be letters, digits, '-', '_' or '.' (it names the report directory)"
+            ),
+        ));
+    }
     let duration = ctx.duration("scenario.duration", &raw.scenario.duration)?;
     if duration.is_zero() {
         return Err(ctx.err("scenario.duration", "the run must last longer than 0s"));
