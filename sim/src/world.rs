@@ -22,7 +22,6 @@ use madsim::runtime::{Handle, Runtime};
 use madsim::task::NodeId;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr};
-use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -94,6 +93,9 @@ pub fn ip_of(copy: NodeCopy) -> IpAddr {
     ))
 }
 
+/// Stack of the thread a simulation runs in (deep async state machines in debug builds).
+const SIM_STACK: usize = 64 << 20;
+
 /// Address of the load client.
 pub const CLIENT_IP: IpAddr = IpAddr::V4(Ipv4Addr::new(10, 0, 100, 1));
 
@@ -109,25 +111,32 @@ fn net_config(spec: &NetworkSpec, config: &mut madsim::net::Config) {
 
 /// Runs `scenario` under `seed` with `system` and judges the history.
 ///
-/// A panic inside the simulation (a node, the client, or an assertion in the system)
-/// is caught and reported as a failed `panic` verdict, with the history up to it.
+/// The simulation runs in a fresh thread of its own, so the history depends only on
+/// the scenario, the seed and the binary. A panic inside it (a node, the client, or an
+/// assertion in the system) is reported as a failed `panic` verdict, with the history
+/// up to it.
 pub fn run(scenario: &Scenario, seed: u64, system: Arc<dyn SimSystem>) -> RunOutcome {
     let mut config = madsim::Config::default();
     net_config(&scenario.network, &mut config.net);
-    let rt = Runtime::with_seed_and_config(seed, config);
     let log_slot: Arc<std::sync::Mutex<Option<EventLog>>> = Arc::default();
 
+    // Each simulation gets a fresh OS thread (outside the simulation): madsim can seed
+    // std's HashMap `RandomState` only in a thread that has not made one yet, so in a
+    // reused thread `HashMap` iteration order would depend on earlier runs.
     let wall_start = std::time::Instant::now();
-    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        rt.block_on(simulate(
-            scenario.clone(),
-            seed,
-            system.clone(),
-            log_slot.clone(),
-        ))
-    }));
+    let result = {
+        let (scenario, system, log_slot) = (scenario.clone(), system.clone(), log_slot.clone());
+        std::thread::Builder::new()
+            .name(format!("sim-seed-{seed}"))
+            .stack_size(SIM_STACK)
+            .spawn(move || {
+                let rt = Runtime::with_seed_and_config(seed, config);
+                rt.block_on(simulate(scenario, seed, system, log_slot));
+            })
+            .expect("spawn the simulation thread")
+            .join()
+    };
     let wall_time = wall_start.elapsed();
-    drop(rt);
 
     let events = log_slot
         .lock()
@@ -139,22 +148,24 @@ pub fn run(scenario: &Scenario, seed: u64, system: Arc<dyn SimSystem>) -> RunOut
     let mut checkers = checkers::builtin(scenario);
     checkers.extend(system.checkers());
     let mut verdicts: Vec<Verdict> = checkers.iter().map(|c| c.check(&history)).collect();
+    // A panicked run ends at its last event.
+    let mut sim_time = scenario.duration;
     if let Err(payload) = result {
         let message = payload
             .downcast_ref::<String>()
             .cloned()
             .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_else(|| "non-string panic payload".to_string());
-        let at = history.events.last().map_or(0, |e| e.t_us);
+        sim_time = Duration::from_micros(history.events.last().map_or(0, |e| e.t_us));
+        let at = format!("{:.3}s", sim_time.as_secs_f64());
         verdicts.insert(
             0,
             Verdict::fail(
                 "panic",
-                format!("the simulation panicked after t={}us: {message}", at),
+                format!("the simulation panicked after t={at}: {message}"),
             ),
         );
     }
-    let sim_time = scenario.duration;
     RunOutcome {
         scenario: scenario.name.clone(),
         seed,
