@@ -44,10 +44,18 @@ pub fn render(scenario: &Scenario, outcome: &RunOutcome, report: Option<&Path>) 
             v.detail
         );
     }
+    let tail = if s.tail_from_s > 0.0 {
+        format!(
+            ", {:.1} tx/s after the last heal at {:.1}s",
+            s.tail_tps, s.tail_from_s
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "  throughput: {} of {} submitted txs committed in {} blocks; {:.1} tx/s mean, {:.1} tx/s after {:.1}s",
-        s.committed, s.submitted, s.blocks, s.mean_tps, s.tail_tps, s.tail_from_s
+        "  throughput: {} of {} submitted txs committed in {} blocks; {:.1} tx/s mean{tail}",
+        s.committed, s.submitted, s.blocks, s.mean_tps
     );
     let _ = writeln!(
         out,

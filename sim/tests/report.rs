@@ -108,6 +108,10 @@ fn writes_every_report_file() {
             && text.contains("  report: "),
         "{text}"
     );
+    assert!(
+        text.contains(" tx/s after the last heal at 13.0s\n"),
+        "{text}"
+    );
     assert!(!text.contains("replay:"), "{text}");
 }
 
