@@ -1,6 +1,6 @@
 //! Checkers judge a finished run from its recorded [`History`] alone, never by looking
 //! inside the system. The built-in ones know only blocks and transactions; a system adds
-//! its own through [`SimSystem::checkers`](crate::world).
+//! its own through `SimSystem::checkers` (see `world`).
 
 mod liveness;
 mod no_lost_tx;

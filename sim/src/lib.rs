@@ -1,9 +1,14 @@
 //! kraken-sim: a deterministic simulation testbed that knows nothing of Starknet.
 //!
-//! A [`scenario::Scenario`] (TOML) says what happens in one run; the madsim world runs
-//! a [`world::SimSystem`] under it for one seed and records an [`events::EventLog`];
-//! [`checkers`] judge the recorded history only; [`metrics`] and [`report`] turn it into
-//! figures, CSVs and charts; [`sweep`] runs many seeds.
+//! A [`scenario::Scenario`] (TOML) says what happens in one run; the madsim world
+//! (`world`, simulated build only) runs a `SimSystem` under it for one seed and records
+//! an [`events::EventLog`] of [`events::Event`]s; [`checkers`] judge the recorded
+//! [`history::History`] only; [`metrics`], [`report`], [`charts`] and [`summary`] turn it
+//! into figures, CSVs, charts and a terminal summary; `sweep` (simulated build only)
+//! runs many seeds. Node copies keep a [`disk::SimDisk`] across crash and restart.
+//!
+//! See `sim/README.md` for the scenario schema, the fault actions, the checkers and the
+//! report files.
 
 pub mod charts;
 pub mod checkers;

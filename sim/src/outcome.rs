@@ -1,6 +1,6 @@
 //! The result of one run: history, verdicts, figures and timing. Produced by
-//! [`world::run`](crate::world), consumed by [`report`](crate::report),
-//! [`summary`](crate::summary) and [`sweep`](crate::world).
+//! `world::run`, consumed by [`report`](crate::report),
+//! [`summary`](crate::summary) and `sweep`.
 
 use crate::checkers::Verdict;
 use crate::events::Event;
