@@ -25,7 +25,7 @@ pub enum RowSet {
     Only(usize),
 }
 
-pub trait Air {
+pub trait Air: Sync {
     /// The statement (AIR identity and public input) bound into the Fiat-Shamir transcript.
     fn statement(&self) -> Vec<u8>;
     /// Number of rows; a power of two.

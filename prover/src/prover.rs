@@ -7,7 +7,7 @@ use crate::domain::Domain;
 use crate::error::ProveError;
 use crate::field::{batch_inverse, FE};
 use crate::fri;
-use crate::merkle::Commitment;
+use crate::merkle::{leaf_digest, row_pair, Commitment, Digest};
 use crate::options::ProofOptions;
 use crate::proof::{fri_folds, FriStep, Opening, QueryProof, StarkProof};
 use crate::protocol;
@@ -39,20 +39,14 @@ fn lde_of_polys(polys: &[Poly], d: &Domain) -> Result<Vec<Vec<FE>>, ProveError> 
     crate::par::map(polys, eval).into_iter().collect()
 }
 
-/// Leaves pairing LDE positions j and j + m/2, so one path opens x and -x.
-fn pair_leaves(cols: &[Vec<FE>], m: usize) -> Vec<Vec<FE>> {
-    let half = m / 2;
-    let idx: Vec<usize> = (0..half).collect();
-    crate::par::map(&idx, |&j| {
-        let mut leaf = Vec::with_capacity(2 * cols.len());
-        leaf.extend(cols.iter().map(|c| c[j].clone()));
-        leaf.extend(cols.iter().map(|c| c[j + half].clone()));
-        leaf
-    })
+fn open(cols: &[Vec<FE>], c: &Commitment, j: usize) -> Opening {
+    let refs: Vec<&Vec<FE>> = cols.iter().collect();
+    Opening { values: row_pair(&refs, j), path: c.path(j) }
 }
 
-fn open(leaves: &[Vec<FE>], c: &Commitment, j: usize) -> Opening {
-    Opening { values: leaves[j].clone(), path: c.path(j) }
+fn commit(cols: &[Vec<FE>]) -> Commitment {
+    let refs: Vec<&Vec<FE>> = cols.iter().collect();
+    Commitment::from_columns(&refs)
 }
 
 /// Proves that `main` (columns of equal power-of-two length) satisfies `air`.
@@ -77,8 +71,7 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
 
     // Round 1: main trace, then aux trace from the challenges.
     let main_lde = lde(main, &d)?;
-    let main_leaves = pair_leaves(&main_lde.evals, d.m);
-    let main_c = Commitment::new(&main_leaves);
+    let main_c = commit(&main_lde.evals);
     t.append_bytes(&main_c.root);
     let challenges: Vec<FE> = (0..air.num_challenges()).map(|_| t.challenge()).collect();
     let aux = air.build_aux(main, &challenges);
@@ -86,13 +79,12 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
         return Err(ProveError::Trace("aux trace shape does not match the AIR".into()));
     }
     let aux_lde = lde(&aux, &d)?;
-    let (aux_leaves, aux_c) = if aux.is_empty() {
-        (Vec::new(), None)
+    let aux_c = if aux.is_empty() {
+        None
     } else {
-        let leaves = pair_leaves(&aux_lde.evals, d.m);
-        let c = Commitment::new(&leaves);
+        let c = commit(&aux_lde.evals);
         t.append_bytes(&c.root);
-        (leaves, Some(c))
+        Some(c)
     };
 
     // Round 2: composition polynomial, split into `degree` parts of degree < n.
@@ -110,8 +102,7 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
         })
         .collect();
     let comp_lde = lde_of_polys(&parts, &d)?;
-    let comp_leaves = pair_leaves(&comp_lde, d.m);
-    let comp_c = Commitment::new(&comp_leaves);
+    let comp_c = commit(&comp_lde);
     t.append_bytes(&comp_c.root);
 
     // Round 3: out-of-domain sample.
@@ -131,18 +122,19 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
     let deep = deep_on_lde(&d, &cols, &comp_lde, &ood_cur, &ood_next, &ood_comp, &z, &zd, &gammas);
     let folds = fri_folds(log_n, options.fri_final_log as u32) as usize;
     let mut layers: Vec<Vec<FE>> = vec![deep];
-    let mut layer_commits: Vec<(Vec<Vec<FE>>, Commitment)> = Vec::new();
+    let mut layer_commits: Vec<Commitment> = Vec::new();
     let mut fri_roots = Vec::new();
     let mut zeta = t.challenge();
     for k in 0..folds {
         let next = fri::fold_layer(&layers[k], &d, k as u32, &zeta);
         if k + 1 < folds {
             let half = next.len() / 2;
-            let leaves: Vec<Vec<FE>> = (0..half).map(|j| vec![next[j].clone(), next[j + half].clone()]).collect();
-            let c = Commitment::new(&leaves);
+            let digests: Vec<Digest> =
+                (0..half).map(|j| leaf_digest([&next[j], &next[j + half]])).collect();
+            let c = Commitment::from_digests(&digests);
             t.append_bytes(&c.root);
             fri_roots.push(c.root);
-            layer_commits.push((leaves, c));
+            layer_commits.push(c);
             zeta = t.challenge();
         }
         layers.push(next);
@@ -165,7 +157,7 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
         .map(|&i| {
             let mut fri = Vec::with_capacity(folds.saturating_sub(1));
             let mut p = i;
-            for (k, (_, c)) in layer_commits.iter().enumerate() {
+            for (k, c) in layer_commits.iter().enumerate() {
                 let layer = &layers[k + 1];
                 let half = layer.len() / 2;
                 let j = p % half;
@@ -174,9 +166,9 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
                 p = j;
             }
             QueryProof {
-                main: open(&main_leaves, &main_c, i),
-                aux: aux_c.as_ref().map(|c| open(&aux_leaves, c, i)),
-                comp: open(&comp_leaves, &comp_c, i),
+                main: open(&main_lde.evals, &main_c, i),
+                aux: aux_c.as_ref().map(|c| open(&aux_lde.evals, c, i)),
+                comp: open(&comp_lde, &comp_c, i),
                 fri,
             }
         })
