@@ -215,14 +215,26 @@ fn latency(
         (50.0, RGBColor(0, 0, 0), "p50 per second"),
         (99.0, RGBColor(214, 39, 40), "p99 per second"),
     ] {
-        let line: Vec<(f64, f64)> = per_second
-            .iter()
-            .map(|(s, v)| (*s as f64 + 0.5, pct(v, p)))
-            .collect();
-        chart
-            .draw_series(LineSeries::new(line, color.stroke_width(2)))?
-            .label(name)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], color.stroke_width(2)));
+        // One line per run of consecutive seconds with commits: no line across gaps.
+        let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
+        let mut previous: Option<u64> = None;
+        for (second, latencies) in &per_second {
+            if previous.is_none_or(|p| p + 1 != *second) {
+                runs.push(Vec::new());
+            }
+            previous = Some(*second);
+            runs.last_mut()
+                .expect("a run")
+                .push((*second as f64 + 0.5, pct(latencies, p)));
+        }
+        for (i, run) in runs.into_iter().enumerate() {
+            let series = chart.draw_series(LineSeries::new(run, color.stroke_width(2)))?;
+            if i == 0 {
+                series.label(name).legend(move |(x, y)| {
+                    PathElement::new([(x, y), (x + 20, y)], color.stroke_width(2))
+                });
+            }
+        }
     }
     chart
         .configure_series_labels()
@@ -240,6 +252,7 @@ fn latency(
         .caption("latency CDF", (FAMILY, 16))
         .build_cartesian_2d(0f64..x_max, 0f64..1.0)?;
     cdf.configure_mesh()
+        .x_labels(5)
         .x_desc("latency (ms)")
         .y_desc("fraction of committed txs")
         .x_label_formatter(&|v| format!("{v:.0}"))
