@@ -1,5 +1,6 @@
-//! No lost transactions: every transaction admitted at least `bound` before the end of
-//! the run is in the honest chain, and no transaction is committed at two heights.
+//! No lost transactions: every transaction an honest node admitted at least `bound`
+//! before the end of the run is in the honest chain, and no transaction is committed at
+//! two heights.
 
 use super::{Checker, Verdict};
 use crate::events::EventKind;
@@ -39,7 +40,7 @@ impl Checker for NoLostTx {
         let owed: BTreeSet<&str> = h
             .events
             .iter()
-            .filter(|e| e.t_us <= deadline)
+            .filter(|e| e.t_us <= deadline && h.is_honest(&e.node))
             .filter_map(|e| match &e.kind {
                 EventKind::TxAdmitted { tx } => Some(tx.as_str()),
                 _ => None,
@@ -134,10 +135,18 @@ mod tests {
 
     #[test]
     fn only_a_twin_commit_does_not_count() {
-        let events = vec![
+        let mut events = vec![
             admitted(1000, "a"),
             commit(3000, "n0'", 1, "b1", "g", &["a"]),
         ];
+        events[0].node = "n1".to_string();
         assert!(!checker().check(&history(4, &[0], 20, 0, events)).passed);
+    }
+
+    #[test]
+    fn admissions_by_a_twin_identity_are_not_owed() {
+        // n0 has a twin: what it admits carries no promise.
+        let events = vec![admitted(1000, "a")];
+        assert!(checker().check(&history(4, &[0], 20, 0, events)).passed);
     }
 }
