@@ -3,6 +3,7 @@
 //! - `summary.json`: scenario, seed, git revision, duration, verdicts, headline figures,
 //!   fault windows, event-log hash, simulator speed and the replay command;
 //! - `events.jsonl`: the recorded history (its SHA-256 is the history hash);
+//! - `<scenario>.toml`: a copy of the scenario file, so the directory replays on its own;
 //! - `throughput.csv` (second,offered,committed), `latency.csv`
 //!   (tx,submitted_us,committed_us,latency_ms), `blocks.csv`
 //!   (height,round,first_commit_us,txs);
@@ -31,6 +32,8 @@ struct SummaryJson<'a> {
     seed: u64,
     git_revision: &'a str,
     duration_s: f64,
+    committee_size: usize,
+    twins: Vec<String>,
     passed: bool,
     verdicts: &'a [Verdict],
     figures: &'a Summary,
@@ -78,6 +81,8 @@ pub fn write_report(
         seed: outcome.seed,
         git_revision,
         duration_s: outcome.sim_time.as_secs_f64(),
+        committee_size: scenario.committee_size,
+        twins: scenario.twins.iter().map(|i| format!("n{i}")).collect(),
         passed: outcome.passed(),
         verdicts: &outcome.verdicts,
         figures: &outcome.metrics.summary,
@@ -92,6 +97,10 @@ pub fn write_report(
     json.push(b'\n');
     fs::write(dir.join("summary.json"), json)?;
     fs::write(dir.join("events.jsonl"), to_jsonl(&outcome.events))?;
+    fs::write(
+        dir.join(format!("{}.toml", scenario.name)),
+        &scenario.source,
+    )?;
     write_csvs(&dir, outcome)?;
 
     let title = format!("{} (seed {})", scenario.name, outcome.seed);

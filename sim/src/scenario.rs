@@ -174,6 +174,8 @@ pub struct Scenario {
     pub checks: Checks,
     /// The `[node]` table, handed to the system unchanged.
     pub node: toml::Table,
+    /// The scenario file's text, as read (reports keep a copy).
+    pub source: String,
 }
 
 /// Why a scenario was rejected.

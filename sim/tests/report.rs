@@ -45,6 +45,7 @@ fn writes_every_report_file() {
     let dir = write_report(out.path(), &scenario, &outcome, "abc123").unwrap();
     assert_eq!(dir, out.path().join("toy-report").join("11"));
     for file in [
+        "toy-report.toml",
         "summary.json",
         "events.jsonl",
         "throughput.csv",
@@ -64,6 +65,9 @@ fn writes_every_report_file() {
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["seed"], 11);
+    assert_eq!(summary["committee_size"], 4);
+    let copy = Scenario::from_file(dir.join("toy-report.toml")).unwrap();
+    assert_eq!(copy.faults, scenario.faults);
     assert_eq!(summary["git_revision"], "abc123");
     assert_eq!(summary["passed"], true);
     assert_eq!(summary["history_hash"], outcome.history_hash.as_str());

@@ -209,6 +209,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
             max_tx_latency,
         },
         node: raw.node,
+        source: text.to_string(),
     };
     let needed = scenario.last_heal() + liveness_within;
     if !scenario.faults.is_empty() && duration < needed {
