@@ -7,3 +7,5 @@ pub mod net;
 pub mod node;
 pub mod storage;
 pub mod types;
+#[cfg(madsim)]
+pub mod testbed;

@@ -31,8 +31,11 @@ pub struct ConsensusParams {
     pub empty_block_ms: u64,
     /// Most batch digests in one block.
     pub max_block_batches: usize,
-    /// TEST ONLY: vote more than once per round (see `SafetyRules`).
-    pub unsafe_vote_twice: bool,
+    /// TEST ONLY, never in a deployment: commit a block as soon as it is certified
+    /// (a 1-chain rule) instead of waiting for a certified child in the next round. It
+    /// exists to prove that the simulator's safety checker catches the conflicting
+    /// commits this classic bug causes (`tests/sim_checkers.rs`).
+    pub unsafe_one_chain_commit: bool,
 }
 
 impl Default for ConsensusParams {
@@ -42,7 +45,7 @@ impl Default for ConsensusParams {
             max_timeout_ms: 8_000,
             empty_block_ms: 250,
             max_block_batches: 64,
-            unsafe_vote_twice: false,
+            unsafe_one_chain_commit: false,
         }
     }
 }
@@ -71,6 +74,8 @@ pub struct Core {
     last_tc: Option<TimeoutCert>,
     proposed: Round,
     timed_out: Round,
+    /// Our timeout for `timed_out`, re-sent until the round ends.
+    my_timeout: Option<Timeout>,
     /// Blocks waiting for their parent, keyed by the parent's digest.
     waiting_parent: BTreeMap<Digest, Vec<(Block, Author)>>,
     /// Blocks waiting for batches.
@@ -103,7 +108,7 @@ impl Core {
             me,
             key,
             committee,
-            safety: SafetyRules::new(state, params.unsafe_vote_twice),
+            safety: SafetyRules::new(state),
             params,
             store,
             net,
@@ -117,6 +122,7 @@ impl Core {
             last_tc: None,
             proposed: 0,
             timed_out: 0,
+            my_timeout: None,
             waiting_parent: BTreeMap::new(),
             waiting_batches: Vec::new(),
             requested: BTreeMap::new(),
@@ -203,6 +209,7 @@ impl Core {
                 if self.tree.is_stale(&parent) {
                     continue; // extends an abandoned fork below the committed tip
                 }
+                tracing::debug!(me = self.me, round = b.round, "block waits for its parent");
                 self.buffer_for_parent(b, from);
                 self.request_block(parent, from);
                 continue;
@@ -218,6 +225,7 @@ impl Core {
                 .copied()
                 .collect();
             if !missing.is_empty() {
+                tracing::debug!(me = self.me, round = b.round, missing = missing.len(), "block waits for batches");
                 self.request_batches(missing, from, b.author);
                 self.waiting_batches.push((b, from));
                 self.trim_buffers();
@@ -386,6 +394,13 @@ impl Core {
     // ---- timeouts ----------------------------------------------------------------------
 
     fn local_timeout(&mut self) {
+        if self.timed_out == self.round {
+            self.pacemaker.resend();
+            if let Some(t) = &self.my_timeout {
+                self.net.broadcast(&NodeMessage::Consensus(ConsensusMessage::Timeout(t.clone())));
+            }
+            return;
+        }
         self.pacemaker.expired();
         self.timed_out = self.round;
         self.safety.record(self.round);
@@ -395,6 +410,7 @@ impl Core {
         tracing::debug!(me = self.me, round = self.round, "round timed out");
         let t = Timeout::new(self.round, self.safety.state.high_qc.clone(), self.me, &self.key);
         self.net.broadcast(&NodeMessage::Consensus(ConsensusMessage::Timeout(t.clone())));
+        self.my_timeout = Some(t.clone());
         self.add_timeout(t);
     }
 
@@ -464,8 +480,16 @@ impl Core {
     /// commits b0 and every uncommitted ancestor.
     fn try_commit(&mut self, qc: &QuorumCert) {
         let Some(b1) = self.tree.get(&qc.block).cloned() else { return };
-        let Some(b0) = self.tree.get(b1.parent()).cloned() else { return };
-        if b0.round + 1 != b1.round || b0.height <= self.tree.tip().height {
+        let b0 = if self.params.unsafe_one_chain_commit {
+            b1
+        } else {
+            let Some(b0) = self.tree.get(b1.parent()).cloned() else { return };
+            if b0.round + 1 != b1.round {
+                return;
+            }
+            b0
+        };
+        if b0.height <= self.tree.tip().height {
             return;
         }
         let Some(path) = self.tree.path_to_tip(&b0.digest()) else {

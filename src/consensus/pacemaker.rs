@@ -1,6 +1,9 @@
-//! Round timer: a round that makes no progress times out after `base`, doubling with each
-//! consecutive timeout up to `max`, so that after a partition heals all honest nodes
-//! eventually spend long enough in one round together.
+//! Round timer. A round that makes no progress times out after `base`; the round after
+//! that gets `base` again (one failed round is usually a crashed leader, not a slow
+//! network), and each further consecutive timeout doubles the duration up to `max`, so
+//! that under real asynchrony all honest nodes eventually spend long enough in one round
+//! together. Once a round has timed out, the deadline repeats every `base` so the node
+//! re-sends its timeout until the round ends (messages sent into a partition are lost).
 
 use std::time::Duration;
 use tokio::time::Instant;
@@ -22,7 +25,7 @@ impl Pacemaker {
     }
 
     fn duration(&self) -> Duration {
-        let factor = 1u32 << self.consecutive_timeouts.min(10);
+        let factor = 1u32 << self.consecutive_timeouts.saturating_sub(1).min(10);
         (self.base * factor).min(self.max)
     }
 
@@ -37,9 +40,14 @@ impl Pacemaker {
         self.deadline = Instant::now() + self.duration();
     }
 
-    /// The current round timed out locally.
+    /// The current round timed out locally for the first time.
     pub fn expired(&mut self) {
         self.consecutive_timeouts += 1;
-        self.deadline = Instant::now() + self.duration();
+        self.deadline = Instant::now() + self.base;
+    }
+
+    /// The current round is still stuck: time to re-send the timeout.
+    pub fn resend(&mut self) {
+        self.deadline = Instant::now() + self.base;
     }
 }

@@ -23,22 +23,15 @@ impl Default for SafetyState {
 
 pub struct SafetyRules {
     pub state: SafetyState,
-    /// TEST ONLY: lets the node vote twice in one round, to prove the safety checker
-    /// catches the resulting conflicting commits. Never set in a real deployment.
-    unsafe_vote_twice: bool,
 }
 
 impl SafetyRules {
-    pub fn new(state: SafetyState, unsafe_vote_twice: bool) -> Self {
-        SafetyRules { state, unsafe_vote_twice }
+    pub fn new(state: SafetyState) -> Self {
+        SafetyRules { state }
     }
 
     pub fn safe_to_vote(&self, b: &Block) -> bool {
-        let fresh = if self.unsafe_vote_twice {
-            b.round >= self.state.last_voted_round
-        } else {
-            b.round > self.state.last_voted_round
-        };
+        let fresh = b.round > self.state.last_voted_round;
         let extends = b.round == b.qc.round + 1
             || matches!(&b.tc, Some(tc) if b.round == tc.round + 1 && b.qc.round >= tc.max_high_qc_round());
         fresh && extends
@@ -77,7 +70,7 @@ mod tests {
 
     #[test]
     fn votes_once_per_round_and_only_on_consecutive_or_justified_jumps() {
-        let mut s = SafetyRules::new(SafetyState::default(), false);
+        let mut s = SafetyRules::new(SafetyState::default());
         assert!(s.safe_to_vote(&block(1, 0, None)));
         s.record(1);
         assert!(!s.safe_to_vote(&block(1, 0, None)), "second vote in round 1");
@@ -88,16 +81,9 @@ mod tests {
 
     #[test]
     fn timing_out_forbids_voting_in_that_round() {
-        let mut s = SafetyRules::new(SafetyState::default(), false);
+        let mut s = SafetyRules::new(SafetyState::default());
         s.record(5);
         assert!(!s.safe_to_vote(&block(5, 4, None)));
         assert!(s.safe_to_vote(&block(6, 5, None)));
-    }
-
-    #[test]
-    fn the_test_only_switch_allows_double_votes() {
-        let mut s = SafetyRules::new(SafetyState::default(), true);
-        s.record(1);
-        assert!(s.safe_to_vote(&block(1, 0, None)));
     }
 }

@@ -78,6 +78,7 @@ pub(crate) fn open(bytes: &[u8], committee: &Committee, stats: &NetStats) -> Opt
         NetStats::bump(&stats.bad_signature);
         return None;
     }
+    stats.heard(env.from);
     Some(Inbound { from: env.from, body: env.body })
 }
 

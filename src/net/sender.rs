@@ -2,6 +2,11 @@
 //! backoff) and writes the frames queued for it. Sending never blocks the caller: when a
 //! peer's queue is full the message is dropped and counted; consensus tolerates loss
 //! (timeouts, sync) and the mempool re-fetches missing batches.
+//!
+//! A connection over which a peer has stayed silent for a while is dropped and
+//! re-established: a TCP stream stuck behind a partition would otherwise deliver its
+//! backlog only after its retransmission backoff (seconds) once the partition heals,
+//! delaying every newer message behind it.
 
 use super::{codec, envelope::Envelope, frame::write_frame, stats::NetStats};
 use crate::types::{Author, Committee, KeyPair};
@@ -12,10 +17,14 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 const QUEUE_PER_PEER: usize = 4096;
 const BACKOFF_MIN: Duration = Duration::from_millis(50);
 const BACKOFF_MAX: Duration = Duration::from_secs(2);
+/// Peers normally talk several times a second (proposals, votes, timeouts).
+const SILENCE_RESET: Duration = Duration::from_secs(3);
+const SILENCE_CHECK: Duration = Duration::from_millis(500);
 
 type Frame = Arc<Vec<u8>>;
 
@@ -38,7 +47,7 @@ impl Network {
                 .iter()
                 .map(|addr| {
                     let (tx, rx) = mpsc::channel(QUEUE_PER_PEER);
-                    tokio::spawn(peer_task(*addr, rx));
+                    tokio::spawn(peer_task(*addr, author, rx, stats.clone()));
                     tx
                 })
                 .collect();
@@ -78,7 +87,7 @@ impl Network {
     }
 }
 
-async fn peer_task(addr: SocketAddr, mut rx: mpsc::Receiver<Frame>) {
+async fn peer_task(addr: SocketAddr, peer: Author, mut rx: mpsc::Receiver<Frame>, stats: Arc<NetStats>) {
     let mut backoff = BACKOFF_MIN;
     // A frame taken from the queue but not written survives a reconnect once.
     let mut carry: Option<Frame> = None;
@@ -94,12 +103,24 @@ async fn peer_task(addr: SocketAddr, mut rx: mpsc::Receiver<Frame>) {
         };
         backoff = BACKOFF_MIN;
         let _ = stream.set_nodelay(true);
+        let connected = Instant::now();
+        let mut check = tokio::time::interval(SILENCE_CHECK);
         loop {
             let frame = match carry.take() {
                 Some(f) => f,
-                None => match rx.recv().await {
-                    Some(f) => f,
-                    None => return, // the node is shutting down
+                None => tokio::select! {
+                    f = rx.recv() => match f {
+                        Some(f) => f,
+                        None => return, // the node is shutting down
+                    },
+                    _ = check.tick() => {
+                        let heard = stats.last_heard(peer).unwrap_or(connected).max(connected);
+                        if heard.elapsed() > SILENCE_RESET {
+                            tracing::debug!(%addr, "peer silent, re-establishing the connection");
+                            break;
+                        }
+                        continue;
+                    }
                 },
             };
             if let Err(e) = write_frame(&mut stream, &frame).await {

@@ -1,6 +1,10 @@
 //! Counters of what the network layer dropped, exported as metrics and checked by tests.
 
+use crate::types::Author;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use tokio::time::Instant;
 
 #[derive(Debug, Default)]
 pub struct NetStats {
@@ -9,6 +13,8 @@ pub struct NetStats {
     pub unknown_sender: AtomicU64,
     pub queue_full: AtomicU64,
     pub received: AtomicU64,
+    /// When each member was last heard from (any authenticated frame).
+    last_heard: Mutex<BTreeMap<Author, Instant>>,
 }
 
 impl NetStats {
@@ -17,6 +23,14 @@ impl NetStats {
             + self.bad_signature.load(Ordering::Relaxed)
             + self.unknown_sender.load(Ordering::Relaxed)
             + self.queue_full.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn heard(&self, from: Author) {
+        self.last_heard.lock().unwrap().insert(from, Instant::now());
+    }
+
+    pub(crate) fn last_heard(&self, from: Author) -> Option<Instant> {
+        self.last_heard.lock().unwrap().get(&from).copied()
     }
 
     pub(crate) fn bump(counter: &AtomicU64) {

@@ -1,0 +1,154 @@
+//! Subcommands. The simulator build (the default) runs scenarios and sweeps; the real
+//! build (`make real`) runs nodes, clients and the cluster over real TCP.
+
+mod committee;
+#[cfg(not(madsim))]
+mod real;
+#[cfg(madsim)]
+mod sim;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "kraken", version, about = "A Starknet stack whose real code also runs in a deterministic simulator")]
+pub struct Cli {
+    /// More logging (-v: debug, -vv: trace). RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Play a scenario in the simulator, check it, and write its report.
+    Scenario {
+        /// Scenario file (TOML), e.g. scenarios/partition.toml.
+        file: PathBuf,
+        /// Seed to run with (default: the scenario's own seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Report root; the report goes to OUT/<scenario>/<seed>/.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+    },
+    /// Play a scenario under many seeds and list the failing ones with replay commands.
+    Sweep {
+        /// Scenario file (TOML).
+        file: PathBuf,
+        /// Seed range, e.g. 1..100 (end exclusive).
+        #[arg(long)]
+        seeds: String,
+        /// Also write each run's report under OUT.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Benchmark consensus in the simulator at rising offered load; writes a CSV.
+    Bench {
+        /// CSV to write.
+        #[arg(long, default_value = "reports/bench/consensus.csv")]
+        out: PathBuf,
+        /// Offered loads to measure, tx/s.
+        #[arg(long, value_delimiter = ',', default_value = "500,1000,2000,4000,8000")]
+        rates: Vec<u64>,
+        /// Simulated seconds per load point.
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
+    /// Generate a committee file and one key file per node.
+    Committee {
+        /// Number of nodes (3f+1, at least 4).
+        #[arg(long, default_value_t = 4)]
+        nodes: usize,
+        /// Host the nodes listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Node i listens for peers on BASE+i and for clients on BASE+100+i.
+        #[arg(long, default_value_t = 7000)]
+        base_port: u16,
+        /// Seed the keys are derived from (keep real deployments' keys secret!).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Directory to write committee.json and node-<i>.key into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Run one sequencer node over real TCP (real build).
+    Node {
+        /// Committee file from `kraken committee`.
+        #[arg(long)]
+        committee: PathBuf,
+        /// This node's key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// Directory for the node's database.
+        #[arg(long)]
+        store: PathBuf,
+        /// Optional node config (TOML with [consensus] and [mempool] tables).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Send transactions to running nodes and report admission and commit latency (real build).
+    Client {
+        /// Committee file (the client talks to every node's client port).
+        #[arg(long)]
+        committee: PathBuf,
+        /// Offered load, tx/s.
+        #[arg(long, default_value_t = 100)]
+        rate: u64,
+        /// How long to send, e.g. 10s.
+        #[arg(long, default_value = "10s", value_parser = parse_duration)]
+        duration: std::time::Duration,
+        /// Bytes per transaction.
+        #[arg(long, default_value_t = 512)]
+        tx_size: usize,
+    },
+    /// Print every node's committed height and tip (real build).
+    Status {
+        /// Committee file.
+        #[arg(long)]
+        committee: PathBuf,
+    },
+}
+
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    kraken_sim::scenario::parse_duration(s)
+}
+
+pub fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn,kraken=info",
+        1 => "info,kraken=debug",
+        _ => "debug,kraken=trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+pub fn run(command: Command) -> anyhow::Result<i32> {
+    match command {
+        Command::Committee { nodes, host, base_port, seed, out } => committee::generate(nodes, &host, base_port, seed, &out),
+        #[cfg(madsim)]
+        Command::Scenario { file, seed, out } => sim::scenario(&file, seed, &out),
+        #[cfg(madsim)]
+        Command::Sweep { file, seeds, out } => sim::sweep(&file, &seeds, out.as_deref()),
+        #[cfg(madsim)]
+        Command::Bench { out, rates, seconds } => sim::bench(&out, &rates, seconds),
+        #[cfg(madsim)]
+        Command::Node { .. } | Command::Client { .. } | Command::Status { .. } => anyhow::bail!(
+            "this is the simulator build; real nodes come from the real build: `make real`, then target/real/release/kraken"
+        ),
+        #[cfg(not(madsim))]
+        Command::Scenario { .. } | Command::Sweep { .. } | Command::Bench { .. } => anyhow::bail!(
+            "this is the real build; scenarios run in the simulator build: `cargo run -- scenario FILE`"
+        ),
+        #[cfg(not(madsim))]
+        Command::Node { committee, key, store, config } => real::node(&committee, &key, &store, config.as_deref()),
+        #[cfg(not(madsim))]
+        Command::Client { committee, rate, duration, tx_size } => real::client(&committee, rate, duration, tx_size),
+        #[cfg(not(madsim))]
+        Command::Status { committee } => real::status(&committee),
+    }
+}

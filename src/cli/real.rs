@@ -1,0 +1,188 @@
+//! Real-build subcommands: `node`, `client`, `status`, over the OS's TCP.
+
+use kraken::net::{codec, frame};
+use kraken::node::{self, ClientAnswer, ClientCall, ClientReply, ClientRequest, LogObserver, NodeConfig, NodeSetup};
+use kraken::storage::Store;
+use kraken::types::{Committee, KeyPair, Tx, TxId};
+use rand::RngCore;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+fn load_committee(path: &Path) -> anyhow::Result<Committee> {
+    Ok(Committee::load(path)?)
+}
+
+pub fn node(committee: &Path, key: &Path, store: &Path, config: Option<&Path>) -> anyhow::Result<i32> {
+    let committee = load_committee(committee)?;
+    let key_text = std::fs::read_to_string(key).map_err(|e| anyhow::anyhow!("--key {}: {e}", key.display()))?;
+    let key_pair = KeyPair::from_secret_hex(&key_text).map_err(|e| anyhow::anyhow!("--key {}: {e}", key.display()))?;
+    let me = committee
+        .author_of(&key_pair.public())
+        .ok_or_else(|| anyhow::anyhow!("--key {}: this key is not a member of the committee", key.display()))?;
+    let config: NodeConfig = match config {
+        None => NodeConfig::default(),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("--config {}: {e}", p.display()))?;
+            toml::from_str(&text).map_err(|e| anyhow::anyhow!("--config {}: {e}", p.display()))?
+        }
+    };
+    std::fs::create_dir_all(store).map_err(|e| anyhow::anyhow!("--store {}: {e}", store.display()))?;
+    let db = Store::open_file(&store.join("kraken.redb")).map_err(|e| anyhow::anyhow!("--store {}: {e}", store.display()))?;
+    let member = committee.member(me).expect("author from committee").clone();
+    runtime()?.block_on(async move {
+        let peer_listener = tokio::net::TcpListener::bind(member.consensus[0])
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen for peers on {}: {e}", member.consensus[0]))?;
+        let client_listener = tokio::net::TcpListener::bind(member.client[0])
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen for clients on {}: {e}", member.client[0]))?;
+        tracing::info!(node = %member.name, peers = %member.consensus[0], clients = %member.client[0], "node listening");
+        node::run(NodeSetup {
+            committee: Arc::new(committee),
+            me,
+            key: key_pair,
+            store: db,
+            config,
+            observer: Arc::new(LogObserver),
+            peer_listener,
+            client_listener,
+        })
+        .await
+    })?;
+    Ok(0)
+}
+
+/// One request, one answer, on its own connection.
+async fn call(addr: std::net::SocketAddr, call: ClientCall) -> anyhow::Result<ClientAnswer> {
+    let mut s = TcpStream::connect(addr).await?;
+    frame::write_frame(&mut s, &codec::encode(&ClientRequest { id: 1, call })).await?;
+    let bytes = frame::read_frame(&mut s).await?.ok_or_else(|| anyhow::anyhow!("{addr} closed the connection"))?;
+    Ok(codec::decode::<ClientReply>(&bytes)?.answer)
+}
+
+pub fn status(committee: &Path) -> anyhow::Result<i32> {
+    let committee = load_committee(committee)?;
+    runtime()?.block_on(async {
+        for m in &committee.members {
+            match call(m.client[0], ClientCall::Status).await {
+                Ok(ClientAnswer::Status(s)) => println!(
+                    "{:>4}  height {:>7}  tip {}  received {}  dropped {}",
+                    m.name,
+                    s.height,
+                    &s.tip.to_hex()[..16],
+                    s.received_messages,
+                    s.dropped_messages
+                ),
+                Ok(other) => println!("{:>4}  unexpected answer {other:?}", m.name),
+                Err(e) => println!("{:>4}  down ({e})", m.name),
+            }
+        }
+    });
+    Ok(0)
+}
+
+#[derive(Default)]
+struct Tally {
+    admitted: BTreeMap<TxId, Instant>,
+    rejected: u64,
+    reasons: BTreeMap<String, u64>,
+}
+
+pub fn client(committee: &Path, rate: u64, duration: Duration, tx_size: usize) -> anyhow::Result<i32> {
+    anyhow::ensure!(rate > 0, "--rate must be positive");
+    anyhow::ensure!(tx_size >= 8, "--tx-size must be at least 8 bytes");
+    let committee = load_committee(committee)?;
+    runtime()?.block_on(async move {
+        let tally = Arc::new(Mutex::new(Tally::default()));
+        let mut writers = Vec::new();
+        for m in &committee.members {
+            let stream = TcpStream::connect(m.client[0])
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot reach {} at {}: {e}", m.name, m.client[0]))?;
+            let (mut reader, writer) = tokio::io::split(stream);
+            let tally = tally.clone();
+            tokio::spawn(async move {
+                while let Ok(Some(bytes)) = frame::read_frame(&mut reader).await {
+                    let Ok(reply) = codec::decode::<ClientReply>(&bytes) else { continue };
+                    let mut t = tally.lock().unwrap();
+                    match reply.answer {
+                        ClientAnswer::Admitted(id) => {
+                            t.admitted.insert(id, Instant::now());
+                        }
+                        ClientAnswer::Rejected { reason, .. } => {
+                            t.rejected += 1;
+                            *t.reasons.entry(reason).or_default() += 1;
+                        }
+                        _ => {}
+                    }
+                }
+            });
+            writers.push(writer);
+        }
+        let start = Instant::now();
+        let total = (rate as f64 * duration.as_secs_f64()) as u64;
+        let mut sent_at: BTreeMap<TxId, Instant> = BTreeMap::new();
+        let mut rng = rand::thread_rng();
+        let mut last_report = Instant::now();
+        for seq in 0..total {
+            let due = start + Duration::from_secs_f64(seq as f64 / rate as f64);
+            tokio::time::sleep_until(due.into()).await;
+            let mut body = vec![0u8; tx_size];
+            rng.fill_bytes(&mut body);
+            let tx = Tx(body);
+            sent_at.insert(tx.id(), Instant::now());
+            let w = &mut writers[seq as usize % committee.size()];
+            let req = ClientRequest { id: seq, call: ClientCall::Submit(tx) };
+            if let Err(e) = frame::write_frame(w, &codec::encode(&req)).await {
+                anyhow::bail!("lost a node connection: {e}");
+            }
+            if last_report.elapsed() >= Duration::from_secs(1) {
+                let t = tally.lock().unwrap();
+                eprint!("\rsent {:>7}/{total}  admitted {:>7}  rejected {:>5}", seq + 1, t.admitted.len(), t.rejected);
+                last_report = Instant::now();
+            }
+        }
+        eprintln!();
+        // Wait for commits: poll the chain of the first node until every admitted tx shows up.
+        let node0 = committee.members[0].client[0];
+        let mut committed_at: BTreeMap<TxId, Instant> = BTreeMap::new();
+        let mut next_height = 1;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(ClientAnswer::Commits(blocks)) = call(node0, ClientCall::Commits { from: next_height, max: 1000 }).await {
+                for b in &blocks {
+                    for tx in &b.txs {
+                        committed_at.entry(*tx).or_insert_with(Instant::now);
+                    }
+                    next_height = b.height + 1;
+                }
+            }
+            let pending = tally.lock().unwrap().admitted.keys().filter(|id| !committed_at.contains_key(id)).count();
+            if pending == 0 || Instant::now() > deadline {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let t = tally.lock().unwrap();
+        let mut lat: Vec<f64> = t
+            .admitted
+            .keys()
+            .filter_map(|id| Some(committed_at.get(id)?.duration_since(*sent_at.get(id)?).as_secs_f64() * 1e3))
+            .collect();
+        lat.sort_by(|a, b| a.total_cmp(b));
+        let pct = |p: f64| lat.get(((lat.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(f64::NAN);
+        println!("sent       {total} txs of {tx_size} B at {rate} tx/s for {:?}", duration);
+        println!("admitted   {}", t.admitted.len());
+        println!("rejected   {}{}", t.rejected, if t.reasons.is_empty() { String::new() } else { format!(" {:?}", t.reasons) });
+        println!("committed  {} (seen on {})", lat.len(), committee.members[0].name);
+        println!("latency    submit->commit p50 {:.0} ms  p99 {:.0} ms  (commit polled every 50 ms)", pct(0.5), pct(0.99));
+        Ok(if lat.len() == t.admitted.len() { 0 } else { 1 })
+    })
+}

@@ -1,0 +1,80 @@
+//! How the Kraken stack plugs into the simulator: node start-up inside a madsim node, the
+//! load client, and the disk adapter. The only part of `src/` that knows `kraken-sim`.
+
+mod disk;
+mod observer;
+mod workload;
+
+use crate::node::{self, NodeConfig, NodeSetup};
+use crate::storage::Store;
+use crate::types::{Committee, KeyPair};
+use futures_util::future::LocalBoxFuture;
+use futures_util::FutureExt;
+use kraken_sim::world::{ClientEnv, NodeEnv, SimSystem};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+pub use disk::SimBackend;
+
+/// Node-to-node port on every simulated node.
+pub const PEER_PORT: u16 = 7000;
+/// Client port on every simulated node.
+pub const CLIENT_PORT: u16 = 7100;
+
+/// The Kraken sequencer as a simulated system.
+pub struct Kraken {
+    config: NodeConfig,
+}
+
+impl Kraken {
+    /// Validates the scenario's `[node]` table up front, so a typo is reported before
+    /// the run rather than as a node that never starts.
+    pub fn new(node_table: &toml::Table) -> Result<Self, toml::de::Error> {
+        let config: NodeConfig = node_table.clone().try_into()?;
+        Ok(Kraken { config })
+    }
+}
+
+/// The committee of a simulated run: every copy of an identity shares its key, and
+/// messages to the identity go to all copies (that is what makes Twins byzantine).
+pub fn sim_committee(peers: &[Vec<IpAddr>], seed: u64) -> (Committee, Vec<KeyPair>) {
+    Committee::generate(peers.len(), seed, |i| {
+        let at = |port| peers[i].iter().map(|ip| SocketAddr::new(*ip, port)).collect();
+        (at(PEER_PORT), at(CLIENT_PORT))
+    })
+}
+
+impl SimSystem for Kraken {
+    fn node_main(&self, env: NodeEnv) -> LocalBoxFuture<'static, ()> {
+        let config = self.config.clone();
+        async move {
+            let (committee, keys) = sim_committee(&env.peers, env.seed);
+            let store = match Store::open_backend(SimBackend::new(env.disk.clone())) {
+                Ok(s) => s,
+                Err(e) => return tracing::error!(node = %env.name, "cannot open store: {e}"),
+            };
+            let bind = |port| tokio::net::TcpListener::bind(SocketAddr::new(env.ip, port));
+            let (Ok(peer_listener), Ok(client_listener)) = (bind(PEER_PORT).await, bind(CLIENT_PORT).await) else {
+                return tracing::error!(node = %env.name, "cannot bind");
+            };
+            let setup = NodeSetup {
+                committee: Arc::new(committee),
+                me: env.identity as u32,
+                key: keys[env.identity].clone(),
+                store,
+                config,
+                observer: Arc::new(observer::SimObserver::new(env.name.clone(), env.events.clone())),
+                peer_listener,
+                client_listener,
+            };
+            if let Err(e) = node::run(setup).await {
+                tracing::error!(node = %env.name, "node stopped: {e}");
+            }
+        }
+        .boxed_local()
+    }
+
+    fn client_main(&self, env: ClientEnv) -> LocalBoxFuture<'static, ()> {
+        workload::run(env).boxed_local()
+    }
+}

@@ -1,0 +1,48 @@
+//! Records what a simulated node reports into the run's history.
+
+use crate::consensus::CommittedBlock;
+use crate::node::Observer;
+use crate::types::{Author, TxId};
+use kraken_sim::events::{EventKind, EventLog};
+
+pub struct SimObserver {
+    name: String,
+    events: EventLog,
+}
+
+impl SimObserver {
+    pub fn new(name: String, events: EventLog) -> Self {
+        SimObserver { name, events }
+    }
+}
+
+impl Observer for SimObserver {
+    fn tx_admitted(&self, tx: &TxId) {
+        self.events.record(&self.name, EventKind::TxAdmitted { tx: tx.short() });
+    }
+
+    fn tx_rejected(&self, tx: &TxId, reason: &str) {
+        self.events.record(&self.name, EventKind::TxRejected { tx: tx.short(), reason: reason.into() });
+    }
+
+    fn block_committed(&self, b: &CommittedBlock) {
+        let r = &b.record;
+        self.events.record(
+            &self.name,
+            EventKind::BlockCommitted {
+                height: r.height,
+                round: r.round,
+                block: r.digest.short(),
+                parent: r.parent.short(),
+                txs: r.txs.iter().map(TxId::short).collect(),
+            },
+        );
+    }
+
+    fn message_dropped(&self, from: Author, reason: &str) {
+        self.events.record(
+            &self.name,
+            EventKind::Note { what: "message_dropped".into(), detail: serde_json::json!({ "from": from, "reason": reason }) },
+        );
+    }
+}
