@@ -1,0 +1,20 @@
+//! Starknet's state commitment, independent of execution.
+//!
+//! - [`trie`]: the binary Merkle-Patricia trie Starknet commits state with, generic over
+//!   the hash ([`Pedersen`] for storage and contracts tries, [`Poseidon`] for the classes
+//!   trie), built from scratch ([`trie::root_from_leaves`]) or updated incrementally over a
+//!   [`trie::NodeStore`] ([`trie::update`]).
+//! - [`state`]: contract state hashes, class leaves, the global state root, and
+//!   [`state::apply_state_diff`], which moves the roots by one block's [`state::StateDiff`]
+//!   over a [`state::StateStore`] (an in-memory one ships here; the node backs it with redb).
+//! - [`felt`]: Cairo short strings and other small felt helpers.
+//!
+//! Rules follow docs.starknet.io ("State" → "State commitment"); each test names the
+//! independent source of its expected values.
+
+pub mod felt;
+pub mod state;
+pub mod trie;
+
+pub use starknet_types_core::felt::Felt;
+pub use starknet_types_core::hash::{Pedersen, Poseidon, StarkHash};
