@@ -7,11 +7,14 @@
 //! - [`state`]: contract state hashes, class leaves, the global state root, and
 //!   [`state::apply_state_diff`], which moves the roots by one block's [`state::StateDiff`]
 //!   over a [`state::StateStore`] (an in-memory one ships here; the node backs it with redb).
+//! - [`block`]: the block hash (Starknet 0.13.2 and 0.13.4+ rules) and the state diff,
+//!   transaction, event and receipt commitments it covers.
 //! - [`felt`]: Cairo short strings and other small felt helpers.
 //!
-//! Rules follow docs.starknet.io ("State" → "State commitment"); each test names the
+//! Rules follow docs.starknet.io ("State" → "State commitment", "Blocks" → "Block hash"); each test names the
 //! independent source of its expected values.
 
+pub mod block;
 pub mod felt;
 pub mod state;
 pub mod trie;

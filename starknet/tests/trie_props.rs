@@ -15,7 +15,11 @@ fn key() -> impl Strategy<Value = Felt> {
             Felt::from_bytes_be(&b)
         }),
         (0u64..16).prop_map(Felt::from),
-        (0u64..4).prop_map(|x| Felt::from_hex("0x7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00").unwrap() + Felt::from(x)),
+        (0u64..4).prop_map(|x| Felt::from_hex(
+            "0x7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00"
+        )
+        .unwrap()
+            + Felt::from(x)),
     ]
 }
 
@@ -114,13 +118,22 @@ fn small_height_trie_shapes() {
     // Height 2, hand-built: leaves at keys 0b00 and 0b01 hang under one binary node at
     // depth 1, reached by an edge of path 0 (length 1) from the root.
     use kraken_starknet::StarkHash;
-    let leaves = [(Felt::from(0u64), Felt::from(7u64)), (Felt::from(1u64), Felt::from(9u64))];
+    let leaves = [
+        (Felt::from(0u64), Felt::from(7u64)),
+        (Felt::from(1u64), Felt::from(9u64)),
+    ];
     let bottom = Pedersen::hash(&Felt::from(7u64), &Felt::from(9u64));
     let expected = Pedersen::hash(&bottom, &Felt::ZERO) + Felt::ONE;
     assert_eq!(root_from_leaves::<Pedersen>(2, &leaves), expected);
     let mut store = MemoryNodeStore::default();
-    assert_eq!(update::<Pedersen, _>(&mut store, 2, Felt::ZERO, &leaves).unwrap(), expected);
+    assert_eq!(
+        update::<Pedersen, _>(&mut store, 2, Felt::ZERO, &leaves).unwrap(),
+        expected
+    );
     // A single leaf: one edge spelling the whole key.
     let single = Pedersen::hash(&Felt::from(5u64), &Felt::from(3u64)) + Felt::TWO;
-    assert_eq!(root_from_leaves::<Pedersen>(2, &[(Felt::from(3u64), Felt::from(5u64))]), single);
+    assert_eq!(
+        root_from_leaves::<Pedersen>(2, &[(Felt::from(3u64), Felt::from(5u64))]),
+        single
+    );
 }

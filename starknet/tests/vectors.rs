@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use kraken_starknet::state::{apply_state_diff, contract_state_hash, MemoryStateStore, StateDiff, StateRoots};
+use kraken_starknet::state::{
+    apply_state_diff, contract_state_hash, MemoryStateStore, StateDiff, StateRoots,
+};
 use kraken_starknet::trie::{root_from_leaves, STATE_TRIE_HEIGHT};
 use kraken_starknet::{Felt, Pedersen, Poseidon, StarkHash};
 
@@ -17,7 +19,10 @@ fn pedersen_matches_starknet_dart() {
         &felt("0x03d937c035c878245caf64531a5756109c53068da139362728feb561405371cb"),
         &felt("0x0208a0a10250e382e1e4bbe2880906c2791bf6275695e02fbbc6aeff9cd8b31a"),
     );
-    assert_eq!(h, felt("0x030e480bed5fe53fa909cc0f8c4d99b8f9f2c016be4c41e13a4848797979c662"));
+    assert_eq!(
+        h,
+        felt("0x030e480bed5fe53fa909cc0f8c4d99b8f9f2c016be4c41e13a4848797979c662")
+    );
 }
 
 #[test]
@@ -28,7 +33,10 @@ fn poseidon_pair_matches_cairo_lang_vectors() {
         &felt("0xb662f9017fa7956fd70e26129b1833e10ad000fd37b4d9f4e0ce6884b7bbe"),
         &felt("0x1fe356bf76102cdae1bfbdc173602ead228b12904c00dad9cf16e035468bea"),
     );
-    assert_eq!(h, felt("0x75540825a6ecc5dc7d7c2f5f868164182742227f1367d66c43ee51ec7937a81"));
+    assert_eq!(
+        h,
+        felt("0x75540825a6ecc5dc7d7c2f5f868164182742227f1367d66c43ee51ec7937a81")
+    );
 }
 
 #[test]
@@ -50,43 +58,110 @@ fn poseidon_many_matches_starknet_dart() {
 /// core/trie/trie_test.go `TestState` (from the feeder gateway's state update of block 0).
 fn mainnet_block0_storage() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     vec![
-        ("0x735596016a37ee972c42adef6a3cf628c19bb3794369c65d2c82ba034aecf2c", vec![
-            ("0x5", "0x64"),
-            ("0x2f50710449a06a9fa789b3c029a63bd0b1f722f46505828a9f815cf91b31d8", "0x2a222e62eabe91abdb6838fa8b267ffe81a6eb575f61e96ec9aa4460c0925a2"),
-        ]),
-        ("0x20cfa74ee3564b4cd5435cdace0f9c4d43b939620e4a0bb5076105df0a626c6", vec![
-            ("0x5", "0x22b"),
-            ("0x5aee31408163292105d875070f98cb48275b8c87e80380b78d30647e05854d5", "0x7e5"),
-            ("0x313ad57fdf765addc71329abf8d74ac2bce6d46da8c2b9b82255a5076620300", "0x4e7e989d58a17cd279eca440c5eaa829efb6f9967aaad89022acbe644c39b36"),
-            ("0x313ad57fdf765addc71329abf8d74ac2bce6d46da8c2b9b82255a5076620301", "0x453ae0c9610197b18b13645c44d3d0a407083d96562e8752aab3fab616cecb0"),
-            ("0x6cf6c2f36d36b08e591e4489e92ca882bb67b9c39a3afccf011972a8de467f0", "0x7ab344d88124307c07b56f6c59c12f4543e9c96398727854a322dea82c73240"),
-        ]),
-        ("0x6ee3440b08a9c805305449ec7f7003f27e9f7e287b83610952ec36bdc5a6bae", vec![
-            ("0x1e2cd4b3588e8f6f9c4e89fb0e293bf92018c96d7a93ee367d29a284223b6ff", "0x71d1e9d188c784a0bde95c1d508877a0d93e9102b37213d1e13f3ebc54a7751"),
-            ("0x5f750dc13ed239fa6fc43ff6e10ae9125a33bd05ec034fc3bb4dd168df3505f", "0x7e5"),
-            ("0x48cba68d4e86764105adcdcf641ab67b581a55a4f367203647549c8bf1feea2", "0x362d24a3b030998ac75e838955dfee19ec5b6eceb235b9bfbeccf51b6304d0b"),
-            ("0x449908c349e90f81ab13042b1e49dc251eb6e3e51092d9a40f86859f7f415b0", "0x6cb6104279e754967a721b52bcf5be525fdc11fa6db6ef5c3a4db832acf7804"),
-            ("0x5bdaf1d47b176bfcd1114809af85a46b9c4376e87e361d86536f0288a284b65", "0x28dff6722aa73281b2cf84cac09950b71fa90512db294d2042119abdd9f4b87"),
-            ("0x5bdaf1d47b176bfcd1114809af85a46b9c4376e87e361d86536f0288a284b66", "0x57a8f8a019ccab5bfc6ff86c96b1392257abb8d5d110c01d326b94247af161c"),
-        ]),
-        ("0x31c887d82502ceb218c06ebb46198da3f7b92864a8223746bc836dda3e34b52", vec![
-            ("0x5f750dc13ed239fa6fc43ff6e10ae9125a33bd05ec034fc3bb4dd168df3505f", "0x7c7"),
-            ("0xdf28e613c065616a2e79ca72f9c1908e17b8c913972a9993da77588dc9cae9", "0x1432126ac23c7028200e443169c2286f99cdb5a7bf22e607bcd724efa059040"),
-        ]),
-        ("0x31c9cdb9b00cb35cf31c05855c0ec3ecf6f7952a1ce6e3c53c3455fcd75a280", vec![
-            ("0x5", "0x65"),
-            ("0x5aee31408163292105d875070f98cb48275b8c87e80380b78d30647e05854d5", "0x7c7"),
-            ("0xcfc2e2866fd08bfb4ac73b70e0c136e326ae18fc797a2c090c8811c695577e", "0x5f1dd5a5aef88e0498eeca4e7b2ea0fa7110608c11531278742f0b5499af4b3"),
-            ("0x5fac6815fddf6af1ca5e592359862ede14f171e1544fd9e792288164097c35d", "0x299e2f4b5a873e95e65eb03d31e532ea2cde43b498b50cd3161145db5542a5"),
-            ("0x5fac6815fddf6af1ca5e592359862ede14f171e1544fd9e792288164097c35e", "0x3d6897cf23da3bf4fd35cc7a43ccaf7c5eaf8f7c5b9031ac9b09a929204175f"),
-        ]),
+        (
+            "0x735596016a37ee972c42adef6a3cf628c19bb3794369c65d2c82ba034aecf2c",
+            vec![
+                ("0x5", "0x64"),
+                (
+                    "0x2f50710449a06a9fa789b3c029a63bd0b1f722f46505828a9f815cf91b31d8",
+                    "0x2a222e62eabe91abdb6838fa8b267ffe81a6eb575f61e96ec9aa4460c0925a2",
+                ),
+            ],
+        ),
+        (
+            "0x20cfa74ee3564b4cd5435cdace0f9c4d43b939620e4a0bb5076105df0a626c6",
+            vec![
+                ("0x5", "0x22b"),
+                (
+                    "0x5aee31408163292105d875070f98cb48275b8c87e80380b78d30647e05854d5",
+                    "0x7e5",
+                ),
+                (
+                    "0x313ad57fdf765addc71329abf8d74ac2bce6d46da8c2b9b82255a5076620300",
+                    "0x4e7e989d58a17cd279eca440c5eaa829efb6f9967aaad89022acbe644c39b36",
+                ),
+                (
+                    "0x313ad57fdf765addc71329abf8d74ac2bce6d46da8c2b9b82255a5076620301",
+                    "0x453ae0c9610197b18b13645c44d3d0a407083d96562e8752aab3fab616cecb0",
+                ),
+                (
+                    "0x6cf6c2f36d36b08e591e4489e92ca882bb67b9c39a3afccf011972a8de467f0",
+                    "0x7ab344d88124307c07b56f6c59c12f4543e9c96398727854a322dea82c73240",
+                ),
+            ],
+        ),
+        (
+            "0x6ee3440b08a9c805305449ec7f7003f27e9f7e287b83610952ec36bdc5a6bae",
+            vec![
+                (
+                    "0x1e2cd4b3588e8f6f9c4e89fb0e293bf92018c96d7a93ee367d29a284223b6ff",
+                    "0x71d1e9d188c784a0bde95c1d508877a0d93e9102b37213d1e13f3ebc54a7751",
+                ),
+                (
+                    "0x5f750dc13ed239fa6fc43ff6e10ae9125a33bd05ec034fc3bb4dd168df3505f",
+                    "0x7e5",
+                ),
+                (
+                    "0x48cba68d4e86764105adcdcf641ab67b581a55a4f367203647549c8bf1feea2",
+                    "0x362d24a3b030998ac75e838955dfee19ec5b6eceb235b9bfbeccf51b6304d0b",
+                ),
+                (
+                    "0x449908c349e90f81ab13042b1e49dc251eb6e3e51092d9a40f86859f7f415b0",
+                    "0x6cb6104279e754967a721b52bcf5be525fdc11fa6db6ef5c3a4db832acf7804",
+                ),
+                (
+                    "0x5bdaf1d47b176bfcd1114809af85a46b9c4376e87e361d86536f0288a284b65",
+                    "0x28dff6722aa73281b2cf84cac09950b71fa90512db294d2042119abdd9f4b87",
+                ),
+                (
+                    "0x5bdaf1d47b176bfcd1114809af85a46b9c4376e87e361d86536f0288a284b66",
+                    "0x57a8f8a019ccab5bfc6ff86c96b1392257abb8d5d110c01d326b94247af161c",
+                ),
+            ],
+        ),
+        (
+            "0x31c887d82502ceb218c06ebb46198da3f7b92864a8223746bc836dda3e34b52",
+            vec![
+                (
+                    "0x5f750dc13ed239fa6fc43ff6e10ae9125a33bd05ec034fc3bb4dd168df3505f",
+                    "0x7c7",
+                ),
+                (
+                    "0xdf28e613c065616a2e79ca72f9c1908e17b8c913972a9993da77588dc9cae9",
+                    "0x1432126ac23c7028200e443169c2286f99cdb5a7bf22e607bcd724efa059040",
+                ),
+            ],
+        ),
+        (
+            "0x31c9cdb9b00cb35cf31c05855c0ec3ecf6f7952a1ce6e3c53c3455fcd75a280",
+            vec![
+                ("0x5", "0x65"),
+                (
+                    "0x5aee31408163292105d875070f98cb48275b8c87e80380b78d30647e05854d5",
+                    "0x7c7",
+                ),
+                (
+                    "0xcfc2e2866fd08bfb4ac73b70e0c136e326ae18fc797a2c090c8811c695577e",
+                    "0x5f1dd5a5aef88e0498eeca4e7b2ea0fa7110608c11531278742f0b5499af4b3",
+                ),
+                (
+                    "0x5fac6815fddf6af1ca5e592359862ede14f171e1544fd9e792288164097c35d",
+                    "0x299e2f4b5a873e95e65eb03d31e532ea2cde43b498b50cd3161145db5542a5",
+                ),
+                (
+                    "0x5fac6815fddf6af1ca5e592359862ede14f171e1544fd9e792288164097c35e",
+                    "0x3d6897cf23da3bf4fd35cc7a43ccaf7c5eaf8f7c5b9031ac9b09a929204175f",
+                ),
+            ],
+        ),
     ]
 }
 
 /// Every block-0 contract has this class (juno's `TestState`).
 const BLOCK0_CLASS: &str = "0x10455c752b86932ce552f2b0fe81a880746649b9aee7e0d842bf3f52378f9f8";
 /// Mainnet block 0's state root (juno's `TestState`).
-const BLOCK0_STATE_ROOT: &str = "0x021870ba80540e7831fb21c591ee93481f5ae1bb71ff85a86ddd465be4eddee6";
+const BLOCK0_STATE_ROOT: &str =
+    "0x021870ba80540e7831fb21c591ee93481f5ae1bb71ff85a86ddd465be4eddee6";
 
 #[test]
 fn mainnet_block0_storage_roots_match_juno() {
@@ -100,7 +175,10 @@ fn mainnet_block0_storage_roots_match_juno() {
     ];
     for ((_, slots), want) in mainnet_block0_storage().iter().zip(expected) {
         let leaves: Vec<(Felt, Felt)> = slots.iter().map(|(k, v)| (felt(k), felt(v))).collect();
-        assert_eq!(root_from_leaves::<Pedersen>(STATE_TRIE_HEIGHT, &leaves), felt(want));
+        assert_eq!(
+            root_from_leaves::<Pedersen>(STATE_TRIE_HEIGHT, &leaves),
+            felt(want)
+        );
     }
 }
 
@@ -112,7 +190,10 @@ fn mainnet_block0_state_root_from_scratch() {
         .map(|(address, slots)| {
             let slots: Vec<(Felt, Felt)> = slots.iter().map(|(k, v)| (felt(k), felt(v))).collect();
             let storage_root = root_from_leaves::<Pedersen>(STATE_TRIE_HEIGHT, &slots);
-            (felt(address), contract_state_hash(class, storage_root, Felt::ZERO))
+            (
+                felt(address),
+                contract_state_hash(class, storage_root, Felt::ZERO),
+            )
         })
         .collect();
     let roots = StateRoots {
@@ -133,11 +214,27 @@ fn mainnet_block0_state_root_by_diffs() {
         let address = felt(address);
         first.class_hashes.insert(address, felt(BLOCK0_CLASS));
         for (j, (k, v)) in slots.iter().enumerate() {
-            let target = if (i + j) % 2 == 0 { &mut first } else { &mut second };
-            target.storage_updates.entry(address).or_insert_with(BTreeMap::new).insert(felt(k), felt(v));
+            let target = if (i + j) % 2 == 0 {
+                &mut first
+            } else {
+                &mut second
+            };
+            target
+                .storage_updates
+                .entry(address)
+                .or_insert_with(BTreeMap::new)
+                .insert(felt(k), felt(v));
         }
-        first.storage_updates.entry(address).or_default().insert(Felt::from(0xdeadu64), Felt::ONE);
-        second.storage_updates.entry(address).or_default().insert(Felt::from(0xdeadu64), Felt::ZERO);
+        first
+            .storage_updates
+            .entry(address)
+            .or_default()
+            .insert(Felt::from(0xdeadu64), Felt::ONE);
+        second
+            .storage_updates
+            .entry(address)
+            .or_default()
+            .insert(Felt::from(0xdeadu64), Felt::ZERO);
     }
     let mut store = MemoryStateStore::default();
     let roots = apply_state_diff(&mut store, StateRoots::default(), &first).unwrap();

@@ -14,8 +14,8 @@ use crate::trie::{update, TrieError, STATE_TRIE_HEIGHT};
 /// contract records into `store`, and returns the new roots.
 ///
 /// Storage tries are updated first, then each touched contract's leaf is rehashed from
-/// its class hash, new storage root and nonce; a declared class with compiled class hash
-/// 0 (a Cairo 0 class) has no leaf in the classes trie.
+/// its class hash, new storage root and nonce. Declared Sierra classes get a classes-trie
+/// leaf; declared Cairo 0 classes have none.
 pub fn apply_state_diff<S: StateStore + ?Sized>(
     store: &mut S,
     roots: StateRoots,
@@ -46,18 +46,22 @@ pub fn apply_state_diff<S: StateStore + ?Sized>(
         let leaf = contract_state_hash(state.class_hash, state.storage_root, state.nonce);
         contract_leaves.push((address, leaf));
     }
-    let contracts_root =
-        update::<Pedersen, S>(store, STATE_TRIE_HEIGHT, roots.contracts_root, &contract_leaves)?;
+    let contracts_root = update::<Pedersen, S>(
+        store,
+        STATE_TRIE_HEIGHT,
+        roots.contracts_root,
+        &contract_leaves,
+    )?;
 
     let class_leaves: Vec<(Felt, Felt)> = diff
         .declared_classes
         .iter()
-        .map(|(class_hash, compiled)| {
-            let leaf = if *compiled == Felt::ZERO { Felt::ZERO } else { class_leaf(*compiled) };
-            (*class_hash, leaf)
-        })
+        .map(|(class_hash, compiled)| (*class_hash, class_leaf(*compiled)))
         .collect();
     let classes_root =
         update::<Poseidon, S>(store, STATE_TRIE_HEIGHT, roots.classes_root, &class_leaves)?;
-    Ok(StateRoots { contracts_root, classes_root })
+    Ok(StateRoots {
+        contracts_root,
+        classes_root,
+    })
 }

@@ -15,7 +15,10 @@ pub fn contract_state_hash(class_hash: Felt, storage_root: Felt, nonce: Felt) ->
 
 /// The classes-trie leaf of a class: `h_pos("CONTRACT_CLASS_LEAF_V0", compiled_class_hash)`.
 pub fn class_leaf(compiled_class_hash: Felt) -> Felt {
-    Poseidon::hash(&short_string("CONTRACT_CLASS_LEAF_V0"), &compiled_class_hash)
+    Poseidon::hash(
+        &short_string("CONTRACT_CLASS_LEAF_V0"),
+        &compiled_class_hash,
+    )
 }
 
 /// The roots of the two top-level tries, which together fix the global state.

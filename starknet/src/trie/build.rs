@@ -16,7 +16,10 @@ use super::path::{key_bit_index, Path};
 pub fn root_from_leaves<H: StarkHash>(height: u8, leaves: &[(Felt, Felt)]) -> Felt {
     let mut sorted: Vec<(Felt, Felt)> = Vec::with_capacity(leaves.len());
     for &(key, value) in leaves {
-        assert!(key.bits() <= height as usize, "key {key:#x} does not fit in {height} bits");
+        assert!(
+            key.bits() <= height as usize,
+            "key {key:#x} does not fit in {height} bits"
+        );
         sorted.push((key, value));
     }
     // Stable sort keeps repeats in input order, so the last one survives dedup below.
@@ -43,7 +46,11 @@ fn subtree_hash<H: StarkHash>(height: u8, depth: u8, leaves: &[(Felt, Felt)]) ->
             return first_value;
         }
         let path = Path::of_key(&first_key, height, depth, height);
-        return EdgeNode { child: first_value, path }.hash::<H>();
+        return EdgeNode {
+            child: first_value,
+            path,
+        }
+        .hash::<H>();
     }
     // Keys are sorted, so the first and last share exactly the prefix all of them share.
     let first = first_key.to_bits_le();
@@ -61,6 +68,10 @@ fn subtree_hash<H: StarkHash>(height: u8, depth: u8, leaves: &[(Felt, Felt)]) ->
         binary
     } else {
         let path = Path::of_key(&first_key, height, depth, fork);
-        EdgeNode { child: binary, path }.hash::<H>()
+        EdgeNode {
+            child: binary,
+            path,
+        }
+        .hash::<H>()
     }
 }

@@ -14,7 +14,10 @@ pub struct Path {
 
 impl Path {
     /// The path of no bits.
-    pub const EMPTY: Path = Path { value: Felt::ZERO, len: 0 };
+    pub const EMPTY: Path = Path {
+        value: Felt::ZERO,
+        len: 0,
+    };
 
     /// Whether the path has no bits.
     pub fn is_empty(&self) -> bool {
@@ -24,7 +27,10 @@ impl Path {
     /// `bit` followed by this path.
     pub fn prepend(&self, bit: bool) -> Path {
         let high = if bit { pow2(self.len) } else { Felt::ZERO };
-        Path { value: self.value + high, len: self.len + 1 }
+        Path {
+            value: self.value + high,
+            len: self.len + 1,
+        }
     }
 
     /// The first bit and the path after it. Panics on the empty path.
@@ -32,7 +38,11 @@ impl Path {
         assert!(!self.is_empty(), "split_first on an empty path");
         let len = self.len - 1;
         let bit = self.value.to_bits_le()[len as usize];
-        let value = if bit { self.value - pow2(len) } else { self.value };
+        let value = if bit {
+            self.value - pow2(len)
+        } else {
+            self.value
+        };
         (bit, Path { value, len })
     }
 
@@ -41,7 +51,10 @@ impl Path {
         let bits = key.to_bits_le();
         (from..to).fold(Path::EMPTY, |p, depth| {
             let bit = bits[key_bit_index(height, depth)];
-            Path { value: p.value.double() + Felt::from(bit as u8), len: p.len + 1 }
+            Path {
+                value: p.value.double() + Felt::from(bit as u8),
+                len: p.len + 1,
+            }
         })
     }
 }
@@ -62,12 +75,27 @@ mod tests {
 
     #[test]
     fn prepend_then_split_round_trips() {
-        let p = Path { value: Felt::from(0b101u64), len: 3 };
+        let p = Path {
+            value: Felt::from(0b101u64),
+            len: 3,
+        };
         let q = p.prepend(true);
-        assert_eq!(q, Path { value: Felt::from(0b1101u64), len: 4 });
+        assert_eq!(
+            q,
+            Path {
+                value: Felt::from(0b1101u64),
+                len: 4
+            }
+        );
         assert_eq!(q.split_first(), (true, p));
         let r = p.prepend(false);
-        assert_eq!(r, Path { value: Felt::from(0b101u64), len: 4 });
+        assert_eq!(
+            r,
+            Path {
+                value: Felt::from(0b101u64),
+                len: 4
+            }
+        );
         assert_eq!(r.split_first(), (false, p));
     }
 
@@ -75,7 +103,13 @@ mod tests {
     fn key_paths_read_msb_first() {
         // Height 4, key 0b0110: depths 1..3 spell 0b11.
         let key = Felt::from(0b0110u64);
-        assert_eq!(Path::of_key(&key, 4, 1, 3), Path { value: Felt::from(3u64), len: 2 });
+        assert_eq!(
+            Path::of_key(&key, 4, 1, 3),
+            Path {
+                value: Felt::from(3u64),
+                len: 2
+            }
+        );
         assert_eq!(Path::of_key(&key, 4, 0, 4), Path { value: key, len: 4 });
     }
 }

@@ -25,8 +25,15 @@ pub fn update<H: StarkHash, S: NodeStore + ?Sized>(
 ) -> Result<Felt, TrieError> {
     let mut sorted: Vec<Change> = Vec::with_capacity(changes.len());
     for &(key, value) in changes {
-        assert!(key.bits() <= height as usize, "key {key:#x} does not fit in {height} bits");
-        sorted.push(Change { key: key.to_bytes_be(), bits: key.to_bits_le(), value });
+        assert!(
+            key.bits() <= height as usize,
+            "key {key:#x} does not fit in {height} bits"
+        );
+        sorted.push(Change {
+            key: key.to_bytes_be(),
+            bits: key.to_bits_le(),
+            value,
+        });
     }
     sorted.sort_by_key(|c| c.key);
     // After a stable sort the last of equal keys is the latest write.
@@ -37,7 +44,11 @@ pub fn update<H: StarkHash, S: NodeStore + ?Sized>(
             _ => unique.push(change),
         }
     }
-    let mut updater = Updater::<H, S> { store, height, hash: std::marker::PhantomData };
+    let mut updater = Updater::<H, S> {
+        store,
+        height,
+        hash: std::marker::PhantomData,
+    };
     let start = (root != Felt::ZERO).then_some(Sub::Stored(root));
     match updater.apply(start, 0, &unique)? {
         Some(sub) => updater.commit(sub),
@@ -66,13 +77,21 @@ struct Updater<'a, H, S: ?Sized> {
 }
 
 impl<H: StarkHash, S: NodeStore + ?Sized> Updater<'_, H, S> {
-    fn apply(&mut self, sub: Option<Sub>, depth: u8, changes: &[Change]) -> Result<Option<Sub>, TrieError> {
+    fn apply(
+        &mut self,
+        sub: Option<Sub>,
+        depth: u8,
+        changes: &[Change],
+    ) -> Result<Option<Sub>, TrieError> {
         if changes.is_empty() {
             return Ok(sub);
         }
         if depth == self.height {
             let value = changes[changes.len() - 1].value;
-            return Ok((value != Felt::ZERO).then_some(Sub::Shape { path: Path::EMPTY, target: value }));
+            return Ok((value != Felt::ZERO).then_some(Sub::Shape {
+                path: Path::EMPTY,
+                target: value,
+            }));
         }
         let (left, right) = self.split(sub, depth)?;
         let bit = key_bit_index(self.height, depth);
@@ -84,22 +103,36 @@ impl<H: StarkHash, S: NodeStore + ?Sized> Updater<'_, H, S> {
             (Some(only), None) => Some(self.extend(only, false, depth + 1)?),
             (None, Some(only)) => Some(self.extend(only, true, depth + 1)?),
             (Some(left), Some(right)) => {
-                let node = BinaryNode { left: self.commit(left)?, right: self.commit(right)? };
+                let node = BinaryNode {
+                    left: self.commit(left)?,
+                    right: self.commit(right)?,
+                };
                 let hash = node.hash::<H>();
                 self.store.put_node(hash, Node::Binary(node))?;
-                Some(Sub::Shape { path: Path::EMPTY, target: hash })
+                Some(Sub::Shape {
+                    path: Path::EMPTY,
+                    target: hash,
+                })
             }
         })
     }
 
     /// The children of `sub` (at `depth` < height) under bit 0 and bit 1.
-    fn split(&mut self, sub: Option<Sub>, depth: u8) -> Result<(Option<Sub>, Option<Sub>), TrieError> {
-        let Some(sub) = sub else { return Ok((None, None)) };
+    fn split(
+        &mut self,
+        sub: Option<Sub>,
+        depth: u8,
+    ) -> Result<(Option<Sub>, Option<Sub>), TrieError> {
+        let Some(sub) = sub else {
+            return Ok((None, None));
+        };
         let (path, target) = self.shape(sub, depth)?;
         if path.is_empty() {
             return match self.load(target)? {
                 Node::Binary(b) => Ok((Some(Sub::Stored(b.left)), Some(Sub::Stored(b.right)))),
-                Node::Edge(_) => Err(TrieError::Storage(format!("{target:#x} is an edge where a binary node was expected"))),
+                Node::Edge(_) => Err(TrieError::Storage(format!(
+                    "{target:#x} is an edge where a binary node was expected"
+                ))),
             };
         }
         let (bit, rest) = path.split_first();
@@ -110,7 +143,10 @@ impl<H: StarkHash, S: NodeStore + ?Sized> Updater<'_, H, S> {
     /// `sub` (at `depth`) seen from one level up, through `bit`: its path grows by one.
     fn extend(&mut self, sub: Sub, bit: bool, depth: u8) -> Result<Sub, TrieError> {
         let (path, target) = self.shape(sub, depth)?;
-        Ok(Sub::Shape { path: path.prepend(bit), target })
+        Ok(Sub::Shape {
+            path: path.prepend(bit),
+            target,
+        })
     }
 
     /// `sub` (at `depth`) as a path and its target, reading a stored edge if need be.
@@ -132,7 +168,10 @@ impl<H: StarkHash, S: NodeStore + ?Sized> Updater<'_, H, S> {
             Sub::Stored(hash) => Ok(hash),
             Sub::Shape { path, target } if path.is_empty() => Ok(target),
             Sub::Shape { path, target } => {
-                let edge = EdgeNode { child: target, path };
+                let edge = EdgeNode {
+                    child: target,
+                    path,
+                };
                 let hash = edge.hash::<H>();
                 self.store.put_node(hash, Node::Edge(edge))?;
                 Ok(hash)
@@ -141,6 +180,8 @@ impl<H: StarkHash, S: NodeStore + ?Sized> Updater<'_, H, S> {
     }
 
     fn load(&self, hash: Felt) -> Result<Node, TrieError> {
-        self.store.get_node(&hash)?.ok_or(TrieError::MissingNode(hash))
+        self.store
+            .get_node(&hash)?
+            .ok_or(TrieError::MissingNode(hash))
     }
 }
