@@ -2,10 +2,11 @@
 
 use std::collections::BTreeMap;
 
+use kraken_starknet::felt::short_string;
 use kraken_starknet::state::{
-    apply_state_diff, contract_state_hash, MemoryStateStore, StateDiff, StateRoots,
+    apply_state_diff, class_leaf, contract_state_hash, MemoryStateStore, StateDiff, StateRoots,
 };
-use kraken_starknet::trie::{root_from_leaves, STATE_TRIE_HEIGHT};
+use kraken_starknet::trie::{root_from_leaves, BinaryNode, EdgeNode, Path, STATE_TRIE_HEIGHT};
 use kraken_starknet::{Felt, Pedersen, Poseidon, StarkHash};
 
 fn felt(hex: &str) -> Felt {
@@ -51,6 +52,106 @@ fn poseidon_many_matches_starknet_dart() {
     assert_eq!(
         Poseidon::hash_array(&three_to_zero),
         dec("959881287299178068212229797802921067420697642955658182090092369705512874535")
+    );
+}
+
+#[test]
+fn node_hashes_match_starknet_committer() {
+    // starkware-libs/sequencer, crates/starknet_committer/src/hash_function/hash_test.rs.
+    for (left, right, want) in [
+        (
+            1u64,
+            2u64,
+            "0x5bb9440e27889a364bcb678b1f679ecd1347acdedcbf36e83494f857cc58026",
+        ),
+        (
+            0xBE,
+            0xA0BEE,
+            "0x4e8f149d7d5adb77a8c85b631a3acb6fb9aa5ecb06ea4ec105753629243e380",
+        ),
+        (
+            0x1234,
+            0xABCD,
+            "0x615bb8d47888d2987ad0c63fc06e9e771930986a4dd8adc55617febfcf3639e",
+        ),
+    ] {
+        let node = BinaryNode {
+            left: Felt::from(left),
+            right: Felt::from(right),
+        };
+        assert_eq!(node.hash::<Pedersen>(), felt(want));
+    }
+    for (child, path, len, want) in [
+        (
+            1u64,
+            2u64,
+            3u8,
+            "0x5bb9440e27889a364bcb678b1f679ecd1347acdedcbf36e83494f857cc58029",
+        ),
+        (
+            0xBE,
+            0xA0BEE,
+            0xBB,
+            "0x4e8f149d7d5adb77a8c85b631a3acb6fb9aa5ecb06ea4ec105753629243e43b",
+        ),
+        (
+            0x1234ABCD,
+            42,
+            6,
+            "0x1d937094c09b5f8e26a662d21911871e3cbc6858d55cc49af9848ea6fed4e9",
+        ),
+    ] {
+        let node = EdgeNode {
+            child: Felt::from(child),
+            path: Path {
+                value: Felt::from(path),
+                len,
+            },
+        };
+        assert_eq!(node.hash::<Pedersen>(), felt(want));
+    }
+}
+
+#[test]
+fn leaves_match_starknet_committer() {
+    // starkware-libs/sequencer, crates/starknet_committer/src/hash_function/hash_test.rs.
+    for (class_hash, storage_root, nonce, want) in [
+        (
+            "0x150917f3bba17e3c0be685981d6cf8874098a857f354d374688e76eb69f44ab",
+            "0x5d6b3a46ac855f3cea9af60e13cc6c81bf237b901f49f73981a521d4cb6c50c",
+            "0x38",
+            "0x3f27688d56740e5e238acde5b408154563c4f6e05514b8029e86ad51c388f8b",
+        ),
+        (
+            "0x2c9982b9bd36f16e409c98616e43dbc9e4b47db8a8e8edc3b915bc4dab3c61c",
+            "0x63d7c2a04df01e361238cf4bf07b7cee2e3c5ee58b4ec37cf279aed9ac8d013",
+            "0x1b",
+            "0x26e95377fcfa70a9882dc08653b7dc77165befe23971aa2fa5b926ff81af6cc",
+        ),
+        (
+            "0x314bd50b446c4e8c3a82b0eb9326e532432fbd925ab7afea236f7f8618848a2",
+            "0x1118159298289b372808e6b008b6bc9d68f5ebc060962ea1331fdc70cf3d047",
+            "0x47",
+            "0x1b20bbb35009bf03f86fb092b56a9c44deedbcca6addf8f7640f54a48ba5bbc",
+        ),
+    ] {
+        assert_eq!(
+            contract_state_hash(felt(class_hash), felt(storage_root), felt(nonce)),
+            felt(want)
+        );
+    }
+    assert_eq!(
+        class_leaf(felt("0xACDC")),
+        felt("0x49ed9a06987e7e55770d6c4d7d16b819ad984bf4aed552042847380cc31210d")
+    );
+}
+
+#[test]
+fn state_version_tag() {
+    // The "STARKNET_STATE_V0" felt as madara-alliance/madara spells it out.
+    assert_eq!(
+        short_string("STARKNET_STATE_V0"),
+        felt("0x535441524b4e45545f53544154455f5630")
     );
 }
 
