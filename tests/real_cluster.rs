@@ -84,6 +84,7 @@ impl Cluster {
             .arg(d.join(format!("node-{i}.key")))
             .arg("--store")
             .arg(d.join(format!("store-{i}")))
+            .env("NO_COLOR", "1") // plain log files
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("clone log handle"))
             .stderr(log)
@@ -359,34 +360,45 @@ fn check_chains(chains: &[Vec<CommitInfo>], admitted: &BTreeSet<TxId>) -> Result
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_nodes_survive_a_kill_and_agree() {
     let started = Instant::now();
+    // Progress on stderr (shown with --nocapture), to see where the time goes.
+    let step = |what: &str| eprintln!("[{:5.1}s] {what}", started.elapsed().as_secs_f64());
     let mut cluster = Cluster::start();
     let all: Vec<usize> = (0..NODES).collect();
     cluster.wait_up(&all).await;
     cluster.wait_height(&all, 1).await;
+    step("all four nodes up and committing");
 
     // Phase 1: everyone up. The victim admits its share, so some of what it acknowledged
     // may still be uncommitted when it dies (admitted means durable, not committed).
     let mut admitted = cluster.feed("phase1", 200, &all).await;
+    step("phase 1: 200 txs admitted by all four");
 
     // Phase 2: the victim is down; f = 1 of 4, so the rest must keep committing.
     cluster.kill(VICTIM);
     let victim_died_at = cluster.height(0).await.unwrap_or_else(|e| cluster.fail(&e));
+    step(&format!("killed node {VICTIM} near height {victim_died_at}"));
     let live = cluster.running();
     let phase2 = cluster.feed("phase2", 200, &live).await;
     admitted.extend(phase2.iter().copied());
     cluster.wait_committed(0, &phase2).await;
+    step("phase 2: 200 txs admitted and committed by the other three");
     // Let the chain move on well past the victim, so catching up needs sync.
     cluster.wait_height(&live, victim_died_at + 10).await;
+    step("chain moved 10 blocks past the victim");
 
     // Phase 3: the victim restarts on its store and takes transactions again.
     cluster.spawn(VICTIM);
     cluster.wait_up(&[VICTIM]).await;
+    step(&format!("restarted node {VICTIM}"));
     let phase3 = cluster.feed("phase3", 100, &all).await;
     admitted.extend(phase3);
+    step("phase 3: 100 txs admitted by all four");
 
     // Everything admitted gets committed, and every node, the victim too, reaches that height.
     let target = cluster.wait_committed(0, &admitted).await;
+    step(&format!("all {} admitted txs committed by height {target}", admitted.len()));
     cluster.wait_height(&all, target).await;
+    step(&format!("all four at height {target} or above"));
 
     let mut chains = Vec::new();
     for i in 0..NODES {
