@@ -88,6 +88,26 @@ pub fn status(committee: &Path) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+/// Records when each tx first shows up on the chain of the node at `addr`, from height `from` on.
+async fn poll_commits(addr: std::net::SocketAddr, mut from: u64, committed: Arc<Mutex<BTreeMap<TxId, Instant>>>) {
+    loop {
+        if let Ok(ClientAnswer::Commits(blocks)) = call(addr, ClientCall::Commits { from, max: 1000 }).await {
+            let now = Instant::now();
+            let mut c = committed.lock().unwrap();
+            for b in &blocks {
+                for tx in &b.txs {
+                    c.entry(*tx).or_insert(now);
+                }
+                from = b.height + 1;
+            }
+            if blocks.len() == 1000 {
+                continue; // more pages waiting
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[derive(Default)]
 struct Tally {
     admitted: BTreeMap<TxId, Instant>,
@@ -126,6 +146,15 @@ pub fn client(committee: &Path, rate: u64, duration: Duration, tx_size: usize) -
             });
             writers.push(writer);
         }
+        // Watch the first node's chain while sending, so commit times are taken when the
+        // commit happens (to within the poll period), not after the last send.
+        let node0 = committee.members[0].client[0];
+        let committed: Arc<Mutex<BTreeMap<TxId, Instant>>> = Arc::default();
+        let from = match call(node0, ClientCall::Status).await {
+            Ok(ClientAnswer::Status(s)) => s.height + 1,
+            _ => 1,
+        };
+        let poller = tokio::spawn(poll_commits(node0, from, committed.clone()));
         let start = Instant::now();
         let total = (rate as f64 * duration.as_secs_f64()) as u64;
         let mut sent_at: BTreeMap<TxId, Instant> = BTreeMap::new();
@@ -150,26 +179,21 @@ pub fn client(committee: &Path, rate: u64, duration: Duration, tx_size: usize) -
             }
         }
         eprintln!();
-        // Wait for commits: poll the chain of the first node until every admitted tx shows up.
-        let node0 = committee.members[0].client[0];
-        let mut committed_at: BTreeMap<TxId, Instant> = BTreeMap::new();
-        let mut next_height = 1;
+        // Wait until every submission is answered and every admitted tx is committed.
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if let Ok(ClientAnswer::Commits(blocks)) = call(node0, ClientCall::Commits { from: next_height, max: 1000 }).await {
-                for b in &blocks {
-                    for tx in &b.txs {
-                        committed_at.entry(*tx).or_insert_with(Instant::now);
-                    }
-                    next_height = b.height + 1;
-                }
-            }
-            let pending = tally.lock().unwrap().admitted.keys().filter(|id| !committed_at.contains_key(id)).count();
+            let pending = {
+                let (t, c) = (tally.lock().unwrap(), committed.lock().unwrap());
+                let unanswered = total.saturating_sub(t.admitted.len() as u64 + t.rejected);
+                unanswered as usize + t.admitted.keys().filter(|id| !c.contains_key(id)).count()
+            };
             if pending == 0 || Instant::now() > deadline {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        poller.abort();
+        let committed_at = committed.lock().unwrap().clone();
         let t = tally.lock().unwrap();
         let mut lat: Vec<f64> = t
             .admitted
