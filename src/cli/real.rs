@@ -7,6 +7,7 @@ use kraken::types::{Committee, KeyPair, Tx, TxId};
 use rand::RngCore;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
@@ -108,6 +109,16 @@ async fn poll_commits(addr: std::net::SocketAddr, mut from: u64, committed: Arc<
     }
 }
 
+/// The client's connection to one node.
+struct Conn {
+    name: String,
+    addr: std::net::SocketAddr,
+    writer: tokio::io::WriteHalf<TcpStream>,
+    sent: u64,
+    answered: Arc<AtomicU64>,
+    open: Arc<AtomicBool>,
+}
+
 #[derive(Default)]
 struct Tally {
     admitted: BTreeMap<TxId, Instant>,
@@ -121,16 +132,24 @@ pub fn client(committee: &Path, rate: u64, duration: Duration, tx_size: usize) -
     let committee = load_committee(committee)?;
     runtime()?.block_on(async move {
         let tally = Arc::new(Mutex::new(Tally::default()));
-        let mut writers = Vec::new();
+        // One connection per reachable node; a node that is down (or dies while we send)
+        // is skipped, so load can be kept on a cluster while one member is crashed.
+        let mut conns = Vec::new();
         for m in &committee.members {
-            let stream = TcpStream::connect(m.client[0])
-                .await
-                .map_err(|e| anyhow::anyhow!("cannot reach {} at {}: {e}", m.name, m.client[0]))?;
+            let stream = match TcpStream::connect(m.client[0]).await {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("skipping {} at {}: {e}", m.name, m.client[0]);
+                    continue;
+                }
+            };
             let (mut reader, writer) = tokio::io::split(stream);
-            let tally = tally.clone();
+            let conn = Conn { name: m.name.clone(), addr: m.client[0], writer, sent: 0, answered: Arc::default(), open: Arc::new(true.into()) };
+            let (tally, answered, open) = (tally.clone(), conn.answered.clone(), conn.open.clone());
             tokio::spawn(async move {
                 while let Ok(Some(bytes)) = frame::read_frame(&mut reader).await {
                     let Ok(reply) = codec::decode::<ClientReply>(&bytes) else { continue };
+                    answered.fetch_add(1, Ordering::Relaxed);
                     let mut t = tally.lock().unwrap();
                     match reply.answer {
                         ClientAnswer::Admitted(id) => {
@@ -143,34 +162,43 @@ pub fn client(committee: &Path, rate: u64, duration: Duration, tx_size: usize) -
                         _ => {}
                     }
                 }
+                open.store(false, Ordering::Relaxed);
             });
-            writers.push(writer);
+            conns.push(conn);
         }
-        // Watch the first node's chain while sending, so commit times are taken when the
-        // commit happens (to within the poll period), not after the last send.
-        let node0 = committee.members[0].client[0];
+        anyhow::ensure!(!conns.is_empty(), "no node of the committee is reachable");
+        // Watch one node's chain while sending, so commit times are taken when the commit
+        // happens (to within the poll period), not after the last send.
+        let (watched, watched_addr) = (conns[0].name.clone(), conns[0].addr);
         let committed: Arc<Mutex<BTreeMap<TxId, Instant>>> = Arc::default();
-        let from = match call(node0, ClientCall::Status).await {
+        let from = match call(watched_addr, ClientCall::Status).await {
             Ok(ClientAnswer::Status(s)) => s.height + 1,
             _ => 1,
         };
-        let poller = tokio::spawn(poll_commits(node0, from, committed.clone()));
+        let poller = tokio::spawn(poll_commits(watched_addr, from, committed.clone()));
         let start = Instant::now();
         let total = (rate as f64 * duration.as_secs_f64()) as u64;
         let mut sent_at: BTreeMap<TxId, Instant> = BTreeMap::new();
         let mut rng = rand::thread_rng();
         let mut last_report = Instant::now();
+        let mut live: Vec<usize> = (0..conns.len()).collect();
         for seq in 0..total {
             let due = start + Duration::from_secs_f64(seq as f64 / rate as f64);
             tokio::time::sleep_until(due.into()).await;
+            anyhow::ensure!(!live.is_empty(), "lost the connections to every node");
             let mut body = vec![0u8; tx_size];
             rng.fill_bytes(&mut body);
             let tx = Tx(body);
             sent_at.insert(tx.id(), Instant::now());
-            let w = &mut writers[seq as usize % committee.size()];
+            let k = live[seq as usize % live.len()];
+            let c = &mut conns[k];
             let req = ClientRequest { id: seq, call: ClientCall::Submit(tx) };
-            if let Err(e) = frame::write_frame(w, &codec::encode(&req)).await {
-                anyhow::bail!("lost a node connection: {e}");
+            match frame::write_frame(&mut c.writer, &codec::encode(&req)).await {
+                Ok(()) => c.sent += 1,
+                Err(e) => {
+                    eprintln!("\nlost the connection to {}: {e}", c.name);
+                    live.retain(|i| *i != k);
+                }
             }
             if last_report.elapsed() >= Duration::from_secs(1) {
                 let t = tally.lock().unwrap();
@@ -184,7 +212,12 @@ pub fn client(committee: &Path, rate: u64, duration: Duration, tx_size: usize) -
         loop {
             let pending = {
                 let (t, c) = (tally.lock().unwrap(), committed.lock().unwrap());
-                let unanswered = total.saturating_sub(t.admitted.len() as u64 + t.rejected);
+                // Requests on a closed connection will never be answered.
+                let unanswered: u64 = conns
+                    .iter()
+                    .filter(|c| c.open.load(Ordering::Relaxed))
+                    .map(|c| c.sent.saturating_sub(c.answered.load(Ordering::Relaxed)))
+                    .sum();
                 unanswered as usize + t.admitted.keys().filter(|id| !c.contains_key(id)).count()
             };
             if pending == 0 || Instant::now() > deadline {
@@ -205,7 +238,11 @@ pub fn client(committee: &Path, rate: u64, duration: Duration, tx_size: usize) -
         println!("sent       {total} txs of {tx_size} B at {rate} tx/s for {:?}", duration);
         println!("admitted   {}", t.admitted.len());
         println!("rejected   {}{}", t.rejected, if t.reasons.is_empty() { String::new() } else { format!(" {:?}", t.reasons) });
-        println!("committed  {} (seen on {})", lat.len(), committee.members[0].name);
+        let unanswered: u64 = conns.iter().map(|c| c.sent.saturating_sub(c.answered.load(Ordering::Relaxed))).sum();
+        if unanswered > 0 {
+            println!("unanswered {unanswered} (connection lost or node too slow)");
+        }
+        println!("committed  {} (seen on {})", lat.len(), watched);
         println!("latency    submit->commit p50 {:.0} ms  p99 {:.0} ms  (commit polled every 50 ms)", pct(0.5), pct(0.99));
         Ok(if lat.len() == t.admitted.len() { 0 } else { 1 })
     })
