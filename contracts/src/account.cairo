@@ -5,26 +5,27 @@
 use starknet::account::Call;
 
 #[starknet::interface]
-pub trait IAccount<TState> {
-    fn __validate__(self: @TState, calls: Array<Call>) -> felt252;
-    fn __execute__(ref self: TState, calls: Array<Call>) -> Array<Span<felt252>>;
-    fn __validate_declare__(self: @TState, class_hash: felt252) -> felt252;
+trait IAccount<TContractState> {
+    fn __validate__(self: @TContractState, calls: Array<Call>) -> felt252;
+    fn __execute__(ref self: TContractState, calls: Array<Call>) -> Array<Span<felt252>>;
+    fn __validate_declare__(self: @TContractState, class_hash: felt252) -> felt252;
     fn __validate_deploy__(
-        self: @TState, class_hash: felt252, contract_address_salt: felt252, public_key: felt252,
+        self: @TContractState, class_hash: felt252, contract_address_salt: felt252, public_key: felt252
     ) -> felt252;
-    fn is_valid_signature(self: @TState, hash: felt252, signature: Array<felt252>) -> felt252;
-    fn supports_interface(self: @TState, interface_id: felt252) -> bool;
-    fn get_public_key(self: @TState) -> felt252;
+    fn is_valid_signature(self: @TContractState, hash: felt252, signature: Array<felt252>) -> felt252;
+    fn supports_interface(self: @TContractState, interface_id: felt252) -> bool;
+    fn get_public_key(self: @TContractState) -> felt252;
 }
 
-#[starknet::contract(account)]
-pub mod Account {
-    use core::ecdsa::check_ecdsa_signature;
-    use core::num::traits::Zero;
+#[starknet::contract]
+mod Account {
+    use array::{ArrayTrait, SpanTrait};
+    use box::BoxTrait;
+    use ecdsa::check_ecdsa_signature;
+    use option::OptionTrait;
     use starknet::account::Call;
-    use starknet::storage::{StoragePointerReadAccess, StoragePointerWriteAccess};
-    use starknet::syscalls::call_contract_syscall;
-    use starknet::{SyscallResultTrait, VALIDATED, get_caller_address, get_tx_info};
+    use starknet::{call_contract_syscall, get_caller_address, get_tx_info, VALIDATED};
+    use zeroable::Zeroable;
 
     // SRC-6 (account) and SRC-5 (introspection) interface ids, as published in SNIP-6/SNIP-5.
     const ISRC6_ID: felt252 = 0x2ceccef7f994940b3962a6c67e0ba4fcd37df7d131417c604f91e03caecc1cd;
@@ -40,21 +41,28 @@ pub mod Account {
         self.public_key.write(public_key);
     }
 
-    #[abi(embed_v0)]
+    #[external(v0)]
     impl AccountImpl of super::IAccount<ContractState> {
         fn __validate__(self: @ContractState, calls: Array<Call>) -> felt252 {
             self.validate_tx_signature()
         }
 
-        fn __execute__(ref self: ContractState, calls: Array<Call>) -> Array<Span<felt252>> {
+        fn __execute__(ref self: ContractState, mut calls: Array<Call>) -> Array<Span<felt252>> {
             // Only the protocol (caller 0) may execute, so other contracts cannot spend
             // on the account's behalf without a validated signature.
             assert(get_caller_address().is_zero(), 'Account: invalid caller');
-            let mut results = array![];
-            for call in calls {
-                let Call { to, selector, calldata } = call;
-                results.append(call_contract_syscall(to, selector, calldata).unwrap_syscall());
-            }
+            let mut results = ArrayTrait::new();
+            loop {
+                match calls.pop_front() {
+                    Option::Some(call) => {
+                        let Call{to, selector, calldata } = call;
+                        results.append(call_contract_syscall(to, selector, calldata.span()).unwrap_syscall());
+                    },
+                    Option::None => {
+                        break;
+                    },
+                };
+            };
             results
         }
 
@@ -63,17 +71,12 @@ pub mod Account {
         }
 
         fn __validate_deploy__(
-            self: @ContractState,
-            class_hash: felt252,
-            contract_address_salt: felt252,
-            public_key: felt252,
+            self: @ContractState, class_hash: felt252, contract_address_salt: felt252, public_key: felt252
         ) -> felt252 {
             self.validate_tx_signature()
         }
 
-        fn is_valid_signature(
-            self: @ContractState, hash: felt252, signature: Array<felt252>,
-        ) -> felt252 {
+        fn is_valid_signature(self: @ContractState, hash: felt252, signature: Array<felt252>) -> felt252 {
             if self.is_valid(hash, signature.span()) {
                 VALIDATED
             } else {
@@ -102,7 +105,7 @@ pub mod Account {
             if signature.len() != 2 {
                 return false;
             }
-            check_ecdsa_signature(hash, self.public_key.read(), *signature[0], *signature[1])
+            check_ecdsa_signature(hash, self.public_key.read(), *signature.at(0), *signature.at(1))
         }
     }
 }

@@ -5,28 +5,24 @@
 use starknet::ContractAddress;
 
 #[starknet::interface]
-pub trait IERC20<TState> {
-    fn name(self: @TState) -> felt252;
-    fn symbol(self: @TState) -> felt252;
-    fn decimals(self: @TState) -> u8;
-    fn total_supply(self: @TState) -> u256;
-    fn balance_of(self: @TState, account: ContractAddress) -> u256;
-    fn allowance(self: @TState, owner: ContractAddress, spender: ContractAddress) -> u256;
-    fn transfer(ref self: TState, recipient: ContractAddress, amount: u256) -> bool;
+trait IERC20<TContractState> {
+    fn name(self: @TContractState) -> felt252;
+    fn symbol(self: @TContractState) -> felt252;
+    fn decimals(self: @TContractState) -> u8;
+    fn total_supply(self: @TContractState) -> u256;
+    fn balance_of(self: @TContractState, account: ContractAddress) -> u256;
+    fn allowance(self: @TContractState, owner: ContractAddress, spender: ContractAddress) -> u256;
+    fn transfer(ref self: TContractState, recipient: ContractAddress, amount: u256) -> bool;
     fn transfer_from(
-        ref self: TState, sender: ContractAddress, recipient: ContractAddress, amount: u256,
+        ref self: TContractState, sender: ContractAddress, recipient: ContractAddress, amount: u256
     ) -> bool;
-    fn approve(ref self: TState, spender: ContractAddress, amount: u256) -> bool;
+    fn approve(ref self: TContractState, spender: ContractAddress, amount: u256) -> bool;
 }
 
 #[starknet::contract]
-pub mod ERC20 {
-    use core::num::traits::Zero;
-    use starknet::storage::{
-        Map, StorageMapReadAccess, StorageMapWriteAccess, StoragePointerReadAccess,
-        StoragePointerWriteAccess,
-    };
+mod ERC20 {
     use starknet::{ContractAddress, get_caller_address};
+    use zeroable::Zeroable;
 
     #[storage]
     struct Storage {
@@ -34,33 +30,33 @@ pub mod ERC20 {
         ERC20_symbol: felt252,
         ERC20_decimals: u8,
         ERC20_total_supply: u256,
-        ERC20_balances: Map<ContractAddress, u256>,
-        ERC20_allowances: Map<(ContractAddress, ContractAddress), u256>,
+        ERC20_balances: LegacyMap<ContractAddress, u256>,
+        ERC20_allowances: LegacyMap<(ContractAddress, ContractAddress), u256>,
     }
 
     #[event]
     #[derive(Drop, starknet::Event)]
-    pub enum Event {
+    enum Event {
         Transfer: Transfer,
         Approval: Approval,
     }
 
     #[derive(Drop, starknet::Event)]
-    pub struct Transfer {
+    struct Transfer {
         #[key]
-        pub from: ContractAddress,
+        from: ContractAddress,
         #[key]
-        pub to: ContractAddress,
-        pub value: u256,
+        to: ContractAddress,
+        value: u256,
     }
 
     #[derive(Drop, starknet::Event)]
-    pub struct Approval {
+    struct Approval {
         #[key]
-        pub owner: ContractAddress,
+        owner: ContractAddress,
         #[key]
-        pub spender: ContractAddress,
-        pub value: u256,
+        spender: ContractAddress,
+        value: u256,
     }
 
     #[constructor]
@@ -70,7 +66,7 @@ pub mod ERC20 {
         symbol: felt252,
         decimals: u8,
         initial_supply: u256,
-        recipient: ContractAddress,
+        recipient: ContractAddress
     ) {
         assert(!recipient.is_zero(), 'ERC20: mint to 0');
         self.ERC20_name.write(name);
@@ -78,10 +74,10 @@ pub mod ERC20 {
         self.ERC20_decimals.write(decimals);
         self.ERC20_total_supply.write(initial_supply);
         self.ERC20_balances.write(recipient, initial_supply);
-        self.emit(Transfer { from: Zero::zero(), to: recipient, value: initial_supply });
+        self.emit(Transfer { from: Zeroable::zero(), to: recipient, value: initial_supply });
     }
 
-    #[abi(embed_v0)]
+    #[external(v0)]
     impl ERC20Impl of super::IERC20<ContractState> {
         fn name(self: @ContractState) -> felt252 {
             self.ERC20_name.read()
@@ -103,9 +99,7 @@ pub mod ERC20 {
             self.ERC20_balances.read(account)
         }
 
-        fn allowance(
-            self: @ContractState, owner: ContractAddress, spender: ContractAddress,
-        ) -> u256 {
+        fn allowance(self: @ContractState, owner: ContractAddress, spender: ContractAddress) -> u256 {
             self.ERC20_allowances.read((owner, spender))
         }
 
@@ -115,10 +109,7 @@ pub mod ERC20 {
         }
 
         fn transfer_from(
-            ref self: ContractState,
-            sender: ContractAddress,
-            recipient: ContractAddress,
-            amount: u256,
+            ref self: ContractState, sender: ContractAddress, recipient: ContractAddress, amount: u256
         ) -> bool {
             let spender = get_caller_address();
             let allowed = self.ERC20_allowances.read((sender, spender));
@@ -137,7 +128,7 @@ pub mod ERC20 {
     #[generate_trait]
     impl InternalImpl of InternalTrait {
         fn move_tokens(
-            ref self: ContractState, from: ContractAddress, to: ContractAddress, amount: u256,
+            ref self: ContractState, from: ContractAddress, to: ContractAddress, amount: u256
         ) {
             assert(!to.is_zero(), 'ERC20: transfer to 0');
             let from_balance = self.ERC20_balances.read(from);
@@ -148,7 +139,7 @@ pub mod ERC20 {
         }
 
         fn set_allowance(
-            ref self: ContractState, owner: ContractAddress, spender: ContractAddress, amount: u256,
+            ref self: ContractState, owner: ContractAddress, spender: ContractAddress, amount: u256
         ) {
             assert(!spender.is_zero(), 'ERC20: approve to 0');
             self.ERC20_allowances.write((owner, spender), amount);

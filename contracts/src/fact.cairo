@@ -2,30 +2,33 @@
 //! state (and the state root moves).
 
 #[starknet::interface]
-pub trait IFact<TState> {
+trait IFact<TContractState> {
     /// fact(0) = 1, fact(n) = n * fact(n-1), mod the Stark prime.
-    fn fact(ref self: TState, n: u64) -> felt252;
-    fn last_result(self: @TState) -> felt252;
+    fn fact(ref self: TContractState, n: u64) -> felt252;
+    fn last_result(self: @TContractState) -> felt252;
 }
 
 #[starknet::contract]
-pub mod Fact {
-    use starknet::storage::{StoragePointerReadAccess, StoragePointerWriteAccess};
+mod Fact {
+    use traits::Into;
 
     #[storage]
     struct Storage {
         last_result: felt252,
     }
 
-    #[abi(embed_v0)]
+    #[external(v0)]
     impl FactImpl of super::IFact<ContractState> {
         fn fact(ref self: ContractState, n: u64) -> felt252 {
             let mut acc: felt252 = 1;
             let mut i: u64 = 1;
-            while i <= n {
+            loop {
+                if i > n {
+                    break;
+                }
                 acc = acc * i.into();
                 i += 1;
-            }
+            };
             self.last_result.write(acc);
             acc
         }
