@@ -1,5 +1,6 @@
 //! Small felt helpers shared by the commitment rules.
 
+use sha3::{Digest, Keccak256};
 use starknet_types_core::felt::Felt;
 
 /// The felt of a Cairo short string: its ASCII bytes read as a big-endian integer.
@@ -11,6 +12,13 @@ pub fn short_string(s: &str) -> Felt {
     Felt::from_bytes_be_slice(s.as_bytes())
 }
 
+/// Starknet keccak: keccak-256 of `data`, truncated to its low 250 bits.
+pub fn starknet_keccak(data: &[u8]) -> Felt {
+    let mut digest: [u8; 32] = Keccak256::digest(data).into();
+    digest[0] &= 0x03;
+    Felt::from_bytes_be(&digest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -20,5 +28,15 @@ mod tests {
         // 'A' = 0x41, 'B' = 0x42.
         assert_eq!(short_string("AB"), Felt::from(0x4142u64));
         assert_eq!(short_string(""), Felt::ZERO);
+    }
+
+    #[test]
+    fn starknet_keccak_of_execute_selector() {
+        // The `__execute__` selector, as starkware-libs/cairo's keccak_test.rs has it.
+        assert_eq!(
+            starknet_keccak(b"__execute__"),
+            Felt::from_hex("0x15d40a3d6ca2ac30f4031e42be28da9b056fef9bb7357ac5e85627ee876e5ad")
+                .unwrap()
+        );
     }
 }

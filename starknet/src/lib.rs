@@ -9,12 +9,14 @@
 //!   over a [`state::StateStore`] (an in-memory one ships here; the node backs it with redb).
 //! - [`block`]: the block hash (Starknet 0.13.2 and 0.13.4+ rules) and the state diff,
 //!   transaction, event and receipt commitments it covers.
-//! - [`felt`]: Cairo short strings and other small felt helpers.
+//! - [`class`]: Sierra class hashes and compiled (CASM) class hashes of compiler artifacts.
+//! - [`felt`]: Cairo short strings, Starknet keccak.
 //!
 //! Rules follow docs.starknet.io ("State" → "State commitment", "Blocks" → "Block hash"); each test names the
 //! independent source of its expected values.
 
 pub mod block;
+pub mod class;
 pub mod felt;
 pub mod state;
 pub mod trie;

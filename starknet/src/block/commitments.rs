@@ -1,11 +1,11 @@
 //! Transaction, event and receipt commitments: roots of height-64 Poseidon tries whose
 //! leaf `i` is the hash of the `i`-th item of the block.
 
-use sha3::{Digest, Keccak256};
 use starknet_types_core::felt::Felt;
 use starknet_types_core::hash::{Poseidon, StarkHash};
 
 use super::hash::BlockHashVersion;
+use crate::felt::starknet_keccak;
 use crate::trie::root_from_leaves;
 
 /// The height of the transaction, event and receipt tries.
@@ -86,12 +86,7 @@ pub fn message_hash(messages: &[MessageToL1]) -> Felt {
 /// Starknet keccak (keccak-256 truncated to 250 bits) of a revert reason, or 0 when the
 /// transaction succeeded.
 pub fn revert_reason_hash(revert_reason: Option<&str>) -> Felt {
-    let Some(reason) = revert_reason else {
-        return Felt::ZERO;
-    };
-    let mut digest: [u8; 32] = Keccak256::digest(reason.as_bytes()).into();
-    digest[0] &= 0x03;
-    Felt::from_bytes_be(&digest)
+    revert_reason.map_or(Felt::ZERO, |reason| starknet_keccak(reason.as_bytes()))
 }
 
 /// A receipt's leaf: `h_pos(hash, actual_fee, message_hash, revert_reason_hash, 0, l1_gas,
