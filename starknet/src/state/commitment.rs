@@ -31,12 +31,17 @@ pub struct StateRoots {
 }
 
 impl StateRoots {
-    /// The global state root a block header carries.
+    /// The global state root a block header carries: 0 for the empty state, otherwise
+    /// `h_pos("STARKNET_STATE_V0", contracts_root, classes_root)`.
+    ///
+    /// This is the Starknet 0.14 rule (the OS's `calculate_global_state_root` and
+    /// cairo-lang 0.14's `get_global_state_root`). States from before 0.11 had no classes
+    /// trie and used the contracts root alone; older OS versions and some full nodes still
+    /// apply that whenever the classes root is 0, which differs only for a state with
+    /// contracts but no Sierra class.
     pub fn state_commitment(&self) -> Felt {
-        // Before any Sierra class is declared the commitment is the contracts root alone
-        // (the rule from before Starknet 0.11, kept for states with no classes).
-        if self.classes_root == Felt::ZERO {
-            return self.contracts_root;
+        if self.contracts_root == Felt::ZERO && self.classes_root == Felt::ZERO {
+            return Felt::ZERO;
         }
         Poseidon::hash_array(&[
             short_string("STARKNET_STATE_V0"),

@@ -7,8 +7,8 @@
 //!   `h(h(h(class_hash, storage_root), nonce), 0)`;
 //! - the classes trie (Poseidon) maps a class hash to
 //!   `h_pos("CONTRACT_CLASS_LEAF_V0", compiled_class_hash)`;
-//! - the state commitment is `h_pos("STARKNET_STATE_V0", contracts_root, classes_root)`,
-//!   or the contracts root alone while the classes trie is empty.
+//! - the state commitment is `h_pos("STARKNET_STATE_V0", contracts_root, classes_root)`
+//!   (0 for the empty state; see [`StateRoots::state_commitment`] for the pre-0.11 rule).
 
 mod apply;
 mod commitment;
