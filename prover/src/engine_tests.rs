@@ -220,6 +220,11 @@ mod decoder_props {
         #[test]
         fn decoder_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
             let _ = decode_stark(&bytes);
+            let _ = crate::cairo::verify_cairo_proof(&bytes);
+            // Same bytes behind a valid Cairo envelope, so the body decoders run too.
+            let mut env = b"KRKN\x00\x01\x01".to_vec();
+            env.extend_from_slice(&bytes);
+            let _ = crate::cairo::verify_cairo_proof(&env);
         }
 
         #[test]

@@ -111,8 +111,14 @@ impl Air for CairoAir {
         v.push(RowSet::AllBut(1));
         v.push(RowSet::Only(0));
         if self.l.rc_builtin {
-            // Builtin addresses step by 0 or 1.
+            // Builtin addresses step by 0 or 1; the parts' range check as above.
             v.push(RowSet::AllBut(1));
+            let sb = self.l.rcb_slots();
+            v.extend(std::iter::repeat(RowSet::AllBut(0)).take(sb - 1));
+            v.push(RowSet::AllBut(1));
+            v.extend(std::iter::repeat(RowSet::AllBut(0)).take(sb - 1));
+            v.push(RowSet::AllBut(1));
+            v.push(RowSet::Only(0));
         }
         v
     }
@@ -175,6 +181,24 @@ impl Air for CairoAir {
             let d = &n[l.rcb_addr()] - &c[l.rcb_addr()];
             out[k] = &d * (d - &one);
             k += 1;
+            let sb = l.rcb_slots();
+            for s in 0..sb - 1 {
+                let d = &c[l.sorted_rcb(s + 1)] - &c[l.sorted_rcb(s)];
+                out[k] = &d * (&d - &one);
+                k += 1;
+            }
+            let d = &n[l.sorted_rcb(0)] - &c[l.sorted_rcb(sb - 1)];
+            out[k] = &d * (&d - &one);
+            k += 1;
+            for s in 1..sb {
+                out[k] = &c[l.rcb_prod(s)] * (zr - &c[l.sorted_rcb(s)])
+                    - &c[l.rcb_prod(s - 1)] * (zr - &c[l.rcb_slot(s)]);
+                k += 1;
+            }
+            out[k] = &n[l.rcb_prod(0)] * (zr - &n[l.sorted_rcb(0)])
+                - &c[l.rcb_prod(sb - 1)] * (zr - &n[l.rcb_slot(0)]);
+            out[k + 1] = &c[l.rcb_prod(0)] * (zr - &c[l.sorted_rcb(0)]) - (zr - &c[l.rcb_slot(0)]);
+            k += 2;
         }
         debug_assert_eq!(k, out.len());
     }
@@ -200,8 +224,12 @@ impl Air for CairoAir {
             Boundary { col: l.sorted_rc(sr - 1), row: last, value: fe(pi.rc_max as u64) },
         ];
         if let Some(rc) = pi.range_check {
+            let sb = l.rcb_slots();
             b.push(Boundary { col: l.rcb_addr(), row: 0, value: fe(rc.base) });
             b.push(Boundary { col: l.rcb_addr(), row: last, value: fe(rc.stop.saturating_sub(1).max(rc.base)) });
+            b.push(Boundary { col: l.rcb_prod(sb - 1), row: last, value: FE::one() });
+            b.push(Boundary { col: l.sorted_rcb(0), row: 0, value: fe(pi.rcb_min as u64) });
+            b.push(Boundary { col: l.sorted_rcb(sb - 1), row: last, value: fe(pi.rcb_max as u64) });
         }
         b
     }

@@ -128,7 +128,8 @@ pub fn prove_execution(
     let air = CairoAir::new(pi.clone(), n);
     if cfg!(debug_assertions) {
         // Catch trace-builder bugs early with a readable message (debug builds only).
-        let ch = [FE::from(7u64), FE::from(11u64), FE::from(13u64)];
+        let mut t = crate::transcript::Transcript::new(b"kraken-debug-check");
+        let ch = [t.challenge(), t.challenge(), t.challenge()];
         let aux = air.build_aux(&main, &ch);
         crate::air::check_constraints(&air, &main, &aux, &ch).map_err(crate::error::ProveError::Trace)?;
     }

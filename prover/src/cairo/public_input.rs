@@ -37,6 +37,9 @@ pub struct CairoPublicInput {
     pub range_check: Option<Segment>,
     pub rc_min: u16,
     pub rc_max: u16,
+    /// Bounds of the range_check builtin's 16-bit parts (0 without the builtin).
+    pub rcb_min: u16,
+    pub rcb_max: u16,
     /// Cairo steps executed (before padding to the trace length).
     pub steps: u64,
 }
@@ -72,6 +75,13 @@ impl CairoPublicInput {
         if plen < 2 || plen > 1 << 24 || self.inputs.len() > 1 << 20 || self.outputs.len() > 1 << 20 {
             return Err(err("sizes out of range"));
         }
+        // Keep every address computation below far from u64 overflow.
+        const LIMIT: u64 = 1 << 40;
+        let addrs = [self.initial_pc, self.initial_ap, self.final_pc, self.final_ap, self.output_base];
+        let rc_addrs = self.range_check.map(|r| [r.base, r.stop]).unwrap_or([0, 0]);
+        if addrs.iter().chain(rc_addrs.iter()).any(|&a| a > LIMIT) {
+            return Err(err("address out of range"));
+        }
         if self.initial_pc != PROGRAM_BASE {
             return Err(err("execution must start at the program's first word (__start__)"));
         }
@@ -105,8 +115,14 @@ impl CairoPublicInput {
         if self.layout.mem_extra < 1 || self.layout.mem_extra > 16 || self.layout.rc_fill > 16 {
             return Err(err("layout out of range"));
         }
-        if self.rc_min > self.rc_max {
-            return Err(err("rc_min > rc_max"));
+        if self.rc_min > self.rc_max || self.rcb_min > self.rcb_max {
+            return Err(err("range-check bounds inverted"));
+        }
+        if !self.layout.rc_builtin && (self.layout.rcb_fill != 0 || self.rcb_min != 0 || self.rcb_max != 0) {
+            return Err(err("builtin range-check fields without the builtin"));
+        }
+        if self.layout.rcb_fill > 16 {
+            return Err(err("layout out of range"));
         }
         Ok(())
     }
@@ -143,6 +159,7 @@ impl CairoPublicInput {
         w.u8(self.layout.mem_extra as u8);
         w.u8(self.layout.rc_fill as u8);
         w.u8(self.layout.rc_builtin as u8);
+        w.u8(self.layout.rcb_fill as u8);
         w.fes(&self.program);
         w.fes(&self.inputs);
         w.fes(&self.outputs);
@@ -159,6 +176,8 @@ impl CairoPublicInput {
         }
         w.u16(self.rc_min);
         w.u16(self.rc_max);
+        w.u16(self.rcb_min);
+        w.u16(self.rcb_max);
         w.u64(self.steps);
     }
 
@@ -170,6 +189,7 @@ impl CairoPublicInput {
             1 => true,
             t => return Err(DecodeError::Tag(t)),
         };
+        let rcb_fill = r.u8()? as usize;
         let program = r.fes("program")?;
         let inputs = r.fes("inputs")?;
         let outputs = r.fes("outputs")?;
@@ -180,7 +200,7 @@ impl CairoPublicInput {
             t => return Err(DecodeError::Tag(t)),
         };
         Ok(CairoPublicInput {
-            layout: Layout::new(mem_extra, rc_fill, rc_builtin),
+            layout: Layout { mem_extra, rc_fill, rc_builtin, rcb_fill },
             program,
             inputs,
             outputs,
@@ -192,6 +212,8 @@ impl CairoPublicInput {
             range_check,
             rc_min: r.u16()?,
             rc_max: r.u16()?,
+            rcb_min: r.u16()?,
+            rcb_max: r.u16()?,
             steps: r.u64()?,
         })
     }

@@ -75,6 +75,9 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
         relocate_mem: true,
         layout: LayoutName::small,
         proof_mode: true,
+        // We pad the trace ourselves (with copies of the final `jmp rel 0` step), so we
+        // skip cairo-vm's padding, which sizes the run for Stone's layout units.
+        disable_trace_padding: true,
         ..Default::default()
     };
     let runner = cairo_run_program(&program, &config, &mut hints).map_err(perr)?;
@@ -107,7 +110,7 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
         return Err(perr("program not loaded at address 1"));
     }
     let public_input = CairoPublicInput {
-        layout: if rc_builtin { Layout::new(2, 4, true) } else { Layout::new(2, 1, false) },
+        layout: if rc_builtin { Layout::with_range_check(2, 1, 2) } else { Layout::new(2, 1) },
         program: words,
         inputs: inputs.to_vec(),
         outputs: cells[expected.len()..].to_vec(),
@@ -119,6 +122,8 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
         range_check,
         rc_min: 0,
         rc_max: 0,
+        rcb_min: 0,
+        rcb_max: 0,
         steps: registers.len() as u64,
     };
     Ok(Execution { registers, memory, public_input })

@@ -132,16 +132,53 @@ fn fewer_queries_are_rejected() {
 /// A proof of a tampered trace, under the honest public input (as a cheating prover
 /// would make it: the debug trace check is bypassed by calling the engine directly).
 fn forged(tamper: impl Fn(&mut trace::Execution, &mut Vec<Vec<FE>>)) -> Result<VerifiedClaim, VerifyError> {
-    let mut exec = runner::execute(FIB, &[fe(7)]).unwrap();
-    let (pi0, _) = trace::build_main(&exec, 3).unwrap();
+    forged_run(FIB, &[fe(7)], tamper)
+}
+
+fn forged_run(
+    program: &[u8],
+    inputs: &[FE],
+    tamper: impl Fn(&mut trace::Execution, &mut Vec<Vec<FE>>),
+) -> Result<VerifiedClaim, VerifyError> {
+    let mut exec = runner::execute(program, inputs).unwrap();
     let (_, mut main) = trace::build_main(&exec, 3).unwrap();
     tamper(&mut exec, &mut main);
     let (pi, _) = trace::build_main(&exec, 3).unwrap();
     let n = main[0].len();
     let air = air::CairoAir::new(pi.clone(), n);
     let stark = crate::prover::prove(&air, &main, &ProofOptions::test_only()).unwrap();
-    let _ = pi0;
     verify_proof(&CairoProof { public_input: pi, stark })
+}
+
+#[test]
+fn range_check_builtin_program_proves_and_verifies() {
+    let (bytes, report) = prove_program(SUM_RC, &[fe(3), fe(5), fe(1 << 40)], &ProofOptions::test_only()).unwrap();
+    println!("{report}");
+    let claim = verify_cairo_proof_with_policy(&bytes, &ANY).unwrap();
+    assert_eq!(claim.outputs, vec![fe(8 + (1 << 40))]);
+    let p = decode_cairo_proof(&bytes).unwrap();
+    assert!(p.public_input.range_check.is_some());
+    // Values of 2^128 and more cannot be range-checked.
+    let big = fe(1 << 32) * fe(1 << 32) * fe(1 << 32) * fe(1 << 32);
+    assert!(prove_program(SUM_RC, &[big], &ProofOptions::test_only()).is_err());
+}
+
+#[test]
+fn forged_range_check_parts_are_rejected() {
+    use layout::*;
+    let inputs = [fe(3), fe(5), fe(1 << 40)];
+    forged_run(SUM_RC, &inputs, |_, _| {}).unwrap();
+    let l = Layout::with_range_check(2, 1, 2);
+    // A part changed without its sorted copy, and the builtin address column skipping.
+    assert!(forged_run(SUM_RC, &inputs, |_, m| m[l.rcb_part(2)][1] += fe(1)).is_err());
+    assert!(forged_run(SUM_RC, &inputs, |_, m| m[l.rcb_addr()][1] += fe(1)).is_err());
+    // Claiming a different builtin segment.
+    assert!(forged_run(SUM_RC, &inputs, |e, _| {
+        if let Some(rc) = e.public_input.range_check.as_mut() {
+            rc.stop += 1;
+        }
+    })
+    .is_err());
 }
 
 #[test]
@@ -164,7 +201,7 @@ fn forged_memory_is_rejected() {
     assert!(forged(|_, m| m[OP1][12] += fe(1)).is_err());
     // Sorted memory changed consistently with nothing else.
     assert!(forged(|_, m| {
-        let l = Layout::new(2, 1, false);
+        let l = Layout::new(2, 1);
         m[l.sorted_val(1)][30] += fe(1);
     })
     .is_err());
@@ -183,4 +220,25 @@ fn program_with_wrong_output_convention_is_refused() {
     // fib reads exactly one input.
     assert!(prove_program(FIB, &[fe(1), fe(2)], &ProofOptions::test_only()).is_err());
     assert!(prove_program(b"not json", &[fe(1)], &ProofOptions::test_only()).is_err());
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Mutated honest Cairo proofs never panic the decoder or verifier, and are never
+        /// accepted with a different claim.
+        #[test]
+        fn mutated_cairo_proofs_never_panic(pos in any::<prop::sample::Index>(), byte in any::<u8>()) {
+            let (bytes, _) = honest();
+            let mut b = bytes.clone();
+            let i = pos.index(b.len());
+            prop_assume!(b[i] != byte);
+            b[i] = byte;
+            prop_assert!(verify_cairo_proof_with_policy(&b, &ANY).is_err());
+            let _ = decode_cairo_proof(&b[..i]);
+        }
+    }
 }

@@ -157,7 +157,7 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
         let min_addr = covered.iter().position(|&c| c).unwrap_or(0);
         let holes: Vec<u64> = (min_addr..covered.len()).filter(|&a| !covered[a]).map(|a| a as u64).collect();
 
-        // Range-checked values and their holes.
+        // Range-checked values (offsets; builtin parts separately) and their holes.
         let mut rc_vals: Vec<u64> = Vec::with_capacity(n * l.rc_slots());
         for i in 0..n {
             let r = row_of(i);
@@ -165,18 +165,26 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
                 rc_vals.push(fe_to_u64(&r[c]).unwrap_or(0));
             }
         }
-        for (_, p) in &rcb {
-            rc_vals.extend_from_slice(p);
-        }
-        let rc_min = *rc_vals.iter().min().unwrap_or(&0);
-        let rc_max = *rc_vals.iter().max().unwrap_or(&0);
-        let mut rc_seen = vec![false; (rc_max - rc_min + 1) as usize];
-        for v in &rc_vals {
-            rc_seen[(v - rc_min) as usize] = true;
-        }
-        let rc_holes: Vec<u64> = (0..rc_seen.len()).filter(|&i| !rc_seen[i]).map(|i| rc_min + i as u64).collect();
+        let (rc_min, rc_max, rc_holes) = range_and_holes(&rc_vals);
+        let part_vals: Vec<u64> = rcb.iter().flat_map(|(_, p)| p.iter().copied()).collect();
+        let (b_min, b_max, b_holes) = range_and_holes(&part_vals);
 
-        if public.len() + holes.len() > n * l.mem_extra || rc_holes.len() > n * l.rc_fill {
+        if public.len() + holes.len() > n * l.mem_extra
+            || rc_holes.len() > n * l.rc_fill
+            || b_holes.len() > n * l.rcb_fill
+        {
+            if std::env::var_os("KRAKEN_TRACE_DEBUG").is_some() {
+                eprintln!(
+                    "n={n}: public {} + memory holes {} > {}, rc holes {} > {}, part holes {} > {}",
+                    public.len(),
+                    holes.len(),
+                    n * l.mem_extra,
+                    rc_holes.len(),
+                    n * l.rc_fill,
+                    b_holes.len(),
+                    n * l.rcb_fill
+                );
+            }
             if n >= 1 << 26 {
                 return Err(terr("trace too large to cover memory holes".into()));
             }
@@ -190,6 +198,8 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
         extra.resize(n * l.mem_extra, (0, FE::zero()));
         let mut rc_fill: Vec<u64> = rc_holes.clone();
         rc_fill.resize(n * l.rc_fill, rc_min);
+        let mut b_fill: Vec<u64> = b_holes.clone();
+        b_fill.resize(n * l.rcb_fill, b_min);
 
         // Sorted memory: every access, with the dummies swapped for the public cells.
         let mut sorted: Vec<(u64, FE)> = accesses.clone();
@@ -199,6 +209,9 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
         let mut sorted_rc: Vec<u64> = rc_vals.clone();
         sorted_rc.extend_from_slice(&rc_fill);
         sorted_rc.sort_unstable();
+        let mut sorted_b: Vec<u64> = part_vals.clone();
+        sorted_b.extend_from_slice(&b_fill);
+        sorted_b.sort_unstable();
         debug_assert_eq!(sorted.len(), n * l.mem_slots());
         debug_assert_eq!(sorted_rc.len(), n * l.rc_slots());
 
@@ -223,6 +236,12 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
                 for k in 0..RC_PARTS {
                     cols[l.rcb_part(k)].push(fe(p[k]));
                 }
+                for k in 0..l.rcb_fill {
+                    cols[l.rcb_fill_col(k)].push(fe(b_fill[i * l.rcb_fill + k]));
+                }
+                for s in 0..l.rcb_slots() {
+                    cols[l.sorted_rcb(s)].push(fe(sorted_b[i * l.rcb_slots() + s]));
+                }
             }
             for s in 0..sm {
                 let (a, v) = &sorted[i * sm + s];
@@ -235,6 +254,10 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
         }
         pi.rc_min = rc_min as u16;
         pi.rc_max = rc_max as u16;
+        if l.rc_builtin {
+            pi.rcb_min = b_min as u16;
+            pi.rcb_max = b_max as u16;
+        }
         if rc_max >= 1 << 16 {
             return Err(terr("range-checked value out of [0, 2^16)".into()));
         }
@@ -242,15 +265,31 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
     }
 }
 
+/// min, max and the missing values in between.
+fn range_and_holes(vals: &[u64]) -> (u64, u64, Vec<u64>) {
+    if vals.is_empty() {
+        return (0, 0, Vec::new());
+    }
+    let min = *vals.iter().min().unwrap_or(&0);
+    let max = *vals.iter().max().unwrap_or(&0);
+    let mut seen = vec![false; (max - min + 1) as usize];
+    for v in vals {
+        seen[(v - min) as usize] = true;
+    }
+    let holes = (0..seen.len()).filter(|&i| !seen[i]).map(|i| min + i as u64).collect();
+    (min, max, holes)
+}
+
 /// Running products of the memory and range-check permutation arguments.
 pub fn build_aux(air: &CairoAir, main: &[Vec<FE>], ch: &[FE]) -> Vec<Vec<FE>> {
     let l = air.pi.layout;
     let n = air.trace_length;
-    let (sm, sr) = (l.mem_slots(), l.rc_slots());
+    let (sm, sr, sb) = (l.mem_slots(), l.rc_slots(), l.rcb_slots());
+    let w = sm + sr + sb;
     let (zm, al, zr) = (&ch[0], &ch[1], &ch[2]);
     let row = |i: usize| -> Vec<FE> { main.iter().map(|c| c[i].clone()).collect() };
-    let mut num = Vec::with_capacity(n * (sm + sr));
-    let mut den = Vec::with_capacity(n * (sm + sr));
+    let mut num = Vec::with_capacity(n * w);
+    let mut den = Vec::with_capacity(n * w);
     for i in 0..n {
         let r = row(i);
         for s in 0..sm {
@@ -262,12 +301,16 @@ pub fn build_aux(air: &CairoAir, main: &[Vec<FE>], ch: &[FE]) -> Vec<Vec<FE>> {
             num.push(zr - &r[l.rc_slot(s)]);
             den.push(zr - &r[l.sorted_rc(s)]);
         }
+        for s in 0..sb {
+            num.push(zr - &r[l.rcb_slot(s)]);
+            den.push(zr - &r[l.sorted_rcb(s)]);
+        }
     }
     batch_inverse(&mut den);
-    let mut aux: Vec<Vec<FE>> = vec![Vec::with_capacity(n); sm + sr];
-    let (mut pm, mut pr) = (FE::one(), FE::one());
+    let mut aux: Vec<Vec<FE>> = vec![Vec::with_capacity(n); w];
+    let (mut pm, mut pr, mut pb) = (FE::one(), FE::one(), FE::one());
     for i in 0..n {
-        let base = i * (sm + sr);
+        let base = i * w;
         for s in 0..sm {
             pm = &pm * &num[base + s] * &den[base + s];
             aux[s].push(pm.clone());
@@ -275,6 +318,10 @@ pub fn build_aux(air: &CairoAir, main: &[Vec<FE>], ch: &[FE]) -> Vec<Vec<FE>> {
         for s in 0..sr {
             pr = &pr * &num[base + sm + s] * &den[base + sm + s];
             aux[sm + s].push(pr.clone());
+        }
+        for s in 0..sb {
+            pb = &pb * &num[base + sm + sr + s] * &den[base + sm + sr + s];
+            aux[sm + sr + s].push(pb.clone());
         }
     }
     aux
