@@ -29,9 +29,10 @@ const POLL: Duration = Duration::from_millis(100);
 const CALL_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Four node processes and their files. Dropping it kills every process, also when the
-/// test panics, before the tempdir holding their stores and logs is removed.
+/// test panics; the tempdir with their stores and logs is removed after a pass and kept
+/// after a failure (its path is printed).
 struct Cluster {
-    dir: tempfile::TempDir,
+    dir: Option<tempfile::TempDir>,
     committee: Committee,
     children: Vec<Option<Child>>,
 }
@@ -41,6 +42,11 @@ impl Drop for Cluster {
         for child in self.children.iter_mut().flatten() {
             let _ = child.kill();
             let _ = child.wait();
+        }
+        if std::thread::panicking() {
+            if let Some(dir) = self.dir.take() {
+                eprintln!("keeping the cluster's stores and logs in {}", dir.keep().display());
+            }
         }
     }
 }
@@ -57,7 +63,7 @@ impl Cluster {
             .expect("run kraken committee");
         assert!(out.status.success(), "kraken committee failed: {}", String::from_utf8_lossy(&out.stderr));
         let committee = Committee::load(&dir.path().join("committee.json")).expect("load committee.json");
-        let mut cluster = Cluster { dir, committee, children: (0..NODES).map(|_| None).collect() };
+        let mut cluster = Cluster { dir: Some(dir), committee, children: (0..NODES).map(|_| None).collect() };
         for i in 0..NODES {
             cluster.spawn(i);
         }
@@ -68,14 +74,18 @@ impl Cluster {
         self.committee.members[i].client[0]
     }
 
+    fn path(&self) -> &std::path::Path {
+        self.dir.as_ref().expect("cluster dir").path()
+    }
+
     fn log_path(&self, i: usize) -> PathBuf {
-        self.dir.path().join(format!("node-{i}.log"))
+        self.path().join(format!("node-{i}.log"))
     }
 
     /// Starts node `i` on its (possibly already populated) store; its log is appended to.
     fn spawn(&mut self, i: usize) {
         let log = OpenOptions::new().create(true).append(true).open(self.log_path(i)).expect("open node log");
-        let d = self.dir.path();
+        let d = self.path();
         let child = Command::new(env!("CARGO_BIN_EXE_kraken"))
             .arg("node")
             .arg("--committee")
