@@ -344,3 +344,77 @@ fn mainnet_block0_state_root_by_diffs() {
     assert_eq!(roots.classes_root, Felt::ZERO);
     assert_eq!(roots.contracts_root, felt(BLOCK0_STATE_ROOT));
 }
+
+#[test]
+fn state_roots_match_cairo_lang() {
+    // Expected roots computed with PyPI's cairo-lang 0.14.0.1: `SharedState.apply_updates`
+    // over empty contract and class trees, then `get_global_state_root` (an independent
+    // implementation of the tries, leaves and global root).
+    let f = |x: u64| Felt::from(x);
+    let high_key = felt("0x3ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff80");
+    let mut block1 = StateDiff::default();
+    block1.class_hashes = BTreeMap::from([(f(0x1234), f(0xC1)), (f(0x5678), f(0xC2))]);
+    block1.nonces = BTreeMap::from([(f(0x1234), f(1))]);
+    block1.declared_classes = BTreeMap::from([(f(0xC1), f(0xCC1)), (f(0xC2), f(0xCC2))]);
+    block1.storage_updates = BTreeMap::from([
+        (
+            f(0x1234),
+            BTreeMap::from([(f(1), f(0x10)), (f(2), f(0x20))]),
+        ),
+        (f(0x5678), BTreeMap::from([(high_key, f(0x30))])),
+    ]);
+    let mut block2 = StateDiff::default();
+    block2.nonces = BTreeMap::from([(f(0x1234), f(2))]);
+    block2.storage_updates = BTreeMap::from([
+        (
+            f(0x1234),
+            BTreeMap::from([(f(1), f(0x11)), (f(2), Felt::ZERO)]),
+        ),
+        (f(0x1), BTreeMap::from([(f(5), f(0xABC))])),
+    ]);
+
+    let mut store = MemoryStateStore::default();
+    let roots = apply_state_diff(&mut store, StateRoots::default(), &block1).unwrap();
+    assert_eq!(
+        roots.contracts_root,
+        felt("0x3861f5af69cdec5baaadc8d604717afe9a08eda033909b46d62389905b9f6c4")
+    );
+    assert_eq!(
+        roots.classes_root,
+        felt("0x6978543fe15c2117958e57416324521e4ece2e0d8c3447c18ebda97bf5dc505")
+    );
+    assert_eq!(
+        roots.state_commitment(),
+        felt("0x4f9cc1fb9a42fe1357450ca3b9be5697a3c51d9dee2b51db9972f230ed3a87")
+    );
+    let roots = apply_state_diff(&mut store, roots, &block2).unwrap();
+    assert_eq!(
+        roots.contracts_root,
+        felt("0x46f75eb220d72ca6c2f6bfa4ee8e38fe2d6a46e2803030fbf872d7f96b714a9")
+    );
+    assert_eq!(
+        roots.state_commitment(),
+        felt("0x64ea15d17d966cf4866787ecf0e26d9411069aa2b6c8981e9e125bce92c0cd7")
+    );
+
+    // Contracts but no class: cairo-lang still hashes the (zero) classes root in.
+    let mut only_contract = StateDiff::default();
+    only_contract.class_hashes = BTreeMap::from([(f(0x1234), f(0xC1))]);
+    only_contract.storage_updates =
+        BTreeMap::from([(f(0x1234), BTreeMap::from([(f(1), f(0x10))]))]);
+    let roots = apply_state_diff(
+        &mut MemoryStateStore::default(),
+        StateRoots::default(),
+        &only_contract,
+    )
+    .unwrap();
+    assert_eq!(
+        roots.contracts_root,
+        felt("0x40d8c1299adf9534041c8b3b5dc1140a9b27cdb3d414c410637ee93b813807e")
+    );
+    assert_eq!(
+        roots.state_commitment(),
+        felt("0x4062da9db7bd4c46fa3382d502140f99cbaaed6a56a37f2297a4f8625ed860d")
+    );
+    assert_eq!(StateRoots::default().state_commitment(), Felt::ZERO);
+}
