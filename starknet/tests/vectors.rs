@@ -352,26 +352,30 @@ fn state_roots_match_cairo_lang() {
     // implementation of the tries, leaves and global root).
     let f = |x: u64| Felt::from(x);
     let high_key = felt("0x3ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff80");
-    let mut block1 = StateDiff::default();
-    block1.class_hashes = BTreeMap::from([(f(0x1234), f(0xC1)), (f(0x5678), f(0xC2))]);
-    block1.nonces = BTreeMap::from([(f(0x1234), f(1))]);
-    block1.declared_classes = BTreeMap::from([(f(0xC1), f(0xCC1)), (f(0xC2), f(0xCC2))]);
-    block1.storage_updates = BTreeMap::from([
-        (
-            f(0x1234),
-            BTreeMap::from([(f(1), f(0x10)), (f(2), f(0x20))]),
-        ),
-        (f(0x5678), BTreeMap::from([(high_key, f(0x30))])),
-    ]);
-    let mut block2 = StateDiff::default();
-    block2.nonces = BTreeMap::from([(f(0x1234), f(2))]);
-    block2.storage_updates = BTreeMap::from([
-        (
-            f(0x1234),
-            BTreeMap::from([(f(1), f(0x11)), (f(2), Felt::ZERO)]),
-        ),
-        (f(0x1), BTreeMap::from([(f(5), f(0xABC))])),
-    ]);
+    let block1 = StateDiff {
+        class_hashes: BTreeMap::from([(f(0x1234), f(0xC1)), (f(0x5678), f(0xC2))]),
+        nonces: BTreeMap::from([(f(0x1234), f(1))]),
+        declared_classes: BTreeMap::from([(f(0xC1), f(0xCC1)), (f(0xC2), f(0xCC2))]),
+        storage_updates: BTreeMap::from([
+            (
+                f(0x1234),
+                BTreeMap::from([(f(1), f(0x10)), (f(2), f(0x20))]),
+            ),
+            (f(0x5678), BTreeMap::from([(high_key, f(0x30))])),
+        ]),
+        ..StateDiff::default()
+    };
+    let block2 = StateDiff {
+        nonces: BTreeMap::from([(f(0x1234), f(2))]),
+        storage_updates: BTreeMap::from([
+            (
+                f(0x1234),
+                BTreeMap::from([(f(1), f(0x11)), (f(2), Felt::ZERO)]),
+            ),
+            (f(0x1), BTreeMap::from([(f(5), f(0xABC))])),
+        ]),
+        ..StateDiff::default()
+    };
 
     let mut store = MemoryStateStore::default();
     let roots = apply_state_diff(&mut store, StateRoots::default(), &block1).unwrap();
@@ -398,10 +402,11 @@ fn state_roots_match_cairo_lang() {
     );
 
     // Contracts but no class: cairo-lang still hashes the (zero) classes root in.
-    let mut only_contract = StateDiff::default();
-    only_contract.class_hashes = BTreeMap::from([(f(0x1234), f(0xC1))]);
-    only_contract.storage_updates =
-        BTreeMap::from([(f(0x1234), BTreeMap::from([(f(1), f(0x10))]))]);
+    let only_contract = StateDiff {
+        class_hashes: BTreeMap::from([(f(0x1234), f(0xC1))]),
+        storage_updates: BTreeMap::from([(f(0x1234), BTreeMap::from([(f(1), f(0x10))]))]),
+        ..StateDiff::default()
+    };
     let roots = apply_state_diff(
         &mut MemoryStateStore::default(),
         StateRoots::default(),
