@@ -156,7 +156,7 @@ impl Core {
 
     fn handle(&mut self, from: Author, msg: ConsensusMessage) {
         match msg {
-            ConsensusMessage::Propose(b) => self.on_proposal(b, from),
+            ConsensusMessage::Propose(b) => self.on_proposal(b, from, true),
             ConsensusMessage::Vote(v) => self.on_vote(v),
             ConsensusMessage::Timeout(t) => self.on_timeout(t),
             ConsensusMessage::SyncRequest { block, max } => {
@@ -168,9 +168,14 @@ impl Core {
             ConsensusMessage::SyncReply(mut blocks) => {
                 blocks.truncate(SYNC_BATCH as usize);
                 blocks.sort_by_key(|b| b.height);
+                // Only a block whose parent is not in this reply may need to ask for it:
+                // asking for every missing parent made each reply to a node more than
+                // SYNC_BATCH blocks behind trigger SYNC_BATCH more requests.
+                let in_reply: BTreeSet<Digest> = blocks.iter().map(Block::digest).collect();
                 for b in blocks {
                     if b.height > 0 {
-                        self.on_proposal(b, from);
+                        let ask_parent = !in_reply.contains(b.parent());
+                        self.on_proposal(b, from, ask_parent);
                     }
                 }
             }
@@ -185,19 +190,20 @@ impl Core {
 
     // ---- blocks -------------------------------------------------------------------
 
-    fn on_proposal(&mut self, b: Block, from: Author) {
+    fn on_proposal(&mut self, b: Block, from: Author, ask_parent: bool) {
         if b.height <= self.tree.tip().height {
             return;
         }
         if let Err(e) = b.verify(&self.committee) {
             return self.drop_invalid(from, "block", e);
         }
-        self.accept(b, from);
+        self.accept(b, from, ask_parent);
     }
 
     /// Inserts `b` once its parent and batches are local, then everything that was
-    /// waiting on it (iteratively: a long sync releases thousands of blocks).
-    fn accept(&mut self, b: Block, from: Author) {
+    /// waiting on it (iteratively: a long sync releases thousands of blocks). A missing
+    /// parent is requested from `from` when `ask_parent` says so.
+    fn accept(&mut self, b: Block, from: Author, ask_parent: bool) {
         let mut work = vec![(b, from)];
         while let Some((b, from)) = work.pop() {
             let d = b.digest();
@@ -211,7 +217,9 @@ impl Core {
                 }
                 tracing::debug!(me = self.me, round = b.round, "block waits for its parent");
                 self.buffer_for_parent(b, from);
-                self.request_block(parent, from);
+                if ask_parent {
+                    self.request_block(parent, from);
+                }
                 continue;
             };
             if p.height + 1 != b.height || p.round >= b.round {
@@ -227,7 +235,10 @@ impl Core {
             if !missing.is_empty() {
                 tracing::debug!(me = self.me, round = b.round, missing = missing.len(), "block waits for batches");
                 self.request_batches(missing, from, b.author);
-                self.waiting_batches.push((b, from));
+                // A block delivered again (by a proposal and by sync) waits only once.
+                if !self.waiting_batches.iter().any(|(w, _)| *w == b) {
+                    self.waiting_batches.push((b, from));
+                }
                 self.trim_buffers();
                 continue;
             }
@@ -257,7 +268,11 @@ impl Core {
     }
 
     fn buffer_for_parent(&mut self, b: Block, from: Author) {
-        self.waiting_parent.entry(*b.parent()).or_default().push((b, from));
+        let siblings = self.waiting_parent.entry(*b.parent()).or_default();
+        if siblings.iter().any(|(w, _)| *w == b) {
+            return; // delivered again (by a proposal and by sync): wait only once
+        }
+        siblings.push((b, from));
         self.trim_buffers();
     }
 
@@ -319,7 +334,7 @@ impl Core {
     fn on_batches_arrived(&mut self) {
         let waiting = std::mem::take(&mut self.waiting_batches);
         for (b, from) in waiting {
-            self.accept(b, from);
+            self.accept(b, from, true);
         }
         self.try_propose(false);
     }
@@ -471,7 +486,7 @@ impl Core {
         self.proposed = self.round;
         tracing::debug!(me = self.me, round = self.round, batches = block.payload.len(), "proposing");
         self.net.broadcast(&NodeMessage::Consensus(ConsensusMessage::Propose(block.clone())));
-        self.accept(block, self.me);
+        self.accept(block, self.me, true);
     }
 
     // ---- commit ----------------------------------------------------------------------------
