@@ -1,4 +1,5 @@
-//! Starknet's state commitment, independent of execution.
+//! Starknet's commitments, independent of execution: the state root, the block hash and
+//! class hashes.
 //!
 //! - [`trie`]: the binary Merkle-Patricia trie Starknet commits state with, generic over
 //!   the hash ([`Pedersen`] for storage and contracts tries, [`Poseidon`] for the classes
@@ -12,8 +13,9 @@
 //! - [`class`]: Sierra class hashes and compiled (CASM) class hashes of compiler artifacts.
 //! - [`felt`]: Cairo short strings, Starknet keccak.
 //!
-//! Rules follow docs.starknet.io ("State" → "State commitment", "Blocks" → "Block hash"); each test names the
-//! independent source of its expected values.
+//! Rules follow docs.starknet.io ("State", "Blocks", "Class hash") and, where the docs are
+//! silent or dated, the Starknet 0.14 reference code; each test names the independent
+//! source of its expected values.
 
 pub mod block;
 pub mod class;
