@@ -242,3 +242,15 @@ mod props {
         }
     }
 }
+
+#[test]
+fn cairo_proving_is_deterministic_and_default_policy_accepts_presets() {
+    let (a, _) = prove_program(FACT, &[fe(5)], &ProofOptions::conjectured_100()).unwrap();
+    let (b, _) = prove_program(FACT, &[fe(5)], &ProofOptions::conjectured_100()).unwrap();
+    assert_eq!(a, b);
+    let claim = verify_cairo_proof(&a).unwrap();
+    assert_eq!((claim.inputs, claim.outputs, claim.security_bits), (vec![fe(5)], vec![fe(120)], 100));
+    let (c, report) = prove_program(FIB, &[fe(20)], &ProofOptions::conjectured_128()).unwrap();
+    assert_eq!(report.security_bits, 128);
+    assert_eq!(verify_cairo_proof(&c).unwrap().outputs, vec![fib(20)]);
+}
