@@ -23,6 +23,10 @@ pub const OPCODE_ASSERT_EQ: usize = 14;
 
 /// `jmp rel 0`: the proof-mode end loop (its immediate 0 follows it).
 pub const JMP_REL_0: u64 = 0x010780017fff7fff;
+/// `ap += imm` and `call rel imm`: the proof-mode start code is
+/// `__start__: ap += k; call rel main; __end__: jmp rel 0`.
+pub const AP_ADD_IMM: u64 = 0x040780017fff7fff;
+pub const CALL_REL: u64 = 0x1104800180018000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Decoded {

@@ -6,7 +6,7 @@
 //! fp = ap = exec + 2. main's implicit arguments (builtin pointers) come back at
 //! `[final_ap - k, final_ap)`. The output segment holds `[n_inputs, inputs..., outputs...]`.
 
-use super::instruction::JMP_REL_0;
+use super::instruction::{AP_ADD_IMM, CALL_REL, JMP_REL_0};
 use super::layout::Layout;
 use crate::error::{DecodeError, VerifyError};
 use crate::field::{fe, FE};
@@ -96,6 +96,15 @@ impl CairoPublicInput {
         let i = (fpc - PROGRAM_BASE) as usize;
         if self.program[i] != fe(JMP_REL_0) || self.program[i + 1] != FE::zero() {
             return Err(err("final pc is not the `jmp rel 0` end loop"));
+        }
+        // And it is `__end__` of the canonical start code, right after `call main`, so a
+        // claim is always about main having returned.
+        let start_ok = plen >= 6
+            && i == 4
+            && self.program[0] == fe(AP_ADD_IMM)
+            && self.program[2] == fe(CALL_REL);
+        if !start_ok {
+            return Err(err("program does not begin with the proof-mode start code (ap += k; call main; jmp rel 0)"));
         }
         let stack_top = self.initial_ap + self.builtin_count();
         if self.final_ap < stack_top || self.output_base < self.final_ap.max(stack_top) {
