@@ -2,6 +2,7 @@
 //! build (`make real`) runs nodes, clients and the cluster over real TCP.
 
 mod committee;
+mod prove;
 #[cfg(not(madsim))]
 mod real;
 #[cfg(madsim)]
@@ -55,6 +56,25 @@ pub enum Command {
         /// Simulated seconds per load point.
         #[arg(long, default_value_t = 20)]
         seconds: u64,
+    },
+    /// Prove a compiled Cairo program's execution with Kraken's STARK prover.
+    Prove {
+        /// Compiled Cairo program (JSON from `cairo-compile --proof_mode`), e.g. prover/programs/fib.json.
+        program: std::path::PathBuf,
+        /// Program input (a field element, decimal or 0x-hex); repeat for several.
+        #[arg(long = "input")]
+        inputs: Vec<String>,
+        /// Where to write the proof.
+        #[arg(long, default_value = "proof.bin")]
+        out: std::path::PathBuf,
+        /// Conjectured security in bits: 100 or 128.
+        #[arg(long, default_value_t = 100)]
+        security: u32,
+    },
+    /// Verify a proof written by `kraken prove` (or the watcher-prover).
+    Verify {
+        /// Proof file.
+        proof: std::path::PathBuf,
     },
     /// Generate a committee file and one key file per node.
     Committee {
@@ -130,6 +150,8 @@ pub fn init_tracing(verbose: u8) {
 pub fn run(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Committee { nodes, host, base_port, seed, out } => committee::generate(nodes, &host, base_port, seed, &out),
+        Command::Prove { program, inputs, out, security } => prove::prove(&program, &inputs, &out, security),
+        Command::Verify { proof } => prove::verify(&proof),
         #[cfg(madsim)]
         Command::Scenario { file, seed, out } => sim::scenario(&file, seed, &out),
         #[cfg(madsim)]

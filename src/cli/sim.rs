@@ -1,16 +1,21 @@
 //! Simulator subcommands: `scenario`, `sweep`, `bench`.
 
 use kraken::testbed::Kraken;
-use kraken_sim::scenario::Scenario;
-use kraken_sim::{report, summary, world};
+use kraken_sim::scenario::{format_duration, Scenario};
+use kraken_sim::world::{self, SimSystem};
+use kraken_sim::{report, summary, sweep as sweeps};
+use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 
 fn load(file: &Path) -> anyhow::Result<(Scenario, Arc<Kraken>)> {
     let scenario = Scenario::from_file(file).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let system = Kraken::new(&scenario.node)
-        .map_err(|e| anyhow::anyhow!("{}: [node]: {}", file.display(), e.message()))?;
-    Ok((scenario, Arc::new(system)))
+    let system = system_for(&scenario)?;
+    Ok((scenario, system))
+}
+
+fn system_for(scenario: &Scenario) -> anyhow::Result<Arc<Kraken>> {
+    Kraken::new(&scenario.node).map(Arc::new).map_err(|e| anyhow::anyhow!("{}: [node]: {}", scenario.origin, e.message()))
 }
 
 fn git_revision() -> String {
@@ -26,11 +31,8 @@ fn git_revision() -> String {
 pub fn scenario(file: &Path, seed: Option<u64>, out: &Path) -> anyhow::Result<i32> {
     let (scenario, system) = load(file)?;
     let seed = seed.unwrap_or(scenario.seed);
-    eprintln!("playing {} with seed {seed} ({} simulated)...", scenario.origin, kraken_sim::scenario::format_duration(scenario.duration));
-    let outcome = {
-        let scenario = scenario.clone();
-        std::thread::spawn(move || world::run(&scenario, seed, system)).join().expect("simulation thread")
-    };
+    eprintln!("playing {} with seed {seed} ({} simulated)...", scenario.origin, format_duration(scenario.duration));
+    let outcome = world::run(&scenario, seed, system);
     let dir = report::write_report(out, &scenario, &outcome, &git_revision())?;
     println!("{}", summary::render(&scenario, &outcome, Some(&dir)));
     Ok(if outcome.passed() { 0 } else { 1 })
@@ -38,20 +40,78 @@ pub fn scenario(file: &Path, seed: Option<u64>, out: &Path) -> anyhow::Result<i3
 
 pub fn sweep(file: &Path, seeds: &str, out: Option<&Path>) -> anyhow::Result<i32> {
     let (scenario, system) = load(file)?;
-    let range = parse_seeds(seeds)?;
-    let _ = (scenario, system, range, out);
-    anyhow::bail!("sweep: not wired yet")
+    let range = sweeps::parse_seeds(seeds).map_err(|e| anyhow::anyhow!("--seeds {e}"))?;
+    let revision = git_revision();
+    let mut write_error = None;
+    let outcome = sweeps::sweep_each(
+        &scenario,
+        range,
+        |_| system.clone() as Arc<dyn SimSystem>,
+        |run| {
+            if let Some(out) = out {
+                if let Err(e) = report::write_report(out, &scenario, run, &revision) {
+                    write_error.get_or_insert(e);
+                }
+            }
+        },
+    );
+    println!("{}", outcome.render());
+    if let Some(e) = write_error {
+        anyhow::bail!("could not write a report: {e}");
+    }
+    Ok(if outcome.passed() { 0 } else { 1 })
 }
 
-fn parse_seeds(s: &str) -> anyhow::Result<std::ops::Range<u64>> {
-    let (a, b) = s.split_once("..").ok_or_else(|| anyhow::anyhow!("--seeds {s}: expected A..B, e.g. 1..100"))?;
-    let a: u64 = a.trim().parse().map_err(|_| anyhow::anyhow!("--seeds {s}: {a:?} is not a number"))?;
-    let b: u64 = b.trim().parse().map_err(|_| anyhow::anyhow!("--seeds {s}: {b:?} is not a number"))?;
-    anyhow::ensure!(a < b, "--seeds {s}: the range is empty (end is exclusive)");
-    Ok(a..b)
+/// One load point: a healthy 4-node network at a constant offered rate.
+fn load_point(rate: u64, seconds: u64) -> anyhow::Result<Scenario> {
+    let text = format!(
+        "[scenario]\nname = \"bench-{rate}\"\nseed = 1\nduration = \"{seconds}s\"\n\
+         [network]\nlatency = {{ min = \"5ms\", max = \"40ms\" }}\n\
+         [load]\nrate = {rate}\ntx_size = 512\n[checks]\nliveness_within = \"5s\"\n"
+    );
+    Scenario::from_str(&text, "bench").map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 pub fn bench(out: &Path, rates: &[u64], seconds: u64) -> anyhow::Result<i32> {
-    let _ = (out, rates, seconds);
-    anyhow::bail!("bench: not wired yet")
+    anyhow::ensure!(!rates.is_empty(), "--rates: give at least one offered load");
+    anyhow::ensure!(seconds >= 5, "--seconds {seconds}: need at least 5 simulated seconds per point");
+    let mut csv = String::from("point,offered_tps,committed_tps,p50_ms,p99_ms,blocks,sim_s,wall_s,sim_s_per_wall_s\n");
+    let mut table = String::new();
+    let mut points: Vec<(String, Scenario)> = Vec::new();
+    for &rate in rates {
+        points.push((format!("load {rate}"), load_point(rate, seconds)?));
+    }
+    points.push(("healthy.toml".into(), Scenario::from_file("scenarios/healthy.toml").map_err(|e| anyhow::anyhow!("{e}"))?));
+    for (label, scenario) in points {
+        eprintln!("bench: {label} ({} simulated)...", format_duration(scenario.duration));
+        let system = system_for(&scenario)?;
+        let o = world::run(&scenario, scenario.seed, system);
+        anyhow::ensure!(o.passed(), "bench point {label} failed its checks: {:?}", o.failures());
+        let s = &o.metrics.summary;
+        let offered = s.submitted as f64 / o.sim_time.as_secs_f64();
+        let (p50, p99) = (s.p50_ms.unwrap_or(f64::NAN), s.p99_ms.unwrap_or(f64::NAN));
+        writeln!(
+            csv,
+            "{label},{offered:.0},{:.1},{p50:.0},{p99:.0},{},{:.1},{:.2},{:.2}",
+            s.mean_tps,
+            s.blocks,
+            o.sim_time.as_secs_f64(),
+            o.wall_time.as_secs_f64(),
+            o.sim_per_wall
+        )?;
+        writeln!(
+            table,
+            "| {label:>14} | {offered:>8.0} | {:>9.1} | {p50:>7.0} | {p99:>7.0} | {:>6.2}x |",
+            s.mean_tps, o.sim_per_wall
+        )?;
+    }
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(out, csv)?;
+    println!("| point          | offered  | committed | p50 ms  | p99 ms  | sim/wall |");
+    println!("|----------------|----------|-----------|---------|---------|----------|");
+    print!("{table}");
+    println!("wrote {}", out.display());
+    Ok(0)
 }

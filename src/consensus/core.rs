@@ -141,6 +141,9 @@ impl Core {
         loop {
             let propose_at = self.proposal_deadline();
             tokio::select! {
+                // Fixed branch order: tokio's random branch choice is seeded from process-global
+                // state and would make simulated runs depend on what else ran in the process.
+                biased;
                 Some((from, msg)) = inbox.recv() => self.handle(from, msg),
                 Some(_) = arrivals.recv() => {
                     // Drain the burst, then retry once.

@@ -26,11 +26,15 @@ pub struct MempoolParams {
     pub max_tx_bytes: usize,
     /// Largest batch accepted from a peer, in transactions.
     pub max_batch_txs: usize,
+    /// TEST ONLY, never in a deployment: acknowledge a transaction on arrival, before
+    /// its batch is durable, so a crash loses acknowledged transactions. It exists to
+    /// prove the simulator's no-lost-tx checker catches that bug (`tests/sim_checkers.rs`).
+    pub unsafe_ack_before_persist: bool,
 }
 
 impl Default for MempoolParams {
     fn default() -> Self {
-        MempoolParams { batch_bytes: 256 * 1024, batch_delay_ms: 20, max_tx_bytes: 64 * 1024, max_batch_txs: 20_000 }
+        MempoolParams { batch_bytes: 256 * 1024, batch_delay_ms: 20, max_tx_bytes: 64 * 1024, max_batch_txs: 20_000, unsafe_ack_before_persist: false }
     }
 }
 
@@ -113,6 +117,9 @@ impl Mempool {
         loop {
             let seal_at = self.seal_at;
             tokio::select! {
+                // Fixed branch order: tokio's random branch choice is seeded from process-global
+                // state and would make simulated runs depend on what else ran in the process.
+                biased;
                 Some((tx, ack)) = submissions.recv() => self.admit(tx, ack),
                 Some((from, msg)) = inbox.recv() => self.on_peer(from, msg),
                 _ = sleep_until(seal_at.unwrap_or_else(Instant::now)), if seal_at.is_some() => self.seal(),
@@ -131,7 +138,12 @@ impl Mempool {
         self.current_bytes += tx.0.len();
         self.current_ids.insert(id);
         self.current.push(tx);
-        self.waiting.push((id, ack));
+        if self.params.unsafe_ack_before_persist {
+            self.observer.tx_admitted(&id);
+            let _ = ack.send(Admission::Admitted(id));
+        } else {
+            self.waiting.push((id, ack));
+        }
         if self.seal_at.is_none() {
             self.seal_at = Some(Instant::now() + Duration::from_millis(self.params.batch_delay_ms));
         }

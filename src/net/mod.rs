@@ -3,7 +3,7 @@
 //! peer address, and a listener that drops (and counts) anything malformed.
 
 pub mod codec;
-mod envelope;
+pub mod envelope;
 pub mod frame;
 mod receiver;
 mod sender;

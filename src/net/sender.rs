@@ -109,6 +109,9 @@ async fn peer_task(addr: SocketAddr, peer: Author, mut rx: mpsc::Receiver<Frame>
             let frame = match carry.take() {
                 Some(f) => f,
                 None => tokio::select! {
+                    // Fixed branch order: tokio's random branch choice is seeded from process-global
+                    // state and would make simulated runs depend on what else ran in the process.
+                    biased;
                     f = rx.recv() => match f {
                         Some(f) => f,
                         None => return, // the node is shutting down

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what Kraken's builds need. Idempotent: each step checks before it acts.
+set -euo pipefail
+
+say() { echo "== setup: $* =="; }
+
+if ! command -v cargo >/dev/null; then
+  echo "setup: cargo not found; Kraken needs a Rust toolchain (rustup)" >&2
+  exit 1
+fi
+
+if rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+  say "wasm32-unknown-unknown target present"
+else
+  say "adding the wasm32-unknown-unknown target (browser proof verifier)"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# LLVM 19 + MLIR for cairo-native (the execution engine); paths are set in .cargo/config.toml.
+LLVM_PKGS=(llvm-19-dev libmlir-19-dev mlir-19-tools libpolly-19-dev clang-19 zlib1g-dev libzstd-dev)
+if [ -x /usr/lib/llvm-19/bin/mlir-tblgen ] && [ -f /usr/lib/llvm-19/lib/libMLIR.so ]; then
+  say "LLVM 19 + MLIR present"
+else
+  say "installing LLVM 19 + MLIR from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${LLVM_PKGS[@]}"
+fi
