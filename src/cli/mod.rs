@@ -137,14 +137,18 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 }
 
 pub fn init_tracing(verbose: u8) {
+    // A simulated run reports through its summary and report; its nodes' logs are for
+    // debugging (-v). A real node logs its commits by default.
+    let quiet = if cfg!(madsim) { "warn" } else { "warn,kraken=info" };
     let default = match verbose {
-        0 => "warn,kraken=info",
+        0 => quiet,
         1 => "info,kraken=debug",
         _ => "debug,kraken=trace",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
+    tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr).init();
 }
 
 pub fn run(command: Command) -> anyhow::Result<i32> {
