@@ -175,6 +175,11 @@ pub mod build {
             kind,
         }
     }
+
+    /// The client submitting `tx` to n0 at `t_ms` milliseconds.
+    pub fn submitted(t_ms: u64, tx: &str) -> Event {
+        event(t_ms, "client", EventKind::TxSubmitted { tx: tx.to_string(), to: "n0".to_string() })
+    }
 }
 
 #[cfg(test)]

@@ -205,17 +205,6 @@ mod tests {
     use super::*;
     use crate::history::build::*;
 
-    fn submitted(t_ms: u64, tx: &str) -> crate::events::Event {
-        event(
-            t_ms,
-            "client",
-            EventKind::TxSubmitted {
-                tx: tx.to_string(),
-                to: "n0".to_string(),
-            },
-        )
-    }
-
     #[test]
     fn counts_earliest_honest_commit() {
         let events = vec![

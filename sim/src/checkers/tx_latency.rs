@@ -54,19 +54,7 @@ impl Checker for TxLatency {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::EventKind;
     use crate::history::build::*;
-
-    fn submitted(t_ms: u64, tx: &str) -> crate::events::Event {
-        event(
-            t_ms,
-            "client",
-            EventKind::TxSubmitted {
-                tx: tx.to_string(),
-                to: "n0".to_string(),
-            },
-        )
-    }
 
     #[test]
     fn fast_txs_pass_and_slow_fail() {
