@@ -55,6 +55,9 @@ const SYNC_BATCH: u32 = 64;
 const RESEND_AFTER: Duration = Duration::from_millis(500);
 /// Blocks buffered while their parent or batches are fetched; beyond this the oldest go.
 const MAX_BUFFERED: usize = 4_096;
+/// Votes and timeouts further ahead than this are ignored, so a byzantine peer cannot
+/// grow the aggregator without bound (a node that far behind catches up by sync first).
+const MAX_ROUNDS_AHEAD: Round = 1_000;
 
 pub struct Core {
     me: Author,
@@ -370,7 +373,10 @@ impl Core {
     }
 
     fn on_vote(&mut self, v: Vote) {
-        if v.round + 1 < self.round || self.committee.leader(v.round + 1) != self.me {
+        if v.round + 1 < self.round
+            || v.round > self.round + MAX_ROUNDS_AHEAD
+            || self.committee.leader(v.round + 1) != self.me
+        {
             return;
         }
         if let Err(e) = v.verify(&self.committee) {
@@ -437,7 +443,7 @@ impl Core {
             return self.drop_invalid(t.author, "timeout", e);
         }
         self.process_qc(&t.high_qc);
-        if t.round >= self.round {
+        if t.round >= self.round && t.round <= self.round + MAX_ROUNDS_AHEAD {
             self.add_timeout(t);
         }
     }
