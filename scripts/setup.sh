@@ -26,3 +26,15 @@ else
   apt-get update -qq
   apt-get install -y -qq "${LLVM_PKGS[@]}"
 fi
+
+# blockifier's build script installs `starknet-native-compile` with cargo unless the
+# target dir already has one; Kraken compiles in-process and never runs it, so each
+# profile dir gets the stand-in (see scripts/native-compile-shim.sh and ARCHITECTURE.md).
+TARGET="${CARGO_TARGET_DIR:-target}"
+for dir in "$TARGET/debug" "$TARGET/release" "$TARGET/real/debug" "$TARGET/real/release"; do
+  if [ ! -x "$dir/shared_executables/starknet-native-compile" ]; then
+    mkdir -p "$dir/shared_executables"
+    cp scripts/native-compile-shim.sh "$dir/shared_executables/starknet-native-compile"
+  fi
+done
+say "starknet-native-compile stand-in in $TARGET (in-process native compilation)"

@@ -1,11 +1,12 @@
 //! A plain ERC-20, used both as the fee token and as a user token.
 //! Storage names follow the `ERC20_*` convention because the sequencer reads the fee
-//! token's `ERC20_balances` storage directly (a u256 at `sn_keccak` key, low then high).
+//! token's `ERC20_balances` storage directly (a u256 at `pedersen(sn_keccak(name), owner)`,
+//! low word then high word).
 
 use starknet::ContractAddress;
 
 #[starknet::interface]
-trait IERC20<TContractState> {
+pub trait IERC20<TContractState> {
     fn name(self: @TContractState) -> felt252;
     fn symbol(self: @TContractState) -> felt252;
     fn decimals(self: @TContractState) -> u8;
@@ -14,49 +15,55 @@ trait IERC20<TContractState> {
     fn allowance(self: @TContractState, owner: ContractAddress, spender: ContractAddress) -> u256;
     fn transfer(ref self: TContractState, recipient: ContractAddress, amount: u256) -> bool;
     fn transfer_from(
-        ref self: TContractState, sender: ContractAddress, recipient: ContractAddress, amount: u256
+        ref self: TContractState, sender: ContractAddress, recipient: ContractAddress, amount: u256,
     ) -> bool;
     fn approve(ref self: TContractState, spender: ContractAddress, amount: u256) -> bool;
 }
 
 #[starknet::contract]
-mod ERC20 {
+pub mod ERC20 {
+    use core::num::traits::Zero;
+    use starknet::storage::{
+        Map, StorageMapReadAccess, StorageMapWriteAccess, StoragePointerReadAccess,
+        StoragePointerWriteAccess,
+    };
     use starknet::{ContractAddress, get_caller_address};
-    use zeroable::Zeroable;
 
+    // A `Map` entry lives at `pedersen(sn_keccak(variable name), key)` (a tuple key hashes its
+    // members in order), the same slots as the `LegacyMap`s of the Cairo 2.1 version.
     #[storage]
     struct Storage {
         ERC20_name: felt252,
         ERC20_symbol: felt252,
         ERC20_decimals: u8,
         ERC20_total_supply: u256,
-        ERC20_balances: LegacyMap<ContractAddress, u256>,
-        ERC20_allowances: LegacyMap<(ContractAddress, ContractAddress), u256>,
+        ERC20_balances: Map<ContractAddress, u256>,
+        ERC20_allowances: Map<(ContractAddress, ContractAddress), u256>,
     }
 
     #[event]
     #[derive(Drop, starknet::Event)]
-    enum Event {
+    pub enum Event {
         Transfer: Transfer,
         Approval: Approval,
     }
 
     #[derive(Drop, starknet::Event)]
-    struct Transfer {
+    pub struct Transfer {
         #[key]
-        from: ContractAddress,
+        pub from: ContractAddress,
         #[key]
-        to: ContractAddress,
-        value: u256,
+        pub to: ContractAddress,
+        pub value: u256,
     }
 
     #[derive(Drop, starknet::Event)]
-    struct Approval {
+    pub struct Approval {
         #[key]
-        owner: ContractAddress,
+        pub owner: ContractAddress,
         #[key]
-        spender: ContractAddress,
-        value: u256,
+        pub spender: ContractAddress,
+        pub value: u256,
     }
 
     #[constructor]
@@ -66,7 +73,7 @@ mod ERC20 {
         symbol: felt252,
         decimals: u8,
         initial_supply: u256,
-        recipient: ContractAddress
+        recipient: ContractAddress,
     ) {
         assert(!recipient.is_zero(), 'ERC20: mint to 0');
         self.ERC20_name.write(name);
@@ -74,10 +81,10 @@ mod ERC20 {
         self.ERC20_decimals.write(decimals);
         self.ERC20_total_supply.write(initial_supply);
         self.ERC20_balances.write(recipient, initial_supply);
-        self.emit(Transfer { from: Zeroable::zero(), to: recipient, value: initial_supply });
+        self.emit(Transfer { from: Zero::zero(), to: recipient, value: initial_supply });
     }
 
-    #[external(v0)]
+    #[abi(embed_v0)]
     impl ERC20Impl of super::IERC20<ContractState> {
         fn name(self: @ContractState) -> felt252 {
             self.ERC20_name.read()
@@ -99,7 +106,9 @@ mod ERC20 {
             self.ERC20_balances.read(account)
         }
 
-        fn allowance(self: @ContractState, owner: ContractAddress, spender: ContractAddress) -> u256 {
+        fn allowance(
+            self: @ContractState, owner: ContractAddress, spender: ContractAddress,
+        ) -> u256 {
             self.ERC20_allowances.read((owner, spender))
         }
 
@@ -109,7 +118,10 @@ mod ERC20 {
         }
 
         fn transfer_from(
-            ref self: ContractState, sender: ContractAddress, recipient: ContractAddress, amount: u256
+            ref self: ContractState,
+            sender: ContractAddress,
+            recipient: ContractAddress,
+            amount: u256,
         ) -> bool {
             let spender = get_caller_address();
             let allowed = self.ERC20_allowances.read((sender, spender));
@@ -128,7 +140,7 @@ mod ERC20 {
     #[generate_trait]
     impl InternalImpl of InternalTrait {
         fn move_tokens(
-            ref self: ContractState, from: ContractAddress, to: ContractAddress, amount: u256
+            ref self: ContractState, from: ContractAddress, to: ContractAddress, amount: u256,
         ) {
             assert(!to.is_zero(), 'ERC20: transfer to 0');
             let from_balance = self.ERC20_balances.read(from);
@@ -139,7 +151,7 @@ mod ERC20 {
         }
 
         fn set_allowance(
-            ref self: ContractState, owner: ContractAddress, spender: ContractAddress, amount: u256
+            ref self: ContractState, owner: ContractAddress, spender: ContractAddress, amount: u256,
         ) {
             assert(!spender.is_zero(), 'ERC20: approve to 0');
             self.ERC20_allowances.write((owner, spender), amount);

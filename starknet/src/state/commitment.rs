@@ -22,7 +22,7 @@ pub fn class_leaf(compiled_class_hash: Felt) -> Felt {
 }
 
 /// The roots of the two top-level tries, which together fix the global state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StateRoots {
     /// Root of the contracts trie (Pedersen).
     pub contracts_root: Felt,

@@ -7,7 +7,7 @@ use starknet_types_core::felt::Felt;
 use crate::trie::{MemoryNodeStore, Node, NodeStore, TrieError};
 
 /// The per-contract record the contracts-trie leaf is hashed from.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ContractState {
     /// The contract's class.
     pub class_hash: Felt,

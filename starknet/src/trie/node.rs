@@ -7,7 +7,7 @@ use super::path::Path;
 
 /// An inner node as kept in a [`NodeStore`](super::NodeStore), keyed by its hash.
 /// Leaves are not stored: a leaf's hash is its value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Node {
     /// Two non-empty children.
     Binary(BinaryNode),
@@ -16,7 +16,7 @@ pub enum Node {
 }
 
 /// A node with two non-empty children, by hash.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BinaryNode {
     /// The hash of the subtree under bit 0.
     pub left: Felt,
@@ -25,7 +25,7 @@ pub struct BinaryNode {
 }
 
 /// A run of single-child steps along `path`, ending at `child` (a binary node or a leaf).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EdgeNode {
     /// The hash of the node the edge leads to.
     pub child: Felt,

@@ -4,7 +4,7 @@ use starknet_types_core::felt::Felt;
 
 /// A run of `len` bits, most significant first, held as the integer they spell (the
 /// form Starknet hashes into an edge node).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Path {
     /// The bits read as a big-endian integer; always below `2^len`.
     pub value: Felt,

@@ -1,0 +1,160 @@
+//! The state before block 1, built identically by every node from the genesis config:
+//! the four contract classes declared, a fee token (STRK-like) and a user token (KRK)
+//! deployed, `accounts` accounts with keys derived from the seed and funded in both
+//! tokens, and one fib and one fact contract. Contracts are predeployed by writing their
+//! constructor's storage directly, as devnets do; their addresses are the ones a
+//! deployment with the same salt would give.
+
+use kraken_starknet::felt::short_string;
+use serde::{Deserialize, Serialize};
+use starknet_api::abi::abi_utils::get_storage_var_address;
+use starknet_api::core::{calculate_contract_address, ClassHash, ContractAddress};
+use starknet_api::transaction::fields::{Calldata, ContractAddressSalt};
+use starknet_types_core::felt::Felt;
+
+use crate::class::CompiledClass;
+use crate::context::ChainConfig;
+use crate::diff::BlockDiff;
+use crate::wallet::Account;
+
+/// The compiled genesis contracts (see contracts/README.md), embedded in the binary.
+pub mod artifacts {
+    macro_rules! artifact {
+        ($name:literal) => {
+            (
+                include_str!(concat!("../../contracts/build/", $name, ".contract_class.json")),
+                include_str!(concat!("../../contracts/build/", $name, ".compiled_contract_class.json")),
+            )
+        };
+    }
+    pub const ACCOUNT: (&str, &str) = artifact!("account");
+    pub const ERC20: (&str, &str) = artifact!("erc20");
+    pub const FIB: (&str, &str) = artifact!("fib");
+    pub const FACT: (&str, &str) = artifact!("fact");
+}
+
+/// How to build genesis. Every node of a chain must use the same values.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GenesisConfig {
+    pub chain_id: String,
+    /// Number of funded accounts.
+    pub accounts: u32,
+    /// Seed the account keys derive from.
+    pub seed: u64,
+    /// Initial balance of every account in each token, in the token's smallest unit.
+    pub balance: u128,
+}
+
+impl Default for GenesisConfig {
+    fn default() -> Self {
+        GenesisConfig { chain_id: "KRAKEN".into(), accounts: 64, seed: 0, balance: 1_000_000_000_000_000_000_000_000 }
+    }
+}
+
+/// Where genesis put everything.
+#[derive(Clone, Debug)]
+pub struct Genesis {
+    pub chain: ChainConfig,
+    pub diff: BlockDiff,
+    pub accounts: Vec<Account>,
+    pub account_class: ClassHash,
+    pub erc20_class: ClassHash,
+    pub fib_class: ClassHash,
+    pub fact_class: ClassHash,
+    /// The user token (KRK); the fee token is `chain.fee_token`.
+    pub token: Felt,
+    pub fib: Felt,
+    pub fact: Felt,
+}
+
+/// The address fees are paid to: a fixed non-zero address (tokens refuse transfers to 0).
+pub fn sequencer_address() -> Felt {
+    short_string("KRAKEN_SEQUENCER")
+}
+
+impl Genesis {
+    pub fn build(config: &GenesisConfig) -> Genesis {
+        let class = |(sierra, casm): (&str, &str)| {
+            CompiledClass::from_artifacts(sierra, casm).expect("the embedded contract artifacts are valid")
+        };
+        let classes = [artifacts::ACCOUNT, artifacts::ERC20, artifacts::FIB, artifacts::FACT].map(class);
+        let [account_class, erc20_class, fib_class, fact_class] = classes.clone().map(|c| c.class_hash);
+
+        let mut diff = BlockDiff::default();
+        for c in &classes {
+            diff.state.declared_classes.insert(c.class_hash.0, c.compiled_class_hash.0);
+        }
+        diff.new_classes = classes.to_vec();
+
+        let accounts: Vec<Account> =
+            (0..config.accounts).map(|i| Account::derive(config.seed, i, account_class)).collect();
+        for account in &accounts {
+            deploy(&mut diff, account.address, account_class);
+            write(&mut diff, account.address, "public_key", &[], account.public_key);
+        }
+
+        let fee_token = predeployed_address("STRK", erc20_class);
+        let token = predeployed_address("KRK", erc20_class);
+        for (address, name, symbol) in [(fee_token, "Starknet Token", "STRK"), (token, "Kraken Token", "KRK")] {
+            deploy(&mut diff, address, erc20_class);
+            write(&mut diff, address, "ERC20_name", &[], short_string(name));
+            write(&mut diff, address, "ERC20_symbol", &[], short_string(symbol));
+            write(&mut diff, address, "ERC20_decimals", &[], Felt::from(18u8));
+            let supply = config.balance.checked_mul(accounts.len() as u128).expect("total supply fits in u128");
+            write_u256(&mut diff, address, "ERC20_total_supply", &[], supply);
+            for account in &accounts {
+                write_u256(&mut diff, address, "ERC20_balances", &[account.address], config.balance);
+            }
+        }
+        let fib = predeployed_address("FIB", fib_class);
+        let fact = predeployed_address("FACT", fact_class);
+        deploy(&mut diff, fib, fib_class);
+        deploy(&mut diff, fact, fact_class);
+
+        Genesis {
+            chain: ChainConfig { chain_id: config.chain_id.clone(), fee_token, sequencer_address: sequencer_address() },
+            diff,
+            accounts,
+            account_class,
+            erc20_class,
+            fib_class,
+            fact_class,
+            token,
+            fib,
+            fact,
+        }
+    }
+}
+
+/// The address a deployment of `class` with salt `name` and no constructor calldata by
+/// the zero deployer gets.
+fn predeployed_address(name: &str, class: ClassHash) -> Felt {
+    address_of(short_string(name), class, &[])
+}
+
+pub(crate) fn address_of(salt: Felt, class: ClassHash, calldata: &[Felt]) -> Felt {
+    let address = calculate_contract_address(
+        ContractAddressSalt(salt),
+        class,
+        &Calldata(calldata.to_vec().into()),
+        ContractAddress::default(),
+    )
+    .expect("a Pedersen hash is a valid address");
+    *address.0.key()
+}
+
+fn deploy(diff: &mut BlockDiff, address: Felt, class: ClassHash) {
+    diff.state.class_hashes.insert(address, class.0);
+}
+
+fn write(diff: &mut BlockDiff, address: Felt, var: &str, keys: &[Felt], value: Felt) {
+    let key = *get_storage_var_address(var, keys).0.key();
+    diff.state.storage_updates.entry(address).or_default().insert(key, value);
+}
+
+/// A `u256` storage variable below 2^128: the low word at the variable's address (the
+/// high word, at the next address, stays zero and so unwritten).
+fn write_u256(diff: &mut BlockDiff, address: Felt, var: &str, keys: &[Felt], value: u128) {
+    write(diff, address, var, keys, Felt::from(value));
+}
