@@ -15,7 +15,7 @@ SCENARIO   ?= scenarios/partition.toml
 SEEDS      ?= 1..20
 export CARGO_TARGET_DIR := $(TARGET_DIR)
 
-.PHONY: help setup run scenario sweep test test-sim test-real test-wasm bench real clean-reports
+.PHONY: help setup run scenario sweep test test-sim test-real test-wasm bench bench-execution real clean-reports
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ test-wasm:
 
 bench: ## consensus benchmark in the simulator -> reports/bench/consensus.csv
 	$(CARGO) run --release --bin kraken -- bench
+
+bench-execution: setup ## executed tx/s, Cairo Native vs VM, native compile cost -> reports/bench/execution.csv
+	$(REAL_CARGO) run --release --target-dir $(REAL_DIR) -p kraken-execution --example execution_bench -- --out reports/bench/execution.csv
 
 real: ## build the real (TCP) binary at $(REAL_DIR)/release/kraken
 	$(REAL_CARGO) build --release --target-dir $(REAL_DIR) --bin kraken

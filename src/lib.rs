@@ -1,10 +1,12 @@
 //! Kraken: a Starknet stack whose real code also runs in a deterministic simulator.
 //! See ARCHITECTURE.md for the map.
 
+pub mod chain;
 pub mod consensus;
 pub mod mempool;
 pub mod net;
 pub mod node;
+pub mod rpc;
 pub mod storage;
 pub mod types;
 #[cfg(madsim)]

@@ -43,7 +43,31 @@ pub struct GenesisConfig {
     /// Seed the account keys derive from.
     pub seed: u64,
     /// Initial balance of every account in each token, in the token's smallest unit.
+    /// TOML integers stop at 2^63, so larger values are written as a decimal string.
+    #[serde(with = "u128_text")]
     pub balance: u128,
+}
+
+/// A `u128` written as a decimal string, and read from an integer or a string.
+mod u128_text {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Text {
+            Int(u64),
+            Str(String),
+        }
+        match Text::deserialize(d)? {
+            Text::Int(v) => Ok(v.into()),
+            Text::Str(s) => s.parse().map_err(|_| D::Error::custom(format!("`{s}` is not a non-negative integer below 2^128"))),
+        }
+    }
 }
 
 impl Default for GenesisConfig {

@@ -5,11 +5,13 @@
 mod liveness;
 mod no_lost_tx;
 mod safety;
+mod state_agreement;
 mod tx_latency;
 
 pub use liveness::Liveness;
 pub use no_lost_tx::NoLostTx;
 pub use safety::Safety;
+pub use state_agreement::StateAgreement;
 pub use tx_latency::TxLatency;
 
 use crate::history::History;

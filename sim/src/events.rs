@@ -83,6 +83,21 @@ pub enum EventKind {
         /// Transactions in the block, in order.
         txs: Vec<String>,
     },
+    /// A node executed a committed block (systems that execute transactions).
+    BlockExecuted {
+        /// Chain height.
+        height: u64,
+        /// The state commitment after the block.
+        state_root: String,
+        /// A digest of the block's receipts, in order.
+        receipts: String,
+        /// Transactions included (succeeded or reverted).
+        included: u64,
+        /// Of those, reverted.
+        reverted: u64,
+        /// Transactions rejected at execution (not included).
+        rejected: u64,
+    },
     /// Anything else worth keeping.
     Note {
         /// Short tag.

@@ -105,7 +105,7 @@ pub enum Command {
         /// Directory for the node's database.
         #[arg(long)]
         store: PathBuf,
-        /// Optional node config (TOML with [consensus] and [mempool] tables).
+        /// Optional node config (TOML with [consensus], [mempool] and [execution] tables; without [execution] the node orders opaque transactions only).
         #[arg(long)]
         config: Option<PathBuf>,
     },

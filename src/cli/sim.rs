@@ -15,7 +15,7 @@ fn load(file: &Path) -> anyhow::Result<(Scenario, Arc<Kraken>)> {
 }
 
 fn system_for(scenario: &Scenario) -> anyhow::Result<Arc<Kraken>> {
-    Kraken::new(&scenario.node).map(Arc::new).map_err(|e| anyhow::anyhow!("{}: [node]: {}", scenario.origin, e.message()))
+    Kraken::new(&scenario.node, &scenario.load).map(Arc::new).map_err(|e| anyhow::anyhow!("{}: {e}", scenario.origin))
 }
 
 fn git_revision() -> String {

@@ -62,6 +62,8 @@ pub fn commit_block(store: &Store, block: &Block) -> Result<CommittedBlock, Stor
     let tip = Tip { height: block.height, round: block.round, digest };
     store.write(|w| {
         w.put(Table::Chain, &block.height.to_be_bytes(), &record)?;
+        // What execution replays after a restart, in order.
+        w.put(Table::BlockTxs, &block.height.to_be_bytes(), &txs)?;
         for d in &applied_batches {
             w.put(Table::CommittedBatches, &d.0, &block.height)?;
             w.delete(Table::PendingBatches, &d.0)?;

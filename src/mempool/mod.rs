@@ -8,4 +8,4 @@ mod worker;
 
 pub use messages::MempoolMessage;
 pub use pool::BatchPool;
-pub use worker::{Admission, Mempool, MempoolHandle, MempoolParams};
+pub use worker::{Admission, Mempool, MempoolHandle, MempoolParams, Rejection, Submission, TxCheck};

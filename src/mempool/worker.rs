@@ -34,14 +34,60 @@ pub struct MempoolParams {
 
 impl Default for MempoolParams {
     fn default() -> Self {
-        MempoolParams { batch_bytes: 256 * 1024, batch_delay_ms: 20, max_tx_bytes: 64 * 1024, max_batch_txs: 20_000, unsafe_ack_before_persist: false }
+        MempoolParams { batch_bytes: 256 * 1024, batch_delay_ms: 20, max_tx_bytes: 1024 * 1024, max_batch_txs: 20_000, unsafe_ack_before_persist: false }
+    }
+}
+
+/// A check a transaction must pass before the mempool takes it (the node plugs in
+/// Starknet's admission when it executes transactions).
+pub trait TxCheck: Send + Sync {
+    /// `Err(rejection)` rejects the transaction.
+    fn check(&self, tx: &Tx) -> Result<(), Rejection>;
+}
+
+/// Why a transaction was refused. `code` is the Starknet JSON-RPC error code when there
+/// is one, so the RPC can answer with it exactly; the mempool's own refusals (empty,
+/// oversize, store down) carry none.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub code: Option<i32>,
+    pub message: String,
+    pub data: String,
+}
+
+impl Rejection {
+    /// Starknet's DUPLICATE_TX: what a duplicate is, whatever checked it.
+    pub const DUPLICATE_TX: i32 = 59;
+
+    /// A refusal by the mempool itself, with no Starknet code.
+    pub fn mempool(message: impl Into<String>) -> Rejection {
+        Rejection { code: None, message: message.into(), data: String::new() }
+    }
+
+    pub fn duplicate(data: impl Into<String>) -> Rejection {
+        Rejection {
+            code: Some(Self::DUPLICATE_TX),
+            message: "A transaction with the same hash already exists in the mempool".into(),
+            data: data.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.code, self.data.is_empty()) {
+            (Some(code), false) => write!(f, "{} ({code}): {}", self.message, self.data),
+            (Some(code), true) => write!(f, "{} ({code})", self.message),
+            (None, false) => write!(f, "{}: {}", self.message, self.data),
+            (None, true) => f.write_str(&self.message),
+        }
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Admission {
     Admitted(TxId),
-    Rejected { tx: TxId, reason: String },
+    Rejected { tx: TxId, reason: Rejection },
 }
 
 #[derive(Clone)]
@@ -49,14 +95,24 @@ pub struct MempoolHandle {
     submit: mpsc::Sender<(Tx, oneshot::Sender<Admission>)>,
 }
 
+/// What a [`MempoolHandle`] sends: a transaction and where its admission goes.
+pub type Submission = (Tx, oneshot::Sender<Admission>);
+
 impl MempoolHandle {
+    /// A handle whose submissions arrive on the returned receiver instead of a mempool
+    /// task (tests of front ends such as the JSON-RPC).
+    pub fn channel(capacity: usize) -> (MempoolHandle, mpsc::Receiver<Submission>) {
+        let (submit, submissions) = mpsc::channel(capacity);
+        (MempoolHandle { submit }, submissions)
+    }
+
     pub async fn submit(&self, tx: Tx) -> Admission {
         let id = tx.id();
         let (ack, done) = oneshot::channel();
         if self.submit.send((tx, ack)).await.is_err() {
-            return Admission::Rejected { tx: id, reason: "node is shutting down".into() };
+            return Admission::Rejected { tx: id, reason: Rejection::mempool("node is shutting down") };
         }
-        done.await.unwrap_or(Admission::Rejected { tx: id, reason: "node is shutting down".into() })
+        done.await.unwrap_or(Admission::Rejected { tx: id, reason: Rejection::mempool("node is shutting down") })
     }
 }
 
@@ -66,6 +122,7 @@ pub struct Mempool {
     net: Network,
     pool: Arc<BatchPool>,
     observer: Arc<dyn Observer>,
+    tx_check: Option<Arc<dyn TxCheck>>,
     arrivals: mpsc::UnboundedSender<Digest>,
     current: Vec<Tx>,
     current_ids: BTreeSet<TxId>,
@@ -83,6 +140,7 @@ impl Mempool {
         net: Network,
         pool: Arc<BatchPool>,
         observer: Arc<dyn Observer>,
+        tx_check: Option<Arc<dyn TxCheck>>,
         inbox: mpsc::Receiver<(Author, MempoolMessage)>,
         arrivals: mpsc::UnboundedSender<Digest>,
     ) -> anyhow::Result<MempoolHandle> {
@@ -98,6 +156,7 @@ impl Mempool {
             net,
             pool,
             observer,
+            tx_check,
             arrivals,
             current: Vec::new(),
             current_ids: BTreeSet::new(),
@@ -131,7 +190,7 @@ impl Mempool {
     fn admit(&mut self, tx: Tx, ack: oneshot::Sender<Admission>) {
         let id = tx.id();
         if let Err(reason) = self.check(&tx, &id) {
-            self.observer.tx_rejected(&id, &reason);
+            self.observer.tx_rejected(&id, &reason.to_string());
             let _ = ack.send(Admission::Rejected { tx: id, reason });
             return;
         }
@@ -152,20 +211,28 @@ impl Mempool {
         }
     }
 
-    fn check(&self, tx: &Tx, id: &TxId) -> Result<(), String> {
+    fn check(&self, tx: &Tx, id: &TxId) -> Result<(), Rejection> {
         if tx.0.is_empty() {
-            return Err("empty transaction".into());
+            return Err(Rejection::mempool("empty transaction"));
         }
         if tx.0.len() > self.params.max_tx_bytes {
-            return Err(format!("transaction of {} bytes exceeds max_tx_bytes={}", tx.0.len(), self.params.max_tx_bytes));
+            return Err(Rejection::mempool(format!(
+                "transaction of {} bytes exceeds max_tx_bytes={}",
+                tx.0.len(),
+                self.params.max_tx_bytes
+            )));
         }
         if self.current_ids.contains(id) || self.pool.contains_tx(id) {
-            return Err("duplicate: transaction already pending".into());
+            return Err(Rejection::duplicate("duplicate: transaction already pending"));
         }
         match self.store.contains(Table::CommittedTxs, &id.0) {
-            Ok(false) => Ok(()),
-            Ok(true) => Err("duplicate: transaction already committed".into()),
-            Err(e) => Err(format!("store unavailable: {e}")),
+            Ok(false) => {}
+            Ok(true) => return Err(Rejection::duplicate("duplicate: transaction already committed")),
+            Err(e) => return Err(Rejection::mempool(format!("store unavailable: {e}"))),
+        }
+        match &self.tx_check {
+            Some(check) => check.check(tx),
+            None => Ok(()),
         }
     }
 
@@ -190,7 +257,8 @@ impl Mempool {
             Err(e) => {
                 tracing::error!("could not persist a batch, rejecting its transactions: {e}");
                 for (id, ack) in waiting {
-                    let _ = ack.send(Admission::Rejected { tx: id, reason: format!("store unavailable: {e}") });
+                    let reason = Rejection::mempool(format!("store unavailable: {e}"));
+                    let _ = ack.send(Admission::Rejected { tx: id, reason });
                 }
             }
         }

@@ -3,7 +3,9 @@
 //! answered when the mempool admits or rejects them, so a client can pipeline.
 //! (The Starknet JSON-RPC server is built on top of the same calls in the real build.)
 
+use crate::chain::{Chain, StoreState};
 use crate::consensus::{committed_tip, CommitRecord};
+use kraken_execution::{Felt, Receipt, StateView};
 use crate::mempool::{Admission, MempoolHandle};
 use crate::net::frame::{read_frame, write_frame};
 use crate::net::{codec, NetStats};
@@ -27,6 +29,10 @@ pub enum ClientCall {
     /// Committed blocks from `from` on, at most `max` (capped at 1000).
     Commits { from: Height, max: u32 },
     Status,
+    /// Receipts of Starknet transactions by hash (execution only).
+    Receipts(Vec<Felt>),
+    /// An account's nonce in the latest executed state (execution only).
+    Nonce(Felt),
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -41,6 +47,9 @@ pub enum ClientAnswer {
     Rejected { tx: TxId, reason: String },
     Commits(Vec<CommitInfo>),
     Status(StatusInfo),
+    /// Per asked hash: the height and receipt, if executed.
+    Receipts(Vec<Option<(Height, Receipt)>>),
+    Nonce(Felt),
     Error(String),
 }
 
@@ -54,18 +63,30 @@ pub struct StatusInfo {
     pub received_messages: u64,
 }
 
-pub async fn serve(listener: TcpListener, mempool: MempoolHandle, store: Store, stats: Arc<NetStats>) {
+pub async fn serve(
+    listener: TcpListener,
+    mempool: MempoolHandle,
+    store: Store,
+    chain: Option<Arc<Chain>>,
+    stats: Arc<NetStats>,
+) {
     loop {
         match listener.accept().await {
             Ok((stream, _)) => {
-                tokio::spawn(connection(stream, mempool.clone(), store.clone(), stats.clone()));
+                tokio::spawn(connection(stream, mempool.clone(), store.clone(), chain.clone(), stats.clone()));
             }
             Err(e) => tracing::warn!("client accept failed: {e}"),
         }
     }
 }
 
-async fn connection(stream: TcpStream, mempool: MempoolHandle, store: Store, stats: Arc<NetStats>) {
+async fn connection(
+    stream: TcpStream,
+    mempool: MempoolHandle,
+    store: Store,
+    chain: Option<Arc<Chain>>,
+    stats: Arc<NetStats>,
+) {
     let (mut reader, mut writer) = tokio::io::split(stream);
     let (replies, mut outbox) = mpsc::unbounded_channel::<ClientReply>();
     tokio::spawn(async move {
@@ -91,7 +112,7 @@ async fn connection(stream: TcpStream, mempool: MempoolHandle, store: Store, sta
                 tokio::spawn(async move {
                     let answer = match mempool.submit(tx).await {
                         Admission::Admitted(tx) => ClientAnswer::Admitted(tx),
-                        Admission::Rejected { tx, reason } => ClientAnswer::Rejected { tx, reason },
+                        Admission::Rejected { tx, reason } => ClientAnswer::Rejected { tx, reason: reason.to_string() },
                     };
                     let _ = replies.send(ClientReply { id, answer });
                 });
@@ -100,6 +121,23 @@ async fn connection(stream: TcpStream, mempool: MempoolHandle, store: Store, sta
                 let answer = match commits(&store, from, max.min(1000)) {
                     Ok(c) => ClientAnswer::Commits(c),
                     Err(e) => ClientAnswer::Error(e.to_string()),
+                };
+                let _ = replies.send(ClientReply { id, answer });
+            }
+            ClientCall::Receipts(hashes) => {
+                let answer = match receipts(chain.as_deref(), &hashes) {
+                    Ok(r) => ClientAnswer::Receipts(r),
+                    Err(e) => ClientAnswer::Error(e.to_string()),
+                };
+                let _ = replies.send(ClientReply { id, answer });
+            }
+            ClientCall::Nonce(address) => {
+                let answer = match chain.as_deref() {
+                    Some(c) => match (StoreState { store: &c.store }).nonce(address) {
+                        Ok(n) => ClientAnswer::Nonce(n),
+                        Err(e) => ClientAnswer::Error(e.to_string()),
+                    },
+                    None => ClientAnswer::Error(NO_EXECUTION.into()),
                 };
                 let _ = replies.send(ClientReply { id, answer });
             }
@@ -121,6 +159,17 @@ fn commits(store: &Store, from: Height, max: u32) -> anyhow::Result<Vec<CommitIn
             Some(r) => out.push(r),
             None => break,
         }
+    }
+    Ok(out)
+}
+
+const NO_EXECUTION: &str = "this node does not execute transactions (no [execution] config)";
+
+fn receipts(chain: Option<&Chain>, hashes: &[Felt]) -> anyhow::Result<Vec<Option<(Height, Receipt)>>> {
+    let chain = chain.ok_or_else(|| anyhow::anyhow!(NO_EXECUTION))?;
+    let mut out = Vec::with_capacity(hashes.len().min(10_000));
+    for hash in hashes.iter().take(10_000) {
+        out.push(chain.receipt(*hash)?);
     }
     Ok(out)
 }

@@ -1,5 +1,6 @@
 //! Node parameters: from the `[node]` table of a scenario, or a node's config file.
 
+use crate::chain::ChainSettings;
 use crate::consensus::ConsensusParams;
 use crate::mempool::MempoolParams;
 use serde::{Deserialize, Serialize};
@@ -9,4 +10,7 @@ use serde::{Deserialize, Serialize};
 pub struct NodeConfig {
     pub consensus: ConsensusParams,
     pub mempool: MempoolParams,
+    /// Execute committed blocks as Starknet transactions; absent, the node orders
+    /// opaque transactions only (consensus benchmarks).
+    pub execution: Option<ChainSettings>,
 }

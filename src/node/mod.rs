@@ -11,8 +11,9 @@ pub use client_api::{ClientAnswer, ClientCall, ClientReply, ClientRequest, Commi
 pub use config::NodeConfig;
 pub use observer::{LogObserver, Observer};
 
+use crate::chain::{spawn_runner, Chain, StarknetAdmission};
 use crate::consensus::{ConsensusMessage, Core};
-use crate::mempool::{BatchPool, Mempool, MempoolMessage};
+use crate::mempool::{BatchPool, Mempool, MempoolMessage, TxCheck};
 use crate::net::{self, NetStats, Network};
 use crate::storage::Store;
 use crate::types::{Author, Committee, KeyPair};
@@ -43,6 +44,14 @@ pub struct NodeSetup {
 pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
     let NodeSetup { committee, me, key, store, config, observer, peer_listener, client_listener } = setup;
     anyhow::ensure!(committee.member(me).is_some(), "node index {me} is not in the committee");
+    let (observer, tx_check, chain) = match &config.execution {
+        Some(settings) => {
+            let chain = Chain::open(store.clone(), settings)?;
+            let check: Arc<dyn TxCheck> = Arc::new(StarknetAdmission { chain: chain.clone() });
+            (spawn_runner(chain.clone(), observer), Some(check), Some(chain))
+        }
+        None => (observer, None, None),
+    };
     let stats = Arc::new(NetStats::default());
     let network = Network::start(&committee, me, key.clone(), stats.clone());
     let pool = Arc::new(BatchPool::default());
@@ -58,6 +67,7 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
         network.clone(),
         pool.clone(),
         observer.clone(),
+        tx_check,
         mempool_rx,
         arrivals_tx,
     )?;
@@ -74,7 +84,7 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
         arrivals_rx,
     )?;
     tokio::spawn(dispatch::route(inbound_rx, consensus_tx, mempool_tx, observer.clone(), stats.clone()));
-    tokio::spawn(client_api::serve(client_listener, mempool, store, stats.clone()));
+    tokio::spawn(client_api::serve(client_listener, mempool, store, chain, stats.clone()));
     net::listen(peer_listener, committee, inbound_tx, stats).await;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! What a node reports about itself. The simulator's testbed records these as the run's
 //! history; the real build logs them and feeds metrics.
 
+use crate::chain::ExecutedRecord;
 use crate::consensus::CommittedBlock;
 use crate::types::{Author, TxId};
 
@@ -8,7 +9,10 @@ pub trait Observer: Send + Sync {
     fn tx_admitted(&self, _tx: &TxId) {}
     fn tx_rejected(&self, _tx: &TxId, _reason: &str) {}
     fn block_committed(&self, _block: &CommittedBlock) {}
+    fn block_executed(&self, _block: &ExecutedRecord) {}
     fn message_dropped(&self, _from: Author, _reason: &str) {}
+    /// Something a reader of the run should know (a stall, a recovery).
+    fn note(&self, _text: &str) {}
 }
 
 /// Logs commits at info level.
@@ -18,5 +22,10 @@ impl Observer for LogObserver {
     fn block_committed(&self, b: &CommittedBlock) {
         let r = &b.record;
         tracing::info!(height = r.height, round = r.round, txs = r.txs.len(), block = %r.digest, "committed");
+    }
+
+    fn block_executed(&self, b: &ExecutedRecord) {
+        let s = &b.sealed;
+        tracing::info!(height = s.number, txs = s.transaction_count, state_root = %format!("{:#x}", s.state_root), "executed");
     }
 }

@@ -29,8 +29,32 @@ pub enum Table {
     CommittedTxs,
     /// batch digest -> () for batches stored but not yet committed (mempool restart)
     PendingBatches,
-    /// fixed keys -> misc node metadata (last committed tip)
+    /// fixed keys -> misc node metadata (last committed tip, last executed height)
     Meta,
+    /// height (big-endian) -> the transactions the committed block applies, in order
+    BlockTxs,
+    /// contract address ++ storage key (32 + 32 bytes) -> value (Starknet state)
+    StateStorage,
+    /// contract address -> nonce
+    StateNonces,
+    /// contract address -> class hash
+    StateClassHashes,
+    /// class hash -> compiled class hash
+    StateCompiledClassHashes,
+    /// class hash -> Sierra and CASM of a declared class
+    StateClasses,
+    /// node hash -> state trie node (all tries share one content-addressed space)
+    TrieNodes,
+    /// contract address -> its contracts-trie record (class, storage root, nonce)
+    TrieContracts,
+    /// height (big-endian) -> the executed block: header facts and receipts
+    ExecutedBlocks,
+    /// Starknet transaction hash -> where its receipt is (height, index)
+    TxLocations,
+    /// Starknet block hash -> height (JSON-RPC block ids by hash)
+    BlockHashes,
+    /// height (big-endian) -> the block's state diff (JSON-RPC state updates)
+    StateDiffs,
 }
 
 impl Table {
@@ -44,10 +68,22 @@ impl Table {
             Table::CommittedTxs => "committed_txs",
             Table::PendingBatches => "pending_batches",
             Table::Meta => "meta",
+            Table::BlockTxs => "block_txs",
+            Table::StateStorage => "state_storage",
+            Table::StateNonces => "state_nonces",
+            Table::StateClassHashes => "state_class_hashes",
+            Table::StateCompiledClassHashes => "state_compiled_class_hashes",
+            Table::StateClasses => "state_classes",
+            Table::TrieNodes => "trie_nodes",
+            Table::TrieContracts => "trie_contracts",
+            Table::ExecutedBlocks => "executed_blocks",
+            Table::TxLocations => "tx_locations",
+            Table::BlockHashes => "block_hashes",
+            Table::StateDiffs => "state_diffs",
         })
     }
 
-    const ALL: [Table; 8] = [
+    const ALL: [Table; 20] = [
         Table::PendingBatches,
         Table::Blocks,
         Table::Batches,
@@ -56,6 +92,18 @@ impl Table {
         Table::CommittedBatches,
         Table::CommittedTxs,
         Table::Meta,
+        Table::BlockTxs,
+        Table::StateStorage,
+        Table::StateNonces,
+        Table::StateClassHashes,
+        Table::StateCompiledClassHashes,
+        Table::StateClasses,
+        Table::TrieNodes,
+        Table::TrieContracts,
+        Table::ExecutedBlocks,
+        Table::TxLocations,
+        Table::BlockHashes,
+        Table::StateDiffs,
     ];
 }
 

@@ -10,7 +10,11 @@ use crate::storage::Store;
 use crate::types::{Committee, KeyPair};
 use futures_util::future::LocalBoxFuture;
 use futures_util::FutureExt;
+use kraken_execution::{Engine, Genesis};
+use kraken_sim::checkers::{Checker, StateAgreement};
+use kraken_sim::scenario::LoadSpec;
 use kraken_sim::world::{ClientEnv, NodeEnv, SimSystem};
+use workload::Mix;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
@@ -24,14 +28,35 @@ pub const CLIENT_PORT: u16 = 7100;
 /// The Kraken sequencer as a simulated system.
 pub struct Kraken {
     config: NodeConfig,
+    /// With execution: the genesis every node builds, and the client's transaction mix.
+    starknet: Option<(Genesis, Mix)>,
 }
 
 impl Kraken {
-    /// Validates the scenario's `[node]` table up front, so a typo is reported before
-    /// the run rather than as a node that never starts.
-    pub fn new(node_table: &toml::Table) -> Result<Self, toml::de::Error> {
-        let config: NodeConfig = node_table.clone().try_into()?;
-        Ok(Kraken { config })
+    /// Validates the scenario's `[node]` table and `[load] mix` up front, so a typo is
+    /// reported before the run rather than as a node that never starts.
+    pub fn new(node_table: &toml::Table, load: &LoadSpec) -> anyhow::Result<Self> {
+        let config: NodeConfig = node_table
+            .clone()
+            .try_into()
+            .map_err(|e: toml::de::Error| anyhow::anyhow!("[node]: {}", e.message()))?;
+        let starknet = match &config.execution {
+            Some(settings) => {
+                let genesis = Genesis::build(&settings.genesis);
+                if settings.engine == Engine::Native {
+                    // Compile the genesis classes now, outside the simulation: LLVM may
+                    // start threads, which madsim forbids inside it. Nodes then find
+                    // the code in the process-wide cache.
+                    for class in &genesis.diff.new_classes {
+                        Engine::Native.runnable(class)?;
+                    }
+                }
+                Some((genesis, Mix::from_table(&load.mix).map_err(anyhow::Error::msg)?))
+            }
+            None if !load.mix.is_empty() => anyhow::bail!("[load] mix needs [node.execution] (the nodes must execute transactions)"),
+            None => None,
+        };
+        Ok(Kraken { config, starknet })
     }
 }
 
@@ -75,6 +100,16 @@ impl SimSystem for Kraken {
     }
 
     fn client_main(&self, env: ClientEnv) -> LocalBoxFuture<'static, ()> {
-        workload::run(env).boxed_local()
+        match &self.starknet {
+            Some((genesis, mix)) => workload::run_starknet(env, genesis.clone(), mix.clone()).boxed_local(),
+            None => workload::run_opaque(env).boxed_local(),
+        }
+    }
+
+    fn checkers(&self) -> Vec<Box<dyn Checker>> {
+        match self.starknet {
+            Some(_) => vec![Box::new(StateAgreement)],
+            None => vec![],
+        }
     }
 }

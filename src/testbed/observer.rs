@@ -1,6 +1,9 @@
 //! Records what a simulated node reports into the run's history.
 
+use crate::chain::ExecutedRecord;
 use crate::consensus::CommittedBlock;
+use crate::types::Hasher;
+use kraken_execution::TxStatus;
 use crate::node::Observer;
 use crate::types::{Author, TxId};
 use kraken_sim::events::{EventKind, EventLog};
@@ -37,6 +40,26 @@ impl Observer for SimObserver {
                 txs: r.txs.iter().map(TxId::short).collect(),
             },
         );
+    }
+
+    fn block_executed(&self, b: &ExecutedRecord) {
+        let count = |f: fn(&TxStatus) -> bool| b.receipts.iter().filter(|r| f(&r.status)).count() as u64;
+        let receipts = Hasher::new("kraken/receipts").bytes(&crate::net::codec::encode(&b.receipts)).finish();
+        self.events.record(
+            &self.name,
+            EventKind::BlockExecuted {
+                height: b.sealed.number,
+                state_root: format!("{:#x}", b.sealed.state_root),
+                receipts: receipts.short(),
+                included: count(|s| !matches!(s, TxStatus::Rejected { .. })),
+                reverted: count(|s| matches!(s, TxStatus::Reverted { .. })),
+                rejected: count(|s| matches!(s, TxStatus::Rejected { .. })),
+            },
+        );
+    }
+
+    fn note(&self, text: &str) {
+        self.events.record(&self.name, EventKind::Note { what: "node".into(), detail: serde_json::json!(text) });
     }
 
     fn message_dropped(&self, from: Author, reason: &str) {

@@ -6,7 +6,7 @@
 //! own sleep, and a sleep lasts at least one millisecond, so one simulated connection
 //! carries at most ~1000 messages per second.
 
-use super::CLIENT_PORT;
+use super::super::CLIENT_PORT;
 use crate::net::{codec, frame};
 use crate::node::{ClientCall, ClientRequest};
 use crate::types::Tx;

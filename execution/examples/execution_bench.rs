@@ -2,8 +2,12 @@
 //! transfers with Cairo Native and with the Cairo VM, side by side in one run, plus the
 //! one-time native compile cost of each genesis class. Writes a CSV.
 //!
+//! Each block has one invoke per account; the time covers parsing, execution (validate,
+//! execute, fee transfer) and sealing (state tries and block hash). `fib-5000` is the
+//! compute-bound case: one call doing 5000 loop iterations.
+//!
 //! ```text
-//! CARGO_ENCODED_RUSTFLAGS= cargo run --release -p kraken-execution --example bench -- \
+//! CARGO_ENCODED_RUSTFLAGS= cargo run --release -p kraken-execution --example execution_bench -- \
 //!     [--blocks 5] [--block-txs 200] [--out reports/bench/execution.csv]
 //! ```
 
@@ -52,7 +56,7 @@ fn main() {
     }
     assert_eq!(native_compile_times().len(), 4);
 
-    for workload in ["fib", "fact", "erc20"] {
+    for workload in ["fib", "fact", "erc20", "fib-5000"] {
         for engine in [Engine::Native, Engine::Vm] {
             let mut chain = LocalChain::new(engine, &config);
             let g = chain.genesis.clone();
@@ -64,6 +68,7 @@ fn main() {
                         .map(|(i, a)| {
                             let call = match workload {
                                 "fib" => fib(&g, 80),
+                                "fib-5000" => fib(&g, 5000),
                                 "fact" => fact(&g, 25),
                                 _ => transfer(g.token, g.accounts[(i + 1) % g.accounts.len()].address, 1),
                             };

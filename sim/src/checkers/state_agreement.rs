@@ -1,0 +1,101 @@
+//! State agreement, for systems that execute what they order: every copy that executed
+//! height h reached the same state root with the same receipts, each copy executed its
+//! heights in order without gaps, and the run executed something (a run where nothing
+//! ran proves nothing).
+
+use super::{secs, Checker, Verdict};
+use crate::events::EventKind;
+use crate::history::History;
+use std::collections::BTreeMap;
+
+/// Agreement on executed state across all copies.
+pub struct StateAgreement;
+
+impl Checker for StateAgreement {
+    fn name(&self) -> &str {
+        "state-agreement"
+    }
+
+    fn check(&self, h: &History) -> Verdict {
+        let mut first: BTreeMap<u64, (&str, &str, &str, u64)> = BTreeMap::new();
+        let mut last: BTreeMap<&str, u64> = BTreeMap::new();
+        let (mut blocks, mut included) = (0u64, 0u64);
+        for e in &h.events {
+            let EventKind::BlockExecuted { height, state_root, receipts, included: n, .. } = &e.kind else {
+                continue;
+            };
+            blocks += 1;
+            let (root, rec, node, t) = *first.entry(*height).or_insert((state_root, receipts, &e.node, e.t_us));
+            if root != state_root || rec != receipts {
+                return Verdict::fail(
+                    self.name(),
+                    format!(
+                        "height {height}: {node} reached state {root} (receipts {rec}) at {}, {} reached {state_root} (receipts {receipts}) at {}",
+                        secs(t),
+                        e.node,
+                        secs(e.t_us)
+                    ),
+                );
+            }
+            if *n > 0 && first.get(height).map(|f| f.2) == Some(e.node.as_str()) {
+                included += n;
+            }
+            let prev = last.insert(&e.node, *height);
+            if let Some(prev) = prev {
+                if *height != prev + 1 {
+                    return Verdict::fail(
+                        self.name(),
+                        format!("{} executed height {height} after {prev} (t={})", e.node, secs(e.t_us)),
+                    );
+                }
+            }
+        }
+        if included == 0 {
+            return Verdict::fail(self.name(), format!("no transaction was included in {blocks} executed blocks"));
+        }
+        let top = first.keys().next_back().copied().unwrap_or(0);
+        Verdict::pass(
+            self.name(),
+            format!("{} copies agree on state and receipts up to height {top}; {included} transactions included", last.len()),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::Event;
+    use crate::history::build::history;
+
+    fn executed(t_us: u64, node: &str, height: u64, root: &str) -> Event {
+        Event {
+            t_us,
+            node: node.into(),
+            kind: EventKind::BlockExecuted {
+                height,
+                state_root: root.into(),
+                receipts: "r".into(),
+                included: 1,
+                reverted: 0,
+                rejected: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn agreeing_roots_pass_and_a_divergent_root_fails() {
+        let ok = history(4, &[], 10, 0, vec![executed(1, "n0", 1, "a"), executed(2, "n1", 1, "a"), executed(3, "n0", 2, "b")]);
+        assert!(StateAgreement.check(&ok).passed);
+        let bad = history(4, &[], 10, 0, vec![executed(1, "n0", 1, "a"), executed(2, "n1", 1, "x")]);
+        let v = StateAgreement.check(&bad);
+        assert!(!v.passed);
+        assert!(v.detail.contains("height 1"), "{}", v.detail);
+    }
+
+    #[test]
+    fn gaps_and_empty_runs_fail() {
+        let gap = history(4, &[], 10, 0, vec![executed(1, "n0", 1, "a"), executed(2, "n0", 3, "c")]);
+        assert!(!StateAgreement.check(&gap).passed);
+        assert!(!StateAgreement.check(&history(4, &[], 10, 0, vec![])).passed);
+    }
+}

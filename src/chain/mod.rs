@@ -1,0 +1,268 @@
+//! The node's Starknet chain: every committed block executed in height order on the
+//! state in the store, then its state changes, new trie nodes, receipts and header
+//! persisted in one store transaction. Execution trails consensus (order, then execute):
+//! consensus persists each committed block's transactions, and the [`runner`] catches
+//! up from the last executed height after a restart.
+
+mod admission;
+mod runner;
+mod state;
+
+pub use admission::StarknetAdmission;
+pub use runner::spawn_runner;
+pub use state::StoreState;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use kraken_execution::local::block_timestamp;
+use kraken_execution::{
+    seal, BlockDiff, BlockEnv, Engine, ExecutedBlock, Executor, Felt, Genesis, GenesisConfig, Receipt, SealedBlock,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::storage::{Store, StoreError, Table, Writer};
+use crate::types::{Height, Tx};
+use state::{felt_key, storage_key, TrieOverlay};
+
+/// The `[node.execution]` table: which engine runs contracts and the genesis all nodes
+/// of the chain share.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChainSettings {
+    pub engine: Engine,
+    pub genesis: GenesisConfig,
+}
+
+/// An executed block as the store keeps it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ExecutedRecord {
+    pub sealed: SealedBlock,
+    /// One per transaction of the committed block, in order.
+    pub receipts: Vec<Receipt>,
+}
+
+/// A block's state diff as the store keeps it, for JSON-RPC state updates (the
+/// commitment's `StateDiff` has no serde form). Final values after the block.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffRecord {
+    pub storage_updates: BTreeMap<Felt, BTreeMap<Felt, Felt>>,
+    pub nonces: BTreeMap<Felt, Felt>,
+    /// Deployed contracts (Kraken's contracts never replace their class).
+    pub class_hashes: BTreeMap<Felt, Felt>,
+    /// Sierra class hash -> compiled class hash.
+    pub declared_classes: BTreeMap<Felt, Felt>,
+}
+
+const EXECUTED_TIP: &[u8] = b"executed_tip";
+
+/// One node's chain state and the executor that advances it.
+pub struct Chain {
+    pub store: Store,
+    pub executor: Executor,
+    pub genesis: Genesis,
+}
+
+impl Chain {
+    /// Opens the chain in `store`, writing genesis (block 0) the first time.
+    pub fn open(store: Store, settings: &ChainSettings) -> anyhow::Result<Arc<Chain>> {
+        let genesis = Genesis::build(&settings.genesis);
+        let executor = Executor::new(settings.engine, genesis.chain.clone());
+        let chain = Chain { store, executor, genesis };
+        let block0 = ExecutedBlock { diff: chain.genesis.diff.clone(), ..Default::default() };
+        // Genesis is sealed on an empty trie space, never on the node's store: after a
+        // restart the store's contract records are those of later blocks. Every node
+        // genesis needs is one it creates, so the overlay holds them all.
+        let empty = Store::open_backend(redb::backends::InMemoryBackend::new())?;
+        let mut tries = TrieOverlay::new(&empty);
+        let sealed = seal(&mut tries, &chain.executor.chain, Default::default(), Felt::ZERO, 0, block_timestamp(0), &block0)?;
+        match chain.record(0)? {
+            Some(stored) => anyhow::ensure!(
+                stored.sealed.block_hash == sealed.block_hash,
+                "the store holds another chain (genesis block {:#x}; this genesis config gives {:#x})",
+                stored.sealed.block_hash,
+                sealed.block_hash
+            ),
+            None => {
+                let record = ExecutedRecord { sealed, receipts: vec![] };
+                chain.store.write(|w| {
+                    tries.persist(w)?;
+                    write_block(w, &block0, &record)
+                })?;
+            }
+        }
+        Ok(Arc::new(chain))
+    }
+
+    /// The highest executed height (0 is genesis), or `None` before genesis.
+    pub fn executed_height(&self) -> Result<Option<Height>, StoreError> {
+        self.store.get(Table::Meta, EXECUTED_TIP)
+    }
+
+    pub fn record(&self, height: Height) -> Result<Option<ExecutedRecord>, StoreError> {
+        self.store.get(Table::ExecutedBlocks, &height.to_be_bytes())
+    }
+
+    /// The height of the executed block with this Starknet block hash.
+    pub fn height_of(&self, block_hash: Felt) -> Result<Option<Height>, StoreError> {
+        self.store.get(Table::BlockHashes, &felt_key(&block_hash))
+    }
+
+    /// The state diff of executed block `height`.
+    pub fn state_diff(&self, height: Height) -> Result<Option<DiffRecord>, StoreError> {
+        self.store.get(Table::StateDiffs, &height.to_be_bytes())
+    }
+
+    /// A transaction's receipt and the height it executed at.
+    pub fn receipt(&self, hash: Felt) -> Result<Option<(Height, Receipt)>, StoreError> {
+        let Some((height, index)) = self.store.get::<(Height, u32)>(Table::TxLocations, &felt_key(&hash))? else {
+            return Ok(None);
+        };
+        let record = self.record(height)?.ok_or_else(|| StoreError::Corrupt {
+            table: Table::ExecutedBlocks,
+            msg: format!("block {height} of transaction {hash:#x} is missing"),
+        })?;
+        Ok(record.receipts.get(index as usize).cloned().map(|r| (height, r)))
+    }
+
+    /// Where each receipt of `record` will be found by hash. A hash names one
+    /// transaction, but the same transaction can be ordered twice (submitted to two
+    /// nodes in different encodings): the included copy wins, a rejected copy is only
+    /// indexed when nothing else is.
+    fn locations(&self, record: &ExecutedRecord) -> Result<Vec<(Felt, (Height, u32))>, StoreError> {
+        let mut out: Vec<(Felt, (Height, u32))> = Vec::new();
+        for (index, r) in record.receipts.iter().enumerate() {
+            let at = (record.sealed.number, index as u32);
+            if r.tx_hash == Felt::ZERO {
+                continue;
+            }
+            if r.included() {
+                out.retain(|(h, _)| *h != r.tx_hash);
+                out.push((r.tx_hash, at));
+            } else if !out.iter().any(|(h, _)| *h == r.tx_hash) && !self.store.contains(Table::TxLocations, &felt_key(&r.tx_hash))? {
+                out.push((r.tx_hash, at));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The context the next block executes in.
+    pub fn next_env(&self) -> anyhow::Result<BlockEnv> {
+        let tip = self.executed_height()?.unwrap_or(0);
+        let number = tip + 1;
+        let old_block_hash = match number.checked_sub(10) {
+            Some(old) => {
+                let r = self.record(old)?.ok_or_else(|| anyhow::anyhow!("executed block {old} is missing"))?;
+                Some((old, r.sealed.block_hash))
+            }
+            None => None,
+        };
+        Ok(BlockEnv { number, timestamp: block_timestamp(number), old_block_hash })
+    }
+
+    /// Executes the next committed block, if consensus has committed it. Errors are the
+    /// node's (store or engine), never a transaction's; the caller retries.
+    pub fn execute_next(&self) -> anyhow::Result<Option<ExecutedRecord>> {
+        let env = self.next_env()?;
+        let Some(txs) = self.store.get::<Vec<Tx>>(Table::BlockTxs, &env.number.to_be_bytes())? else {
+            return Ok(None);
+        };
+        let payloads: Vec<&[u8]> = txs.iter().map(|t| t.0.as_slice()).collect();
+        let block = self.executor.execute_block(&StoreState { store: &self.store }, env, &payloads)?;
+        let parent = self.record(env.number - 1)?.ok_or_else(|| anyhow::anyhow!("executed block {} is missing", env.number - 1))?;
+        let mut tries = TrieOverlay::new(&self.store);
+        let sealed = seal(
+            &mut tries,
+            &self.executor.chain,
+            parent.sealed.roots(),
+            parent.sealed.block_hash,
+            env.number,
+            env.timestamp,
+            &block,
+        )?;
+        let record = ExecutedRecord { sealed, receipts: block.receipts.clone() };
+        let locations = self.locations(&record)?;
+        self.store.write(|w| {
+            tries.persist(w)?;
+            for (hash, at) in &locations {
+                w.put(Table::TxLocations, &felt_key(hash), at)?;
+            }
+            write_block(w, &block, &record)
+        })?;
+        Ok(Some(record))
+    }
+}
+
+/// The state changes, classes and record of one block, and the new executed tip — all
+/// in the caller's store transaction.
+fn write_block(w: &mut Writer<'_>, block: &ExecutedBlock, record: &ExecutedRecord) -> Result<(), StoreError> {
+    write_diff(w, &block.diff)?;
+    let height = record.sealed.number;
+    w.put(Table::ExecutedBlocks, &height.to_be_bytes(), record)?;
+    w.put(Table::BlockHashes, &felt_key(&record.sealed.block_hash), &height)?;
+    let s = &block.diff.state;
+    let diff = DiffRecord {
+        storage_updates: s.storage_updates.clone(),
+        nonces: s.nonces.clone(),
+        class_hashes: s.class_hashes.clone(),
+        declared_classes: s.declared_classes.clone(),
+    };
+    w.put(Table::StateDiffs, &height.to_be_bytes(), &diff)?;
+    w.put(Table::Meta, EXECUTED_TIP, &height)
+}
+
+fn write_diff(w: &mut Writer<'_>, diff: &BlockDiff) -> Result<(), StoreError> {
+    let s = &diff.state;
+    for (address, writes) in &s.storage_updates {
+        for (key, value) in writes {
+            w.put(Table::StateStorage, &storage_key(address, key), value)?;
+        }
+    }
+    for (address, nonce) in &s.nonces {
+        w.put(Table::StateNonces, &felt_key(address), nonce)?;
+    }
+    for (address, class) in &s.class_hashes {
+        w.put(Table::StateClassHashes, &felt_key(address), class)?;
+    }
+    for (class, compiled) in &s.declared_classes {
+        w.put(Table::StateCompiledClassHashes, &felt_key(class), compiled)?;
+    }
+    for class in &diff.new_classes {
+        w.put(Table::StateClasses, &felt_key(&class.class_hash.0), &class.to_stored())?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kraken_execution::calls::{fib, signed_invoke};
+
+    fn memory_store() -> Store {
+        Store::open_backend(redb::backends::InMemoryBackend::new()).unwrap()
+    }
+
+    fn settings(seed: u64) -> ChainSettings {
+        ChainSettings { engine: Engine::Vm, genesis: GenesisConfig { accounts: 2, seed, ..Default::default() } }
+    }
+
+    #[test]
+    fn reopening_after_blocks_keeps_the_chain_and_refuses_another_genesis() {
+        let store = memory_store();
+        let chain = Chain::open(store.clone(), &settings(0)).unwrap();
+        assert!(chain.execute_next().unwrap().is_none(), "nothing committed yet");
+        let g = &chain.genesis;
+        let tx = Tx(signed_invoke(g, &g.accounts[0], 0, &[fib(g, 5)]));
+        store.put(Table::BlockTxs, &1u64.to_be_bytes(), &vec![tx]).unwrap();
+        let record = chain.execute_next().unwrap().expect("block 1 executes");
+        assert!(record.receipts[0].included());
+        assert_eq!(chain.executed_height().unwrap(), Some(1));
+        drop(chain);
+
+        let reopened = Chain::open(store.clone(), &settings(0)).unwrap();
+        assert_eq!(reopened.executed_height().unwrap(), Some(1));
+        assert_eq!(reopened.record(1).unwrap().unwrap().sealed, record.sealed);
+        let err = Chain::open(store, &settings(1)).err().expect("another genesis must be refused").to_string();
+        assert!(err.contains("another chain"), "{err}");
+    }
+}

@@ -1,0 +1,68 @@
+//! The execution task: executes committed blocks in height order as consensus commits
+//! them, and catches up from the store after a restart.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::{Chain, ExecutedRecord};
+use crate::consensus::CommittedBlock;
+use crate::node::Observer;
+use crate::types::{Author, TxId};
+
+/// Starts the execution task. The returned observer wraps `observer` and wakes the task
+/// on every commit; the node hands it to consensus.
+pub fn spawn_runner(chain: Arc<Chain>, observer: Arc<dyn Observer>) -> Arc<dyn Observer> {
+    let (wake, woken) = mpsc::unbounded_channel();
+    tokio::spawn(run(chain, observer.clone(), woken));
+    Arc::new(WakeOnCommit { inner: observer, wake })
+}
+
+async fn run(chain: Arc<Chain>, observer: Arc<dyn Observer>, mut woken: mpsc::UnboundedReceiver<()>) {
+    loop {
+        match chain.execute_next() {
+            Ok(Some(record)) => observer.block_executed(&record),
+            Ok(None) => {
+                if woken.recv().await.is_none() {
+                    return;
+                }
+                while woken.try_recv().is_ok() {}
+            }
+            Err(e) => {
+                // Never skip a block: a node that cannot execute stalls (and says so)
+                // rather than diverge from its peers.
+                tracing::error!("execution stalled, retrying in 1 s: {e:#}");
+                observer.note(&format!("execution stalled: {e:#}"));
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+struct WakeOnCommit {
+    inner: Arc<dyn Observer>,
+    wake: mpsc::UnboundedSender<()>,
+}
+
+impl Observer for WakeOnCommit {
+    fn tx_admitted(&self, tx: &TxId) {
+        self.inner.tx_admitted(tx)
+    }
+    fn tx_rejected(&self, tx: &TxId, reason: &str) {
+        self.inner.tx_rejected(tx, reason)
+    }
+    fn block_committed(&self, block: &CommittedBlock) {
+        self.inner.block_committed(block);
+        let _ = self.wake.send(());
+    }
+    fn block_executed(&self, record: &ExecutedRecord) {
+        self.inner.block_executed(record)
+    }
+    fn message_dropped(&self, from: Author, reason: &str) {
+        self.inner.message_dropped(from, reason)
+    }
+    fn note(&self, text: &str) {
+        self.inner.note(text)
+    }
+}

@@ -1,0 +1,42 @@
+//! The Starknet JSON-RPC (spec v0.9.0) as pure handlers over the node's chain: a body
+//! in, a body out, no transport. The same code serves the real build and the simulator.
+//!
+//! Block ids: `latest`, `l1_accepted` and `pre_confirmed` all name the latest executed
+//! block (Kraken executes whole committed blocks; there is no pre-confirmed block and
+//! no L1). State reads (storage, nonces, classes, call, estimateFee) are served at the
+//! latest block only: the node keeps no historical state.
+
+mod blocks;
+mod error;
+mod events;
+mod exec;
+mod jsonrpc;
+mod methods;
+mod params;
+mod render;
+mod state;
+mod txs;
+mod view;
+mod write;
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+pub use error::RpcError;
+pub use jsonrpc::{handle, MAX_BATCH, MAX_BODY_BYTES};
+
+use crate::chain::Chain;
+use crate::mempool::MempoolHandle;
+use crate::storage::Store;
+
+pub const SPEC_VERSION: &str = "0.9.0";
+
+/// What the handlers read and where writes go.
+#[derive(Clone)]
+pub struct RpcContext {
+    pub chain: Arc<Chain>,
+    /// Only the write API uses it.
+    pub mempool: MempoolHandle,
+    pub store: Store,
+}

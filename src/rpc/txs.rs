@@ -1,0 +1,57 @@
+//! Transactions, receipts and statuses. A rejected transaction (failed validation when
+//! executed) is not part of any Starknet block: it is not found as a transaction or a
+//! receipt, and its status says REJECTED.
+
+use serde_json::{json, Value};
+
+use super::error::{RpcError, RpcResult};
+use super::params::{felt, u64_param, BlockId, Params};
+use super::render;
+use super::RpcContext;
+use kraken_execution::TxStatus;
+
+fn hash_param(params: Option<Value>) -> RpcResult<kraken_execution::Felt> {
+    let mut p = Params::bind(params, &["transaction_hash"])?;
+    felt(&p.req(0, "transaction_hash")?, "transaction_hash")
+}
+
+pub fn by_hash(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value> {
+    let hash = hash_param(params)?;
+    let (_, tx, receipt) = ctx.find_tx(hash)?;
+    if !receipt.included() {
+        return Err(RpcError::txn_hash_not_found());
+    }
+    render::transaction(&tx, hash)
+}
+
+pub fn by_block_and_index(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value> {
+    let mut p = Params::bind(params, &["block_id", "index"])?;
+    let id = BlockId::parse(&p.req(0, "block_id")?)?;
+    let index = u64_param(&p.req(1, "index")?, "index")?;
+    let b = ctx.block(ctx.resolve(id)?)?;
+    let (tx, r) = b.txs.get(index as usize).ok_or_else(RpcError::invalid_txn_index)?;
+    render::transaction(tx, r.tx_hash)
+}
+
+pub fn receipt(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value> {
+    let hash = hash_param(params)?;
+    let (block, _, receipt) = ctx.find_tx(hash)?;
+    if !receipt.included() {
+        return Err(RpcError::txn_hash_not_found());
+    }
+    Ok(render::receipt(&receipt, Some(&block)))
+}
+
+/// Known only once executed: a transaction still in the mempool or ordered but not yet
+/// executed is not found (its Starknet hash is only indexed at execution).
+pub fn status(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value> {
+    let hash = hash_param(params)?;
+    let (_, _, receipt) = ctx.find_tx(hash)?;
+    Ok(match &receipt.status {
+        TxStatus::Succeeded => json!({ "finality_status": "ACCEPTED_ON_L2", "execution_status": "SUCCEEDED" }),
+        TxStatus::Reverted { reason } => {
+            json!({ "finality_status": "ACCEPTED_ON_L2", "execution_status": "REVERTED", "failure_reason": reason })
+        }
+        TxStatus::Rejected { reason } => json!({ "finality_status": "REJECTED", "failure_reason": reason }),
+    })
+}

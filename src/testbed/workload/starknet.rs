@@ -1,0 +1,217 @@
+//! The Starknet load client: at each send time of the scenario's rate it picks an idle
+//! genesis account and sends it a signed invoke — fib, fact or an ERC-20 transfer, drawn
+//! from the scenario's `[load] mix` — with the account's next nonce. An account has one
+//! transaction in flight: the client polls receipts, moves the nonce on when the
+//! transaction is included, and re-reads the nonce from a node when it was rejected or
+//! is overdue. Account `i` always submits to node `i mod N`, so its transactions reach
+//! consensus in nonce order.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use kraken_execution::calls::{fact, fib, transfer};
+use kraken_execution::wallet::{self, GasLimits};
+use kraken_execution::{Felt, Genesis, TxStatus};
+use kraken_sim::events::EventKind;
+use kraken_sim::world::ClientEnv;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+use tokio::net::TcpStream;
+use tokio::time::{sleep_until, Instant};
+
+use super::super::CLIENT_PORT;
+use crate::net::{codec, frame};
+use crate::node::{ClientAnswer, ClientCall, ClientReply, ClientRequest};
+use crate::types::Tx;
+
+const CLIENT: &str = "client";
+/// How often in-flight transactions are looked up.
+const POLL: Duration = Duration::from_millis(200);
+/// After this long without a receipt, the account re-reads its nonce and moves on.
+const OVERDUE: Duration = Duration::from_secs(20);
+
+/// Weights of the transaction kinds (`[load] mix`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mix {
+    pub fib: u64,
+    pub fact: u64,
+    pub erc20: u64,
+}
+
+impl Mix {
+    /// Reads `[load] mix`; empty means `fib = 1, fact = 1, erc20 = 2`.
+    pub fn from_table(mix: &BTreeMap<String, u64>) -> Result<Mix, String> {
+        if mix.is_empty() {
+            return Ok(Mix { fib: 1, fact: 1, erc20: 2 });
+        }
+        let mut m = Mix { fib: 0, fact: 0, erc20: 0 };
+        for (kind, w) in mix {
+            match kind.as_str() {
+                "fib" => m.fib = *w,
+                "fact" => m.fact = *w,
+                "erc20" => m.erc20 = *w,
+                other => return Err(format!("[load] mix: unknown transaction kind `{other}` (expected fib, fact, erc20)")),
+            }
+        }
+        if m.fib + m.fact + m.erc20 == 0 {
+            return Err("[load] mix: all weights are zero".into());
+        }
+        Ok(m)
+    }
+}
+
+struct Slot {
+    nonce: u64,
+    in_flight: Option<InFlight>,
+    resync: bool,
+}
+
+struct InFlight {
+    hash: Felt,
+    sent: Instant,
+}
+
+pub async fn run(env: ClientEnv, genesis: Genesis, mix: Mix) {
+    let mut rng = ChaCha20Rng::seed_from_u64(env.seed ^ 0x7374_6172_6b6e_6574);
+    let nodes: Vec<SocketAddr> = env.nodes.iter().map(|ips| SocketAddr::new(ips[0], CLIENT_PORT)).collect();
+    let names: Vec<String> = env.names.iter().map(|n| n[0].clone()).collect();
+    let mut links: Vec<Option<TcpStream>> = nodes.iter().map(|_| None).collect();
+    let mut slots: Vec<Slot> = genesis.accounts.iter().map(|_| Slot { nonce: 0, in_flight: None, resync: false }).collect();
+    let chain_id = genesis.chain.chain_id();
+    let start = Instant::now();
+    let sends = env.load.send_times(env.duration);
+    let mut next = 0usize;
+    let mut cursor = 0usize;
+    let mut next_poll = start + POLL;
+    let mut request_id = 0u64;
+    let mut skipped = 0u64;
+    loop {
+        let send_at = sends.get(next).map(|t| start + *t);
+        let wake = match send_at {
+            Some(t) => t.min(next_poll),
+            None => next_poll,
+        };
+        if Instant::now() < wake {
+            sleep_until(wake).await;
+        }
+        if Instant::now() >= start + env.duration {
+            break;
+        }
+        if Instant::now() >= next_poll {
+            poll(&mut slots, &genesis, &nodes, &mut links, &mut request_id).await;
+            next_poll = Instant::now() + POLL;
+            continue;
+        }
+        next += 1;
+        let Some(i) = (0..slots.len()).map(|k| (cursor + k) % slots.len()).find(|i| slots[*i].in_flight.is_none() && !slots[*i].resync)
+        else {
+            skipped += 1;
+            continue;
+        };
+        cursor = i + 1;
+        let account = &genesis.accounts[i];
+        let call = {
+            let total = mix.fib + mix.fact + mix.erc20;
+            let pick = rng.gen_range(0..total);
+            if pick < mix.fib {
+                fib(&genesis, rng.gen_range(10..90))
+            } else if pick < mix.fib + mix.fact {
+                fact(&genesis, rng.gen_range(5..30))
+            } else {
+                let to = genesis.accounts[rng.gen_range(0..genesis.accounts.len())].address;
+                transfer(genesis.token, to, rng.gen_range(1..1_000))
+            }
+        };
+        let signed = wallet::invoke(account, Felt::from(slots[i].nonce), &[call], GasLimits::default(), &chain_id);
+        let tx = Tx(signed.encode());
+        let node = i % nodes.len();
+        env.events.record(CLIENT, EventKind::TxSubmitted { tx: tx.id().short(), to: names[node].clone() });
+        slots[i].in_flight = Some(InFlight { hash: signed.hash, sent: Instant::now() });
+        request_id += 1;
+        let req = ClientRequest { id: request_id, call: ClientCall::Submit(tx) };
+        // The admission answer comes back on this link; the next call on it reads it.
+        if call_on(&mut links[node], nodes[node], &req, false).await.is_none() {
+            slots[i].in_flight = None; // the node is down: the account tries again later
+        }
+    }
+    if skipped > 0 {
+        env.events.record(
+            CLIENT,
+            EventKind::Note { what: "load_skipped".into(), detail: serde_json::json!({ "no_idle_account": skipped }) },
+        );
+    }
+}
+
+/// Looks up every in-flight transaction and re-reads nonces that need it.
+async fn poll(slots: &mut [Slot], genesis: &Genesis, nodes: &[SocketAddr], links: &mut [Option<TcpStream>], id: &mut u64) {
+    let asked: Vec<usize> = (0..slots.len()).filter(|i| slots[*i].in_flight.is_some()).collect();
+    for (node, addr) in nodes.iter().enumerate() {
+        let mine: Vec<usize> = asked.iter().copied().filter(|i| i % nodes.len() == node).collect();
+        if !mine.is_empty() {
+            *id += 1;
+            let hashes = mine.iter().map(|i| slots[*i].in_flight.as_ref().expect("asked").hash).collect();
+            let req = ClientRequest { id: *id, call: ClientCall::Receipts(hashes) };
+            if let Some(ClientAnswer::Receipts(found)) = call_on(&mut links[node], *addr, &req, true).await {
+                for (i, receipt) in mine.iter().zip(found) {
+                    let slot = &mut slots[*i];
+                    match receipt.map(|(_, r)| r.status) {
+                        Some(TxStatus::Succeeded) | Some(TxStatus::Reverted { .. }) => {
+                            slot.nonce += 1;
+                            slot.in_flight = None;
+                        }
+                        Some(TxStatus::Rejected { .. }) => {
+                            slot.in_flight = None;
+                            slot.resync = true;
+                        }
+                        None => {
+                            if slot.in_flight.as_ref().is_some_and(|f| f.sent.elapsed() > OVERDUE) {
+                                slot.in_flight = None;
+                                slot.resync = true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let resync: Vec<usize> = (0..slots.len()).filter(|i| slots[*i].resync && i % nodes.len() == node).collect();
+        for i in resync {
+            *id += 1;
+            let req = ClientRequest { id: *id, call: ClientCall::Nonce(genesis.accounts[i].address) };
+            if let Some(ClientAnswer::Nonce(n)) = call_on(&mut links[node], *addr, &req, true).await {
+                slots[i].nonce = n.to_biguint().try_into().unwrap_or(u64::MAX);
+                slots[i].resync = false;
+            }
+        }
+    }
+}
+
+/// Sends `req` on the node's link (connecting if needed). With `wait`, reads replies
+/// until the one answering `req` (earlier replies — admission answers — are skipped).
+async fn call_on(link: &mut Option<TcpStream>, addr: SocketAddr, req: &ClientRequest, wait: bool) -> Option<ClientAnswer> {
+    if link.is_none() {
+        *link = TcpStream::connect(addr).await.ok();
+    }
+    let stream = link.as_mut()?;
+    if frame::write_frame(stream, &codec::encode(req)).await.is_err() {
+        *link = None;
+        return None;
+    }
+    if !wait {
+        return Some(ClientAnswer::Error(String::new()));
+    }
+    loop {
+        let read = tokio::time::timeout(Duration::from_secs(2), frame::read_frame(stream)).await;
+        match read {
+            Ok(Ok(Some(bytes))) => match codec::decode::<ClientReply>(&bytes) {
+                Ok(reply) if reply.id == req.id => return Some(reply.answer),
+                Ok(_) => continue,
+                Err(_) => return None,
+            },
+            _ => {
+                *link = None;
+                return None;
+            }
+        }
+    }
+}
