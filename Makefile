@@ -24,16 +24,16 @@ setup: ## install what the build needs (idempotent)
 	@bash scripts/setup.sh
 
 run: setup ## play the default scenario (partition) and write its report under reports/
-	@echo "== building the simulator (release) =="
-	$(CARGO) build --release --bin kraken
+	@echo "== building the simulator (dev profile: the build make test uses, dependencies optimised) =="
+	$(CARGO) build --bin kraken
 	@echo "== playing $(SCENARIO) =="
-	$(TARGET_DIR)/release/kraken scenario $(SCENARIO)
+	$(TARGET_DIR)/debug/kraken scenario $(SCENARIO)
 
 scenario: ## play SCENARIO=file [SEED=n]
-	$(CARGO) run --release --bin kraken -- scenario $(SCENARIO) $(if $(SEED),--seed $(SEED))
+	$(CARGO) run --bin kraken -- scenario $(SCENARIO) $(if $(SEED),--seed $(SEED))
 
 sweep: ## play SCENARIO under SEEDS=a..b
-	$(CARGO) run --release --bin kraken -- sweep $(SCENARIO) --seeds $(SEEDS)
+	$(CARGO) run --bin kraken -- sweep $(SCENARIO) --seeds $(SEEDS)
 
 test: setup test-sim test-real test-wasm ## every test: simulator build, real build, wasm verifier
 	@echo "== all tests passed =="

@@ -22,10 +22,11 @@ pub fn render(scenario: &Scenario, outcome: &RunOutcome, report: Option<&Path>) 
     );
     let _ = writeln!(
         out,
-        "  {:.1}s simulated in {:.2}s wall ({:.0}x), {} events, history {}",
+        "  {:.1}s simulated in {:.2}s wall ({}x), {} events, history {}",
         outcome.sim_time.as_secs_f64(),
         outcome.wall_time.as_secs_f64(),
-        outcome.sim_per_wall,
+        // Below 10x one decimal, so a slow run does not read "0x".
+        if outcome.sim_per_wall < 10.0 { format!("{:.1}", outcome.sim_per_wall) } else { format!("{:.0}", outcome.sim_per_wall) },
         outcome.events.len(),
         &outcome.history_hash[..16.min(outcome.history_hash.len())]
     );
