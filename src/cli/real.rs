@@ -6,6 +6,7 @@ use kraken::storage::Store;
 use kraken::types::{Committee, KeyPair, Tx, TxId};
 use rand::RngCore;
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -71,9 +72,10 @@ async fn call(addr: std::net::SocketAddr, call: ClientCall) -> anyhow::Result<Cl
 pub fn status(committee: &Path) -> anyhow::Result<i32> {
     let committee = load_committee(committee)?;
     runtime()?.block_on(async {
+        let mut out = std::io::stdout().lock();
         for m in &committee.members {
-            match call(m.client[0], ClientCall::Status).await {
-                Ok(ClientAnswer::Status(s)) => println!(
+            let line = match call(m.client[0], ClientCall::Status).await {
+                Ok(ClientAnswer::Status(s)) => format!(
                     "{:>4}  height {:>7}  tip {}  received {}  dropped {}",
                     m.name,
                     s.height,
@@ -81,8 +83,12 @@ pub fn status(committee: &Path) -> anyhow::Result<i32> {
                     s.received_messages,
                     s.dropped_messages
                 ),
-                Ok(other) => println!("{:>4}  unexpected answer {other:?}", m.name),
-                Err(e) => println!("{:>4}  down ({e})", m.name),
+                Ok(other) => format!("{:>4}  unexpected answer {other:?}", m.name),
+                Err(e) => format!("{:>4}  down ({e})", m.name),
+            };
+            // A closed pipe (`kraken status | head -1`) ends the listing, not the process.
+            if writeln!(out, "{line}").is_err() {
+                break;
             }
         }
     });
