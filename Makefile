@@ -10,12 +10,12 @@ SHELL := /bin/bash
 CARGO      ?= cargo
 TARGET_DIR ?= target
 REAL_DIR   := $(TARGET_DIR)/real
-REAL_CARGO := CARGO_ENCODED_RUSTFLAGS= $(CARGO)
+REAL_CARGO := CARGO_ENCODED_RUSTFLAGS= CARGO_ENCODED_RUSTDOCFLAGS= $(CARGO)
 SCENARIO   ?= scenarios/partition.toml
 SEEDS      ?= 1..20
 export CARGO_TARGET_DIR := $(TARGET_DIR)
 
-.PHONY: help setup run scenario sweep test test-sim test-real test-wasm bench bench-execution real clean-reports
+.PHONY: help setup run scenario sweep test test-sim test-real test-wasm test-e2e bench bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,7 +35,7 @@ scenario: ## play SCENARIO=file [SEED=n]
 sweep: ## play SCENARIO under SEEDS=a..b
 	$(CARGO) run --bin kraken -- sweep $(SCENARIO) --seeds $(SEEDS)
 
-test: setup test-sim test-real test-wasm ## every test: simulator build, real build, wasm verifier
+test: setup test-sim test-real test-wasm test-e2e ## every test: simulator build, real build, wasm verifier, starknet-rs and starknet.py against a cluster
 	@echo "== all tests passed =="
 
 test-sim:
@@ -55,6 +55,28 @@ bench: ## consensus benchmark in the simulator -> reports/bench/consensus.csv
 
 bench-execution: setup ## executed tx/s, Cairo Native vs VM, native compile cost -> reports/bench/execution.csv
 	$(REAL_CARGO) run --release --target-dir $(REAL_DIR) -p kraken-execution --example execution_bench -- --out reports/bench/execution.csv
+
+# The real binary in the dev profile, built exactly as `make test-real` builds it (same
+# packages, same features), so the cluster targets share that build instead of paying
+# for another build of the execution stack.
+real-dev: setup
+	@echo "== building the real (TCP) binary: $(REAL_DIR)/debug/kraken (the build make test-real uses) =="
+	$(REAL_CARGO) test --no-run --target-dir $(REAL_DIR) -p kraken -p kraken-sim
+
+run-local: real-dev ## start a 4-node cluster on loopback (JSON-RPC on :9545..), send a short load, print the endpoints
+	@KRAKEN_BIN=$(REAL_DIR)/debug/kraken bash scripts/run-local.sh start
+
+stop: ## stop the cluster make run-local started (its stores and logs stay in run/local)
+	@bash scripts/run-local.sh stop
+
+local-status: ## is the local cluster up, and at which heights
+	@bash scripts/run-local.sh status
+
+test-e2e: real-dev ## starknet-rs end-to-end test against a fresh 4-node cluster (own run dir and ports)
+	@bash scripts/test-e2e.sh
+
+bench-cluster: real-dev ## executed tx/s and latency on a 4-node cluster, native vs vm, rising load -> reports/bench/cluster.csv
+	@bash scripts/bench-cluster.sh
 
 real: ## build the real (TCP) binary at $(REAL_DIR)/release/kraken
 	$(REAL_CARGO) build --release --target-dir $(REAL_DIR) --bin kraken

@@ -20,7 +20,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cache="${CAIRO_CACHE:-$here/.cache}"
 # name:contract module, compiled as kraken_contracts::<name>::<module>.
-contracts=(account:Account erc20:ERC20 fib:Fib fact:Fact)
+contracts=(account:Account erc20:ERC20 fib:Fib fact:Fact udc:UniversalDeployer counter:Counter)
 
 cairo_version=2.15.0
 corelib_crate=cairo-native

@@ -3,7 +3,12 @@
 
 pub mod chain;
 pub mod consensus;
+#[cfg(not(madsim))]
+pub mod http;
+pub mod load;
 pub mod mempool;
+#[cfg(not(madsim))]
+pub mod metrics;
 pub mod net;
 pub mod node;
 pub mod rpc;

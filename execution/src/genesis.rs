@@ -1,9 +1,12 @@
 //! The state before block 1, built identically by every node from the genesis config:
-//! the four contract classes declared, a fee token (STRK-like) and a user token (KRK)
-//! deployed, `accounts` accounts with keys derived from the seed and funded in both
-//! tokens, and one fib and one fact contract. Contracts are predeployed by writing their
-//! constructor's storage directly, as devnets do; their addresses are the ones a
-//! deployment with the same salt would give.
+//! the five genesis contract classes declared (account, ERC-20, fib, fact, UDC), a fee
+//! token (STRK-like) and a user token (KRK) deployed, `accounts` accounts with keys derived
+//! from the seed and funded in both tokens, one fib and one fact contract, and the
+//! Universal Deployer Contract at both of Starknet's UDC addresses. Contracts are
+//! predeployed by writing their constructor's storage directly, as devnets do; the
+//! addresses of all but the UDCs are the ones a deployment with the same salt would give,
+//! the UDCs sit at the fixed addresses clients (starknet-rs's `ContractFactory`) send
+//! deployments to.
 
 use kraken_starknet::felt::short_string;
 use serde::{Deserialize, Serialize};
@@ -31,7 +34,19 @@ pub mod artifacts {
     pub const ERC20: (&str, &str) = artifact!("erc20");
     pub const FIB: (&str, &str) = artifact!("fib");
     pub const FACT: (&str, &str) = artifact!("fact");
+    pub const UDC: (&str, &str) = artifact!("udc");
+    /// Not in genesis: a class for tests to declare and deploy.
+    pub const COUNTER: (&str, &str) = artifact!("counter");
 }
+
+/// Where the current (Cairo 1) Universal Deployer Contract lives on Starknet, and where
+/// starknet-rs's `ContractFactory` sends deployments with `UdcSelector::New` (the default
+/// selector).
+pub const UDC_ADDRESS: &str = "0x02ceed65a4bd731034c01113685c831b01c15d7d432f71afb1cf1634b53a2125";
+/// Where the original (Cairo 0) Universal Deployer Contract lives on Starknet, and where
+/// starknet-rs's deprecated `ContractFactory::new` (`UdcSelector::Legacy`) sends
+/// deployments. Kraken runs its Cairo 1 UDC here too: both entry points take the same calldata.
+pub const LEGACY_UDC_ADDRESS: &str = "0x041a78e741e5af2fec34b695679bc6891742439f7afb8484ecd7766661ad02bf";
 
 /// How to build genesis. Every node of a chain must use the same values.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,10 +101,15 @@ pub struct Genesis {
     pub erc20_class: ClassHash,
     pub fib_class: ClassHash,
     pub fact_class: ClassHash,
+    pub udc_class: ClassHash,
     /// The user token (KRK); the fee token is `chain.fee_token`.
     pub token: Felt,
     pub fib: Felt,
     pub fact: Felt,
+    /// The Universal Deployer Contract at [`UDC_ADDRESS`].
+    pub udc: Felt,
+    /// The same contract at [`LEGACY_UDC_ADDRESS`].
+    pub legacy_udc: Felt,
 }
 
 /// The address fees are paid to: a fixed non-zero address (tokens refuse transfers to 0).
@@ -102,8 +122,8 @@ impl Genesis {
         let class = |(sierra, casm): (&str, &str)| {
             CompiledClass::from_artifacts(sierra, casm).expect("the embedded contract artifacts are valid")
         };
-        let classes = [artifacts::ACCOUNT, artifacts::ERC20, artifacts::FIB, artifacts::FACT].map(class);
-        let [account_class, erc20_class, fib_class, fact_class] = classes.clone().map(|c| c.class_hash);
+        let classes = [artifacts::ACCOUNT, artifacts::ERC20, artifacts::FIB, artifacts::FACT, artifacts::UDC].map(class);
+        let [account_class, erc20_class, fib_class, fact_class, udc_class] = classes.clone().map(|c| c.class_hash);
 
         let mut diff = BlockDiff::default();
         for c in &classes {
@@ -135,6 +155,11 @@ impl Genesis {
         let fact = predeployed_address("FACT", fact_class);
         deploy(&mut diff, fib, fib_class);
         deploy(&mut diff, fact, fact_class);
+        // The UDC has no storage: deploying it is setting its class.
+        let udc = Felt::from_hex(UDC_ADDRESS).expect("constant");
+        let legacy_udc = Felt::from_hex(LEGACY_UDC_ADDRESS).expect("constant");
+        deploy(&mut diff, udc, udc_class);
+        deploy(&mut diff, legacy_udc, udc_class);
 
         Genesis {
             chain: ChainConfig { chain_id: config.chain_id.clone(), fee_token, sequencer_address: sequencer_address() },
@@ -144,9 +169,12 @@ impl Genesis {
             erc20_class,
             fib_class,
             fact_class,
+            udc_class,
             token,
             fib,
             fact,
+            udc,
+            legacy_udc,
         }
     }
 }
@@ -158,13 +186,16 @@ fn predeployed_address(name: &str, class: ClassHash) -> Felt {
 }
 
 pub(crate) fn address_of(salt: Felt, class: ClassHash, calldata: &[Felt]) -> Felt {
-    let address = calculate_contract_address(
-        ContractAddressSalt(salt),
-        class,
-        &Calldata(calldata.to_vec().into()),
-        ContractAddress::default(),
-    )
-    .expect("a Pedersen hash is a valid address");
+    deployed_address(salt, class, calldata, Felt::ZERO)
+}
+
+/// The address the `deploy` syscall gives a deployment of `class` with `salt` and
+/// constructor `calldata` by `deployer` (zero: "from zero", and deploy-account).
+pub fn deployed_address(salt: Felt, class: ClassHash, calldata: &[Felt], deployer: Felt) -> Felt {
+    let deployer = ContractAddress::try_from(deployer).expect("the deployer is a valid address");
+    let address =
+        calculate_contract_address(ContractAddressSalt(salt), class, &Calldata(calldata.to_vec().into()), deployer)
+            .expect("a Pedersen hash is a valid address");
     *address.0.key()
 }
 

@@ -2,9 +2,12 @@
 //! build (`make real`) runs nodes, clients and the cluster over real TCP.
 
 mod committee;
+mod genesis;
 mod prove;
 #[cfg(not(madsim))]
 mod real;
+#[cfg(not(madsim))]
+mod rpc_client;
 #[cfg(madsim)]
 mod sim;
 
@@ -108,21 +111,59 @@ pub enum Command {
         /// Optional node config (TOML with [consensus], [mempool] and [execution] tables; without [execution] the node orders opaque transactions only).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Serve HTTP on this address: the Starknet JSON-RPC at / (and /rpc/v0_9), Prometheus metrics at /metrics, health at /health.
+        #[arg(long, value_name = "ADDR")]
+        rpc: Option<std::net::SocketAddr>,
     },
-    /// Send transactions to running nodes and report admission and commit latency (real build).
+    /// Send load to running nodes. With --rpc: signed Starknet invokes over the JSON-RPC
+    /// from genesis accounts. With --committee: opaque transactions over the client
+    /// port, for consensus alone (real build).
     Client {
-        /// Committee file (the client talks to every node's client port).
+        /// JSON-RPC URL of a node, e.g. http://127.0.0.1:9545; repeat (or comma-separate) to spread accounts over nodes.
+        #[arg(long, value_delimiter = ',', required_unless_present = "committee", conflicts_with = "committee")]
+        rpc: Vec<String>,
+        /// Committee file: send opaque transactions to every node's client port instead.
         #[arg(long)]
-        committee: PathBuf,
+        committee: Option<PathBuf>,
         /// Offered load, tx/s.
         #[arg(long, default_value_t = 100)]
         rate: u64,
         /// How long to send, e.g. 10s.
         #[arg(long, default_value = "10s", value_parser = parse_duration)]
         duration: std::time::Duration,
-        /// Bytes per transaction.
-        #[arg(long, default_value_t = 512)]
+        /// (--rpc) The nodes' config file, whose [execution.genesis] the accounts' keys derive from (default: the default genesis).
+        #[arg(long, conflicts_with = "committee")]
+        config: Option<PathBuf>,
+        /// (--rpc) Weights of the transaction kinds, e.g. fib=1,fact=1,erc20=2.
+        #[arg(long, default_value = "fib=1,fact=1,erc20=2", conflicts_with = "committee")]
+        mix: String,
+        /// (--rpc) How many genesis accounts send (default: all but the last, which is left for interactive use).
+        #[arg(long, conflicts_with = "committee")]
+        accounts: Option<usize>,
+        /// (--rpc) How long to wait for outstanding receipts after sending, e.g. 30s.
+        #[arg(long, default_value = "30s", value_parser = parse_duration, conflicts_with = "committee")]
+        drain: std::time::Duration,
+        /// (--rpc) Append a summary row to this CSV.
+        #[arg(long, conflicts_with = "committee")]
+        csv: Option<PathBuf>,
+        /// (--rpc) Label of the CSV row, e.g. the engine the nodes run.
+        #[arg(long, default_value = "", conflicts_with = "committee")]
+        label: String,
+        /// (--rpc) Seed of the transaction mix.
+        #[arg(long, default_value_t = 0, conflicts_with = "committee")]
+        seed: u64,
+        /// (--committee) Bytes per opaque transaction.
+        #[arg(long, default_value_t = 512, conflicts_with = "rpc")]
         tx_size: usize,
+    },
+    /// Print a chain's genesis as JSON: chain id, token and contract addresses, class hashes, and every account with its keys (test keys: never hold value).
+    Genesis {
+        /// Node config whose [execution.genesis] to describe (default: the default genesis).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Write the JSON here instead of to stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Print every node's committed height and tip (real build).
     Status {
@@ -130,6 +171,13 @@ pub enum Command {
         #[arg(long)]
         committee: PathBuf,
     },
+}
+
+/// The node config at `path` (the defaults without one).
+pub fn node_config(path: Option<&std::path::Path>) -> anyhow::Result<kraken::node::NodeConfig> {
+    let Some(p) = path else { return Ok(Default::default()) };
+    let text = std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("--config {}: {e}", p.display()))?;
+    toml::from_str(&text).map_err(|e| anyhow::anyhow!("--config {}: {e}", p.display()))
 }
 
 pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
@@ -154,6 +202,7 @@ pub fn init_tracing(verbose: u8) {
 pub fn run(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Committee { nodes, host, base_port, seed, out } => committee::generate(nodes, &host, base_port, seed, &out),
+        Command::Genesis { config, out } => genesis::describe(config.as_deref(), out.as_deref()),
         Command::Prove { program, inputs, out, security } => prove::prove(&program, &inputs, &out, security),
         Command::Verify { proof } => prove::verify(&proof),
         #[cfg(madsim)]
@@ -171,9 +220,15 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
             "this is the real build; scenarios run in the simulator build: `cargo run -- scenario FILE`"
         ),
         #[cfg(not(madsim))]
-        Command::Node { committee, key, store, config } => real::node(&committee, &key, &store, config.as_deref()),
+        Command::Node { committee, key, store, config, rpc } => real::node(&committee, &key, &store, config.as_deref(), rpc),
         #[cfg(not(madsim))]
-        Command::Client { committee, rate, duration, tx_size } => real::client(&committee, rate, duration, tx_size),
+        Command::Client { rpc, committee: Some(committee), rate, duration, tx_size, .. } if rpc.is_empty() => {
+            real::client(&committee, rate, duration, tx_size)
+        }
+        #[cfg(not(madsim))]
+        Command::Client { rpc, rate, duration, config, mix, accounts, drain, csv, label, seed, .. } => {
+            real::rpc_client(rpc, rate, duration, config.as_deref(), &mix, accounts, drain, csv, label, seed)
+        }
         #[cfg(not(madsim))]
         Command::Status { committee } => real::status(&committee),
     }

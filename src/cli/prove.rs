@@ -34,6 +34,7 @@ pub fn verify(proof: &Path) -> anyhow::Result<i32> {
             let list = |v: &[FE]| v.iter().map(felt_to_decimal).collect::<Vec<_>>().join(", ");
             println!("VALID  {} ({} bytes) verified in {:.2?}", proof.display(), bytes.len(), start.elapsed());
             println!("  program  {}", claim.program_hash_hex());
+            println!("  builtins {}", claim.builtins.join(", "));
             println!("  inputs   [{}]", list(&claim.inputs));
             println!("  outputs  [{}]", list(&claim.outputs));
             println!("  steps    {} (trace 2^{})", claim.steps, claim.trace_length.trailing_zeros());

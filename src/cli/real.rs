@@ -1,13 +1,15 @@
 //! Real-build subcommands: `node`, `client`, `status`, over the OS's TCP.
 
 use kraken::net::{codec, frame};
-use kraken::node::{self, ClientAnswer, ClientCall, ClientReply, ClientRequest, LogObserver, NodeConfig, NodeSetup};
+use kraken::load::Mix;
+use kraken::node::{self, ClientAnswer, ClientCall, ClientReply, ClientRequest, LogObserver, NodeSetup};
 use kraken::storage::Store;
 use kraken::types::{Committee, KeyPair, Tx, TxId};
 use rand::RngCore;
 use std::collections::BTreeMap;
 use std::io::Write as _;
-use std::path::Path;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -21,20 +23,14 @@ fn load_committee(path: &Path) -> anyhow::Result<Committee> {
     Ok(Committee::load(path)?)
 }
 
-pub fn node(committee: &Path, key: &Path, store: &Path, config: Option<&Path>) -> anyhow::Result<i32> {
+pub fn node(committee: &Path, key: &Path, store: &Path, config: Option<&Path>, rpc: Option<SocketAddr>) -> anyhow::Result<i32> {
     let committee = load_committee(committee)?;
     let key_text = std::fs::read_to_string(key).map_err(|e| anyhow::anyhow!("--key {}: {e}", key.display()))?;
     let key_pair = KeyPair::from_secret_hex(&key_text).map_err(|e| anyhow::anyhow!("--key {}: {e}", key.display()))?;
     let me = committee
         .author_of(&key_pair.public())
         .ok_or_else(|| anyhow::anyhow!("--key {}: this key is not a member of the committee", key.display()))?;
-    let config: NodeConfig = match config {
-        None => NodeConfig::default(),
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("--config {}: {e}", p.display()))?;
-            toml::from_str(&text).map_err(|e| anyhow::anyhow!("--config {}: {e}", p.display()))?
-        }
-    };
+    let config = super::node_config(config)?;
     std::fs::create_dir_all(store).map_err(|e| anyhow::anyhow!("--store {}: {e}", store.display()))?;
     let db = Store::open_file(&store.join("kraken.redb")).map_err(|e| anyhow::anyhow!("--store {}: {e}", store.display()))?;
     let member = committee.member(me).expect("author from committee").clone();
@@ -45,7 +41,13 @@ pub fn node(committee: &Path, key: &Path, store: &Path, config: Option<&Path>) -
         let client_listener = tokio::net::TcpListener::bind(member.client[0])
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen for clients on {}: {e}", member.client[0]))?;
-        tracing::info!(node = %member.name, peers = %member.consensus[0], clients = %member.client[0], "node listening");
+        let http_listener = match rpc {
+            Some(addr) => Some(
+                tokio::net::TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("--rpc {addr}: cannot listen: {e}"))?,
+            ),
+            None => None,
+        };
+        tracing::info!(node = %member.name, peers = %member.consensus[0], clients = %member.client[0], rpc = ?rpc, "node listening");
         node::run(NodeSetup {
             committee: Arc::new(committee),
             me,
@@ -55,10 +57,32 @@ pub fn node(committee: &Path, key: &Path, store: &Path, config: Option<&Path>) -
             observer: Arc::new(LogObserver),
             peer_listener,
             client_listener,
+            http_listener,
         })
         .await
     })?;
     Ok(0)
+}
+
+/// `kraken client --rpc`: Starknet load over the JSON-RPC (see `rpc_client`).
+#[allow(clippy::too_many_arguments)]
+pub fn rpc_client(
+    endpoints: Vec<String>,
+    rate: u64,
+    duration: Duration,
+    config: Option<&Path>,
+    mix: &str,
+    accounts: Option<usize>,
+    drain: Duration,
+    csv: Option<PathBuf>,
+    label: String,
+    seed: u64,
+) -> anyhow::Result<i32> {
+    let mix = Mix::parse(mix).map_err(|e| anyhow::anyhow!("--mix {mix}: {e}"))?;
+    let genesis = kraken_execution::Genesis::build(&super::genesis::genesis_config(config)?);
+    let accounts = accounts.unwrap_or(genesis.accounts.len().saturating_sub(1).max(1));
+    let plan = super::rpc_client::LoadPlan { endpoints, genesis, mix, rate, duration, accounts, drain, csv, label, seed };
+    runtime()?.block_on(super::rpc_client::run(plan))
 }
 
 /// One request, one answer, on its own connection.

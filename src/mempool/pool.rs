@@ -64,6 +64,11 @@ impl BatchPool {
         self.inner.lock().unwrap().by_seq.len()
     }
 
+    /// Distinct transactions in the stored batches.
+    pub fn tx_count(&self) -> usize {
+        self.inner.lock().unwrap().txs.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

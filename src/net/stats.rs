@@ -19,10 +19,17 @@ pub struct NetStats {
 
 impl NetStats {
     pub fn dropped(&self) -> u64 {
-        self.malformed.load(Ordering::Relaxed)
-            + self.bad_signature.load(Ordering::Relaxed)
-            + self.unknown_sender.load(Ordering::Relaxed)
-            + self.queue_full.load(Ordering::Relaxed)
+        self.drops_by_reason().iter().map(|(_, n)| n).sum()
+    }
+
+    /// Each kind of dropped frame with its count.
+    pub fn drops_by_reason(&self) -> [(&'static str, u64); 4] {
+        [
+            ("malformed", self.malformed.load(Ordering::Relaxed)),
+            ("bad_signature", self.bad_signature.load(Ordering::Relaxed)),
+            ("unknown_sender", self.unknown_sender.load(Ordering::Relaxed)),
+            ("queue_full", self.queue_full.load(Ordering::Relaxed)),
+        ]
     }
 
     pub(crate) fn heard(&self, from: Author) {

@@ -38,12 +38,22 @@ pub struct NodeSetup {
     pub observer: Arc<dyn Observer>,
     pub peer_listener: TcpListener,
     pub client_listener: TcpListener,
+    /// The HTTP endpoint (JSON-RPC, metrics, health) of a real node.
+    #[cfg(not(madsim))]
+    pub http_listener: Option<TcpListener>,
 }
 
 /// Starts every task of the node and runs until the node is killed.
 pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
+    #[cfg(not(madsim))]
+    let NodeSetup { committee, me, key, store, config, observer, peer_listener, client_listener, http_listener } = setup;
+    #[cfg(madsim)]
     let NodeSetup { committee, me, key, store, config, observer, peer_listener, client_listener } = setup;
     anyhow::ensure!(committee.member(me).is_some(), "node index {me} is not in the committee");
+    #[cfg(not(madsim))]
+    let metrics = Arc::new(crate::metrics::Metrics::new());
+    #[cfg(not(madsim))]
+    let observer: Arc<dyn Observer> = Arc::new(crate::metrics::MetricsObserver { metrics: metrics.clone(), inner: observer });
     let (observer, tx_check, chain) = match &config.execution {
         Some(settings) => {
             let chain = Chain::open(store.clone(), settings)?;
@@ -78,12 +88,18 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
         config.consensus.clone(),
         store.clone(),
         network,
-        pool,
+        pool.clone(),
         observer.clone(),
         consensus_rx,
         arrivals_rx,
     )?;
     tokio::spawn(dispatch::route(inbound_rx, consensus_tx, mempool_tx, observer.clone(), stats.clone()));
+    #[cfg(not(madsim))]
+    if let Some(listener) = http_listener {
+        let rpc = chain.clone().map(|chain| crate::rpc::RpcContext { chain, mempool: mempool.clone(), store: store.clone() });
+        let state = crate::http::HttpState { rpc, metrics, pool: pool.clone(), net: stats.clone(), store: store.clone() };
+        tokio::spawn(crate::http::serve(listener, state));
+    }
     tokio::spawn(client_api::serve(client_listener, mempool, store, chain, stats.clone()));
     net::listen(peer_listener, committee, inbound_tx, stats).await;
     Ok(())

@@ -4,6 +4,7 @@
 use crate::chain::ExecutedRecord;
 use crate::consensus::CommittedBlock;
 use crate::types::{Author, TxId};
+use kraken_execution::TxStatus;
 
 pub trait Observer: Send + Sync {
     fn tx_admitted(&self, _tx: &TxId) {}
@@ -27,5 +28,10 @@ impl Observer for LogObserver {
     fn block_executed(&self, b: &ExecutedRecord) {
         let s = &b.sealed;
         tracing::info!(height = s.number, txs = s.transaction_count, state_root = %format!("{:#x}", s.state_root), "executed");
+        for r in &b.receipts {
+            if let TxStatus::Rejected { reason } = &r.status {
+                tracing::info!(height = s.number, tx = %format!("{:#x}", r.tx_hash), %reason, "rejected at execution");
+            }
+        }
     }
 }

@@ -44,7 +44,12 @@ pub fn with_receipts(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value
         .txs
         .iter()
         .map(|(tx, r)| -> RpcResult<Value> {
-            Ok(json!({ "transaction": render::transaction(tx, r.tx_hash)?, "receipt": render::receipt(r, None) }))
+            // The spec's TXN here has no hash: the receipt carries it.
+            let mut transaction = render::transaction(tx, r.tx_hash)?;
+            if let Some(fields) = transaction.as_object_mut() {
+                fields.remove("transaction_hash");
+            }
+            Ok(json!({ "transaction": transaction, "receipt": render::receipt(r, None) }))
         })
         .collect::<RpcResult<_>>()?;
     Ok(with(ctx, &b, txs))

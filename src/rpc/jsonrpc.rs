@@ -87,6 +87,12 @@ fn envelope(request: Value) -> Result<Envelope, (Option<Value>, RpcError)> {
     Ok((id, method, params))
 }
 
+/// A whole reply body carrying `e` alone, for failures found before a request is read
+/// (by the HTTP layer).
+pub fn error_body(e: RpcError) -> Vec<u8> {
+    serde_json::to_vec(&error_reply(Value::Null, e)).expect("a JSON value serializes")
+}
+
 fn error_reply(id: Value, e: RpcError) -> Value {
     json!({ "jsonrpc": "2.0", "error": e.to_json(), "id": id })
 }

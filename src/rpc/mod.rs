@@ -19,12 +19,12 @@ mod txs;
 mod view;
 mod write;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::sync::Arc;
 
 pub use error::RpcError;
-pub use jsonrpc::{handle, MAX_BATCH, MAX_BODY_BYTES};
+pub use jsonrpc::{error_body, handle, MAX_BATCH, MAX_BODY_BYTES};
 
 use crate::chain::Chain;
 use crate::mempool::MempoolHandle;

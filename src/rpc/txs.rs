@@ -1,6 +1,7 @@
 //! Transactions, receipts and statuses. A rejected transaction (failed validation when
-//! executed) is not part of any Starknet block: it is not found as a transaction or a
-//! receipt, and its status says REJECTED.
+//! executed) is not part of any Starknet block: like a sequencer that drops it, the node
+//! answers 29 (not found) for it everywhere, since v0.9 has no REJECTED status and
+//! clients (starknet-rs, starknet.py) cannot parse one. The node's log keeps the reason.
 
 use serde_json::{json, Value};
 
@@ -52,6 +53,6 @@ pub fn status(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value> {
         TxStatus::Reverted { reason } => {
             json!({ "finality_status": "ACCEPTED_ON_L2", "execution_status": "REVERTED", "failure_reason": reason })
         }
-        TxStatus::Rejected { reason } => json!({ "finality_status": "REJECTED", "failure_reason": reason }),
+        TxStatus::Rejected { .. } => return Err(RpcError::txn_hash_not_found()),
     })
 }

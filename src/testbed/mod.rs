@@ -14,7 +14,7 @@ use kraken_execution::{Engine, Genesis};
 use kraken_sim::checkers::{Checker, StateAgreement};
 use kraken_sim::scenario::LoadSpec;
 use kraken_sim::world::{ClientEnv, NodeEnv, SimSystem};
-use workload::Mix;
+use crate::load::Mix;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
@@ -51,7 +51,7 @@ impl Kraken {
                         Engine::Native.runnable(class)?;
                     }
                 }
-                Some((genesis, Mix::from_table(&load.mix).map_err(anyhow::Error::msg)?))
+                Some((genesis, Mix::from_table(&load.mix).map_err(|e| anyhow::anyhow!("[load] mix: {e}"))?))
             }
             None if !load.mix.is_empty() => anyhow::bail!("[load] mix needs [node.execution] (the nodes must execute transactions)"),
             None => None,

@@ -11,7 +11,7 @@ use kraken_starknet::felt::starknet_keccak;
 use kraken_starknet::Felt;
 
 /// (name, class hash, compiled class hash).
-const RECORDED: [(&str, &str, &str); 4] = [
+const RECORDED: [(&str, &str, &str); 6] = [
     (
         "account",
         "0x69ae954656f9e9f2c63859537f4116b792d9f2ba294cce0ec61a1008a9660ed",
@@ -31,6 +31,16 @@ const RECORDED: [(&str, &str, &str); 4] = [
         "fact",
         "0x6f4606b4f2064131a6f5dc557740a82a6a1636f5412f93761afe6d5adb7f431",
         "0x50d5d064a2c533a17d98893e010a251897173d7352a934036eecb6092b74c9b",
+    ),
+    (
+        "udc",
+        "0x680e5d0002775e2e66701cbb7fa1a2b424a0606de3e9cce5a92cc67423c6306",
+        "0x6051df26df5c72755388332c5a04b93de882a95283972ccee563395ce1ee901",
+    ),
+    (
+        "counter",
+        "0x71be7a7327adf08a71f4fb861179149e015591975a6288eb6aeb71a27468659",
+        "0x4b07c6caf9f5cf4336267e9d40e7b4557ccaeb6e109a06be28f3434d941f548",
     ),
 ];
 
@@ -66,7 +76,7 @@ fn class_hashes_are_the_recorded_ones() {
 #[test]
 fn artifacts_expose_the_expected_entry_points() {
     let selector = |name: &str| starknet_keccak(name.as_bytes());
-    let expected: [(&str, &[&str], bool); 4] = [
+    let expected: [(&str, &[&str], bool); 6] = [
         (
             "account",
             &[
@@ -96,6 +106,8 @@ fn artifacts_expose_the_expected_entry_points() {
         ),
         ("fib", &["fib", "last_result"], false),
         ("fact", &["fact", "last_result"], false),
+        ("udc", &["deployContract", "deploy_contract"], false),
+        ("counter", &["increase", "get"], true),
     ];
     for (name, functions, has_constructor) in expected {
         let (sierra, casm) = load(name);

@@ -1,6 +1,6 @@
 //! The Cairo AIR: CPU constraints of the Cairo whitepaper (§9), the memory argument
 //! (continuous, single-valued, with public memory), the range check of the offsets, and
-//! the output and range_check builtins.
+//! the output, range_check, bitwise and poseidon builtins.
 
 use super::instruction::*;
 use super::layout::*;
@@ -40,14 +40,51 @@ impl CairoAir {
         v
     }
 
+    /// The poseidon instance's output on a row, from its inputs and committed cubes.
+    fn ps_output(&self, row: &[FE]) -> [FE; 3] {
+        let c = |k: usize| row[self.l.ps_col(k)].clone();
+        let input = [c(PS_IN), c(PS_IN + 1), c(PS_IN + 2)];
+        super::poseidon::hades(&input, |k, _| c(PS_CUBE + k))
+    }
+
+    /// Every unsorted memory slot of a row as (address, value).
+    pub fn mem_pairs(&self, row: &[FE]) -> Vec<(FE, FE)> {
+        let out = if self.l.poseidon { Some(self.ps_output(row)) } else { None };
+        (0..self.l.mem_slots()).map(|s| self.mem_pair_with(row, s, out.as_ref())).collect()
+    }
+
     /// Unsorted memory slot s of a row as (address, value).
     pub fn mem_pair(&self, row: &[FE], s: usize) -> (FE, FE) {
-        let (a, v) = self.l.mem_slot(s);
-        let val = match v {
-            Some(c) => row[c].clone(),
-            None => self.rcb_value(row),
-        };
-        (row[a].clone(), val)
+        self.mem_pair_with(row, s, None)
+    }
+
+    /// As `mem_pair`, with the row's poseidon output if already computed.
+    fn mem_pair_with(&self, row: &[FE], s: usize, ps_out: Option<&[FE; 3]>) -> (FE, FE) {
+        match self.l.mem_slot(s) {
+            MemSlot::Cols(a, v) => (row[a].clone(), row[v].clone()),
+            MemSlot::RcBuiltin => (row[self.l.rcb_addr()].clone(), self.rcb_value(row)),
+            MemSlot::Bitwise(j) => {
+                let c = |k: usize| &row[self.l.bw_col(k)];
+                let (x, y, a) = (c(BW_VAL), c(BW_VAL + 1), c(BW_VAL + 2));
+                let v = match j {
+                    0 => x.clone(),
+                    1 => y.clone(),
+                    2 => a.clone(),
+                    3 => x + y - a.double(),
+                    _ => x + y - a,
+                };
+                (c(BW_IA) + fe(j as u64), v)
+            }
+            MemSlot::Poseidon(j) => {
+                let ia = &row[self.l.ps_col(PS_IA)];
+                let v = match (j, ps_out) {
+                    (0..=2, _) => row[self.l.ps_col(PS_IN + j)].clone(),
+                    (_, Some(o)) => o[j - 3].clone(),
+                    _ => self.ps_output(row)[j - 3].clone(),
+                };
+                (ia + fe(j as u64), v)
+            }
+        }
     }
 
     /// zm^|P| / prod_P (zm - (a + alpha·v)): what the memory running product must end at.
@@ -68,6 +105,11 @@ impl CairoAir {
 /// Number of CPU constraints (see `eval_cpu`).
 const CPU_CONSTRAINTS: usize = 30;
 
+/// Bits of the top chunk (block row 0) that must be zero: positions >= 251.
+const BW_TOP_ZERO: std::ops::Range<usize> = (BW_TOTAL_BITS - (BW_ROWS - 1) * BW_BITS)..BW_BITS;
+/// Number of bitwise constraints (see `eval_bitwise`); they come last.
+pub const BW_CONSTRAINTS: usize = 2 * BW_BITS + 3 + 3 + 2 * (BW_BITS - (BW_TOTAL_BITS - (BW_ROWS - 1) * BW_BITS)) + 3 + 3 + 1;
+
 impl Air for CairoAir {
     fn statement(&self) -> Vec<u8> {
         let mut s = b"kraken-cairo-v1".to_vec();
@@ -87,7 +129,12 @@ impl Air for CairoAir {
         3
     }
     fn constraint_degree(&self) -> usize {
-        2
+        // The poseidon S-boxes are cubes; everything else has degree 2.
+        if self.l.poseidon {
+            3
+        } else {
+            2
+        }
     }
 
     fn transition_rows(&self) -> Vec<RowSet> {
@@ -120,6 +167,17 @@ impl Air for CairoAir {
             v.push(RowSet::AllBut(1));
             v.push(RowSet::Only(0));
         }
+        if self.l.bitwise {
+            // Every bitwise constraint wraps around (the trace ends on a block's last row)
+            // except the instance-address step, which must not wrap back to the base.
+            v.extend(std::iter::repeat(RowSet::AllBut(0)).take(BW_CONSTRAINTS - 1));
+            v.push(RowSet::AllBut(1));
+        }
+        if self.l.poseidon {
+            // One cube per S-box on every row; the instance address step does not wrap.
+            v.extend(std::iter::repeat(RowSet::AllBut(0)).take(PS_CUBES));
+            v.push(RowSet::AllBut(1));
+        }
         v
     }
 
@@ -151,8 +209,10 @@ impl Air for CairoAir {
             zm - (a + al * v)
         };
         let sorted = |row: &[FE], s: usize| zm - (&row[l.sorted_addr(s)] + al * &row[l.sorted_val(s)]);
+        let ps_out = if l.poseidon { Some(self.ps_output(c)) } else { None };
         for s in 1..sm {
-            out[k] = &c[l.mem_prod(s)] * sorted(c, s) - &c[l.mem_prod(s - 1)] * unsorted(c, s);
+            let (a, v) = self.mem_pair_with(c, s, ps_out.as_ref());
+            out[k] = &c[l.mem_prod(s)] * sorted(c, s) - &c[l.mem_prod(s - 1)] * (zm - (a + al * v));
             k += 1;
         }
         out[k] = &n[l.mem_prod(0)] * sorted(n, 0) - &c[l.mem_prod(sm - 1)] * unsorted(n, 0);
@@ -200,6 +260,26 @@ impl Air for CairoAir {
             out[k + 1] = &c[l.rcb_prod(0)] * (zr - &c[l.sorted_rcb(0)]) - (zr - &c[l.rcb_slot(0)]);
             k += 2;
         }
+        if l.bitwise {
+            eval_bitwise(self, c, n, &mut out[k..k + BW_CONSTRAINTS]);
+            k += BW_CONSTRAINTS;
+        }
+        if l.poseidon {
+            // Each committed cube is the cube of its S-box input.
+            let col = |row: &[FE], j: usize| row[l.ps_col(j)].clone();
+            let input = [col(c, PS_IN), col(c, PS_IN + 1), col(c, PS_IN + 2)];
+            let cubes = &mut out[k..k + PS_CUBES];
+            super::poseidon::hades(&input, |j, pre| {
+                let cube = col(c, PS_CUBE + j);
+                cubes[j] = &cube - pre.square() * pre;
+                cube
+            });
+            k += PS_CUBES;
+            // The instance address steps by 0 or 6 between rows.
+            let d = col(n, PS_IA) - col(c, PS_IA);
+            out[k] = &d * (&d - fe(PS_CELLS as u64));
+            k += 1;
+        }
         debug_assert_eq!(k, out.len());
     }
 
@@ -225,11 +305,31 @@ impl Air for CairoAir {
         ];
         if let Some(rc) = pi.range_check {
             let sb = l.rcb_slots();
-            b.push(Boundary { col: l.rcb_addr(), row: 0, value: fe(rc.base) });
-            b.push(Boundary { col: l.rcb_addr(), row: last, value: fe(rc.stop.saturating_sub(1).max(rc.base)) });
+            // The builtin cells are [base, stop). Without instances the builtin column holds
+            // dummies (extra accesses only constrain the prover), so its address is free.
+            if rc.stop > rc.base {
+                b.push(Boundary { col: l.rcb_addr(), row: 0, value: fe(rc.base) });
+                b.push(Boundary { col: l.rcb_addr(), row: last, value: fe(rc.stop - 1) });
+            }
             b.push(Boundary { col: l.rcb_prod(sb - 1), row: last, value: FE::one() });
             b.push(Boundary { col: l.sorted_rcb(0), row: 0, value: fe(pi.rcb_min as u64) });
             b.push(Boundary { col: l.sorted_rcb(sb - 1), row: last, value: fe(pi.rcb_max as u64) });
+        }
+        if l.bitwise {
+            // Row 0 starts a block; with n a multiple of BW_ROWS the blocks tile the trace.
+            b.push(Boundary { col: l.bw_col(BW_CNT), row: 0, value: FE::zero() });
+            // The instances cover [base, stop): the first block holds the instance at base,
+            // the last one the instance at stop - 5, and the address steps by 0 or 5.
+            // Without instances the block columns are unconstrained dummies.
+            if let Some(bw) = pi.bitwise.filter(|s| s.stop > s.base) {
+                b.push(Boundary { col: l.bw_col(BW_IA), row: 0, value: fe(bw.base) });
+                b.push(Boundary { col: l.bw_col(BW_IA), row: last, value: fe(bw.stop - BW_CELLS as u64) });
+            }
+        }
+        // Poseidon: row 0 holds the instance at base, the last row the one at stop - 6.
+        if let Some(ps) = pi.poseidon.filter(|s| l.poseidon && s.stop > s.base) {
+            b.push(Boundary { col: l.ps_col(PS_IA), row: 0, value: fe(ps.base) });
+            b.push(Boundary { col: l.ps_col(PS_IA), row: last, value: fe(ps.stop - PS_CELLS as u64) });
         }
         b
     }
@@ -238,6 +338,58 @@ impl Air for CairoAir {
     fn build_aux(&self, main: &[Vec<FE>], ch: &[FE]) -> Vec<Vec<FE>> {
         super::trace::build_aux(self, main, ch)
     }
+}
+
+/// Bitwise builtin constraints on a row pair (see `layout` for the block layout).
+fn eval_bitwise(air: &CairoAir, c: &[FE], n: &[FE], out: &mut [FE]) {
+    let l = &air.l;
+    let one = FE::one();
+    let col = |row: &[FE], k: usize| row[l.bw_col(k)].clone();
+    let (s, cnt) = (col(c, BW_S), col(c, BW_CNT));
+    let not_s = &one - &s;
+    let last = fe((BW_ROWS - 1) as u64);
+    let mut k = 0;
+    // Bits are bits.
+    for j in 0..2 * BW_BITS {
+        let b = col(c, BW_XBITS + j);
+        out[k] = &b * (&b - &one);
+        k += 1;
+    }
+    // Block structure: cnt counts 0..15 and wraps; s = [cnt == 15], witnessed by inv.
+    out[k] = col(n, BW_CNT) - (&cnt + &one) * &not_s;
+    out[k + 1] = &s * (&cnt - &last);
+    out[k + 2] = (&cnt - &last) * col(c, BW_INV) - &not_s;
+    k += 3;
+    // Accumulators (high chunk first), restarted on a block's first row.
+    let (mut cx, mut cy, mut ca) = (FE::zero(), FE::zero(), FE::zero());
+    for j in (0..BW_BITS).rev() {
+        let (bx, by) = (col(n, BW_XBITS + j), col(n, BW_YBITS + j));
+        ca = ca.double() + &bx * &by;
+        cx = cx.double() + bx;
+        cy = cy.double() + by;
+    }
+    let carry = &not_s * &air.two16;
+    for (i, chunk) in [cx, cy, ca].into_iter().enumerate() {
+        out[k + i] = col(n, BW_ACC + i) - &carry * col(c, BW_ACC + i) - chunk;
+    }
+    k += 3;
+    // The top chunk's bits at positions >= 251 are zero, so x, y < 2^251.
+    for j in BW_TOP_ZERO {
+        out[k] = &s * col(n, BW_XBITS + j);
+        out[k + 1] = &s * col(n, BW_YBITS + j);
+        k += 2;
+    }
+    // X, Y, A are constant over the block and equal the accumulators on its last row.
+    for i in 0..3 {
+        out[k + i] = &not_s * (col(n, BW_VAL + i) - col(c, BW_VAL + i));
+        out[k + 3 + i] = &s * (col(c, BW_ACC + i) - col(c, BW_VAL + i));
+    }
+    k += 6;
+    // The instance address is constant over the block and steps by 0 or 5 between blocks.
+    let d = col(n, BW_IA) - col(c, BW_IA);
+    out[k] = &d * (&d - fe(BW_CELLS as u64) * &s);
+    k += 1;
+    debug_assert_eq!(k, BW_CONSTRAINTS);
 }
 
 /// The whitepaper's CPU constraints on one row (and the next, for register updates).

@@ -4,11 +4,26 @@
 //! operand addresses and values, res, t0, t1, mul; then `mem_extra` spare memory slots
 //! (public-memory dummies and hole fillers), `rc_fill` spare range-check values, the
 //! range_check builtin instance (address, eight 16-bit parts, `rcb_fill` spare part
-//! values) when present, and finally the sorted memory pairs, the sorted offsets and the
-//! sorted builtin parts (all committed with the main trace).
+//! values) when present, the bitwise builtin block columns when present (see below), and
+//! finally the sorted memory pairs, the sorted offsets and the sorted builtin parts (all
+//! committed with the main trace).
 //! The offsets and the builtin parts are range-checked by two separate arguments, so a
 //! program whose builtin values are small does not pay for filling [0, 2^15) with spares.
 //! Aux columns: running products of the memory and the two range-check arguments.
+//!
+//! Bitwise builtin: one instance (x, y, x&y, x^y, x|y at `ia .. ia+4`) per block of
+//! [`BW_ROWS`] = 16 rows, [`BW_BITS`] = 16 bits of x and of y per row (high chunk first), so
+//! 256 bit positions per instance of which the top 5 must be zero (inputs < 2^251). Columns:
+//! `ia` (instance address), `cnt` (row in block, 0..15), `s` (1 on the block's last row),
+//! `inv` (witness that `s = [cnt == 15]`), the accumulators of x, y and x&y, the instance
+//! values X, Y, A (constant over the block), then 16 bits of x and 16 bits of y. Every row
+//! makes the instance's five memory accesses (`ia + j`, value from X, Y, A).
+//!
+//! Poseidon builtin: one instance (input s0, s1, s2 and output s0', s1', s2' at
+//! `ia .. ia+5`) per row. Columns: `ia`, the three inputs, and the cube (S-box output) of
+//! every round: 3 per full round (8) and 1 per partial round (83), [`PS_CUBES`] = 107. The
+//! output is a linear function of the last cubes; each cube is constrained to be the cube of
+//! the S-box input that the earlier columns determine (degree 3).
 
 pub const F0: usize = 0; // flags f0..f14 at 0..15
 pub const OFF_DST: usize = 15;
@@ -33,6 +48,54 @@ pub const CPU_COLUMNS: usize = 32;
 /// Parts of a range_check builtin value (8 × 16 bits = 128 bits).
 pub const RC_PARTS: usize = 8;
 
+/// Rows per bitwise instance.
+pub const BW_ROWS: usize = 16;
+/// Bits of x (and of y) decomposed per row; `BW_ROWS * BW_BITS = 256`.
+pub const BW_BITS: usize = 16;
+/// Bitwise inputs are below 2^BW_TOTAL_BITS (cairo-vm's `TOTAL_N_BITS`).
+pub const BW_TOTAL_BITS: usize = 251;
+/// Memory cells per bitwise instance: x, y, x&y, x^y, x|y.
+pub const BW_CELLS: usize = 5;
+/// Offsets of the bitwise block columns from `Layout::bw_col(0)`.
+pub const BW_IA: usize = 0;
+pub const BW_CNT: usize = 1;
+pub const BW_S: usize = 2;
+pub const BW_INV: usize = 3;
+/// Accumulators of x, y, x&y (3 columns).
+pub const BW_ACC: usize = 4;
+/// Instance values X, Y, A = x&y (3 columns).
+pub const BW_VAL: usize = 7;
+/// Bits of x (BW_BITS columns), then bits of y (BW_BITS columns); bit j has weight 2^j.
+pub const BW_XBITS: usize = 10;
+pub const BW_YBITS: usize = BW_XBITS + BW_BITS;
+pub const BW_COLUMNS: usize = BW_YBITS + BW_BITS;
+
+/// Poseidon (Hades over Stark252, 3-element state) parameters.
+pub const PS_FULL_ROUNDS: usize = 8;
+pub const PS_PARTIAL_ROUNDS: usize = 83;
+/// S-box outputs committed per instance.
+pub const PS_CUBES: usize = 3 * PS_FULL_ROUNDS + PS_PARTIAL_ROUNDS;
+/// Memory cells per poseidon instance: 3 inputs, 3 outputs.
+pub const PS_CELLS: usize = 6;
+/// Offsets of the poseidon columns from `Layout::ps_col(0)`.
+pub const PS_IA: usize = 0;
+pub const PS_IN: usize = 1;
+pub const PS_CUBE: usize = 4;
+pub const PS_COLUMNS: usize = PS_CUBE + PS_CUBES;
+
+/// Where an unsorted memory slot's address and value come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemSlot {
+    /// An address column and a value column.
+    Cols(usize, usize),
+    /// The range_check builtin cell: address column, value = sum part_k · 2^(16k).
+    RcBuiltin,
+    /// Bitwise cell j: address `ia + j`, value X, Y, A, X+Y-2A or X+Y-A.
+    Bitwise(usize),
+    /// Poseidon cell j: address `ia + j`, an input (j < 3) or an output.
+    Poseidon(usize),
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Layout {
     /// Spare memory slots per row.
@@ -43,20 +106,36 @@ pub struct Layout {
     pub rc_builtin: bool,
     /// Spare builtin-part slots per row (only with `rc_builtin`).
     pub rcb_fill: usize,
+    /// One bitwise builtin instance per `BW_ROWS` rows.
+    pub bitwise: bool,
+    /// One poseidon builtin instance per row.
+    pub poseidon: bool,
 }
 
 impl Layout {
     /// Layout without the range_check builtin.
     pub fn new(mem_extra: usize, rc_fill: usize) -> Self {
-        Layout { mem_extra, rc_fill, rc_builtin: false, rcb_fill: 0 }
+        Layout { mem_extra, rc_fill, rc_builtin: false, rcb_fill: 0, bitwise: false, poseidon: false }
     }
     /// Layout with one range_check builtin instance per row.
     pub fn with_range_check(mem_extra: usize, rc_fill: usize, rcb_fill: usize) -> Self {
-        Layout { mem_extra, rc_fill, rc_builtin: true, rcb_fill }
+        Layout { mem_extra, rc_fill, rc_builtin: true, rcb_fill, bitwise: false, poseidon: false }
     }
-    /// Memory accesses per row: pc, dst, op0, op1, spares, builtin cell.
+    /// The same layout with the bitwise builtin.
+    pub fn with_bitwise(self) -> Self {
+        Layout { bitwise: true, ..self }
+    }
+    /// The same layout with the poseidon builtin.
+    pub fn with_poseidon(self) -> Self {
+        Layout { poseidon: true, ..self }
+    }
+    /// Memory accesses per row: pc, dst, op0, op1, spares, range_check cell, bitwise cells,
+    /// poseidon cells.
     pub fn mem_slots(&self) -> usize {
-        4 + self.mem_extra + self.rc_builtin as usize
+        4 + self.mem_extra
+            + self.rc_builtin as usize
+            + if self.bitwise { BW_CELLS } else { 0 }
+            + if self.poseidon { PS_CELLS } else { 0 }
     }
     /// Range-checked offsets per row: three offsets and spares.
     pub fn rc_slots(&self) -> usize {
@@ -89,8 +168,16 @@ impl Layout {
     pub fn rcb_fill_col(&self, k: usize) -> usize {
         self.rcb_addr() + 1 + RC_PARTS + k
     }
+    /// Bitwise block column `k` (one of the `BW_*` offsets).
+    pub fn bw_col(&self, k: usize) -> usize {
+        self.rcb_addr() + if self.rc_builtin { 1 + RC_PARTS + self.rcb_fill } else { 0 } + k
+    }
+    /// Poseidon column `k` (one of the `PS_*` offsets).
+    pub fn ps_col(&self, k: usize) -> usize {
+        self.bw_col(0) + if self.bitwise { BW_COLUMNS } else { 0 } + k
+    }
     fn sorted_mem_base(&self) -> usize {
-        self.rcb_addr() + if self.rc_builtin { 1 + RC_PARTS + self.rcb_fill } else { 0 }
+        self.ps_col(0) + if self.poseidon { PS_COLUMNS } else { 0 }
     }
     pub fn sorted_addr(&self, s: usize) -> usize {
         self.sorted_mem_base() + 2 * s
@@ -120,16 +207,18 @@ impl Layout {
     pub fn num_aux(&self) -> usize {
         self.mem_slots() + self.rc_slots() + self.rcb_slots()
     }
-    /// Unsorted memory slot s as (address column, value column); the builtin slot's value
-    /// is a combination of its parts, so it has no value column (None).
-    pub fn mem_slot(&self, s: usize) -> (usize, Option<usize>) {
+    /// Unsorted memory slot s: the CPU's four accesses, the spares, then the builtin cells.
+    pub fn mem_slot(&self, s: usize) -> MemSlot {
+        let rc = self.rc_builtin as usize;
         match s {
-            0 => (PC, Some(INST)),
-            1 => (DST_ADDR, Some(DST)),
-            2 => (OP0_ADDR, Some(OP0)),
-            3 => (OP1_ADDR, Some(OP1)),
-            s if s < 4 + self.mem_extra => (self.extra_addr(s - 4), Some(self.extra_val(s - 4))),
-            _ => (self.rcb_addr(), None),
+            0 => MemSlot::Cols(PC, INST),
+            1 => MemSlot::Cols(DST_ADDR, DST),
+            2 => MemSlot::Cols(OP0_ADDR, OP0),
+            3 => MemSlot::Cols(OP1_ADDR, OP1),
+            s if s < 4 + self.mem_extra => MemSlot::Cols(self.extra_addr(s - 4), self.extra_val(s - 4)),
+            s if s < 4 + self.mem_extra + rc => MemSlot::RcBuiltin,
+            s if self.bitwise && s < 4 + self.mem_extra + rc + BW_CELLS => MemSlot::Bitwise(s - 4 - self.mem_extra - rc),
+            s => MemSlot::Poseidon(s - 4 - self.mem_extra - rc - if self.bitwise { BW_CELLS } else { 0 }),
         }
     }
     /// Unsorted offset range-check slot s (a column holding a value in [0, 2^16)).
@@ -157,7 +246,14 @@ mod tests {
 
     #[test]
     fn columns_are_disjoint_and_dense() {
-        for l in [Layout::new(2, 1), Layout::with_range_check(2, 1, 2)] {
+        for l in [
+            Layout::new(2, 1),
+            Layout::with_range_check(2, 1, 2),
+            Layout::new(2, 1).with_bitwise(),
+            Layout::with_range_check(2, 1, 2).with_bitwise(),
+            Layout::new(2, 1).with_poseidon(),
+            Layout::with_range_check(2, 1, 2).with_bitwise().with_poseidon(),
+        ] {
             let mut cols: Vec<usize> = (0..CPU_COLUMNS).collect();
             for k in 0..l.mem_extra {
                 cols.push(l.extra_addr(k));
@@ -169,6 +265,12 @@ mod tests {
                 cols.extend((0..RC_PARTS).map(|k| l.rcb_part(k)));
                 cols.extend((0..l.rcb_fill).map(|k| l.rcb_fill_col(k)));
             }
+            if l.bitwise {
+                cols.extend((0..BW_COLUMNS).map(|k| l.bw_col(k)));
+            }
+            if l.poseidon {
+                cols.extend((0..PS_COLUMNS).map(|k| l.ps_col(k)));
+            }
             for s in 0..l.mem_slots() {
                 cols.push(l.sorted_addr(s));
                 cols.push(l.sorted_val(s));
@@ -179,6 +281,12 @@ mod tests {
             sorted.sort_unstable();
             sorted.dedup();
             assert_eq!(sorted, (0..l.num_main()).collect::<Vec<_>>());
+            let slots: Vec<MemSlot> = (0..l.mem_slots()).map(|s| l.mem_slot(s)).collect();
+            assert_eq!(slots.iter().filter(|s| **s == MemSlot::RcBuiltin).count(), l.rc_builtin as usize);
+            let bw: Vec<MemSlot> = (0..BW_CELLS).map(MemSlot::Bitwise).collect();
+            let ps: Vec<MemSlot> = (0..PS_CELLS).map(MemSlot::Poseidon).collect();
+            assert_eq!(slots.windows(BW_CELLS).any(|w| w == bw), l.bitwise);
+            assert_eq!(slots.ends_with(&ps), l.poseidon);
         }
     }
 }

@@ -19,6 +19,9 @@ pub struct CairoProof {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedClaim {
     pub program_hash: FE,
+    /// The builtins main was proved with, in order (e.g. `["output", "range_check"]`);
+    /// the program hash covers them (see `public_input::program_hash`).
+    pub builtins: Vec<&'static str>,
     pub inputs: Vec<FE>,
     pub outputs: Vec<FE>,
     pub security_bits: u32,
@@ -71,11 +74,15 @@ pub fn verify_cairo_proof_with_policy(proof_bytes: &[u8], policy: &VerifierPolic
     if p.public_input.steps == 0 || p.public_input.steps > n as u64 {
         return Err(VerifyError::PublicInput("steps exceed the trace length".into()));
     }
+    if p.public_input.min_trace_length() > n as u64 {
+        return Err(VerifyError::PublicInput("more builtin instances than the trace holds".into()));
+    }
     let air = CairoAir::new(p.public_input.clone(), n);
     verify(&air, &p.stark, policy)?;
     let pi = p.public_input;
     Ok(VerifiedClaim {
         program_hash: pi.program_hash(),
+        builtins: pi.builtins(),
         inputs: pi.inputs.clone(),
         outputs: pi.outputs.clone(),
         security_bits: p.stark.options.security_bits(),

@@ -3,11 +3,13 @@
 //!
 //! Memory map (cairo-vm proof mode, Cairo 0): the program at address 1; the execution
 //! segment right after it, starting with `[exec+2, 0, builtin bases...]`; initial
-//! fp = ap = exec + 2. main's implicit arguments (builtin pointers) come back at
-//! `[final_ap - k, final_ap)`. The output segment holds `[n_inputs, inputs..., outputs...]`.
+//! fp = ap = exec + 2. main's implicit arguments (builtin pointers, in the order output,
+//! range_check, bitwise, poseidon) come back at `[final_ap - k, final_ap)`. The builtin segments
+//! follow the execution segment in that order. The output segment holds
+//! `[n_inputs, inputs..., outputs...]`.
 
 use super::instruction::{AP_ADD_IMM, CALL_REL, JMP_REL_0};
-use super::layout::Layout;
+use super::layout::{Layout, BW_CELLS, BW_ROWS, PS_CELLS};
 use crate::error::{DecodeError, VerifyError};
 use crate::field::{fe, FE};
 use crate::proof_format::{Reader, Writer};
@@ -40,6 +42,10 @@ pub struct CairoPublicInput {
     /// Bounds of the range_check builtin's 16-bit parts (0 without the builtin).
     pub rcb_min: u16,
     pub rcb_max: u16,
+    /// Present iff the program uses the bitwise builtin (and the layout has it).
+    pub bitwise: Option<Segment>,
+    /// Present iff the program uses the poseidon builtin (and the layout has it).
+    pub poseidon: Option<Segment>,
     /// Cairo steps executed (before padding to the trace length).
     pub steps: u64,
 }
@@ -65,8 +71,44 @@ impl CairoPublicInput {
         self.output_base + self.output_cells().len() as u64
     }
 
+    /// The builtins main takes, in order (output is always first).
+    pub fn builtins(&self) -> Vec<&'static str> {
+        let mut v = vec!["output"];
+        if self.range_check.is_some() {
+            v.push("range_check");
+        }
+        if self.bitwise.is_some() {
+            v.push("bitwise");
+        }
+        if self.poseidon.is_some() {
+            v.push("poseidon");
+        }
+        v
+    }
+
+    /// The builtin segments after output, in memory order, as (base, stop).
+    fn builtin_segments(&self) -> Vec<Segment> {
+        self.range_check.iter().chain(self.bitwise.iter()).chain(self.poseidon.iter()).copied().collect()
+    }
+
     fn builtin_count(&self) -> u64 {
-        1 + self.range_check.is_some() as u64
+        self.builtins().len() as u64
+    }
+
+    /// Bitwise instances used: (stop - base) / 5.
+    pub fn bitwise_instances(&self) -> u64 {
+        self.bitwise.map(|s| s.stop.saturating_sub(s.base) / BW_CELLS as u64).unwrap_or(0)
+    }
+
+    /// Poseidon instances used: (stop - base) / 6.
+    pub fn poseidon_instances(&self) -> u64 {
+        self.poseidon.map(|s| s.stop.saturating_sub(s.base) / PS_CELLS as u64).unwrap_or(0)
+    }
+
+    /// The shortest trace this public input fits in (each bitwise instance takes 16 rows,
+    /// each poseidon instance one).
+    pub fn min_trace_length(&self) -> u64 {
+        (self.bitwise_instances() * BW_ROWS as u64).max(self.poseidon_instances())
     }
 
     /// Sanity of the claimed memory map; everything else is enforced by the AIR.
@@ -78,8 +120,8 @@ impl CairoPublicInput {
         // Keep every address computation below far from u64 overflow.
         const LIMIT: u64 = 1 << 40;
         let addrs = [self.initial_pc, self.initial_ap, self.final_pc, self.final_ap, self.output_base];
-        let rc_addrs = self.range_check.map(|r| [r.base, r.stop]).unwrap_or([0, 0]);
-        if addrs.iter().chain(rc_addrs.iter()).any(|&a| a > LIMIT) {
+        let seg_addrs: Vec<u64> = self.builtin_segments().iter().flat_map(|s| [s.base, s.stop]).collect();
+        if addrs.iter().chain(seg_addrs.iter()).any(|&a| a > LIMIT) {
             return Err(err("address out of range"));
         }
         if self.initial_pc != PROGRAM_BASE {
@@ -106,6 +148,11 @@ impl CairoPublicInput {
         if !start_ok {
             return Err(err("program does not begin with the proof-mode start code (ap += k; call main; jmp rel 0)"));
         }
+        // `ap += k` skips main's implicit arguments: k must be the number of builtins
+        // claimed, or some builtin pointer would escape the public memory.
+        if self.program[1] != fe(self.builtin_count()) {
+            return Err(err("the start code's `ap += k` does not match the claimed builtins"));
+        }
         let stack_top = self.initial_ap + self.builtin_count();
         if self.final_ap < stack_top || self.output_base < self.final_ap.max(stack_top) {
             return Err(err("segments out of order (execution < output)"));
@@ -113,12 +160,27 @@ impl CairoPublicInput {
         if self.output_stop() > 1 << 40 {
             return Err(err("output segment out of range"));
         }
-        if let Some(rc) = self.range_check {
-            if rc.base < self.output_stop() || rc.stop < rc.base || rc.stop > 1 << 40 {
-                return Err(err("range_check segment out of order"));
+        let mut prev_stop = self.output_stop();
+        for s in self.builtin_segments() {
+            if s.base < prev_stop || s.stop < s.base || s.stop > 1 << 40 {
+                return Err(err("builtin segments out of order"));
+            }
+            prev_stop = s.stop;
+        }
+        if let Some(bw) = self.bitwise {
+            if (bw.stop - bw.base) % BW_CELLS as u64 != 0 {
+                return Err(err("bitwise segment is not a whole number of instances"));
             }
         }
-        if self.layout.rc_builtin != self.range_check.is_some() {
+        if let Some(ps) = self.poseidon {
+            if (ps.stop - ps.base) % PS_CELLS as u64 != 0 {
+                return Err(err("poseidon segment is not a whole number of instances"));
+            }
+        }
+        if self.layout.rc_builtin != self.range_check.is_some()
+            || self.layout.bitwise != self.bitwise.is_some()
+            || self.layout.poseidon != self.poseidon.is_some()
+        {
             return Err(err("layout and builtins disagree"));
         }
         if self.layout.mem_extra < 1 || self.layout.mem_extra > 16 || self.layout.rc_fill > 16 {
@@ -148,9 +210,9 @@ impl CairoPublicInput {
         m.push((exec + 2, fe(self.output_base)));
         let k = self.builtin_count();
         m.push((self.final_ap - k, fe(self.output_stop())));
-        if let Some(rc) = self.range_check {
-            m.push((exec + 3, fe(rc.base)));
-            m.push((self.final_ap - 1, fe(rc.stop)));
+        for (i, s) in self.builtin_segments().into_iter().enumerate() {
+            m.push((exec + 3 + i as u64, fe(s.base)));
+            m.push((self.final_ap - k + 1 + i as u64, fe(s.stop)));
         }
         for (i, c) in self.output_cells().into_iter().enumerate() {
             m.push((self.output_base + i as u64, c));
@@ -158,16 +220,17 @@ impl CairoPublicInput {
         m
     }
 
-    /// Program hash: Pedersen hash chain over [len, words...], as cairo-lang's
-    /// `compute_hash_chain` computes it.
+    /// Program hash over the builtins main runs with and the bytecode (see [`program_hash`]).
     pub fn program_hash(&self) -> FE {
-        program_hash(&self.program)
+        program_hash(&self.builtins(), &self.program)
     }
 
     pub fn write(&self, w: &mut Writer) {
         w.u8(self.layout.mem_extra as u8);
         w.u8(self.layout.rc_fill as u8);
-        w.u8(self.layout.rc_builtin as u8);
+        // Builtin flags: bit 0 range_check, bit 1 bitwise, bit 2 poseidon (older proofs only
+        // used bit 0).
+        w.u8(self.layout.rc_builtin as u8 | (self.layout.bitwise as u8) << 1 | (self.layout.poseidon as u8) << 2);
         w.u8(self.layout.rcb_fill as u8);
         w.fes(&self.program);
         w.fes(&self.inputs);
@@ -183,6 +246,21 @@ impl CairoPublicInput {
             }
             None => w.u8(0),
         }
+        // Each segment only with its layout flag (as `read` expects), so proofs without these
+        // builtins keep their bytes. A public input whose flag and segment disagree fails
+        // `validate`.
+        for (flag, seg) in [(self.layout.bitwise, self.bitwise), (self.layout.poseidon, self.poseidon)] {
+            if flag {
+                match seg {
+                    Some(s) => {
+                        w.u8(1);
+                        w.u64(s.base);
+                        w.u64(s.stop);
+                    }
+                    None => w.u8(0),
+                }
+            }
+        }
         w.u16(self.rc_min);
         w.u16(self.rc_max);
         w.u16(self.rcb_min);
@@ -193,11 +271,11 @@ impl CairoPublicInput {
     pub fn read(r: &mut Reader) -> Result<Self, DecodeError> {
         let mem_extra = r.u8()? as usize;
         let rc_fill = r.u8()? as usize;
-        let rc_builtin = match r.u8()? {
-            0 => false,
-            1 => true,
-            t => return Err(DecodeError::Tag(t)),
-        };
+        let flags = r.u8()?;
+        if flags > 7 {
+            return Err(DecodeError::Tag(flags));
+        }
+        let (rc_builtin, bitwise_flag, poseidon_flag) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0);
         let rcb_fill = r.u8()? as usize;
         let program = r.fes("program")?;
         let inputs = r.fes("inputs")?;
@@ -208,8 +286,20 @@ impl CairoPublicInput {
             1 => Some(Segment { base: r.u64()?, stop: r.u64()? }),
             t => return Err(DecodeError::Tag(t)),
         };
+        let mut segment = |flag: bool| -> Result<Option<Segment>, DecodeError> {
+            if !flag {
+                return Ok(None);
+            }
+            match r.u8()? {
+                0 => Ok(None),
+                1 => Ok(Some(Segment { base: r.u64()?, stop: r.u64()? })),
+                t => Err(DecodeError::Tag(t)),
+            }
+        };
+        let bitwise = segment(bitwise_flag)?;
+        let poseidon = segment(poseidon_flag)?;
         Ok(CairoPublicInput {
-            layout: Layout { mem_extra, rc_fill, rc_builtin, rcb_fill },
+            layout: Layout { mem_extra, rc_fill, rc_builtin, rcb_fill, bitwise: bitwise_flag, poseidon: poseidon_flag },
             program,
             inputs,
             outputs,
@@ -219,6 +309,8 @@ impl CairoPublicInput {
             final_ap,
             output_base,
             range_check,
+            bitwise,
+            poseidon,
             rc_min: r.u16()?,
             rc_max: r.u16()?,
             rcb_min: r.u16()?,
@@ -235,9 +327,19 @@ impl CairoPublicInput {
     }
 }
 
-/// Pedersen hash chain h(len, h(w0, h(w1, ... h(w_{k-1}, w_k)))).
-pub fn program_hash(program: &[FE]) -> FE {
-    let mut data = vec![fe(program.len() as u64)];
+/// The program hash a proof's claim names: a Pedersen hash chain (cairo-lang's
+/// `compute_hash_chain`) over a header and the bytecode,
+/// `[n_builtins, builtin names as short strings..., len, words...]`.
+///
+/// The header matters for soundness: the same bytecode can run with different builtins
+/// behind main's pointers (say bitwise or range_check), and a hash of the bytecode alone
+/// would let a proof that treats a bitwise segment as range-checked cells claim false
+/// bitwise results under the real program's hash. SHARP's bootloader binds the builtin
+/// list into its program hash for the same reason.
+pub fn program_hash(builtins: &[&str], program: &[FE]) -> FE {
+    let mut data = vec![fe(builtins.len() as u64)];
+    data.extend(builtins.iter().map(|name| short_string(name)));
+    data.push(fe(program.len() as u64));
     data.extend(program.iter().cloned());
     let mut it = data.iter().rev();
     let mut acc = it.next().cloned().unwrap_or_else(FE::zero);
@@ -245,4 +347,11 @@ pub fn program_hash(program: &[FE]) -> FE {
         acc = PedersenStarkCurve::hash(x, &acc);
     }
     acc
+}
+
+/// An ASCII string of at most 31 bytes as a field element (big-endian), as Cairo writes
+/// short string literals.
+fn short_string(s: &str) -> FE {
+    assert!(s.len() <= 31 && s.is_ascii(), "builtin names are short ASCII strings");
+    s.bytes().fold(FE::zero(), |acc, b| acc * fe(256) + fe(b as u64))
 }

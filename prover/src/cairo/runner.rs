@@ -39,15 +39,26 @@ fn perr(e: impl std::fmt::Display) -> ProveError {
 pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveError> {
     let program = Program::from_bytes(program_json, Some("main")).map_err(|e| ProveError::Program(e.to_string()))?;
     let builtins: Vec<BuiltinName> = program.iter_builtins().cloned().collect();
-    let rc_builtin = match builtins.as_slice() {
-        [BuiltinName::output] => false,
-        [BuiltinName::output, BuiltinName::range_check] => true,
-        other => {
-            return Err(ProveError::Program(format!(
-                "unsupported builtins {other:?}: Kraken proves programs with `%builtins output` or `%builtins output range_check`"
-            )))
-        }
+    // `output`, then any of range_check, bitwise, poseidon in this order.
+    let supported = [BuiltinName::range_check, BuiltinName::bitwise, BuiltinName::poseidon];
+    let ok = builtins.first() == Some(&BuiltinName::output) && {
+        let rest = &builtins[1..];
+        rest.iter().all(|b| supported.contains(b)) && rest.windows(2).all(|w| {
+            let pos = |b: &BuiltinName| supported.iter().position(|s| s == b);
+            pos(&w[0]) < pos(&w[1])
+        })
     };
+    if !ok {
+        let names: Vec<&str> = builtins.iter().map(|b| b.to_str()).collect();
+        return Err(ProveError::Program(format!(
+            "unsupported builtins [{}]: Kraken proves programs declaring `%builtins output`, \
+             optionally followed by range_check, bitwise and/or poseidon (in that order); \
+             pedersen, ecdsa, keccak, ec_op and the others are not supported",
+            names.join(", ")
+        )));
+    }
+    let has = |b: BuiltinName| builtins.contains(&b);
+    let (rc_builtin, bitwise, poseidon) = (has(BuiltinName::range_check), has(BuiltinName::bitwise), has(BuiltinName::poseidon));
     let words: Vec<FE> = program
         .iter_data()
         .map(|w| match w {
@@ -73,7 +84,11 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
         entrypoint: "main",
         trace_enabled: true,
         relocate_mem: true,
-        layout: LayoutName::small,
+        // `small` has output and range_check; `recursive_with_poseidon` adds bitwise and
+        // poseidon. The layout only decides which builtin runners exist (builtins the
+        // program does not declare get empty segments); we do not use its ratios (no trace
+        // padding).
+        layout: if bitwise || poseidon { LayoutName::recursive_with_poseidon } else { LayoutName::small },
         proof_mode: true,
         // We pad the trace ourselves (with copies of the final `jmp rel 0` step), so we
         // skip cairo-vm's padding, which sizes the run for Stone's layout units.
@@ -86,12 +101,16 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
     let memory: Vec<Option<FE>> = runner.relocated_memory.iter().map(|c| c.as_ref().map(felt_to_fe)).collect();
     let segments = runner.get_memory_segment_addresses().map_err(perr)?;
     let (out_base, out_stop) = *segments.get("output").ok_or_else(|| perr("no output segment"))?;
-    let range_check = if rc_builtin {
-        let (b, s) = *segments.get("range_check").ok_or_else(|| perr("no range_check segment"))?;
-        Some(Segment { base: b as u64, stop: s as u64 })
-    } else {
-        None
+    let segment = |used: bool, name: &str| -> Result<Option<Segment>, ProveError> {
+        if !used {
+            return Ok(None);
+        }
+        let (b, s) = *segments.get(name).ok_or_else(|| perr(format!("no {name} segment")))?;
+        Ok(Some(Segment { base: b as u64, stop: s as u64 }))
     };
+    let range_check = segment(rc_builtin, "range_check")?;
+    let bitwise = segment(bitwise, "bitwise")?;
+    let poseidon = segment(poseidon, "poseidon")?;
 
     // Outputs follow the convention [n_inputs, inputs..., outputs...].
     let cells: Vec<FE> = (out_base..out_stop)
@@ -110,7 +129,15 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
         return Err(perr("program not loaded at address 1"));
     }
     let public_input = CairoPublicInput {
-        layout: if rc_builtin { Layout::with_range_check(2, 1, 2) } else { Layout::new(2, 1) },
+        layout: {
+            let l = if rc_builtin { Layout::with_range_check(2, 1, 2) } else { Layout::new(2, 1) };
+            let l = if bitwise.is_some() { l.with_bitwise() } else { l };
+            if poseidon.is_some() {
+                l.with_poseidon()
+            } else {
+                l
+            }
+        },
         program: words,
         inputs: inputs.to_vec(),
         outputs: cells[expected.len()..].to_vec(),
@@ -120,6 +147,8 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
         final_ap: last.1,
         output_base: out_base as u64,
         range_check,
+        bitwise,
+        poseidon,
         rc_min: 0,
         rc_max: 0,
         rcb_min: 0,

@@ -62,7 +62,7 @@ fn honest_proof_roundtrips_and_names_the_claim() {
     assert_eq!(&encode_cairo_proof(p), bytes);
     let claim = verify_proof(p).unwrap();
     assert_eq!(claim.outputs, vec![fib(7)]);
-    assert_eq!(claim.program_hash, public_input::program_hash(&p.public_input.program));
+    assert_eq!(claim.program_hash, public_input::program_hash(&p.public_input.builtins(), &p.public_input.program));
     assert!(claim.program_hash_hex().starts_with("0x"));
 }
 
@@ -253,4 +253,536 @@ fn cairo_proving_is_deterministic_and_default_policy_accepts_presets() {
     let (c, report) = prove_program(FIB, &[fe(20)], &ProofOptions::conjectured_128()).unwrap();
     assert_eq!(report.security_bits, 128);
     assert_eq!(verify_cairo_proof(&c).unwrap().outputs, vec![fib(20)]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Bitwise builtin.
+
+pub const BITWISE: &[u8] = include_bytes!("../../programs/bitwise.json");
+pub const XOR_FOLD: &[u8] = include_bytes!("../../programs/xor_fold.json");
+
+fn pow2(k: u64) -> FE {
+    fe(2).pow(k)
+}
+
+/// x op y on the canonical 256-bit representations.
+fn bw_op(x: &FE, y: &FE, op: fn(u8, u8) -> u8) -> FE {
+    let (a, b) = (crate::field::fe_to_bytes(x), crate::field::fe_to_bytes(y));
+    crate::field::fe_from_bytes(&std::array::from_fn(|i| op(a[i], b[i]))).unwrap()
+}
+
+/// Pairs for `bitwise.cairo`; the first pair has distinctive results (the forging tests
+/// replace them in memory) and sets bit 196 of y (so x + p decomposes to another x & y).
+fn bw_inputs() -> Vec<FE> {
+    let x0 = pow2(250) + pow2(200) + fe(0xF0F0);
+    let y0 = pow2(249) + pow2(200) + pow2(196) + fe(0xFF01);
+    let max = pow2(251) - fe(1);
+    vec![x0, y0, fe(0b1100), fe(0b1010), max.clone(), pow2(250) + fe(12345), fe(0), max]
+}
+
+fn bw_expected(inputs: &[FE]) -> Vec<FE> {
+    inputs
+        .chunks(2)
+        .flat_map(|p| [bw_op(&p[0], &p[1], |a, b| a & b), bw_op(&p[0], &p[1], |a, b| a ^ b), bw_op(&p[0], &p[1], |a, b| a | b)])
+        .collect()
+}
+
+#[test]
+fn bitwise_program_proves_and_verifies() {
+    let inputs = bw_inputs();
+    let (bytes, report) = prove_program(BITWISE, &inputs, &ProofOptions::test_only()).unwrap();
+    println!("{report}");
+    let claim = verify_cairo_proof_with_policy(&bytes, &ANY).unwrap();
+    assert_eq!(claim.inputs, inputs);
+    assert_eq!(claim.outputs, bw_expected(&inputs));
+    assert_eq!(claim.outputs[3..6], [fe(0b1000), fe(0b0110), fe(0b1110)]);
+    assert_eq!(claim.builtins, vec!["output", "range_check", "bitwise"]);
+    let p = decode_cairo_proof(&bytes).unwrap();
+    assert_eq!(p.public_input.bitwise_instances(), 4);
+    assert!(p.public_input.layout.bitwise && p.public_input.layout.rc_builtin);
+    // An input of 2^251 or more is refused (cairo-vm's bitwise bound).
+    assert!(prove_program(BITWISE, &[pow2(251), fe(1)], &ProofOptions::test_only()).is_err());
+}
+
+pub const BITWISE_RC_UNUSED: &[u8] = include_bytes!("../../programs/bitwise_rc_unused.json");
+
+#[test]
+fn declared_but_unused_range_check_next_to_bitwise() {
+    // The empty range_check segment's base is the bitwise segment's base, whose cell holds
+    // x0 >= 2^128: the range_check column must not be pinned to it.
+    let inputs = bw_inputs();
+    let exec = runner::execute(BITWISE_RC_UNUSED, &inputs).unwrap();
+    let (rc, bw) = (exec.public_input.range_check.unwrap(), exec.public_input.bitwise.unwrap());
+    assert_eq!((rc.base, rc.stop), (bw.base, bw.base));
+    let (bytes, _) = prove_program(BITWISE_RC_UNUSED, &inputs, &ProofOptions::test_only()).unwrap();
+    let claim = verify_cairo_proof_with_policy(&bytes, &ANY).unwrap();
+    assert_eq!(claim.outputs, bw_expected(&inputs));
+    // The honest trace proved under a claim of one range-checked cell there is rejected.
+    let (mut pi, main) = trace::build_main(&exec, 3).unwrap();
+    pi.range_check.as_mut().unwrap().stop += 1;
+    let air = air::CairoAir::new(pi.clone(), main[0].len());
+    let stark = crate::prover::prove(&air, &main, &ProofOptions::test_only()).unwrap();
+    assert!(verify_proof(&CairoProof { public_input: pi, stark }).is_err());
+}
+
+#[test]
+fn bitwise_without_range_check_and_without_instances() {
+    let vals = vec![pow2(250) + fe(7), fe(0xFFFF), pow2(131) + fe(3)];
+    let (bytes, _) = prove_program(XOR_FOLD, &vals, &ProofOptions::test_only()).unwrap();
+    let claim = verify_cairo_proof_with_policy(&bytes, &ANY).unwrap();
+    let xor = |a: &FE, b: &FE| bw_op(a, b, |x, y| x ^ y);
+    assert_eq!(claim.outputs, vec![xor(&xor(&vals[0], &vals[1]), &vals[2])]);
+    assert_eq!(claim.builtins, vec!["output", "bitwise"]);
+    // No inputs: the program declares bitwise but uses no instance (a dummy block).
+    let (bytes, _) = prove_program(XOR_FOLD, &[], &ProofOptions::test_only()).unwrap();
+    let claim = verify_cairo_proof_with_policy(&bytes, &ANY).unwrap();
+    assert_eq!(claim.outputs, vec![fe(0)]);
+    assert_eq!(decode_cairo_proof(&bytes).unwrap().public_input.bitwise_instances(), 0);
+}
+
+#[test]
+fn bitwise_needs_sixteen_rows_per_instance() {
+    // 40 xors in a short program: the trace grows to hold 40 blocks of 16 rows.
+    let vals: Vec<FE> = (0..40u64).map(|i| fe(i * 0x9E37_79B9 + 1)).collect();
+    let (bytes, report) = prove_program(XOR_FOLD, &vals, &ProofOptions::test_only()).unwrap();
+    assert!(report.trace_length >= 40 * 16);
+    let claim = verify_cairo_proof_with_policy(&bytes, &ANY).unwrap();
+    let want = vals.iter().fold(fe(0), |a, v| bw_op(&a, v, |x, y| x ^ y));
+    assert_eq!(claim.outputs, vec![want]);
+}
+
+/// Proves an execution tampered *before* its trace is built (memory, public input), as a
+/// cheating prover would, bypassing the debug trace check. Also returns the first
+/// constraint the forged trace breaks (None if it satisfies every constraint).
+fn forged_exec(
+    program: &[u8],
+    inputs: &[FE],
+    tamper: impl Fn(&mut trace::Execution),
+) -> (Result<VerifiedClaim, VerifyError>, Option<(usize, usize)>) {
+    use crate::air::Air;
+    let mut exec = runner::execute(program, inputs).unwrap();
+    tamper(&mut exec);
+    let (pi, main) = trace::build_main(&exec, 3).unwrap();
+    let n = main[0].len();
+    let air = air::CairoAir::new(pi.clone(), n);
+    let ch = [fe(0x1234_5678), fe(0x9abc_def0), fe(0x0fed_cba9)];
+    let aux = air.build_aux(&main, &ch);
+    let broken = crate::air::check_constraints(&air, &main, &aux, &ch).err().map(|e| {
+        // "transition constraint {k} fails at row {r}"; boundaries report usize::MAX.
+        let nums: Vec<usize> = e.split(' ').filter_map(|w| w.parse().ok()).collect();
+        if e.starts_with("transition") {
+            (nums[0], nums[1])
+        } else {
+            (usize::MAX, 0)
+        }
+    });
+    let num_constraints = air.transition_rows().len();
+    let stark = crate::prover::prove(&air, &main, &ProofOptions::test_only()).unwrap();
+    let r = verify_proof(&CairoProof { public_input: pi, stark });
+    (r, broken.map(|(k, row)| (k.min(num_constraints), row)))
+}
+
+/// Replaces every memory cell (and claimed output) equal to `old` by `new`: the CPU then
+/// reads and copies the forged value consistently.
+fn replace_everywhere(e: &mut trace::Execution, old: &FE, new: &FE) {
+    for c in e.memory.iter_mut().flatten() {
+        if c == old {
+            *c = new.clone();
+        }
+    }
+    for o in e.public_input.outputs.iter_mut() {
+        if o == old {
+            *o = new.clone();
+        }
+    }
+}
+
+/// Index of the first bitwise constraint (they come last) for the bitwise program.
+fn bitwise_constraint_start() -> usize {
+    use crate::air::Air;
+    let exec = runner::execute(BITWISE, &bw_inputs()).unwrap();
+    let (pi, main) = trace::build_main(&exec, 3).unwrap();
+    air::CairoAir::new(pi, main[0].len()).transition_rows().len() - air::BW_CONSTRAINTS
+}
+
+#[test]
+fn forged_bitwise_output_cell_is_rejected() {
+    let inputs = bw_inputs();
+    let expect = bw_expected(&inputs);
+    // Control: the same path without tampering verifies and satisfies every constraint.
+    let (r, broken) = forged_exec(BITWISE, &inputs, |_| {});
+    assert_eq!(r.unwrap().outputs, expect);
+    assert_eq!(broken, None);
+    let start = bitwise_constraint_start();
+
+    // x0 & y0 claimed one too large, with xor and or adjusted so that all five cells still
+    // agree with X + Y = xor + 2·and = or + and: memory, CPU and output are consistent, and
+    // only the AIR's bitwise constraints can object.
+    let (a, x, o) = (expect[0].clone(), expect[1].clone(), expect[2].clone());
+    let (r, broken) = forged_exec(BITWISE, &inputs, |e| {
+        replace_everywhere(e, &a, &(&a + fe(1)));
+        replace_everywhere(e, &x, &(&x - fe(2)));
+        replace_everywhere(e, &o, &(&o - fe(1)));
+    });
+    println!("forged and: {r:?}, first broken constraint {broken:?} (bitwise from {start})");
+    assert!(r.is_err(), "forged x & y accepted");
+    // The first constraint it breaks is the binding of A to the x&y accumulator, on the
+    // first block's last row (bits, 3 block, 3 accumulator, 10 top-bit and 3 constancy
+    // constraints and the bindings of X and Y come before it in the bitwise group).
+    assert_eq!(broken, Some((start + 2 * layout::BW_BITS + 6 + 10 + 3 + 2, 15)));
+
+    // Only the x&y cell changed (xor and or honest): also rejected (memory disagrees too).
+    let (r, _) = forged_exec(BITWISE, &inputs, |e| replace_everywhere(e, &a, &(&a + fe(1))));
+    assert!(r.is_err());
+}
+
+#[test]
+fn noncanonical_bit_decomposition_is_rejected() {
+    // x0 decomposed as the 256-bit integer x0 + p (same field element, other bits): without
+    // the bound on the top chunk this would prove (x0 + p) & y0 as x0 & y0.
+    let inputs = bw_inputs();
+    let expect = bw_expected(&inputs);
+    let (x0, y0) = (&inputs[0], &inputs[1]);
+    let xp = trace::add_modulus(&crate::field::fe_to_bytes(x0));
+    let yb = crate::field::fe_to_bytes(y0);
+    let and = crate::field::fe_from_bytes(&std::array::from_fn(|i| xp[i] & yb[i])).unwrap();
+    assert_ne!(and, expect[0]);
+    let (xor, or) = (x0 + y0 - and.double(), x0 + y0 - &and);
+    let base = runner::execute(BITWISE, &inputs).unwrap().public_input.bitwise.unwrap().base;
+    trace::FORGE_NONCANONICAL_X.with(|f| f.set(Some(base)));
+    let (r, broken) = forged_exec(BITWISE, &inputs, |e| {
+        replace_everywhere(e, &expect[0], &and);
+        replace_everywhere(e, &expect[1], &xor);
+        replace_everywhere(e, &expect[2], &or);
+    });
+    trace::FORGE_NONCANONICAL_X.with(|f| f.set(None));
+    println!("non-canonical x: {r:?}, first broken constraint {broken:?}");
+    assert!(r.is_err(), "non-canonical decomposition accepted");
+    // Only the top-bits constraints break (32 bit + 3 block + 3 accumulator constraints
+    // come before them in the bitwise group).
+    // The check of block 0's top chunk runs on the trace's last row (it wraps around).
+    let top = bitwise_constraint_start() + 2 * layout::BW_BITS + 6;
+    let (k, row) = broken.unwrap();
+    assert_eq!(k, top, "expected the top-bits constraint of bit 251 of x, got {k} at row {row}");
+}
+
+#[test]
+fn forged_bitwise_trace_columns_are_rejected() {
+    use layout::*;
+    let inputs = bw_inputs();
+    let l = Layout::with_range_check(2, 1, 2).with_bitwise();
+    forged_run(BITWISE, &inputs, |_, _| {}).unwrap();
+    let flip = |v: &mut FE| *v = FE::one() - &*v;
+    // A bit of x flipped (the accumulator no longer matches X).
+    assert!(forged_run(BITWISE, &inputs, |_, m| flip(&mut m[l.bw_col(BW_XBITS + 3)][5])).is_err());
+    // A "bit" equal to 2.
+    assert!(forged_run(BITWISE, &inputs, |_, m| m[l.bw_col(BW_YBITS)][17] = fe(2)).is_err());
+    // The block counter skips, or s marks a non-final row.
+    assert!(forged_run(BITWISE, &inputs, |_, m| m[l.bw_col(BW_CNT)][7] += fe(1)).is_err());
+    assert!(forged_run(BITWISE, &inputs, |_, m| m[l.bw_col(BW_S)][7] = FE::one()).is_err());
+    // X, Y or A of one block changed on every row of the block.
+    for k in [BW_VAL, BW_VAL + 1, BW_VAL + 2] {
+        assert!(forged_run(BITWISE, &inputs, |_, m| (16..32).for_each(|r| m[l.bw_col(k)][r] += fe(1))).is_err());
+    }
+    // An instance skipped: block 1 moves to the third instance.
+    assert!(forged_run(BITWISE, &inputs, |_, m| (16..32).for_each(|r| m[l.bw_col(BW_IA)][r] += fe(5))).is_err());
+    // The honest trace proved under a public input claiming another x & y, x ^ y or x | y.
+    for i in [0, 4, 11] {
+        assert!(forged_run(BITWISE, &inputs, |e, _| e.public_input.outputs[i] += fe(1)).is_err(), "output {i}");
+    }
+}
+
+#[test]
+fn forged_bitwise_segment_claims_are_rejected() {
+    let inputs = bw_inputs();
+    type Seg = fn(&mut public_input::Segment);
+    let claims: [(&str, Seg); 5] = [
+        ("one more instance", |s| s.stop += 5),
+        ("one instance fewer", |s| s.stop -= 5),
+        ("first instance dropped", |s| s.base += 5),
+        ("segment shifted", |s| {
+            s.base += 5;
+            s.stop += 5;
+        }),
+        ("no instances", |s| s.stop = s.base),
+    ];
+    for (what, f) in claims {
+        // The honest trace proved under the changed claim...
+        let r = forged_run(BITWISE, &inputs, |e, _| f(e.public_input.bitwise.as_mut().unwrap()));
+        println!("{what} (honest trace): {r:?}");
+        assert!(r.is_err(), "{what} accepted");
+        // ...and a trace built for the changed claim.
+        let (r, broken) = forged_exec(BITWISE, &inputs, |e| f(e.public_input.bitwise.as_mut().unwrap()));
+        println!("{what} (trace for the claim): {r:?}, first broken constraint {broken:?}");
+        assert!(r.is_err() && broken.is_some(), "{what} accepted");
+    }
+}
+
+#[test]
+fn changed_bitwise_public_input_is_rejected() {
+    let (bytes, _) = prove_program(BITWISE, &bw_inputs(), &ProofOptions::test_only()).unwrap();
+    let p = decode_cairo_proof(&bytes).unwrap();
+    verify_proof(&p).unwrap();
+    type Mutation = Box<dyn Fn(&mut CairoPublicInput)>;
+    let seg = |f: fn(&mut public_input::Segment)| -> Mutation {
+        Box::new(move |pi: &mut CairoPublicInput| f(pi.bitwise.as_mut().unwrap()))
+    };
+    let muts: Vec<(&str, Mutation)> = vec![
+        ("and output", Box::new(|pi| pi.outputs[0] += fe(1))),
+        ("xor output", Box::new(|pi| pi.outputs[4] += fe(1))),
+        ("or output", Box::new(|pi| pi.outputs[11] = &pi.outputs[11] - fe(1))),
+        ("output dropped", Box::new(|pi| {
+            pi.outputs.pop();
+        })),
+        ("bitwise stop + 5", seg(|s| s.stop += 5)),
+        ("bitwise stop - 5", seg(|s| s.stop -= 5)),
+        ("bitwise stop + 1", seg(|s| s.stop += 1)),
+        ("bitwise base + 5", seg(|s| s.base += 5)),
+        ("bitwise segment shifted", seg(|s| {
+            s.base += 5;
+            s.stop += 5;
+        })),
+        ("bitwise segment dropped", Box::new(|pi| pi.bitwise = None)),
+        ("bitwise layout dropped", Box::new(|pi| pi.layout.bitwise = false)),
+        ("bitwise dropped", Box::new(|pi| {
+            pi.bitwise = None;
+            pi.layout.bitwise = false;
+        })),
+        ("range_check dropped", Box::new(|pi| {
+            pi.range_check = None;
+            pi.layout = layout::Layout::new(2, 1).with_bitwise();
+            pi.rcb_min = 0;
+            pi.rcb_max = 0;
+        })),
+        ("start code ap += k", Box::new(|pi| pi.program[1] += fe(1))),
+    ];
+    for (what, m) in muts {
+        let mut q = p.clone();
+        m(&mut q.public_input);
+        assert_ne!(&q, &p, "{what}");
+        let r = verify_proof(&q);
+        println!("changed {what}: {r:?}");
+        assert!(r.is_err(), "changed {what} accepted");
+    }
+}
+
+#[test]
+fn tampered_bitwise_proof_bytes_are_rejected() {
+    let (bytes, _) = prove_program(XOR_FOLD, &[fe(5), fe(3)], &ProofOptions::test_only()).unwrap();
+    verify_cairo_proof_with_policy(&bytes, &ANY).unwrap();
+    let mut positions: Vec<usize> = (0..64).collect();
+    positions.extend((64..bytes.len()).step_by(bytes.len() / 150));
+    positions.push(bytes.len() - 1);
+    for i in positions {
+        let mut b = bytes.clone();
+        b[i] ^= 0x10;
+        assert!(verify_cairo_proof_with_policy(&b, &ANY).is_err(), "flip at byte {i} accepted");
+    }
+    assert!(verify_cairo_proof_with_policy(&bytes[..bytes.len() - 1], &ANY).is_err());
+}
+
+#[test]
+fn unsupported_builtins_are_refused() {
+    let json = std::str::from_utf8(FIB).unwrap();
+    assert!(json.contains("\"builtins\": [\n        \"output\"\n    ]"));
+    for other in ["pedersen", "ecdsa", "keccak"] {
+        let patched = json.replace(
+            "\"builtins\": [\n        \"output\"\n    ]",
+            &format!("\"builtins\": [\n        \"output\",\n        \"{other}\"\n    ]"),
+        );
+        let err = prove_program(patched.as_bytes(), &[fe(3)], &ProofOptions::test_only()).unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, crate::error::ProveError::Program(_)), "{msg}");
+        assert!(msg.contains("unsupported builtins") && msg.contains(other), "{msg}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Poseidon builtin.
+
+pub const POSEIDON: &[u8] = include_bytes!("../../programs/poseidon.json");
+pub const ALL_BUILTINS: &[u8] = include_bytes!("../../programs/all_builtins.json");
+
+/// Cairo's `poseidon_hash(x, y)`: the first element of Hades([x, y, 2]), computed with
+/// lambdaworks (independently of the AIR's code).
+fn poseidon_hash(x: &FE, y: &FE) -> FE {
+    use lambdaworks_crypto::hash::poseidon::{starknet::PoseidonCairoStark252, Poseidon};
+    PoseidonCairoStark252::hash(x, y)
+}
+
+fn ps_inputs() -> Vec<FE> {
+    vec![fe(1), fe(2), FE::zero() - fe(1), pow2(250) + fe(12345), fe(0)]
+}
+
+fn ps_expected(inputs: &[FE]) -> FE {
+    inputs.iter().fold(fe(0), |h, x| poseidon_hash(&h, x))
+}
+
+#[test]
+fn poseidon_program_proves_and_verifies() {
+    let inputs = ps_inputs();
+    let (bytes, report) = prove_program(POSEIDON, &inputs, &ProofOptions::test_only()).unwrap();
+    println!("{report}");
+    let claim = verify_cairo_proof_with_policy(&bytes, &ANY).unwrap();
+    assert_eq!(claim.inputs, inputs);
+    assert_eq!(claim.outputs, vec![ps_expected(&inputs)]);
+    assert_eq!(claim.builtins, vec!["output", "poseidon"]);
+    assert_eq!(decode_cairo_proof(&bytes).unwrap().public_input.poseidon_instances(), 5);
+    // Declared but unused (no inputs): a dummy instance.
+    let (bytes, _) = prove_program(POSEIDON, &[], &ProofOptions::test_only()).unwrap();
+    let claim = verify_cairo_proof_with_policy(&bytes, &ANY).unwrap();
+    assert_eq!(claim.outputs, vec![fe(0)]);
+    assert_eq!(decode_cairo_proof(&bytes).unwrap().public_input.poseidon_instances(), 0);
+}
+
+#[test]
+fn poseidon_proofs_meet_the_default_policy() {
+    // Degree-3 constraints (the S-boxes) under the real presets, verified as the CLI does.
+    for o in [ProofOptions::conjectured_100(), ProofOptions::conjectured_128()] {
+        let (bytes, report) = prove_program(POSEIDON, &[fe(3), fe(4)], &o).unwrap();
+        println!("{report}");
+        let claim = verify_cairo_proof(&bytes).unwrap();
+        assert_eq!(claim.outputs, vec![ps_expected(&[fe(3), fe(4)])]);
+    }
+}
+
+#[test]
+fn all_builtins_program_proves_and_verifies() {
+    let inputs = bw_inputs();
+    let (bytes, report) = prove_program(ALL_BUILTINS, &inputs, &ProofOptions::test_only()).unwrap();
+    println!("{report}");
+    let claim = verify_cairo_proof_with_policy(&bytes, &ANY).unwrap();
+    let want: Vec<FE> =
+        inputs.chunks(2).flat_map(|p| [bw_op(&p[0], &p[1], |a, b| a ^ b), poseidon_hash(&p[0], &p[1])]).collect();
+    assert_eq!(claim.outputs, want);
+    assert_eq!(claim.builtins, vec!["output", "range_check", "bitwise", "poseidon"]);
+    // Each builtin's segment must be claimed; dropping any is rejected.
+    let p = decode_cairo_proof(&bytes).unwrap();
+    let mut q = p.clone();
+    q.public_input.poseidon = None;
+    q.public_input.layout.poseidon = false;
+    assert!(verify_proof(&q).is_err());
+}
+
+/// Index of the first poseidon constraint (they come last) for the poseidon program.
+fn poseidon_constraint_start() -> usize {
+    use crate::air::Air;
+    let exec = runner::execute(POSEIDON, &ps_inputs()).unwrap();
+    let (pi, main) = trace::build_main(&exec, 3).unwrap();
+    air::CairoAir::new(pi, main[0].len()).transition_rows().len() - layout::PS_CUBES - 1
+}
+
+#[test]
+fn forged_poseidon_output_cell_is_rejected() {
+    let inputs = ps_inputs();
+    let (r, broken) = forged_exec(POSEIDON, &inputs, |_| {});
+    assert_eq!(r.unwrap().outputs, vec![ps_expected(&inputs)]);
+    assert_eq!(broken, None);
+    // The last hash claimed one larger: memory, CPU and output agree, and the trace's last
+    // three cubes are solved so that the permutation's linear output matches the forged
+    // value; only the cube constraints of the last round can object.
+    let exec = runner::execute(POSEIDON, &inputs).unwrap();
+    let ps = exec.public_input.poseidon.unwrap();
+    let last = ps.stop - 6;
+    let old = ps_expected(&inputs);
+    trace::FORGE_POSEIDON_OUTPUT.with(|f| f.set(Some(last)));
+    let (r, broken) = forged_exec(POSEIDON, &inputs, |e| replace_everywhere(e, &old, &(&old + fe(1))));
+    trace::FORGE_POSEIDON_OUTPUT.with(|f| f.set(None));
+    println!("forged poseidon output: {r:?}, first broken constraint {broken:?}");
+    assert!(r.is_err(), "forged poseidon output accepted");
+    let start = poseidon_constraint_start();
+    let (k, row) = broken.unwrap();
+    assert!((start + layout::PS_CUBES - 3..start + layout::PS_CUBES).contains(&k), "broke {k} at row {row}");
+    // Without solving the cubes, the memory argument rejects the forged cell as well.
+    let (r, _) = forged_exec(POSEIDON, &inputs, |e| replace_everywhere(e, &old, &(&old + fe(1))));
+    assert!(r.is_err());
+}
+
+#[test]
+fn forged_poseidon_trace_columns_are_rejected() {
+    use layout::*;
+    let inputs = ps_inputs();
+    let l = Layout::new(2, 1).with_poseidon();
+    forged_run(POSEIDON, &inputs, |_, _| {}).unwrap();
+    for k in [PS_CUBE, PS_CUBE + 40, PS_CUBE + PS_CUBES - 1, PS_IN + 1] {
+        assert!(forged_run(POSEIDON, &inputs, |_, m| m[l.ps_col(k)][2] += fe(1)).is_err(), "column {k}");
+    }
+    // The honest trace proved under a public input claiming another hash.
+    assert!(forged_run(POSEIDON, &inputs, |e, _| e.public_input.outputs[0] += fe(1)).is_err());
+    // An instance skipped (rows from 1 on move to the next instance).
+    assert!(forged_run(POSEIDON, &inputs, |_, m| {
+        for r in 1..m[0].len() {
+            m[l.ps_col(PS_IA)][r] += fe(6);
+        }
+    })
+    .is_err());
+}
+
+#[test]
+fn forged_poseidon_segment_claims_are_rejected() {
+    let inputs = ps_inputs();
+    type Seg = fn(&mut public_input::Segment);
+    let claims: [(&str, Seg); 4] = [
+        ("one more instance", |s| s.stop += 6),
+        ("one instance fewer", |s| s.stop -= 6),
+        ("first instance dropped", |s| s.base += 6),
+        ("no instances", |s| s.stop = s.base),
+    ];
+    for (what, f) in claims {
+        let r = forged_run(POSEIDON, &inputs, |e, _| f(e.public_input.poseidon.as_mut().unwrap()));
+        assert!(r.is_err(), "{what} accepted (honest trace)");
+        let (r, broken) = forged_exec(POSEIDON, &inputs, |e| f(e.public_input.poseidon.as_mut().unwrap()));
+        println!("{what}: {r:?}, first broken constraint {broken:?}");
+        assert!(r.is_err() && broken.is_some(), "{what} accepted (trace for the claim)");
+    }
+}
+
+#[test]
+fn changed_poseidon_public_input_and_bytes_are_rejected() {
+    let (bytes, _) = prove_program(POSEIDON, &ps_inputs(), &ProofOptions::test_only()).unwrap();
+    let p = decode_cairo_proof(&bytes).unwrap();
+    verify_proof(&p).unwrap();
+    type Mutation = Box<dyn Fn(&mut CairoPublicInput)>;
+    let muts: Vec<(&str, Mutation)> = vec![
+        ("hash output", Box::new(|pi| pi.outputs[0] += fe(1))),
+        ("poseidon stop + 6", Box::new(|pi| pi.poseidon.as_mut().unwrap().stop += 6)),
+        ("poseidon stop + 1", Box::new(|pi| pi.poseidon.as_mut().unwrap().stop += 1)),
+        ("poseidon base + 6", Box::new(|pi| pi.poseidon.as_mut().unwrap().base += 6)),
+        ("poseidon dropped", Box::new(|pi| {
+            pi.poseidon = None;
+            pi.layout.poseidon = false;
+        })),
+        ("poseidon as bitwise", Box::new(|pi| {
+            pi.bitwise = pi.poseidon.take();
+            pi.layout.poseidon = false;
+            pi.layout.bitwise = true;
+        })),
+    ];
+    for (what, m) in muts {
+        let mut q = p.clone();
+        m(&mut q.public_input);
+        let r = verify_proof(&q);
+        println!("changed {what}: {r:?}");
+        assert!(r.is_err(), "changed {what} accepted");
+    }
+    let mut positions: Vec<usize> = (0..64).collect();
+    positions.extend((64..bytes.len()).step_by(bytes.len() / 150));
+    for i in positions {
+        let mut b = bytes.clone();
+        b[i] ^= 0x01;
+        assert!(verify_cairo_proof_with_policy(&b, &ANY).is_err(), "flip at byte {i} accepted");
+    }
+}
+
+#[test]
+fn program_hash_binds_the_builtins_as_well_as_the_bytecode() {
+    let (_, p) = honest();
+    let code = &p.public_input.program;
+    let with = |builtins: &[&str]| public_input::program_hash(builtins, code);
+    // The same bytecode behind other builtin pointers is another program.
+    assert_ne!(with(&["output", "range_check"]), with(&["output", "bitwise"]));
+    assert_ne!(with(&["output"]), with(&["output", "range_check"]));
+    let mut other = code.clone();
+    other[0] += fe(1);
+    assert_ne!(public_input::program_hash(&["output"], &other), with(&["output"]));
 }

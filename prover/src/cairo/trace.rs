@@ -1,7 +1,7 @@
 //! Builds the Cairo AIR's trace from an execution (registers per step + relocated memory):
 //! the CPU columns, spare memory slots (public-memory dummies, hole fillers), range-check
-//! fillers, the range_check builtin decomposition, the sorted columns, and the aux
-//! running products once the challenges are known.
+//! fillers, the range_check builtin decomposition, the bitwise builtin blocks, the sorted
+//! columns, and the aux running products once the challenges are known.
 
 use super::air::CairoAir;
 use super::instruction::{decode, fe_to_u64, OFFSET_BIAS};
@@ -92,9 +92,166 @@ fn rc_parts(v: &FE) -> Option<[u64; RC_PARTS]> {
     Some(p)
 }
 
+/// One bitwise instance as the trace holds it: address, x and y (big-endian bytes, below
+/// 2^251) and the value of its x&y cell.
+#[derive(Clone)]
+struct BwInstance {
+    ia: u64,
+    /// The bits the trace decomposes (normally the canonical bytes of `xv` and `yv`).
+    x: [u8; 32],
+    y: [u8; 32],
+    xv: FE,
+    yv: FE,
+    and: FE,
+}
+
+// Test-only forging: the address of an instance whose x is decomposed as the 256-bit
+// integer x + p (a non-canonical decomposition that the top-bits constraint must reject).
+#[cfg(test)]
+thread_local! {
+    pub(crate) static FORGE_NONCANONICAL_X: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+impl BwInstance {
+    fn read(mem: &[Option<FE>], ia: u64) -> Result<Self, ProveError> {
+        let get = |a: u64| mem.get(a as usize).cloned().flatten();
+        let bytes = |a: u64| -> Result<[u8; 32], ProveError> {
+            let b = crate::field::fe_to_bytes(&get(a).unwrap_or_else(FE::zero));
+            // Below 2^251: the top five bits of the 256-bit big-endian value are zero.
+            if b[0] >> (BW_TOTAL_BITS - 248) != 0 {
+                return Err(terr(format!("bitwise input at {a} >= 2^{BW_TOTAL_BITS}")));
+            }
+            Ok(b)
+        };
+        #[allow(unused_mut)]
+        let (mut x, y) = (bytes(ia)?, bytes(ia + 1)?);
+        let (xv, yv) = (Self::value(&x), Self::value(&y));
+        // The x&y cell as memory holds it (cairo-vm deduced it; the AIR checks it).
+        let and = match get(ia + 2) {
+            Some(v) => v,
+            None => Self::value(&std::array::from_fn(|i| x[i] & y[i])),
+        };
+        #[cfg(test)]
+        if FORGE_NONCANONICAL_X.with(|f| f.get()) == Some(ia) {
+            x = add_modulus(&x);
+        }
+        Ok(BwInstance { ia, x, y, xv, yv, and })
+    }
+    fn value(b: &[u8; 32]) -> FE {
+        crate::field::fe_from_bytes(b).unwrap_or_else(FE::zero)
+    }
+    /// The five memory cells (x, y, x&y, x^y, x|y) as the AIR derives them.
+    fn cells(&self) -> [(u64, FE); BW_CELLS] {
+        let (x, y, a) = (self.xv.clone(), self.yv.clone(), self.and.clone());
+        let xor = &x + &y - a.double();
+        let or = &x + &y - &a;
+        [(self.ia, x), (self.ia + 1, y), (self.ia + 2, a), (self.ia + 3, xor), (self.ia + 4, or)]
+    }
+    /// Chunk r (0 = high) of 16 bits of x or y.
+    fn chunk(b: &[u8; 32], r: usize) -> u64 {
+        u16::from_be_bytes([b[2 * r], b[2 * r + 1]]) as u64
+    }
+}
+
+/// x + p as a 256-bit big-endian integer (x < 2^251, so it does not overflow).
+#[cfg(test)]
+pub(crate) fn add_modulus(x: &[u8; 32]) -> [u8; 32] {
+    let p = crate::field::fe_to_bytes(&(FE::zero() - FE::one()));
+    let mut out = [0u8; 32];
+    let mut carry = 1u16; // p = (p - 1) + 1
+    for i in (0..32).rev() {
+        let s = x[i] as u16 + p[i] as u16 + carry;
+        out[i] = s as u8;
+        carry = s >> 8;
+    }
+    out
+}
+
+/// The bitwise block columns (`BW_COLUMNS` of them, `n` rows) for one instance per block.
+fn bitwise_columns(blocks: &[BwInstance], n: usize) -> Vec<Vec<FE>> {
+    let mut cols: Vec<Vec<FE>> = (0..BW_COLUMNS).map(|_| Vec::with_capacity(n)).collect();
+    let last = fe((BW_ROWS - 1) as u64);
+    let inv: Vec<FE> = (0..BW_ROWS)
+        .map(|r| (fe(r as u64) - &last).inv().unwrap_or_else(|_| FE::zero()))
+        .collect();
+    let two16 = fe(1 << 16);
+    for i in 0..n {
+        let (b, r) = (&blocks[i / BW_ROWS], i % BW_ROWS);
+        let (cx, cy) = (BwInstance::chunk(&b.x, r), BwInstance::chunk(&b.y, r));
+        cols[BW_IA].push(fe(b.ia));
+        cols[BW_CNT].push(fe(r as u64));
+        cols[BW_S].push(if r == BW_ROWS - 1 { FE::one() } else { FE::zero() });
+        cols[BW_INV].push(inv[r].clone());
+        for (k, chunk) in [cx, cy, cx & cy].into_iter().enumerate() {
+            let acc = if r == 0 { FE::zero() } else { &cols[BW_ACC + k][i - 1] * &two16 };
+            cols[BW_ACC + k].push(acc + fe(chunk));
+        }
+        cols[BW_VAL].push(b.xv.clone());
+        cols[BW_VAL + 1].push(b.yv.clone());
+        cols[BW_VAL + 2].push(b.and.clone());
+        for j in 0..BW_BITS {
+            cols[BW_XBITS + j].push(fe((cx >> j) & 1));
+            cols[BW_YBITS + j].push(fe((cy >> j) & 1));
+        }
+    }
+    cols
+}
+
+/// One poseidon instance: address, input, output and the S-box outputs (cubes).
+#[derive(Clone)]
+struct PsInstance {
+    ia: u64,
+    input: [FE; 3],
+    output: [FE; 3],
+    cubes: Vec<FE>,
+}
+
+// Test-only forging: the address of a poseidon instance whose output is taken from memory
+// (which the test forged) and whose last three cubes are solved to produce it, so that only
+// the last round's cube constraints break.
+#[cfg(test)]
+thread_local! {
+    pub(crate) static FORGE_POSEIDON_OUTPUT: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+impl PsInstance {
+    fn new(ia: u64, input: [FE; 3]) -> Self {
+        let (output, cubes) = super::poseidon::hades_with_cubes(&input);
+        PsInstance { ia, input, output, cubes }
+    }
+    fn read(mem: &[Option<FE>], ia: u64) -> Self {
+        let get = |a: u64| mem.get(a as usize).cloned().flatten().unwrap_or_else(FE::zero);
+        #[allow(unused_mut)]
+        let mut p = Self::new(ia, [get(ia), get(ia + 1), get(ia + 2)]);
+        #[cfg(test)]
+        if FORGE_POSEIDON_OUTPUT.with(|f| f.get()) == Some(ia) {
+            // The last round's cubes are mix^-1(output); mix = [[3,1,1],[1,-1,1],[1,1,-2]]
+            // and its inverse is [[1,3,2],[3,-7,-2],[2,-2,-4]] / 8.
+            let o = [get(ia + 3), get(ia + 4), get(ia + 5)];
+            let inv8 = fe(8).inv().unwrap_or_else(|_| FE::zero());
+            let m = [[1i64, 3, 2], [3, -7, -2], [2, -2, -4]];
+            let k = PS_CUBES - 3;
+            for (i, row) in m.iter().enumerate() {
+                let mut v = FE::zero();
+                for (j, &c) in row.iter().enumerate() {
+                    let c = if c < 0 { FE::zero() - fe(c.unsigned_abs()) } else { fe(c as u64) };
+                    v += c * &o[j];
+                }
+                p.cubes[k + i] = v * &inv8;
+            }
+            p.output = o;
+        }
+        p
+    }
+    fn cells(&self) -> [(u64, FE); PS_CELLS] {
+        std::array::from_fn(|j| (self.ia + j as u64, if j < 3 { self.input[j].clone() } else { self.output[j - 3].clone() }))
+    }
+}
+
 /// The main trace (columns) and the completed public input. The trace is the execution
 /// padded with copies of its final `jmp rel 0` step, doubled until the spare slots can
-/// hold the public-memory dummies and every memory and range-check hole.
+/// hold the public-memory dummies and every memory and range-check hole, and the bitwise
+/// blocks every bitwise instance.
 pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput, Vec<Vec<FE>>), ProveError> {
     let steps = exec.registers.len();
     if steps == 0 {
@@ -112,10 +269,24 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
     let get = |a: u64| mem.get(a as usize).cloned().flatten().unwrap_or_else(FE::zero);
 
     let mut n = steps.next_power_of_two().max(1 << min_log_n);
+    if l.bitwise {
+        n = n.max(BW_ROWS);
+    }
+    // An address past everything the run and the claimed segments use (for the dummy cells
+    // of declared but unused builtins).
+    let fresh = {
+        let cpu_max = cpu.iter().flat_map(|r| [PC, DST_ADDR, OP0_ADDR, OP1_ADDR].map(|c| fe_to_u64(&r[c]).unwrap_or(0)));
+        let seg_stops = [pi.range_check, pi.bitwise, pi.poseidon].into_iter().flatten().map(|s| s.stop);
+        cpu_max.chain(public.iter().map(|x| x.0)).map(|a| a + 1).chain(seg_stops).fold(mem.len() as u64, u64::max)
+    };
     loop {
         let row_of = |i: usize| &cpu[i.min(steps - 1)];
-        // Builtin cells: row i covers address base + i (clamped to the last cell).
+        // Builtin cells: row i covers address base + i (clamped to the last cell). Without
+        // instances, every row holds a dummy (fresh address, value 0): the AIR pins the
+        // address only when there are instances, and the cell at `base` may belong to the
+        // next segment (and hold any value).
         let rcb: Vec<(u64, [u64; RC_PARTS])> = match pi.range_check {
+            Some(rc) if l.rc_builtin && rc.stop == rc.base => vec![(fresh, [0; RC_PARTS]); n],
             Some(rc) if l.rc_builtin => {
                 if (rc.stop - rc.base) as usize > n {
                     n *= 2;
@@ -146,7 +317,63 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
         for (a, p) in &rcb {
             accesses.push((*a, rcb_value(p)));
         }
-        let max_addr = accesses.iter().map(|x| x.0).chain(public.iter().map(|x| x.0)).max().unwrap_or(0);
+        let mut max_addr = accesses.iter().map(|x| x.0).chain(public.iter().map(|x| x.0)).max().unwrap_or(0);
+        // Bitwise: block b holds instance min(b, m - 1) (padding repeats the last one). A
+        // program that declares bitwise but never uses it gets one all-zero dummy instance
+        // on fresh addresses past the end of memory (the AIR leaves its address free).
+        let bw_blocks: Vec<BwInstance> = match pi.bitwise {
+            Some(bw) if l.bitwise => {
+                let m = pi.bitwise_instances();
+                if (m as usize) * BW_ROWS > n {
+                    if n >= 1 << 26 {
+                        return Err(terr("too many bitwise instances".into()));
+                    }
+                    n *= 2;
+                    continue;
+                }
+                let insts: Vec<BwInstance> = if m == 0 {
+                    let z = FE::zero();
+                    vec![BwInstance { ia: max_addr + 1, x: [0; 32], y: [0; 32], xv: z.clone(), yv: z.clone(), and: z }]
+                } else {
+                    (0..m).map(|k| BwInstance::read(mem, bw.base + BW_CELLS as u64 * k)).collect::<Result<_, _>>()?
+                };
+                (0..n / BW_ROWS).map(|b| insts[b.min(insts.len() - 1)].clone()).collect()
+            }
+            _ => Vec::new(),
+        };
+        for i in 0..n {
+            if let Some(b) = bw_blocks.get(i / BW_ROWS) {
+                let cells = b.cells();
+                max_addr = max_addr.max(cells[BW_CELLS - 1].0);
+                accesses.extend(cells);
+            }
+        }
+        // Poseidon: row i holds instance min(i, m - 1); a declared but unused builtin gets
+        // one dummy instance (input 0) on fresh addresses, as for bitwise.
+        let ps_rows: Vec<PsInstance> = match pi.poseidon {
+            Some(ps) if l.poseidon => {
+                let m = pi.poseidon_instances();
+                if m as usize > n {
+                    if n >= 1 << 26 {
+                        return Err(terr("too many poseidon instances".into()));
+                    }
+                    n *= 2;
+                    continue;
+                }
+                let insts: Vec<PsInstance> = if m == 0 {
+                    vec![PsInstance::new(max_addr + 1, [FE::zero(), FE::zero(), FE::zero()])]
+                } else {
+                    (0..m).map(|k| PsInstance::read(mem, ps.base + PS_CELLS as u64 * k)).collect()
+                };
+                (0..n).map(|i| insts[i.min(insts.len() - 1)].clone()).collect()
+            }
+            _ => Vec::new(),
+        };
+        for p in &ps_rows {
+            let cells = p.cells();
+            max_addr = max_addr.max(cells[PS_CELLS - 1].0);
+            accesses.extend(cells);
+        }
         if max_addr > 1 << 32 {
             return Err(terr("memory too large".into()));
         }
@@ -216,6 +443,20 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
         debug_assert_eq!(sorted_rc.len(), n * l.rc_slots());
 
         let mut cols: Vec<Vec<FE>> = vec![Vec::with_capacity(n); l.num_main()];
+        if l.bitwise {
+            for (k, c) in bitwise_columns(&bw_blocks, n).into_iter().enumerate() {
+                cols[l.bw_col(k)] = c;
+            }
+        }
+        for p in &ps_rows {
+            cols[l.ps_col(PS_IA)].push(fe(p.ia));
+            for j in 0..3 {
+                cols[l.ps_col(PS_IN + j)].push(p.input[j].clone());
+            }
+            for (j, c) in p.cubes.iter().enumerate() {
+                cols[l.ps_col(PS_CUBE + j)].push(c.clone());
+            }
+        }
         let (sm, sr) = (l.mem_slots(), l.rc_slots());
         for i in 0..n {
             let r = row_of(i);
@@ -292,8 +533,8 @@ pub fn build_aux(air: &CairoAir, main: &[Vec<FE>], ch: &[FE]) -> Vec<Vec<FE>> {
     let mut den = Vec::with_capacity(n * w);
     for i in 0..n {
         let r = row(i);
-        for s in 0..sm {
-            let (a, v) = air.mem_pair(&r, s);
+        let pairs = air.mem_pairs(&r);
+        for (s, (a, v)) in pairs.into_iter().enumerate() {
             num.push(zm - (a + al * v));
             den.push(zm - (&r[l.sorted_addr(s)] + al * &r[l.sorted_val(s)]));
         }

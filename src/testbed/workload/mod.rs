@@ -6,4 +6,4 @@ mod opaque;
 mod starknet;
 
 pub use opaque::run as run_opaque;
-pub use starknet::{run as run_starknet, Mix};
+pub use starknet::run as run_starknet;

@@ -6,21 +6,20 @@
 //! is overdue. Account `i` always submits to node `i mod N`, so its transactions reach
 //! consensus in nonce order.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use kraken_execution::calls::{fact, fib, transfer};
 use kraken_execution::wallet::{self, GasLimits};
 use kraken_execution::{Felt, Genesis, TxStatus};
 use kraken_sim::events::EventKind;
 use kraken_sim::world::ClientEnv;
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use tokio::net::TcpStream;
 use tokio::time::{sleep_until, Instant};
 
 use super::super::CLIENT_PORT;
+use crate::load::Mix;
 use crate::net::{codec, frame};
 use crate::node::{ClientAnswer, ClientCall, ClientReply, ClientRequest};
 use crate::types::Tx;
@@ -30,36 +29,6 @@ const CLIENT: &str = "client";
 const POLL: Duration = Duration::from_millis(200);
 /// After this long without a receipt, the account re-reads its nonce and moves on.
 const OVERDUE: Duration = Duration::from_secs(20);
-
-/// Weights of the transaction kinds (`[load] mix`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Mix {
-    pub fib: u64,
-    pub fact: u64,
-    pub erc20: u64,
-}
-
-impl Mix {
-    /// Reads `[load] mix`; empty means `fib = 1, fact = 1, erc20 = 2`.
-    pub fn from_table(mix: &BTreeMap<String, u64>) -> Result<Mix, String> {
-        if mix.is_empty() {
-            return Ok(Mix { fib: 1, fact: 1, erc20: 2 });
-        }
-        let mut m = Mix { fib: 0, fact: 0, erc20: 0 };
-        for (kind, w) in mix {
-            match kind.as_str() {
-                "fib" => m.fib = *w,
-                "fact" => m.fact = *w,
-                "erc20" => m.erc20 = *w,
-                other => return Err(format!("[load] mix: unknown transaction kind `{other}` (expected fib, fact, erc20)")),
-            }
-        }
-        if m.fib + m.fact + m.erc20 == 0 {
-            return Err("[load] mix: all weights are zero".into());
-        }
-        Ok(m)
-    }
-}
 
 struct Slot {
     nonce: u64,
@@ -111,18 +80,7 @@ pub async fn run(env: ClientEnv, genesis: Genesis, mix: Mix) {
         };
         cursor = i + 1;
         let account = &genesis.accounts[i];
-        let call = {
-            let total = mix.fib + mix.fact + mix.erc20;
-            let pick = rng.gen_range(0..total);
-            if pick < mix.fib {
-                fib(&genesis, rng.gen_range(10..90))
-            } else if pick < mix.fib + mix.fact {
-                fact(&genesis, rng.gen_range(5..30))
-            } else {
-                let to = genesis.accounts[rng.gen_range(0..genesis.accounts.len())].address;
-                transfer(genesis.token, to, rng.gen_range(1..1_000))
-            }
-        };
+        let call = mix.pick(&genesis, &mut rng);
         let signed = wallet::invoke(account, Felt::from(slots[i].nonce), &[call], GasLimits::default(), &chain_id);
         let tx = Tx(signed.encode());
         let node = i % nodes.len();

@@ -1,0 +1,92 @@
+//! Starknet load shared by the simulated load client and `kraken client --rpc`: the mix
+//! of transaction kinds and the call each kind makes on the genesis contracts.
+
+use std::collections::BTreeMap;
+
+use kraken_execution::calls::{fact, fib, transfer};
+use kraken_execution::wallet::Call;
+use kraken_execution::Genesis;
+use rand::Rng;
+
+/// Weights of the transaction kinds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mix {
+    pub fib: u64,
+    pub fact: u64,
+    pub erc20: u64,
+}
+
+impl Default for Mix {
+    fn default() -> Self {
+        Mix { fib: 1, fact: 1, erc20: 2 }
+    }
+}
+
+impl Mix {
+    /// Reads a scenario's `[load] mix`; empty means the default.
+    pub fn from_table(mix: &BTreeMap<String, u64>) -> Result<Mix, String> {
+        if mix.is_empty() {
+            return Ok(Mix::default());
+        }
+        let mut m = Mix { fib: 0, fact: 0, erc20: 0 };
+        for (kind, w) in mix {
+            match kind.as_str() {
+                "fib" => m.fib = *w,
+                "fact" => m.fact = *w,
+                "erc20" => m.erc20 = *w,
+                other => return Err(format!("unknown transaction kind `{other}` (expected fib, fact, erc20)")),
+            }
+        }
+        if m.total() == 0 {
+            return Err("all weights are zero".into());
+        }
+        Ok(m)
+    }
+
+    /// Reads `fib=1,fact=1,erc20=2` (the `--mix` flag); kinds left out weigh 0.
+    pub fn parse(text: &str) -> Result<Mix, String> {
+        let mut table = BTreeMap::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (kind, weight) = part.split_once('=').ok_or_else(|| format!("`{part}` is not KIND=WEIGHT"))?;
+            let weight = weight.trim().parse().map_err(|_| format!("weight of `{}` is not a whole number: `{weight}`", kind.trim()))?;
+            table.insert(kind.trim().to_string(), weight);
+        }
+        if table.is_empty() {
+            return Err("no KIND=WEIGHT pairs".into());
+        }
+        Mix::from_table(&table)
+    }
+
+    fn total(&self) -> u64 {
+        self.fib + self.fact + self.erc20
+    }
+
+    /// One call drawn from the mix: fib(10..90), fact(5..30), or a small KRK transfer to
+    /// a random genesis account.
+    pub fn pick(&self, genesis: &Genesis, rng: &mut impl Rng) -> Call {
+        let pick = rng.gen_range(0..self.total());
+        if pick < self.fib {
+            fib(genesis, rng.gen_range(10..90))
+        } else if pick < self.fib + self.fact {
+            fact(genesis, rng.gen_range(5..30))
+        } else {
+            let to = genesis.accounts[rng.gen_range(0..genesis.accounts.len())].address;
+            transfer(genesis.token, to, rng.gen_range(1..1_000))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_flag_and_names_what_is_wrong() {
+        assert_eq!(Mix::parse("fib=1, erc20=3").unwrap(), Mix { fib: 1, fact: 0, erc20: 3 });
+        assert!(Mix::parse("fib").unwrap_err().contains("`fib` is not KIND=WEIGHT"));
+        assert!(Mix::parse("fib=x").unwrap_err().contains("weight of `fib`"));
+        assert!(Mix::parse("swap=1").unwrap_err().contains("unknown transaction kind `swap`"));
+        assert!(Mix::parse("fib=0").unwrap_err().contains("all weights are zero"));
+        assert!(Mix::parse("").is_err());
+    }
+}
