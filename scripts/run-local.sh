@@ -16,7 +16,7 @@
 # (run/local), KRAKEN_ENGINE (native | vm | none: consensus alone on opaque transactions,
 # no Starknet chain), KRAKEN_NODES (4), KRAKEN_BASE_PORT (7100: peers
 # on BASE+i, clients on BASE+100+i), KRAKEN_RPC_BASE (9545: node i's HTTP on RPC_BASE+i),
-# KRAKEN_ACCOUNTS (1000 genesis accounts), KRAKEN_LOAD_RATE (50 tx/s) and
+# KRAKEN_ACCOUNTS (1000 genesis accounts), KRAKEN_LOAD_RATE (20 tx/s) and
 # KRAKEN_LOAD_SECONDS (10; 0 skips the load), KRAKEN_RESET (0).
 set -euo pipefail
 
@@ -28,7 +28,7 @@ nodes="${KRAKEN_NODES:-4}"
 base_port="${KRAKEN_BASE_PORT:-7100}"
 rpc_base="${KRAKEN_RPC_BASE:-9545}"
 accounts="${KRAKEN_ACCOUNTS:-1000}"
-load_rate="${KRAKEN_LOAD_RATE:-50}"
+load_rate="${KRAKEN_LOAD_RATE:-20}"
 load_seconds="${KRAKEN_LOAD_SECONDS:-10}"
 reset="${KRAKEN_RESET:-0}"
 health_timeout=180
