@@ -159,7 +159,7 @@ pub async fn run(plan: LoadPlan) -> anyhow::Result<i32> {
     let endpoints: Vec<Endpoint> = plan.endpoints.iter().map(|url| Endpoint { http: http.clone(), url: url.clone() }).collect();
     let chain_id = plan.genesis.chain.chain_id();
     for e in &endpoints {
-        let id = e.call("starknet_chainId", json!([])).await.map_err(|f| anyhow::anyhow!("--rpc {}: {}", e.url, f.message))?;
+        let id = e.call("starknet_chainId", json!([])).await.map_err(|f| anyhow::anyhow!("--rpc: {}", f.message))?;
         let expected = Felt::from_bytes_be_slice(plan.genesis.chain.chain_id.as_bytes());
         anyhow::ensure!(
             felt_of(&id) == Some(expected),
