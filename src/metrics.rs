@@ -205,12 +205,12 @@ impl Observer for MetricsObserver {
             self.metrics.executed_txs.get_or_create(&StatusLabel { status }).inc();
         }
         let mut t = self.metrics.timing.lock().unwrap();
-        // Heights at or below this one are done (a restarted node executes old heights
-        // it has no commit time for).
-        let later = t.committed_at.split_off(&(height + 1));
-        if let Some(committed) = std::mem::replace(&mut t.committed_at, later).remove(&height) {
+        if let Some(committed) = t.committed_at.remove(&height) {
             self.metrics.execution_lag.observe(committed.elapsed().as_secs_f64());
         }
+        // Heights below this one are done too (a restarted node executes old heights it
+        // has no commit time for).
+        t.committed_at = t.committed_at.split_off(&height);
         drop(t);
         self.inner.block_executed(record)
     }

@@ -98,7 +98,7 @@ fn load_genesis(path: &Path) -> Genesis {
 }
 
 fn artifact(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR for tests"))
         .join("../contracts/build")
         .join(name)
 }

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use kraken_execution::{Felt, Genesis, GenesisConfig};
+use kraken_starknet::felt::short_string;
 use serde_json::{json, Value};
 
 use super::node_config;
@@ -30,7 +31,7 @@ pub fn to_json(g: &Genesis) -> Value {
         .collect();
     json!({
         "chain_id": g.chain.chain_id,
-        "chain_id_hex": hex(&Felt::from_bytes_be_slice(g.chain.chain_id.as_bytes())),
+        "chain_id_hex": hex(&short_string(&g.chain.chain_id)),
         "fee_token": hex(&g.chain.fee_token),
         "token": hex(&g.token),
         "fib": hex(&g.fib),

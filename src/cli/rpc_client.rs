@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use kraken_execution::wallet::{self, GasLimits};
 use kraken_execution::{Felt, Genesis};
+use kraken_starknet::felt::short_string;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::{json, Value};
@@ -109,6 +110,11 @@ fn felt_of(v: &Value) -> Option<Felt> {
     Felt::from_hex(v.as_str()?).ok()
 }
 
+/// A felt that fits a `u64` (a nonce).
+fn small_felt(v: &Value) -> Option<u64> {
+    u64::try_from(felt_of(v)?.to_biguint()).ok()
+}
+
 #[derive(Clone, Copy)]
 enum Slot {
     Idle,
@@ -160,7 +166,7 @@ pub async fn run(plan: LoadPlan) -> anyhow::Result<i32> {
     let chain_id = plan.genesis.chain.chain_id();
     for e in &endpoints {
         let id = e.call("starknet_chainId", json!([])).await.map_err(|f| anyhow::anyhow!("--rpc: {}", f.message))?;
-        let expected = Felt::from_bytes_be_slice(plan.genesis.chain.chain_id.as_bytes());
+        let expected = short_string(&plan.genesis.chain.chain_id);
         anyhow::ensure!(
             felt_of(&id) == Some(expected),
             "--rpc {}: the node's chain id {id} is not the genesis config's ({} = {expected:#x}); pass the nodes' --config",
@@ -175,7 +181,7 @@ pub async fn run(plan: LoadPlan) -> anyhow::Result<i32> {
         accounts.iter().map(|a| ("starknet_getNonce", json!(["latest", format!("{:#x}", a.address)]))).collect();
     for (i, r) in endpoints[0].batch(&asks).await.into_iter().enumerate() {
         let n = r.map_err(|f| anyhow::anyhow!("reading the nonce of account {i}: {}", f.message))?;
-        nonces[i] = felt_of(&n).and_then(|f| u64::try_from(f.to_biguint()).ok()).unwrap_or(0);
+        nonces[i] = small_felt(&n).unwrap_or(0);
     }
 
     let mut slots = vec![Slot::Idle; accounts.len()];
@@ -328,7 +334,7 @@ async fn poll(
             resync.iter().zip(&addresses).filter(|(i, _)| *i % endpoints.len() == e).map(|(i, a)| (*i, *a)).collect();
         let asks: Vec<(&str, Value)> = mine.iter().map(|(_, a)| ("starknet_getNonce", json!(["latest", format!("{a:#x}")]))).collect();
         for ((i, _), r) in mine.iter().zip(endpoint.batch(&asks).await) {
-            match r.map(|n| felt_of(&n).and_then(|f| u64::try_from(f.to_biguint()).ok())) {
+            match r.map(|n| small_felt(&n)) {
                 Ok(Some(n)) => nonces.push((*i, n)),
                 Ok(None) => errors.push("a nonce that is not a small felt".into()),
                 Err(f) => errors.push(f.message),
