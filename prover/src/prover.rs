@@ -66,6 +66,11 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
     if degree > options.blowup() {
         return Err(ProveError::Options(format!("constraint degree {degree} exceeds blowup")));
     }
+    if !air.transition_rows().iter().all(|r| r.fits(n))
+        || !air.periodic_columns().iter().all(|c| c.len().is_power_of_two() && c.len() <= n)
+    {
+        return Err(ProveError::Trace("row sets or periodic columns do not fit the trace length".into()));
+    }
     let d = Domain::new(log_n, options.blowup_log as u32).ok_or(ProveError::Options("domain".into()))?;
     let mut t = protocol::start(air, options, log_n);
 
@@ -90,7 +95,7 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
     // Round 2: composition polynomial, split into `degree` parts of degree < n.
     let alpha = t.challenge();
     let cols: Vec<&Vec<FE>> = main_lde.evals.iter().chain(aux_lde.evals.iter()).collect();
-    let comp_evals = composition_on_lde(air, &d, &cols, &challenges, &alpha);
+    let comp_evals = composition_on_lde(air, &d, &cols, &challenges, &alpha)?;
     let comp_poly = Polynomial::interpolate_offset_fft::<crate::field::F>(&comp_evals, &d.h)
         .map_err(|e| ProveError::Trace(format!("{e:?}")))?;
     let parts: Vec<Poly> = comp_poly
@@ -190,84 +195,127 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
     })
 }
 
+/// A function on the LDE coset stored with period `values.len()` (which divides `m`).
+struct OnCoset {
+    values: Vec<FE>,
+}
+
+impl OnCoset {
+    fn at(&self, i: usize) -> &FE {
+        &self.values[i % self.values.len()]
+    }
+}
+
+/// `1/Z(x)` on the LDE coset for a row set. `x^n - 1` repeats with period `blowup` and
+/// `x^(n/period)` with period `period·blowup`, so cyclic zerofiers are stored that short.
+fn inverse_zerofier(d: &Domain, points: &[FE], rows: RowSet) -> OnCoset {
+    let inv_xn_minus_1 = || {
+        let mut v: Vec<FE> = points[..d.blowup].iter().map(|x| x.pow(d.n as u64) - FE::one()).collect();
+        batch_inverse(&mut v);
+        v
+    };
+    // prod over the cycle's rows of (x^(n/period) - g^(o·n/period)), on one period of the coset.
+    let cycle = |period: usize, first: usize, count: usize| -> Vec<FE> {
+        points[..period * d.blowup]
+            .iter()
+            .map(|x| d.cycle_zerofier(&x.pow((d.n / period) as u64), period, first, count))
+            .collect()
+    };
+    let values = match rows {
+        RowSet::AllBut(e) => {
+            let per = inv_xn_minus_1();
+            let roots: Vec<FE> = (1..=e).map(|j| d.g.pow((d.n - j) as u64)).collect();
+            let idx: Vec<usize> = (0..d.m).collect();
+            crate::par::map(&idx, |&i| {
+                let mut f = per[i % d.blowup].clone();
+                for r in &roots {
+                    f *= &points[i] - r;
+                }
+                f
+            })
+        }
+        RowSet::Only(r) => {
+            let gr = d.g.pow(r as u64);
+            let mut v: Vec<FE> = points.iter().map(|x| x - &gr).collect();
+            batch_inverse(&mut v);
+            v
+        }
+        RowSet::Cycle { period, first, count } => {
+            let mut v = cycle(period, first, count);
+            batch_inverse(&mut v);
+            v
+        }
+        RowSet::OffCycle { period, first, count } => {
+            let per = inv_xn_minus_1();
+            let c = cycle(period, first, count);
+            c.iter().enumerate().map(|(i, c)| c * &per[i % d.blowup]).collect()
+        }
+    };
+    OnCoset { values }
+}
+
+/// A periodic column on the LDE coset: its polynomial `p(x^(n/period))` evaluated on one
+/// period (`period·blowup` points) of the coset.
+fn periodic_on_coset(d: &Domain, values: &[FE]) -> Result<OnCoset, ProveError> {
+    let period = values.len();
+    let p = Polynomial::interpolate_fft::<crate::field::F>(values).map_err(|e| ProveError::Trace(format!("{e:?}")))?;
+    let offset = d.h.pow((d.n / period) as u64);
+    let values = Polynomial::evaluate_offset_fft::<crate::field::F>(&p, d.blowup, Some(period), &offset)
+        .map_err(|e| ProveError::Trace(format!("{e:?}")))?;
+    Ok(OnCoset { values })
+}
+
 /// Evaluates the composition polynomial on every LDE point.
-fn composition_on_lde<A: Air>(air: &A, d: &Domain, cols: &[&Vec<FE>], challenges: &[FE], alpha: &FE) -> Vec<FE> {
+fn composition_on_lde<A: Air>(
+    air: &A,
+    d: &Domain,
+    cols: &[&Vec<FE>],
+    challenges: &[FE],
+    alpha: &FE,
+) -> Result<Vec<FE>, ProveError> {
     let rowsets = air.transition_rows();
     let boundaries = air.boundaries(challenges);
     let nt = rowsets.len();
     let coeffs = protocol::powers(alpha, nt + boundaries.len());
     let points = fri::coset_points(&d.h, &d.w, d.m);
+    let periodic: Vec<OnCoset> =
+        air.periodic_columns().iter().map(|c| periodic_on_coset(d, c)).collect::<Result<_, _>>()?;
 
-    // 1/Z for each distinct row set, over the whole coset (constraints sharing a zerofier
-    // are summed first and divided once).
+    // 1/Z for each distinct row set (constraints sharing a zerofier are summed first and
+    // divided once).
     let mut distinct: Vec<RowSet> = rowsets.clone();
     distinct.sort_unstable();
     distinct.dedup();
     let group: Vec<usize> = rowsets.iter().map(|r| distinct.binary_search(r).unwrap_or(0)).collect();
-    let inv_z: Vec<Vec<FE>> = distinct
-        .iter()
-        .map(|rs| {
-            let mut v: Vec<FE> = match rs {
-                RowSet::AllBut(_) => {
-                    // x^n - 1 repeats with period `blowup` on the coset.
-                    let mut per: Vec<FE> =
-                        points[..d.blowup].iter().map(|x| x.pow(d.n as u64) - FE::one()).collect();
-                    batch_inverse(&mut per);
-                    let e = if let RowSet::AllBut(e) = rs { *e } else { 0 };
-                    let roots: Vec<FE> = (1..=e).map(|j| d.g.pow((d.n - j) as u64)).collect();
-                    let idx: Vec<usize> = (0..d.m).collect();
-                    return crate::par::map(&idx, |&i| {
-                        let mut f = per[i % d.blowup].clone();
-                        for r in &roots {
-                            f *= &points[i] - r;
-                        }
-                        f
-                    });
-                }
-                RowSet::Only(r) => {
-                    let gr = d.g.pow(*r as u64);
-                    points.iter().map(|x| x - &gr).collect()
-                }
-            };
-            batch_inverse(&mut v);
-            v
-        })
-        .collect();
+    let inv_z: Vec<OnCoset> = distinct.iter().map(|rs| inverse_zerofier(d, &points, *rs)).collect();
     let mut rows: Vec<usize> = boundaries.iter().map(|b| b.row).collect();
     rows.sort_unstable();
     rows.dedup();
     // 1/(x - g^row) for each boundary row.
-    let inv_bound: Vec<Vec<FE>> = rows
-        .iter()
-        .map(|&r| {
-            let gr = d.g.pow(r as u64);
-            let mut v: Vec<FE> = points.iter().map(|x| x - &gr).collect();
-            batch_inverse(&mut v);
-            v
-        })
-        .collect();
+    let inv_bound: Vec<OnCoset> = rows.iter().map(|&r| inverse_zerofier(d, &points, RowSet::Only(r))).collect();
     let bound_row: Vec<usize> = boundaries.iter().map(|b| rows.binary_search(&b.row).unwrap_or(0)).collect();
     let width = cols.len();
     let idx: Vec<usize> = (0..d.m).collect();
-    crate::par::map(&idx, |&i| {
+    Ok(crate::par::map(&idx, |&i| {
         let ni = (i + d.blowup) % d.m;
         let cur: Vec<FE> = (0..width).map(|c| cols[c][i].clone()).collect();
         let next: Vec<FE> = (0..width).map(|c| cols[c][ni].clone()).collect();
+        let per: Vec<FE> = periodic.iter().map(|p| p.at(i).clone()).collect();
         let mut out = vec![FE::zero(); nt];
-        air.eval_transition(&cur, &next, challenges, &mut out);
+        air.eval_transition(&cur, &next, &per, challenges, &mut out);
         let mut sums = vec![FE::zero(); distinct.len()];
         for k in 0..nt {
             sums[group[k]] += &coeffs[k] * &out[k];
         }
         let mut acc = FE::zero();
         for (g, s) in sums.iter().enumerate() {
-            acc += s * &inv_z[g][i];
+            acc += s * inv_z[g].at(i);
         }
         for (bi, b) in boundaries.iter().enumerate() {
-            acc += &coeffs[nt + bi] * (&cur[b.col] - &b.value) * &inv_bound[bound_row[bi]][i];
+            acc += &coeffs[nt + bi] * (&cur[b.col] - &b.value) * inv_bound[bound_row[bi]].at(i);
         }
         acc
-    })
+    }))
 }
 
 #[allow(clippy::too_many_arguments)]

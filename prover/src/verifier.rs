@@ -2,7 +2,7 @@
 //! identity, the proof of work, every Merkle decommitment and FRI folding chain.
 //! Small and dependency-light so it builds for wasm32.
 
-use crate::air::{Air, RowSet};
+use crate::air::Air;
 use crate::domain::Domain;
 use crate::error::VerifyError;
 use crate::field::FE;
@@ -88,13 +88,14 @@ pub fn verify<A: Air>(air: &A, proof: &StarkProof, policy: &VerifierPolicy) -> R
     let exemptions = air.transition_rows();
     let boundaries = air.boundaries(&challenges);
     let coeffs = protocol::powers(&alpha, exemptions.len() + boundaries.len());
+    let periodic = air.periodic_columns();
+    shape(periodic.iter().all(|c| c.len().is_power_of_two() && c.len() <= n), "periodic column")?;
+    let periodic_z: Vec<FE> = periodic.iter().map(|c| d.periodic_at(c, &z)).collect();
     let mut out = vec![FE::zero(); exemptions.len()];
-    air.eval_transition(&proof.ood_cur, &proof.ood_next, &challenges, &mut out);
+    air.eval_transition(&proof.ood_cur, &proof.ood_next, &periodic_z, &challenges, &mut out);
     let mut c_z = FE::zero();
     for (k, e) in exemptions.iter().enumerate() {
-        if let RowSet::Only(r) = e {
-            shape(*r < n, "constraint row")?;
-        }
+        shape(e.fits(n), "constraint rows")?;
         let zf = d.zerofier(&z, *e);
         let zf_inv = zf.inv().map_err(|_| VerifyError::OodMismatch)?;
         c_z += &coeffs[k] * &out[k] * zf_inv;

@@ -40,7 +40,7 @@ impl Air for FibonacciAir {
     fn transition_rows(&self) -> Vec<RowSet> {
         vec![RowSet::AllBut(1); 2]
     }
-    fn eval_transition(&self, cur: &[FE], next: &[FE], _: &[FE], out: &mut [FE]) {
+    fn eval_transition(&self, cur: &[FE], next: &[FE], _: &[FE], _: &[FE], out: &mut [FE]) {
         out[0] = &next[0] - &cur[1];
         out[1] = &next[1] - &cur[0] - &cur[1];
     }

@@ -1,4 +1,5 @@
 //! Small example AIRs that exercise the engine (and its tests).
 
 pub mod fibonacci;
+pub mod periodic;
 pub mod permutation;

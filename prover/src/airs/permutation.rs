@@ -32,7 +32,7 @@ impl Air for PermutationAir {
     fn transition_rows(&self) -> Vec<RowSet> {
         vec![RowSet::AllBut(0)]
     }
-    fn eval_transition(&self, cur: &[FE], next: &[FE], ch: &[FE], out: &mut [FE]) {
+    fn eval_transition(&self, cur: &[FE], next: &[FE], _: &[FE], ch: &[FE], out: &mut [FE]) {
         let g = &ch[0];
         out[0] = &next[2] * (g - &cur[1]) - &cur[2] * (g - &cur[0]);
     }

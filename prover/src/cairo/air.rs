@@ -1,6 +1,6 @@
 //! The Cairo AIR: CPU constraints of the Cairo whitepaper (§9), the memory argument
 //! (continuous, single-valued, with public memory), the range check of the offsets, and
-//! the output, range_check, bitwise and poseidon builtins.
+//! the output, pedersen, range_check, bitwise and poseidon builtins.
 
 use super::instruction::*;
 use super::layout::*;
@@ -38,6 +38,11 @@ impl CairoAir {
             v = v * &self.two16 + &row[self.l.rcb_part(k)];
         }
         v
+    }
+
+    /// Pedersen cell j's value on a row: X, Y or H.
+    fn pd_value(&self, row: &[FE], j: usize) -> FE {
+        row[self.l.pd_col(PD_VAL + j)].clone()
     }
 
     /// The poseidon instance's output on a row, from its inputs and committed cubes.
@@ -84,6 +89,7 @@ impl CairoAir {
                 };
                 (ia + fe(j as u64), v)
             }
+            MemSlot::Pedersen(j) => (&row[self.l.pd_col(PD_IA)] + fe(j as u64), self.pd_value(row, j)),
         }
     }
 
@@ -129,12 +135,23 @@ impl Air for CairoAir {
         3
     }
     fn constraint_degree(&self) -> usize {
-        // The poseidon S-boxes are cubes; everything else has degree 2.
-        if self.l.poseidon {
+        // The poseidon S-boxes are cubes and the pedersen point additions have degree 3;
+        // everything else has degree 2.
+        if self.l.poseidon || self.l.pedersen {
             3
         } else {
             2
         }
+    }
+
+    fn periodic_columns(&self) -> Vec<Vec<FE>> {
+        if !self.l.pedersen {
+            return Vec::new();
+        }
+        let c = super::pedersen::constants();
+        let mut last = vec![FE::zero(); PD_ROWS];
+        last[PD_ROWS - 1] = FE::one();
+        vec![c.point_x.clone(), c.point_y.clone(), last]
     }
 
     fn transition_rows(&self) -> Vec<RowSet> {
@@ -178,10 +195,13 @@ impl Air for CairoAir {
             v.extend(std::iter::repeat(RowSet::AllBut(0)).take(PS_CUBES));
             v.push(RowSet::AllBut(1));
         }
+        if self.l.pedersen {
+            v.extend(pedersen_rows());
+        }
         v
     }
 
-    fn eval_transition(&self, c: &[FE], n: &[FE], ch: &[FE], out: &mut [FE]) {
+    fn eval_transition(&self, c: &[FE], n: &[FE], per: &[FE], ch: &[FE], out: &mut [FE]) {
         eval_cpu(self, c, n, &mut out[..CPU_CONSTRAINTS]);
         let l = &self.l;
         let (sm, sr) = self.counts();
@@ -280,6 +300,10 @@ impl Air for CairoAir {
             out[k] = &d * (&d - fe(PS_CELLS as u64));
             k += 1;
         }
+        if l.pedersen {
+            eval_pedersen(self, c, n, per, &mut out[k..k + PD_CONSTRAINTS]);
+            k += PD_CONSTRAINTS;
+        }
         debug_assert_eq!(k, out.len());
     }
 
@@ -331,6 +355,11 @@ impl Air for CairoAir {
             b.push(Boundary { col: l.ps_col(PS_IA), row: 0, value: fe(ps.base) });
             b.push(Boundary { col: l.ps_col(PS_IA), row: last, value: fe(ps.stop - PS_CELLS as u64) });
         }
+        // Pedersen: the first block holds the instance at base, the last the one at stop - 3.
+        if let Some(pd) = pi.pedersen.filter(|s| l.pedersen && s.stop > s.base) {
+            b.push(Boundary { col: l.pd_col(PD_IA), row: 0, value: fe(pd.base) });
+            b.push(Boundary { col: l.pd_col(PD_IA), row: last, value: fe(pd.stop - PD_CELLS as u64) });
+        }
         b
     }
 
@@ -338,6 +367,96 @@ impl Air for CairoAir {
     fn build_aux(&self, main: &[Vec<FE>], ch: &[FE]) -> Vec<Vec<FE>> {
         super::trace::build_aux(self, main, ch)
     }
+}
+
+/// Number of pedersen constraints (see `pedersen_rows` and `eval_pedersen`); they come last.
+pub const PD_CONSTRAINTS: usize = 25;
+
+/// Where each pedersen constraint holds. Blocks are 512 rows, halves 256: rows 0..251 of a
+/// half carry bits, 252..255 none, and the last row of each half hands over to the next
+/// half or block (no addition there).
+fn pedersen_rows() -> Vec<RowSet> {
+    let half = |first: usize, count: usize| RowSet::Cycle { period: PD_HALF, first, count };
+    let block = |first: usize| RowSet::Cycle { period: PD_ROWS, first, count: 1 };
+    let steps = RowSet::OffCycle { period: PD_HALF, first: PD_HALF - 1, count: 1 };
+    let within_block = RowSet::OffCycle { period: PD_ROWS, first: PD_ROWS - 1, count: 1 };
+    vec![
+        steps,                                      // 0: the bit is a bit
+        half(PD_BITS, PD_HALF - PD_BITS),           // 1: no bits past 251
+        steps,                                      // 2-4: the conditional point addition
+        steps,
+        steps,
+        block(PD_HALF - 1),                         // 5-6: the sum carries into the y half
+        block(PD_HALF - 1),
+        block(0),                                   // 7-8: each instance starts at the shift point
+        block(0),
+        block(0),                                   // 9: x is the first half's input
+        block(PD_HALF),                             // 10: y the second's
+        block(PD_ROWS - 1),                         // 11: H is the final sum's x
+        within_block,                               // 12-14: X, Y, H constant over the block
+        within_block,
+        within_block,
+        RowSet::AllBut(1),                          // 15: the address steps by 0 or 3 between blocks
+        steps,                                      // 16-18: below-p witnesses constant over a half
+        steps,
+        steps,
+        half(PD_BITS - 1, 1),                       // 19: top = bit 251
+        half(196, 1),                               // 20: mid = top · bit 196
+        half(192, 1),                               // 21: low = mid · bit 192
+        half(197, PD_BITS - 1 - 197),               // 22: top => bits 197..250 are zero
+        half(193, 3),                               // 23: mid => bits 193..195 are zero
+        half(0, 192),                               // 24: low => bits 0..191 are zero
+    ]
+}
+
+/// Periodic columns of the pedersen AIR: the point added on the row, and the last-row flag.
+const PER_PX: usize = 0;
+const PER_PY: usize = 1;
+const PER_LAST: usize = 2;
+
+/// Pedersen builtin constraints on a row pair (see `pedersen` and `layout`).
+///
+/// With the bits b_i = s_i - 2 s_(i+1) the suffix spells an integer N = sum b_i 2^i below
+/// 2^252 that is congruent to the input; the last six constraints make N < p (so N is the
+/// input itself, not input + p): if bit 251 is set (N >= 2^251) then, as
+/// p = 2^251 + 17·2^192 + 1, bits 197..250 are zero, and if bit 196 is set too then bits
+/// 193..195 are zero, and if bit 192 is set as well then bits 0..191 are zero.
+fn eval_pedersen(air: &CairoAir, c: &[FE], n: &[FE], per: &[FE], out: &mut [FE]) {
+    let l = &air.l;
+    let col = |row: &[FE], k: usize| row[l.pd_col(k)].clone();
+    let (s, x, y, slope) = (col(c, PD_SUFFIX), col(c, PD_SUM_X), col(c, PD_SUM_Y), col(c, PD_SLOPE));
+    let (nx, ny) = (col(n, PD_SUM_X), col(n, PD_SUM_Y));
+    let b = &s - col(n, PD_SUFFIX).double();
+    let (px, py) = (&per[PER_PX], &per[PER_PY]);
+    let shift = &super::pedersen::constants().shift;
+    out[0] = &b * (&b - FE::one());
+    out[1] = s.clone();
+    // If b = 1: slope·(x - px) = y - py, x' = slope² - x - px, y' = slope·(x - x') - y.
+    out[2] = &b * (&slope * (&x - px) - (&y - py));
+    out[3] = &nx - &x - &b * (slope.square() - x.double() - px);
+    out[4] = &ny - &y - &b * (&slope * (&x - &nx) - y.double());
+    out[5] = &nx - &x;
+    out[6] = &ny - &y;
+    out[7] = &x - &shift.0;
+    out[8] = &y - &shift.1;
+    out[9] = &s - col(c, PD_VAL);
+    out[10] = &s - col(c, PD_VAL + 1);
+    out[11] = &x - col(c, PD_VAL + 2);
+    for j in 0..3 {
+        out[12 + j] = col(n, PD_VAL + j) - col(c, PD_VAL + j);
+    }
+    let d = col(n, PD_IA) - col(c, PD_IA);
+    out[15] = &d * (&d - fe(PD_CELLS as u64) * &per[PER_LAST]);
+    let (top, mid, low) = (col(c, PD_TOP), col(c, PD_MID), col(c, PD_LOW));
+    out[16] = col(n, PD_TOP) - &top;
+    out[17] = col(n, PD_MID) - &mid;
+    out[18] = col(n, PD_LOW) - &low;
+    out[19] = &top - &s;
+    out[20] = &mid - &top * &b;
+    out[21] = &low - &mid * &b;
+    out[22] = &top * &b;
+    out[23] = &mid * &b;
+    out[24] = &low * &b;
 }
 
 /// Bitwise builtin constraints on a row pair (see `layout` for the block layout).

@@ -83,6 +83,27 @@ pub const PS_IN: usize = 1;
 pub const PS_CUBE: usize = 4;
 pub const PS_COLUMNS: usize = PS_CUBE + PS_CUBES;
 
+/// Rows per pedersen instance: 256 per input, of which the first 252 carry a bit.
+pub const PD_ROWS: usize = 512;
+pub const PD_HALF: usize = 256;
+/// Bits of a pedersen input (field elements are below p < 2^252).
+pub const PD_BITS: usize = 252;
+/// Memory cells per pedersen instance: x, y, H(x, y).
+pub const PD_CELLS: usize = 3;
+/// Offsets of the pedersen columns from `Layout::pd_col(0)`.
+pub const PD_IA: usize = 0;
+pub const PD_SUFFIX: usize = 1;
+pub const PD_SUM_X: usize = 2;
+pub const PD_SUM_Y: usize = 3;
+pub const PD_SLOPE: usize = 4;
+/// Instance values X, Y, H (3 columns).
+pub const PD_VAL: usize = 5;
+/// Below-p witnesses: bit 251, bit 251 · bit 196, bit 251 · bit 196 · bit 192.
+pub const PD_TOP: usize = 8;
+pub const PD_MID: usize = 9;
+pub const PD_LOW: usize = 10;
+pub const PD_COLUMNS: usize = 11;
+
 /// Where an unsorted memory slot's address and value come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MemSlot {
@@ -94,6 +115,8 @@ pub enum MemSlot {
     Bitwise(usize),
     /// Poseidon cell j: address `ia + j`, an input (j < 3) or an output.
     Poseidon(usize),
+    /// Pedersen cell j: address `ia + j`, value X, Y or H.
+    Pedersen(usize),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,16 +133,18 @@ pub struct Layout {
     pub bitwise: bool,
     /// One poseidon builtin instance per row.
     pub poseidon: bool,
+    /// One pedersen builtin instance per `PD_ROWS` rows.
+    pub pedersen: bool,
 }
 
 impl Layout {
     /// Layout without the range_check builtin.
     pub fn new(mem_extra: usize, rc_fill: usize) -> Self {
-        Layout { mem_extra, rc_fill, rc_builtin: false, rcb_fill: 0, bitwise: false, poseidon: false }
+        Layout { mem_extra, rc_fill, rc_builtin: false, rcb_fill: 0, bitwise: false, poseidon: false, pedersen: false }
     }
     /// Layout with one range_check builtin instance per row.
     pub fn with_range_check(mem_extra: usize, rc_fill: usize, rcb_fill: usize) -> Self {
-        Layout { mem_extra, rc_fill, rc_builtin: true, rcb_fill, bitwise: false, poseidon: false }
+        Layout { mem_extra, rc_fill, rc_builtin: true, rcb_fill, bitwise: false, poseidon: false, pedersen: false }
     }
     /// The same layout with the bitwise builtin.
     pub fn with_bitwise(self) -> Self {
@@ -129,13 +154,22 @@ impl Layout {
     pub fn with_poseidon(self) -> Self {
         Layout { poseidon: true, ..self }
     }
+    /// The same layout with the pedersen builtin.
+    pub fn with_pedersen(self) -> Self {
+        Layout { pedersen: true, ..self }
+    }
     /// Memory accesses per row: pc, dst, op0, op1, spares, range_check cell, bitwise cells,
-    /// poseidon cells.
+    /// poseidon cells, pedersen cells.
     pub fn mem_slots(&self) -> usize {
-        4 + self.mem_extra
-            + self.rc_builtin as usize
-            + if self.bitwise { BW_CELLS } else { 0 }
-            + if self.poseidon { PS_CELLS } else { 0 }
+        self.pd_slot0() + if self.pedersen { PD_CELLS } else { 0 }
+    }
+    /// The first poseidon slot (where they would start).
+    fn ps_slot0(&self) -> usize {
+        4 + self.mem_extra + self.rc_builtin as usize + if self.bitwise { BW_CELLS } else { 0 }
+    }
+    /// The first pedersen slot.
+    fn pd_slot0(&self) -> usize {
+        self.ps_slot0() + if self.poseidon { PS_CELLS } else { 0 }
     }
     /// Range-checked offsets per row: three offsets and spares.
     pub fn rc_slots(&self) -> usize {
@@ -176,8 +210,12 @@ impl Layout {
     pub fn ps_col(&self, k: usize) -> usize {
         self.bw_col(0) + if self.bitwise { BW_COLUMNS } else { 0 } + k
     }
+    /// Pedersen column `k` (one of the `PD_*` offsets).
+    pub fn pd_col(&self, k: usize) -> usize {
+        self.ps_col(0) + if self.poseidon { PS_COLUMNS } else { 0 } + k
+    }
     fn sorted_mem_base(&self) -> usize {
-        self.ps_col(0) + if self.poseidon { PS_COLUMNS } else { 0 }
+        self.pd_col(0) + if self.pedersen { PD_COLUMNS } else { 0 }
     }
     pub fn sorted_addr(&self, s: usize) -> usize {
         self.sorted_mem_base() + 2 * s
@@ -217,8 +255,9 @@ impl Layout {
             3 => MemSlot::Cols(OP1_ADDR, OP1),
             s if s < 4 + self.mem_extra => MemSlot::Cols(self.extra_addr(s - 4), self.extra_val(s - 4)),
             s if s < 4 + self.mem_extra + rc => MemSlot::RcBuiltin,
-            s if self.bitwise && s < 4 + self.mem_extra + rc + BW_CELLS => MemSlot::Bitwise(s - 4 - self.mem_extra - rc),
-            s => MemSlot::Poseidon(s - 4 - self.mem_extra - rc - if self.bitwise { BW_CELLS } else { 0 }),
+            s if s < self.ps_slot0() => MemSlot::Bitwise(s - 4 - self.mem_extra - rc),
+            s if s < self.pd_slot0() => MemSlot::Poseidon(s - self.ps_slot0()),
+            s => MemSlot::Pedersen(s - self.pd_slot0()),
         }
     }
     /// Unsorted offset range-check slot s (a column holding a value in [0, 2^16)).
@@ -253,6 +292,8 @@ mod tests {
             Layout::with_range_check(2, 1, 2).with_bitwise(),
             Layout::new(2, 1).with_poseidon(),
             Layout::with_range_check(2, 1, 2).with_bitwise().with_poseidon(),
+            Layout::new(2, 1).with_pedersen(),
+            Layout::with_range_check(2, 1, 2).with_bitwise().with_poseidon().with_pedersen(),
         ] {
             let mut cols: Vec<usize> = (0..CPU_COLUMNS).collect();
             for k in 0..l.mem_extra {
@@ -271,6 +312,9 @@ mod tests {
             if l.poseidon {
                 cols.extend((0..PS_COLUMNS).map(|k| l.ps_col(k)));
             }
+            if l.pedersen {
+                cols.extend((0..PD_COLUMNS).map(|k| l.pd_col(k)));
+            }
             for s in 0..l.mem_slots() {
                 cols.push(l.sorted_addr(s));
                 cols.push(l.sorted_val(s));
@@ -286,7 +330,9 @@ mod tests {
             let bw: Vec<MemSlot> = (0..BW_CELLS).map(MemSlot::Bitwise).collect();
             let ps: Vec<MemSlot> = (0..PS_CELLS).map(MemSlot::Poseidon).collect();
             assert_eq!(slots.windows(BW_CELLS).any(|w| w == bw), l.bitwise);
-            assert_eq!(slots.ends_with(&ps), l.poseidon);
+            assert_eq!(slots.windows(PS_CELLS).any(|w| w == ps), l.poseidon);
+            let pd: Vec<MemSlot> = (0..PD_CELLS).map(MemSlot::Pedersen).collect();
+            assert_eq!(slots.ends_with(&pd), l.pedersen);
         }
     }
 }

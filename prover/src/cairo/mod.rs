@@ -4,6 +4,7 @@
 pub mod air;
 pub mod instruction;
 pub mod layout;
+pub mod pedersen;
 pub mod poseidon;
 pub mod proof;
 pub mod public_input;

@@ -4,12 +4,12 @@
 //! Memory map (cairo-vm proof mode, Cairo 0): the program at address 1; the execution
 //! segment right after it, starting with `[exec+2, 0, builtin bases...]`; initial
 //! fp = ap = exec + 2. main's implicit arguments (builtin pointers, in the order output,
-//! range_check, bitwise, poseidon) come back at `[final_ap - k, final_ap)`. The builtin segments
+//! pedersen, range_check, bitwise, poseidon) come back at `[final_ap - k, final_ap)`. The builtin segments
 //! follow the execution segment in that order. The output segment holds
 //! `[n_inputs, inputs..., outputs...]`.
 
 use super::instruction::{AP_ADD_IMM, CALL_REL, JMP_REL_0};
-use super::layout::{Layout, BW_CELLS, BW_ROWS, PS_CELLS};
+use super::layout::{Layout, BW_CELLS, BW_ROWS, PD_CELLS, PD_ROWS, PS_CELLS};
 use crate::error::{DecodeError, VerifyError};
 use crate::field::{fe, FE};
 use crate::proof_format::{Reader, Writer};
@@ -46,6 +46,8 @@ pub struct CairoPublicInput {
     pub bitwise: Option<Segment>,
     /// Present iff the program uses the poseidon builtin (and the layout has it).
     pub poseidon: Option<Segment>,
+    /// Present iff the program uses the pedersen builtin (and the layout has it).
+    pub pedersen: Option<Segment>,
     /// Cairo steps executed (before padding to the trace length).
     pub steps: u64,
 }
@@ -74,6 +76,9 @@ impl CairoPublicInput {
     /// The builtins main takes, in order (output is always first).
     pub fn builtins(&self) -> Vec<&'static str> {
         let mut v = vec!["output"];
+        if self.pedersen.is_some() {
+            v.push("pedersen");
+        }
         if self.range_check.is_some() {
             v.push("range_check");
         }
@@ -88,7 +93,7 @@ impl CairoPublicInput {
 
     /// The builtin segments after output, in memory order, as (base, stop).
     fn builtin_segments(&self) -> Vec<Segment> {
-        self.range_check.iter().chain(self.bitwise.iter()).chain(self.poseidon.iter()).copied().collect()
+        [self.pedersen, self.range_check, self.bitwise, self.poseidon].into_iter().flatten().collect()
     }
 
     fn builtin_count(&self) -> u64 {
@@ -105,10 +110,17 @@ impl CairoPublicInput {
         self.poseidon.map(|s| s.stop.saturating_sub(s.base) / PS_CELLS as u64).unwrap_or(0)
     }
 
+    /// Pedersen instances used: (stop - base) / 3.
+    pub fn pedersen_instances(&self) -> u64 {
+        self.pedersen.map(|s| s.stop.saturating_sub(s.base) / PD_CELLS as u64).unwrap_or(0)
+    }
+
     /// The shortest trace this public input fits in (each bitwise instance takes 16 rows,
-    /// each poseidon instance one).
+    /// each poseidon instance one, each pedersen instance 512).
     pub fn min_trace_length(&self) -> u64 {
-        (self.bitwise_instances() * BW_ROWS as u64).max(self.poseidon_instances())
+        (self.bitwise_instances() * BW_ROWS as u64)
+            .max(self.poseidon_instances())
+            .max(self.pedersen_instances() * PD_ROWS as u64)
     }
 
     /// Sanity of the claimed memory map; everything else is enforced by the AIR.
@@ -177,9 +189,15 @@ impl CairoPublicInput {
                 return Err(err("poseidon segment is not a whole number of instances"));
             }
         }
+        if let Some(pd) = self.pedersen {
+            if (pd.stop - pd.base) % PD_CELLS as u64 != 0 {
+                return Err(err("pedersen segment is not a whole number of instances"));
+            }
+        }
         if self.layout.rc_builtin != self.range_check.is_some()
             || self.layout.bitwise != self.bitwise.is_some()
             || self.layout.poseidon != self.poseidon.is_some()
+            || self.layout.pedersen != self.pedersen.is_some()
         {
             return Err(err("layout and builtins disagree"));
         }
@@ -228,9 +246,10 @@ impl CairoPublicInput {
     pub fn write(&self, w: &mut Writer) {
         w.u8(self.layout.mem_extra as u8);
         w.u8(self.layout.rc_fill as u8);
-        // Builtin flags: bit 0 range_check, bit 1 bitwise, bit 2 poseidon (older proofs only
-        // used bit 0).
-        w.u8(self.layout.rc_builtin as u8 | (self.layout.bitwise as u8) << 1 | (self.layout.poseidon as u8) << 2);
+        // Builtin flags: bit 0 range_check, bit 1 bitwise, bit 2 poseidon, bit 3 pedersen
+        // (older proofs only used bit 0).
+        let l = &self.layout;
+        w.u8(l.rc_builtin as u8 | (l.bitwise as u8) << 1 | (l.poseidon as u8) << 2 | (l.pedersen as u8) << 3);
         w.u8(self.layout.rcb_fill as u8);
         w.fes(&self.program);
         w.fes(&self.inputs);
@@ -249,7 +268,8 @@ impl CairoPublicInput {
         // Each segment only with its layout flag (as `read` expects), so proofs without these
         // builtins keep their bytes. A public input whose flag and segment disagree fails
         // `validate`.
-        for (flag, seg) in [(self.layout.bitwise, self.bitwise), (self.layout.poseidon, self.poseidon)] {
+        let flagged = [(l.bitwise, self.bitwise), (l.poseidon, self.poseidon), (l.pedersen, self.pedersen)];
+        for (flag, seg) in flagged {
             if flag {
                 match seg {
                     Some(s) => {
@@ -272,10 +292,11 @@ impl CairoPublicInput {
         let mem_extra = r.u8()? as usize;
         let rc_fill = r.u8()? as usize;
         let flags = r.u8()?;
-        if flags > 7 {
+        if flags > 15 {
             return Err(DecodeError::Tag(flags));
         }
-        let (rc_builtin, bitwise_flag, poseidon_flag) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0);
+        let flag = |bit: u8| flags & (1 << bit) != 0;
+        let (rc_builtin, bitwise_flag, poseidon_flag, pedersen_flag) = (flag(0), flag(1), flag(2), flag(3));
         let rcb_fill = r.u8()? as usize;
         let program = r.fes("program")?;
         let inputs = r.fes("inputs")?;
@@ -298,8 +319,17 @@ impl CairoPublicInput {
         };
         let bitwise = segment(bitwise_flag)?;
         let poseidon = segment(poseidon_flag)?;
+        let pedersen = segment(pedersen_flag)?;
         Ok(CairoPublicInput {
-            layout: Layout { mem_extra, rc_fill, rc_builtin, rcb_fill, bitwise: bitwise_flag, poseidon: poseidon_flag },
+            layout: Layout {
+                mem_extra,
+                rc_fill,
+                rc_builtin,
+                rcb_fill,
+                bitwise: bitwise_flag,
+                poseidon: poseidon_flag,
+                pedersen: pedersen_flag,
+            },
             program,
             inputs,
             outputs,
@@ -311,6 +341,7 @@ impl CairoPublicInput {
             range_check,
             bitwise,
             poseidon,
+            pedersen,
             rc_min: r.u16()?,
             rc_max: r.u16()?,
             rcb_min: r.u16()?,

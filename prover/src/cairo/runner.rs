@@ -39,8 +39,8 @@ fn perr(e: impl std::fmt::Display) -> ProveError {
 pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveError> {
     let program = Program::from_bytes(program_json, Some("main")).map_err(|e| ProveError::Program(e.to_string()))?;
     let builtins: Vec<BuiltinName> = program.iter_builtins().cloned().collect();
-    // `output`, then any of range_check, bitwise, poseidon in this order.
-    let supported = [BuiltinName::range_check, BuiltinName::bitwise, BuiltinName::poseidon];
+    // `output`, then any of pedersen, range_check, bitwise, poseidon in this order.
+    let supported = [BuiltinName::pedersen, BuiltinName::range_check, BuiltinName::bitwise, BuiltinName::poseidon];
     let ok = builtins.first() == Some(&BuiltinName::output) && {
         let rest = &builtins[1..];
         rest.iter().all(|b| supported.contains(b)) && rest.windows(2).all(|w| {
@@ -52,13 +52,14 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
         let names: Vec<&str> = builtins.iter().map(|b| b.to_str()).collect();
         return Err(ProveError::Program(format!(
             "unsupported builtins [{}]: Kraken proves programs declaring `%builtins output`, \
-             optionally followed by range_check, bitwise and/or poseidon (in that order); \
-             pedersen, ecdsa, keccak, ec_op and the others are not supported",
+             optionally followed by pedersen, range_check, bitwise and/or poseidon (in that \
+             order); ecdsa, keccak, ec_op and the others are not supported",
             names.join(", ")
         )));
     }
     let has = |b: BuiltinName| builtins.contains(&b);
     let (rc_builtin, bitwise, poseidon) = (has(BuiltinName::range_check), has(BuiltinName::bitwise), has(BuiltinName::poseidon));
+    let pedersen = has(BuiltinName::pedersen);
     let words: Vec<FE> = program
         .iter_data()
         .map(|w| match w {
@@ -84,8 +85,8 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
         entrypoint: "main",
         trace_enabled: true,
         relocate_mem: true,
-        // `small` has output and range_check; `recursive_with_poseidon` adds bitwise and
-        // poseidon. The layout only decides which builtin runners exist (builtins the
+        // `small` has output, pedersen and range_check; `recursive_with_poseidon` adds
+        // bitwise and poseidon. The layout only decides which builtin runners exist (builtins the
         // program does not declare get empty segments); we do not use its ratios (no trace
         // padding).
         layout: if bitwise || poseidon { LayoutName::recursive_with_poseidon } else { LayoutName::small },
@@ -111,6 +112,7 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
     let range_check = segment(rc_builtin, "range_check")?;
     let bitwise = segment(bitwise, "bitwise")?;
     let poseidon = segment(poseidon, "poseidon")?;
+    let pedersen = segment(pedersen, "pedersen")?;
 
     // Outputs follow the convention [n_inputs, inputs..., outputs...].
     let cells: Vec<FE> = (out_base..out_stop)
@@ -132,8 +134,9 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
         layout: {
             let l = if rc_builtin { Layout::with_range_check(2, 1, 2) } else { Layout::new(2, 1) };
             let l = if bitwise.is_some() { l.with_bitwise() } else { l };
-            if poseidon.is_some() {
-                l.with_poseidon()
+            let l = if poseidon.is_some() { l.with_poseidon() } else { l };
+            if pedersen.is_some() {
+                l.with_pedersen()
             } else {
                 l
             }
@@ -149,6 +152,7 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
         range_check,
         bitwise,
         poseidon,
+        pedersen,
         rc_min: 0,
         rc_max: 0,
         rcb_min: 0,

@@ -76,7 +76,6 @@ fn default_policy_rejects_weak_proofs() {
 fn changed_public_input_is_rejected() {
     let (_, p) = honest();
     let one = fe(1);
-    type Mutation = Box<dyn Fn(&mut CairoPublicInput)>;
     let muts: Vec<(&str, Mutation)> = vec![
         ("program word", Box::new(|pi| pi.program[3] += fe(1))),
         ("program extended", Box::new(|pi| pi.program.push(fe(0)))),
@@ -523,7 +522,6 @@ fn changed_bitwise_public_input_is_rejected() {
     let (bytes, _) = prove_program(BITWISE, &bw_inputs(), &ProofOptions::test_only()).unwrap();
     let p = decode_cairo_proof(&bytes).unwrap();
     verify_proof(&p).unwrap();
-    type Mutation = Box<dyn Fn(&mut CairoPublicInput)>;
     let seg = |f: fn(&mut public_input::Segment)| -> Mutation {
         Box::new(move |pi: &mut CairoPublicInput| f(pi.bitwise.as_mut().unwrap()))
     };
@@ -585,7 +583,7 @@ fn tampered_bitwise_proof_bytes_are_rejected() {
 fn unsupported_builtins_are_refused() {
     let json = std::str::from_utf8(FIB).unwrap();
     assert!(json.contains("\"builtins\": [\n        \"output\"\n    ]"));
-    for other in ["pedersen", "ecdsa", "keccak"] {
+    for other in ["ecdsa", "keccak", "ec_op"] {
         let patched = json.replace(
             "\"builtins\": [\n        \"output\"\n    ]",
             &format!("\"builtins\": [\n        \"output\",\n        \"{other}\"\n    ]"),
@@ -737,12 +735,32 @@ fn forged_poseidon_segment_claims_are_rejected() {
     }
 }
 
+type Mutation = Box<dyn Fn(&mut CairoPublicInput)>;
+
+/// An honest proof (`bytes`) with each public-input change, and with flipped bytes (the
+/// first 64 and ~150 spread over the rest), is rejected.
+fn rejects_changes_and_flips(bytes: &[u8], muts: Vec<(&str, Mutation)>) {
+    let p = decode_cairo_proof(bytes).unwrap();
+    verify_proof(&p).unwrap();
+    for (what, m) in muts {
+        let mut q = p.clone();
+        m(&mut q.public_input);
+        let r = verify_proof(&q);
+        println!("changed {what}: {r:?}");
+        assert!(r.is_err(), "changed {what} accepted");
+    }
+    let mut positions: Vec<usize> = (0..64).collect();
+    positions.extend((64..bytes.len()).step_by(bytes.len() / 150));
+    for i in positions {
+        let mut b = bytes.to_vec();
+        b[i] ^= 0x01;
+        assert!(verify_cairo_proof_with_policy(&b, &ANY).is_err(), "flip at byte {i} accepted");
+    }
+}
+
 #[test]
 fn changed_poseidon_public_input_and_bytes_are_rejected() {
     let (bytes, _) = prove_program(POSEIDON, &ps_inputs(), &ProofOptions::test_only()).unwrap();
-    let p = decode_cairo_proof(&bytes).unwrap();
-    verify_proof(&p).unwrap();
-    type Mutation = Box<dyn Fn(&mut CairoPublicInput)>;
     let muts: Vec<(&str, Mutation)> = vec![
         ("hash output", Box::new(|pi| pi.outputs[0] += fe(1))),
         ("poseidon stop + 6", Box::new(|pi| pi.poseidon.as_mut().unwrap().stop += 6)),
@@ -758,20 +776,7 @@ fn changed_poseidon_public_input_and_bytes_are_rejected() {
             pi.layout.bitwise = true;
         })),
     ];
-    for (what, m) in muts {
-        let mut q = p.clone();
-        m(&mut q.public_input);
-        let r = verify_proof(&q);
-        println!("changed {what}: {r:?}");
-        assert!(r.is_err(), "changed {what} accepted");
-    }
-    let mut positions: Vec<usize> = (0..64).collect();
-    positions.extend((64..bytes.len()).step_by(bytes.len() / 150));
-    for i in positions {
-        let mut b = bytes.clone();
-        b[i] ^= 0x01;
-        assert!(verify_cairo_proof_with_policy(&b, &ANY).is_err(), "flip at byte {i} accepted");
-    }
+    rejects_changes_and_flips(&bytes, muts);
 }
 
 #[test]
@@ -785,4 +790,138 @@ fn program_hash_binds_the_builtins_as_well_as_the_bytecode() {
     let mut other = code.clone();
     other[0] += fe(1);
     assert_ne!(public_input::program_hash(&["output"], &other), with(&["output"]));
+}
+
+// ---------------------------------------------------------------------------------------
+// Pedersen builtin.
+
+pub const PEDERSEN: &[u8] = include_bytes!("../../programs/pedersen.json");
+
+/// Inputs with every shape the below-p check distinguishes: small values, p - 1 (bits 251,
+/// 196 and 192 set, the rest zero), p - 2 (bit 196 set, bits 192..195 zero, bits 0..191
+/// all set), 2^251 + 5 and a value below 2^251.
+fn pd_inputs() -> Vec<FE> {
+    let p_minus = |k: u64| FE::zero() - fe(k);
+    vec![fe(1), fe(2), p_minus(1), fe(7), pow2(251) + fe(5), p_minus(2), pow2(250) + fe(12345), p_minus(1)]
+}
+
+fn pd_expected(inputs: &[FE]) -> Vec<FE> {
+    inputs.chunks(2).map(|c| pedersen::hash(&c[0], &c[1])).collect()
+}
+
+/// Index of the first pedersen constraint (they come last) for the pedersen program.
+fn pedersen_constraint_start() -> usize {
+    use crate::air::Air;
+    let exec = runner::execute(PEDERSEN, &pd_inputs()).unwrap();
+    let (pi, main) = trace::build_main(&exec, 3).unwrap();
+    air::CairoAir::new(pi, main[0].len()).transition_rows().len() - air::PD_CONSTRAINTS
+}
+
+#[test]
+fn pedersen_program_proves_and_verifies() {
+    let inputs = pd_inputs();
+    let (bytes, report) = prove_program(PEDERSEN, &inputs, &ProofOptions::test_only()).unwrap();
+    println!("{report}");
+    assert!(report.trace_length >= 4 * layout::PD_ROWS);
+    let claim = verify_cairo_proof_with_policy(&bytes, &ANY).unwrap();
+    assert_eq!(claim.inputs, inputs);
+    assert_eq!(claim.outputs, pd_expected(&inputs));
+    assert_eq!(claim.builtins, vec!["output", "pedersen", "range_check"]);
+    assert_eq!(decode_cairo_proof(&bytes).unwrap().public_input.pedersen_instances(), 4);
+    // Declared but unused (no inputs): a dummy instance.
+    let (bytes, _) = prove_program(PEDERSEN, &[], &ProofOptions::test_only()).unwrap();
+    let claim = verify_cairo_proof_with_policy(&bytes, &ANY).unwrap();
+    assert_eq!(claim.outputs, Vec::<FE>::new());
+    assert_eq!(decode_cairo_proof(&bytes).unwrap().public_input.pedersen_instances(), 0);
+}
+
+#[test]
+fn pedersen_proofs_meet_the_default_policy() {
+    let inputs = vec![fe(3), fe(4)];
+    let (bytes, _) = prove_program(PEDERSEN, &inputs, &ProofOptions::conjectured_100()).unwrap();
+    let claim = verify_cairo_proof(&bytes).unwrap();
+    assert_eq!(claim.outputs, pd_expected(&inputs));
+}
+
+#[test]
+fn forged_pedersen_hash_cell_is_rejected() {
+    let inputs = pd_inputs();
+    let (r, broken) = forged_exec(PEDERSEN, &inputs, |_| {});
+    assert_eq!(r.unwrap().outputs, pd_expected(&inputs));
+    assert_eq!(broken, None);
+    // The first hash claimed one too large: memory, CPU and output agree, so only the
+    // pedersen constraints can object: H must be the final sum's x, on the block's last row.
+    let h = pd_expected(&inputs)[0].clone();
+    let (r, broken) = forged_exec(PEDERSEN, &inputs, |e| replace_everywhere(e, &h, &(&h + fe(1))));
+    println!("forged hash: {r:?}, first broken constraint {broken:?}");
+    assert!(r.is_err(), "forged pedersen hash accepted");
+    assert_eq!(broken, Some((pedersen_constraint_start() + 11, layout::PD_ROWS - 1)));
+}
+
+#[test]
+fn noncanonical_pedersen_decomposition_is_rejected() {
+    // x = 5 decomposed as the integer 5 + p = 2^251 + 2^196 + 2^192 + 6: the suffix still
+    // starts at x (mod p), but the sum is another point, so the claimed hash is false.
+    let inputs = vec![fe(5), fe(9)];
+    let honest_hash = pd_expected(&inputs)[0].clone();
+    let x_plus_p = trace::add_modulus(&crate::field::fe_to_bytes(&fe(5)));
+    let forged_hash = pedersen::instance_rows(&pedersen::bits_of(&x_plus_p), &pedersen::canonical_bits(&fe(9))).hash;
+    assert_ne!(forged_hash, honest_hash);
+    let base = runner::execute(PEDERSEN, &inputs).unwrap().public_input.pedersen.unwrap().base;
+    trace::FORGE_PEDERSEN_NONCANONICAL_X.with(|f| f.set(Some(base)));
+    let (r, broken) = forged_exec(PEDERSEN, &inputs, |e| replace_everywhere(e, &honest_hash, &forged_hash));
+    trace::FORGE_PEDERSEN_NONCANONICAL_X.with(|f| f.set(None));
+    println!("non-canonical x: {r:?}, first broken constraint {broken:?}");
+    assert!(r.is_err(), "non-canonical decomposition accepted");
+    // Only the below-p check objects: bit 251, 196 and 192 are set, so bits 0..191 must be
+    // zero, and bit 1 (of 6) is not.
+    assert_eq!(broken, Some((pedersen_constraint_start() + 24, 1)));
+}
+
+#[test]
+fn forged_pedersen_trace_columns_are_rejected() {
+    use layout::*;
+    let inputs = pd_inputs();
+    let l = Layout::with_range_check(2, 1, 2).with_pedersen();
+    forged_run(PEDERSEN, &inputs, |_, _| {}).unwrap();
+    let col = move |k: usize| l.pd_col(k);
+    // A bit flipped in the suffix (row 40 of the x half), the slope of an addition (row 0:
+    // bit 0 of x = 1 is set; where a bit is 0 the slope is free), a running sum, a below-p
+    // witness, the hash column of one row, the instance value over a whole block.
+    type Tamper<'a> = Box<dyn Fn(&mut Vec<Vec<FE>>) + 'a>;
+    let cases: Vec<(&str, Tamper)> = vec![
+        ("suffix", Box::new(move |m| m[col(PD_SUFFIX)][40] += fe(1))),
+        ("slope", Box::new(move |m| m[col(PD_SLOPE)][0] += fe(1))),
+        ("sum", Box::new(move |m| m[col(PD_SUM_X)][300] += fe(1))),
+        ("top", Box::new(move |m| m[col(PD_TOP)][10] += fe(1))),
+        ("hash on one row", Box::new(move |m| m[col(PD_VAL + 2)][7] += fe(1))),
+        ("y over a block", Box::new(move |m| (PD_ROWS..2 * PD_ROWS).for_each(|r| m[col(PD_VAL + 1)][r] += fe(1)))),
+        ("instance skipped", Box::new(move |m| {
+            let n = m[0].len();
+            (PD_ROWS..n).for_each(|r| m[col(PD_IA)][r] += fe(PD_CELLS as u64));
+        })),
+    ];
+    for (what, f) in cases {
+        assert!(forged_run(PEDERSEN, &inputs, |_, m| f(m)).is_err(), "forged {what} accepted");
+    }
+}
+
+#[test]
+fn changed_pedersen_public_input_and_bytes_are_rejected() {
+    let (bytes, _) = prove_program(PEDERSEN, &[fe(11), fe(12)], &ProofOptions::test_only()).unwrap();
+    let muts: Vec<(&str, Mutation)> = vec![
+        ("hash output", Box::new(|pi| pi.outputs[0] += fe(1))),
+        ("pedersen stop + 3", Box::new(|pi| pi.pedersen.as_mut().unwrap().stop += 3)),
+        ("pedersen stop + 1", Box::new(|pi| pi.pedersen.as_mut().unwrap().stop += 1)),
+        ("pedersen base + 3", Box::new(|pi| pi.pedersen.as_mut().unwrap().base += 3)),
+        ("no instances", Box::new(|pi| {
+            let s = pi.pedersen.as_mut().unwrap();
+            s.stop = s.base;
+        })),
+        ("pedersen dropped", Box::new(|pi| {
+            pi.pedersen = None;
+            pi.layout.pedersen = false;
+        })),
+    ];
+    rejects_changes_and_flips(&bytes, muts);
 }

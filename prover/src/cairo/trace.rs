@@ -1,14 +1,17 @@
 //! Builds the Cairo AIR's trace from an execution (registers per step + relocated memory):
 //! the CPU columns, spare memory slots (public-memory dummies, hole fillers), range-check
-//! fillers, the range_check builtin decomposition, the bitwise builtin blocks, the sorted
-//! columns, and the aux running products once the challenges are known.
+//! fillers, the range_check builtin decomposition, the bitwise and pedersen builtin blocks,
+//! the poseidon rows, the sorted columns, and the aux running products once the challenges
+//! are known.
 
 use super::air::CairoAir;
 use super::instruction::{decode, fe_to_u64, OFFSET_BIAS};
 use super::layout::*;
+use super::pedersen::{self, InstanceRows};
 use super::public_input::CairoPublicInput;
 use crate::error::ProveError;
 use crate::field::{batch_inverse, fe, FE};
+use std::rc::Rc;
 
 /// A Cairo run as the prover needs it (independent of the VM that produced it).
 #[derive(Clone, Debug)]
@@ -248,6 +251,68 @@ impl PsInstance {
     }
 }
 
+/// One pedersen instance: address, the inputs and hash cell as memory holds them, and the
+/// block's rows (shared by the padding blocks that repeat it).
+#[derive(Clone)]
+struct PdInstance {
+    ia: u64,
+    x: FE,
+    y: FE,
+    hash: FE,
+    rows: Rc<InstanceRows>,
+}
+
+// Test-only forging: the address of a pedersen instance whose x is decomposed as the
+// integer x + p (a non-canonical decomposition that the below-p constraints must reject).
+#[cfg(test)]
+thread_local! {
+    pub(crate) static FORGE_PEDERSEN_NONCANONICAL_X: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+impl PdInstance {
+    fn new(ia: u64, x: FE, y: FE, hash: Option<FE>) -> Self {
+        #[allow(unused_mut)]
+        let mut x_bits = pedersen::canonical_bits(&x);
+        #[cfg(test)]
+        if FORGE_PEDERSEN_NONCANONICAL_X.with(|f| f.get()) == Some(ia) {
+            x_bits = pedersen::bits_of(&add_modulus(&crate::field::fe_to_bytes(&x)));
+        }
+        let rows = pedersen::instance_rows(&x_bits, &pedersen::canonical_bits(&y));
+        // The hash cell as memory holds it (cairo-vm computed it; the AIR checks it).
+        let hash = hash.unwrap_or_else(|| rows.hash.clone());
+        PdInstance { ia, x, y, hash, rows: Rc::new(rows) }
+    }
+    fn read(mem: &[Option<FE>], ia: u64) -> Self {
+        let get = |a: u64| mem.get(a as usize).cloned().flatten();
+        Self::new(ia, get(ia).unwrap_or_else(FE::zero), get(ia + 1).unwrap_or_else(FE::zero), get(ia + 2))
+    }
+    fn cells(&self) -> [(u64, FE); PD_CELLS] {
+        [(self.ia, self.x.clone()), (self.ia + 1, self.y.clone()), (self.ia + 2, self.hash.clone())]
+    }
+}
+
+/// The pedersen block columns (`PD_COLUMNS` of them, `n` rows) for one instance per block.
+fn pedersen_columns(blocks: &[PdInstance], n: usize) -> Vec<Vec<FE>> {
+    let mut cols: Vec<Vec<FE>> = (0..PD_COLUMNS).map(|_| Vec::with_capacity(n)).collect();
+    for b in blocks {
+        let r = &b.rows;
+        for i in 0..PD_ROWS {
+            cols[PD_IA].push(fe(b.ia));
+            cols[PD_SUFFIX].push(r.suffix[i].clone());
+            cols[PD_SUM_X].push(r.sum_x[i].clone());
+            cols[PD_SUM_Y].push(r.sum_y[i].clone());
+            cols[PD_SLOPE].push(r.slope[i].clone());
+            cols[PD_VAL].push(b.x.clone());
+            cols[PD_VAL + 1].push(b.y.clone());
+            cols[PD_VAL + 2].push(b.hash.clone());
+            cols[PD_TOP].push(r.top[i].clone());
+            cols[PD_MID].push(r.mid[i].clone());
+            cols[PD_LOW].push(r.low[i].clone());
+        }
+    }
+    cols
+}
+
 /// The main trace (columns) and the completed public input. The trace is the execution
 /// padded with copies of its final `jmp rel 0` step, doubled until the spare slots can
 /// hold the public-memory dummies and every memory and range-check hole, and the bitwise
@@ -272,11 +337,14 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
     if l.bitwise {
         n = n.max(BW_ROWS);
     }
+    if l.pedersen {
+        n = n.max(PD_ROWS);
+    }
     // An address past everything the run and the claimed segments use (for the dummy cells
     // of declared but unused builtins).
     let fresh = {
         let cpu_max = cpu.iter().flat_map(|r| [PC, DST_ADDR, OP0_ADDR, OP1_ADDR].map(|c| fe_to_u64(&r[c]).unwrap_or(0)));
-        let seg_stops = [pi.range_check, pi.bitwise, pi.poseidon].into_iter().flatten().map(|s| s.stop);
+        let seg_stops = [pi.pedersen, pi.range_check, pi.bitwise, pi.poseidon].into_iter().flatten().map(|s| s.stop);
         cpu_max.chain(public.iter().map(|x| x.0)).map(|a| a + 1).chain(seg_stops).fold(mem.len() as u64, u64::max)
     };
     loop {
@@ -374,6 +442,34 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
             max_addr = max_addr.max(cells[PS_CELLS - 1].0);
             accesses.extend(cells);
         }
+        // Pedersen: block b holds instance min(b, m - 1); a declared but unused builtin gets
+        // one dummy instance (inputs 0) on fresh addresses, as for bitwise.
+        let pd_blocks: Vec<PdInstance> = match pi.pedersen {
+            Some(pd) if l.pedersen => {
+                let m = pi.pedersen_instances();
+                if (m as usize) * PD_ROWS > n {
+                    if n >= 1 << 26 {
+                        return Err(terr("too many pedersen instances".into()));
+                    }
+                    n *= 2;
+                    continue;
+                }
+                let insts: Vec<PdInstance> = if m == 0 {
+                    vec![PdInstance::new(max_addr + 1, FE::zero(), FE::zero(), None)]
+                } else {
+                    (0..m).map(|k| PdInstance::read(mem, pd.base + PD_CELLS as u64 * k)).collect()
+                };
+                (0..n / PD_ROWS).map(|b| insts[b.min(insts.len() - 1)].clone()).collect()
+            }
+            _ => Vec::new(),
+        };
+        for b in &pd_blocks {
+            let cells = b.cells();
+            max_addr = max_addr.max(cells[PD_CELLS - 1].0);
+            for _ in 0..PD_ROWS {
+                accesses.extend(cells.iter().cloned());
+            }
+        }
         if max_addr > 1 << 32 {
             return Err(terr("memory too large".into()));
         }
@@ -446,6 +542,11 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
         if l.bitwise {
             for (k, c) in bitwise_columns(&bw_blocks, n).into_iter().enumerate() {
                 cols[l.bw_col(k)] = c;
+            }
+        }
+        if l.pedersen {
+            for (k, c) in pedersen_columns(&pd_blocks, n).into_iter().enumerate() {
+                cols[l.pd_col(k)] = c;
             }
         }
         for p in &ps_rows {
