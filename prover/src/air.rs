@@ -101,14 +101,14 @@ pub fn check_constraints<A: Air>(
     let ex = air.transition_rows();
     let width = main.len() + aux.len();
     let row = |r: usize| -> Vec<FE> {
-        main.iter().chain(aux.iter()).map(|c| c[r].clone()).collect()
+        main.iter().chain(aux.iter()).map(|c| c[r]).collect()
     };
     let periodic = air.periodic_columns();
     let mut out = vec![FE::zero(); ex.len()];
     for r in 0..n {
         let (cur, next) = (row(r), row((r + 1) % n));
         debug_assert_eq!(cur.len(), width);
-        let per: Vec<FE> = periodic.iter().map(|c| c[r % c.len()].clone()).collect();
+        let per: Vec<FE> = periodic.iter().map(|c| c[r % c.len()]).collect();
         air.eval_transition(&cur, &next, &per, challenges, &mut out);
         for (k, v) in out.iter().enumerate() {
             if ex[k].contains(r, n) && *v != FE::zero() {

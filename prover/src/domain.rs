@@ -38,7 +38,7 @@ impl Domain {
 
     /// The i-th point of the LDE coset.
     pub fn lde_point(&self, i: usize) -> FE {
-        &self.h * self.w.pow(i as u64)
+        self.h * self.w.pow(i as u64)
     }
 
     /// The polynomial vanishing exactly on the rows of `rows`:
@@ -71,8 +71,8 @@ impl Domain {
         let mut root = step.pow(first as u64);
         let mut acc = FE::one();
         for _ in 0..count {
-            acc *= y - &root;
-            root = &root * &step;
+            acc *= y - root;
+            root *= step;
         }
         acc
     }
@@ -88,9 +88,9 @@ impl Domain {
         let mut dens = Vec::with_capacity(period);
         let mut root = FE::one();
         for _ in 0..period {
-            dens.push(&y - &root);
-            roots.push(root.clone());
-            root = &root * &step;
+            dens.push(y - root);
+            roots.push(root);
+            root *= step;
         }
         crate::field::batch_inverse(&mut dens);
         let mut sum = FE::zero();

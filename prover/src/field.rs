@@ -93,7 +93,7 @@ pub fn felt_from_str(s: &str) -> Option<FE> {
     }
     let ten = fe(10);
     for c in s.bytes() {
-        acc = acc * &ten + fe((c - b'0') as u64);
+        acc = acc * ten + fe((c - b'0') as u64);
     }
     // Reject decimal values >= p (they would wrap).
     let back = felt_to_decimal(&acc);
@@ -141,7 +141,7 @@ mod str_tests {
         assert_eq!(felt_to_hex(&fe(255)), "0xff");
         assert_eq!(felt_to_decimal(&fe(1234567)), "1234567");
         let m1 = -fe(1);
-        assert_eq!(felt_from_str(&felt_to_decimal(&m1)), Some(m1.clone()));
+        assert_eq!(felt_from_str(&felt_to_decimal(&m1)), Some(m1));
         assert_eq!(felt_from_str(&felt_to_hex(&m1)), Some(m1));
         // p itself and garbage are refused.
         assert_eq!(felt_from_str("3618502788666131213697322783095070105623107215331596699973092056135872020481"), None);

@@ -20,10 +20,10 @@ pub fn two_inv() -> FE {
 #[cfg(feature = "prover")]
 pub fn coset_points(offset: &FE, gen: &FE, len: usize) -> Vec<FE> {
     let mut v = Vec::with_capacity(len);
-    let mut x = offset.clone();
+    let mut x = *offset;
     for _ in 0..len {
-        v.push(x.clone());
-        x = &x * gen;
+        v.push(x);
+        x *= gen;
     }
     v
 }

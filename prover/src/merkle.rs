@@ -72,8 +72,8 @@ impl Commitment {
 pub fn row_pair(cols: &[&Vec<FE>], j: usize) -> Vec<FE> {
     let half = cols.first().map(|c| c.len() / 2).unwrap_or(0);
     let mut v = Vec::with_capacity(2 * cols.len());
-    v.extend(cols.iter().map(|c| c[j].clone()));
-    v.extend(cols.iter().map(|c| c[j + half].clone()));
+    v.extend(cols.iter().map(|c| c[j]));
+    v.extend(cols.iter().map(|c| c[j + half]));
     v
 }
 

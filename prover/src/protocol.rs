@@ -22,8 +22,8 @@ pub fn powers(x: &FE, len: usize) -> Vec<FE> {
     let mut v = Vec::with_capacity(len);
     let mut p = FE::one();
     for _ in 0..len {
-        v.push(p.clone());
-        p = &p * x;
+        v.push(p);
+        p *= x;
     }
     v
 }

@@ -112,7 +112,7 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
 
     // Round 3: out-of-domain sample.
     let z = protocol::sample_z(&mut t, &d, degree);
-    let zg = &z * &d.g;
+    let zg = z * d.g;
     let all_polys: Vec<&Poly> = main_lde.polys.iter().chain(aux_lde.polys.iter()).collect();
     let ood_cur: Vec<FE> = all_polys.iter().map(|p| p.evaluate(&z)).collect();
     let ood_next: Vec<FE> = all_polys.iter().map(|p| p.evaluate(&zg)).collect();
@@ -167,7 +167,7 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
                 let half = layer.len() / 2;
                 let j = p % half;
                 let sib = if p < half { j + half } else { j };
-                fri.push(FriStep { sibling: layer[sib].clone(), path: c.path(j) });
+                fri.push(FriStep { sibling: layer[sib], path: c.path(j) });
                 p = j;
             }
             QueryProof {
@@ -227,16 +227,16 @@ fn inverse_zerofier(d: &Domain, points: &[FE], rows: RowSet) -> OnCoset {
             let roots: Vec<FE> = (1..=e).map(|j| d.g.pow((d.n - j) as u64)).collect();
             let idx: Vec<usize> = (0..d.m).collect();
             crate::par::map(&idx, |&i| {
-                let mut f = per[i % d.blowup].clone();
+                let mut f = per[i % d.blowup];
                 for r in &roots {
-                    f *= &points[i] - r;
+                    f *= points[i] - r;
                 }
                 f
             })
         }
         RowSet::Only(r) => {
             let gr = d.g.pow(r as u64);
-            let mut v: Vec<FE> = points.iter().map(|x| x - &gr).collect();
+            let mut v: Vec<FE> = points.iter().map(|x| x - gr).collect();
             batch_inverse(&mut v);
             v
         }
@@ -248,7 +248,7 @@ fn inverse_zerofier(d: &Domain, points: &[FE], rows: RowSet) -> OnCoset {
         RowSet::OffCycle { period, first, count } => {
             let per = inv_xn_minus_1();
             let c = cycle(period, first, count);
-            c.iter().enumerate().map(|(i, c)| c * &per[i % d.blowup]).collect()
+            c.iter().enumerate().map(|(i, c)| c * per[i % d.blowup]).collect()
         }
     };
     OnCoset { values }
@@ -298,21 +298,21 @@ fn composition_on_lde<A: Air>(
     let idx: Vec<usize> = (0..d.m).collect();
     Ok(crate::par::map(&idx, |&i| {
         let ni = (i + d.blowup) % d.m;
-        let cur: Vec<FE> = (0..width).map(|c| cols[c][i].clone()).collect();
-        let next: Vec<FE> = (0..width).map(|c| cols[c][ni].clone()).collect();
-        let per: Vec<FE> = periodic.iter().map(|p| p.at(i).clone()).collect();
+        let cur: Vec<FE> = (0..width).map(|c| cols[c][i]).collect();
+        let next: Vec<FE> = (0..width).map(|c| cols[c][ni]).collect();
+        let per: Vec<FE> = periodic.iter().map(|p| *p.at(i)).collect();
         let mut out = vec![FE::zero(); nt];
         air.eval_transition(&cur, &next, &per, challenges, &mut out);
         let mut sums = vec![FE::zero(); distinct.len()];
         for k in 0..nt {
-            sums[group[k]] += &coeffs[k] * &out[k];
+            sums[group[k]] += coeffs[k] * out[k];
         }
         let mut acc = FE::zero();
         for (g, s) in sums.iter().enumerate() {
             acc += s * inv_z[g].at(i);
         }
         for (bi, b) in boundaries.iter().enumerate() {
-            acc += &coeffs[nt + bi] * (&cur[b.col] - &b.value) * inv_bound[bound_row[bi]].at(i);
+            acc += coeffs[nt + bi] * (cur[b.col] - b.value) * inv_bound[bound_row[bi]].at(i);
         }
         acc
     }))
@@ -331,7 +331,7 @@ fn deep_on_lde(
     gammas: &[FE],
 ) -> Vec<FE> {
     let points = fri::coset_points(&d.h, &d.w, d.m);
-    let zg = z * &d.g;
+    let zg = z * d.g;
     let inv = |p: &FE| {
         let mut v: Vec<FE> = points.iter().map(|x| x - p).collect();
         batch_inverse(&mut v);
@@ -343,14 +343,14 @@ fn deep_on_lde(
     crate::par::map(&idx, |&i| {
         let mut cs = FE::zero();
         for (k, h) in comp.iter().enumerate() {
-            cs += &gammas[k] * (&h[i] - &ood_comp[k]);
+            cs += gammas[k] * (h[i] - ood_comp[k]);
         }
         let mut a = FE::zero();
         let mut b = FE::zero();
         for (c, col) in cols.iter().enumerate() {
-            a += &gammas[nc + 2 * c] * (&col[i] - &ood_cur[c]);
-            b += &gammas[nc + 2 * c + 1] * (&col[i] - &ood_next[c]);
+            a += gammas[nc + 2 * c] * (col[i] - ood_cur[c]);
+            b += gammas[nc + 2 * c + 1] * (col[i] - ood_next[c]);
         }
-        cs * &inv_zd[i] + a * &inv_z[i] + b * &inv_zg[i]
+        cs * inv_zd[i] + a * inv_z[i] + b * inv_zg[i]
     })
 }

@@ -98,21 +98,21 @@ pub fn verify<A: Air>(air: &A, proof: &StarkProof, policy: &VerifierPolicy) -> R
         shape(e.fits(n), "constraint rows")?;
         let zf = d.zerofier(&z, *e);
         let zf_inv = zf.inv().map_err(|_| VerifyError::OodMismatch)?;
-        c_z += &coeffs[k] * &out[k] * zf_inv;
+        c_z += coeffs[k] * out[k] * zf_inv;
     }
     for (bi, b) in boundaries.iter().enumerate() {
         shape(b.col < width && b.row < n, "boundary")?;
-        let den = (&z - d.g.pow(b.row as u64)).inv().map_err(|_| VerifyError::OodMismatch)?;
-        c_z += &coeffs[exemptions.len() + bi] * (&proof.ood_cur[b.col] - &b.value) * den;
+        let den = (z - d.g.pow(b.row as u64)).inv().map_err(|_| VerifyError::OodMismatch)?;
+        c_z += coeffs[exemptions.len() + bi] * (proof.ood_cur[b.col] - b.value) * den;
     }
     let zd = z.pow(degree as u64);
-    let h_z = proof.ood_comp.iter().rev().fold(FE::zero(), |acc, h| acc * &z + h);
+    let h_z = proof.ood_comp.iter().rev().fold(FE::zero(), |acc, h| acc * z + h);
     if c_z != h_z {
         return Err(VerifyError::OodMismatch);
     }
 
     // Queries.
-    let zg = &z * &d.g;
+    let zg = z * d.g;
     let depth0 = d.log_m as usize - 1;
     let ti = two_inv();
     for (q, &i) in proof.queries.iter().zip(idx.iter()) {
@@ -141,14 +141,14 @@ pub fn verify<A: Air>(air: &A, proof: &StarkProof, policy: &VerifierPolicy) -> R
         let deep_at = |half: usize, x: &FE| -> Result<FE, VerifyError> {
             let inv = |p: &FE| (x - p).inv().map_err(|_| VerifyError::Fri(0));
             let mut cs = FE::zero();
-            for k in 0..degree {
-                cs += &gammas[k] * (&q.comp.values[half * degree + k] - &proof.ood_comp[k]);
+            for (k, (gamma, ood)) in gammas.iter().zip(&proof.ood_comp).enumerate() {
+                cs += gamma * (q.comp.values[half * degree + k] - ood);
             }
             let (mut a, mut b) = (FE::zero(), FE::zero());
             for c in 0..width {
                 let v = if c < nm { &q.main.values[half * nm + c] } else { &aux_vals[half * na + c - nm] };
-                a += &gammas[degree + 2 * c] * (v - &proof.ood_cur[c]);
-                b += &gammas[degree + 2 * c + 1] * (v - &proof.ood_next[c]);
+                a += gammas[degree + 2 * c] * (v - proof.ood_cur[c]);
+                b += gammas[degree + 2 * c + 1] * (v - proof.ood_next[c]);
             }
             Ok(cs * inv(&zd)? + a * inv(&z)? + b * inv(&zg)?)
         };
@@ -161,7 +161,7 @@ pub fn verify<A: Air>(air: &A, proof: &StarkProof, policy: &VerifierPolicy) -> R
             let layer = k + 1;
             let half = d.m >> (layer + 1);
             let j = p % half;
-            let pair = if p < half { [f.clone(), step.sibling.clone()] } else { [step.sibling.clone(), f.clone()] };
+            let pair = if p < half { [f, step.sibling] } else { [step.sibling, f] };
             if !verify_path(&proof.fri_roots[k], depth0 - layer, j, &pair, &step.path) {
                 return Err(VerifyError::Merkle("fri layer"));
             }

@@ -14,10 +14,10 @@ impl FibonacciAir {
     pub fn generate(n: usize) -> (Self, Vec<Vec<FE>>) {
         let (mut a, mut b) = (vec![fe(1)], vec![fe(1)]);
         for i in 1..n {
-            a.push(b[i - 1].clone());
-            b.push(&a[i - 1] + &b[i - 1]);
+            a.push(b[i - 1]);
+            b.push(a[i - 1] + b[i - 1]);
         }
-        let result = b[n - 1].clone();
+        let result = b[n - 1];
         (FibonacciAir { trace_length: n, result }, vec![a, b])
     }
 }
@@ -41,14 +41,14 @@ impl Air for FibonacciAir {
         vec![RowSet::AllBut(1); 2]
     }
     fn eval_transition(&self, cur: &[FE], next: &[FE], _: &[FE], _: &[FE], out: &mut [FE]) {
-        out[0] = &next[0] - &cur[1];
-        out[1] = &next[1] - &cur[0] - &cur[1];
+        out[0] = next[0] - cur[1];
+        out[1] = next[1] - cur[0] - cur[1];
     }
     fn boundaries(&self, _: &[FE]) -> Vec<Boundary> {
         vec![
             Boundary { col: 0, row: 0, value: fe(1) },
             Boundary { col: 1, row: 0, value: fe(1) },
-            Boundary { col: 1, row: self.trace_length - 1, value: self.result.clone() },
+            Boundary { col: 1, row: self.trace_length - 1, value: self.result },
         ]
     }
 }

@@ -53,9 +53,9 @@ impl Air for PeriodicAir {
         ]
     }
     fn eval_transition(&self, cur: &[FE], next: &[FE], periodic: &[FE], _: &[FE], out: &mut [FE]) {
-        out[0] = &next[0] - &cur[0] - &periodic[0];
-        out[1] = cur[0].clone();
-        out[2] = &cur[0] - &periodic[1];
+        out[0] = next[0] - cur[0] - periodic[0];
+        out[1] = cur[0];
+        out[2] = cur[0] - periodic[1];
     }
     fn boundaries(&self, _: &[FE]) -> Vec<Boundary> {
         Vec::new()

@@ -34,7 +34,7 @@ impl Air for PermutationAir {
     }
     fn eval_transition(&self, cur: &[FE], next: &[FE], _: &[FE], ch: &[FE], out: &mut [FE]) {
         let g = &ch[0];
-        out[0] = &next[2] * (g - &cur[1]) - &cur[2] * (g - &cur[0]);
+        out[0] = next[2] * (g - cur[1]) - cur[2] * (g - cur[0]);
     }
     fn boundaries(&self, _: &[FE]) -> Vec<Boundary> {
         vec![Boundary { col: 2, row: 0, value: fe(1) }]
@@ -47,7 +47,7 @@ impl Air for PermutationAir {
         let mut z = Vec::with_capacity(n);
         z.push(fe(1));
         for i in 0..n - 1 {
-            let v = &z[i] * (g - &main[0][i]) * &den[i];
+            let v = z[i] * (g - main[0][i]) * den[i];
             z.push(v);
         }
         vec![z]

@@ -35,19 +35,19 @@ impl CairoAir {
     fn rcb_value(&self, row: &[FE]) -> FE {
         let mut v = FE::zero();
         for k in (0..RC_PARTS).rev() {
-            v = v * &self.two16 + &row[self.l.rcb_part(k)];
+            v = v * self.two16 + row[self.l.rcb_part(k)];
         }
         v
     }
 
     /// Pedersen cell j's value on a row: X, Y or H.
     fn pd_value(&self, row: &[FE], j: usize) -> FE {
-        row[self.l.pd_col(PD_VAL + j)].clone()
+        row[self.l.pd_col(PD_VAL + j)]
     }
 
     /// The poseidon instance's output on a row, from its inputs and committed cubes.
     fn ps_output(&self, row: &[FE]) -> [FE; 3] {
-        let c = |k: usize| row[self.l.ps_col(k)].clone();
+        let c = |k: usize| row[self.l.ps_col(k)];
         let input = [c(PS_IN), c(PS_IN + 1), c(PS_IN + 2)];
         super::poseidon::hades(&input, |k, _| c(PS_CUBE + k))
     }
@@ -66,15 +66,15 @@ impl CairoAir {
     /// As `mem_pair`, with the row's poseidon output if already computed.
     fn mem_pair_with(&self, row: &[FE], s: usize, ps_out: Option<&[FE; 3]>) -> (FE, FE) {
         match self.l.mem_slot(s) {
-            MemSlot::Cols(a, v) => (row[a].clone(), row[v].clone()),
-            MemSlot::RcBuiltin => (row[self.l.rcb_addr()].clone(), self.rcb_value(row)),
+            MemSlot::Cols(a, v) => (row[a], row[v]),
+            MemSlot::RcBuiltin => (row[self.l.rcb_addr()], self.rcb_value(row)),
             MemSlot::Bitwise(j) => {
                 let c = |k: usize| &row[self.l.bw_col(k)];
                 let (x, y, a) = (c(BW_VAL), c(BW_VAL + 1), c(BW_VAL + 2));
                 let v = match j {
-                    0 => x.clone(),
-                    1 => y.clone(),
-                    2 => a.clone(),
+                    0 => *x,
+                    1 => *y,
+                    2 => *a,
                     3 => x + y - a.double(),
                     _ => x + y - a,
                 };
@@ -83,13 +83,13 @@ impl CairoAir {
             MemSlot::Poseidon(j) => {
                 let ia = &row[self.l.ps_col(PS_IA)];
                 let v = match (j, ps_out) {
-                    (0..=2, _) => row[self.l.ps_col(PS_IN + j)].clone(),
-                    (_, Some(o)) => o[j - 3].clone(),
-                    _ => self.ps_output(row)[j - 3].clone(),
+                    (0..=2, _) => row[self.l.ps_col(PS_IN + j)],
+                    (_, Some(o)) => o[j - 3],
+                    _ => self.ps_output(row)[j - 3],
                 };
                 (ia + fe(j as u64), v)
             }
-            MemSlot::Pedersen(j) => (&row[self.l.pd_col(PD_IA)] + fe(j as u64), self.pd_value(row, j)),
+            MemSlot::Pedersen(j) => (row[self.l.pd_col(PD_IA)] + fe(j as u64), self.pd_value(row, j)),
         }
     }
 
@@ -162,37 +162,37 @@ impl Air for CairoAir {
         }
         let (sm, sr) = self.counts();
         // Memory: continuity + single value, within rows then across rows.
-        v.extend(std::iter::repeat(RowSet::AllBut(0)).take(2 * (sm - 1)));
+        v.extend(std::iter::repeat_n(RowSet::AllBut(0), 2 * (sm - 1)));
         v.extend([RowSet::AllBut(1), RowSet::AllBut(1)]);
         // Memory running product: within rows, across rows, first link.
-        v.extend(std::iter::repeat(RowSet::AllBut(0)).take(sm - 1));
+        v.extend(std::iter::repeat_n(RowSet::AllBut(0), sm - 1));
         v.push(RowSet::AllBut(1));
         v.push(RowSet::Only(0));
         // Range check: continuity within/across rows; product within/across/first.
-        v.extend(std::iter::repeat(RowSet::AllBut(0)).take(sr - 1));
+        v.extend(std::iter::repeat_n(RowSet::AllBut(0), sr - 1));
         v.push(RowSet::AllBut(1));
-        v.extend(std::iter::repeat(RowSet::AllBut(0)).take(sr - 1));
+        v.extend(std::iter::repeat_n(RowSet::AllBut(0), sr - 1));
         v.push(RowSet::AllBut(1));
         v.push(RowSet::Only(0));
         if self.l.rc_builtin {
             // Builtin addresses step by 0 or 1; the parts' range check as above.
             v.push(RowSet::AllBut(1));
             let sb = self.l.rcb_slots();
-            v.extend(std::iter::repeat(RowSet::AllBut(0)).take(sb - 1));
+            v.extend(std::iter::repeat_n(RowSet::AllBut(0), sb - 1));
             v.push(RowSet::AllBut(1));
-            v.extend(std::iter::repeat(RowSet::AllBut(0)).take(sb - 1));
+            v.extend(std::iter::repeat_n(RowSet::AllBut(0), sb - 1));
             v.push(RowSet::AllBut(1));
             v.push(RowSet::Only(0));
         }
         if self.l.bitwise {
             // Every bitwise constraint wraps around (the trace ends on a block's last row)
             // except the instance-address step, which must not wrap back to the base.
-            v.extend(std::iter::repeat(RowSet::AllBut(0)).take(BW_CONSTRAINTS - 1));
+            v.extend(std::iter::repeat_n(RowSet::AllBut(0), BW_CONSTRAINTS - 1));
             v.push(RowSet::AllBut(1));
         }
         if self.l.poseidon {
             // One cube per S-box on every row; the instance address step does not wrap.
-            v.extend(std::iter::repeat(RowSet::AllBut(0)).take(PS_CUBES));
+            v.extend(std::iter::repeat_n(RowSet::AllBut(0), PS_CUBES));
             v.push(RowSet::AllBut(1));
         }
         if self.l.pedersen {
@@ -209,17 +209,17 @@ impl Air for CairoAir {
         let one = FE::one();
         // Sorted memory: a' - a in {0, 1}; equal addresses carry equal values.
         for s in 0..sm - 1 {
-            let da = &c[l.sorted_addr(s + 1)] - &c[l.sorted_addr(s)];
-            let dv = &c[l.sorted_val(s + 1)] - &c[l.sorted_val(s)];
-            out[k] = &da * (&da - &one);
-            out[k + 1] = dv * (da - &one);
+            let da = c[l.sorted_addr(s + 1)] - c[l.sorted_addr(s)];
+            let dv = c[l.sorted_val(s + 1)] - c[l.sorted_val(s)];
+            out[k] = da * (da - one);
+            out[k + 1] = dv * (da - one);
             k += 2;
         }
         {
-            let da = &n[l.sorted_addr(0)] - &c[l.sorted_addr(sm - 1)];
-            let dv = &n[l.sorted_val(0)] - &c[l.sorted_val(sm - 1)];
-            out[k] = &da * (&da - &one);
-            out[k + 1] = dv * (da - &one);
+            let da = n[l.sorted_addr(0)] - c[l.sorted_addr(sm - 1)];
+            let dv = n[l.sorted_val(0)] - c[l.sorted_val(sm - 1)];
+            out[k] = da * (da - one);
+            out[k + 1] = dv * (da - one);
             k += 2;
         }
         // Memory running product p_s = p_{s-1} · (z - (a_s + αv_s)) / (z - (a'_s + αv'_s)).
@@ -228,56 +228,56 @@ impl Air for CairoAir {
             let (a, v) = self.mem_pair(row, s);
             zm - (a + al * v)
         };
-        let sorted = |row: &[FE], s: usize| zm - (&row[l.sorted_addr(s)] + al * &row[l.sorted_val(s)]);
+        let sorted = |row: &[FE], s: usize| zm - (row[l.sorted_addr(s)] + al * row[l.sorted_val(s)]);
         let ps_out = if l.poseidon { Some(self.ps_output(c)) } else { None };
         for s in 1..sm {
             let (a, v) = self.mem_pair_with(c, s, ps_out.as_ref());
-            out[k] = &c[l.mem_prod(s)] * sorted(c, s) - &c[l.mem_prod(s - 1)] * (zm - (a + al * v));
+            out[k] = c[l.mem_prod(s)] * sorted(c, s) - c[l.mem_prod(s - 1)] * (zm - (a + al * v));
             k += 1;
         }
-        out[k] = &n[l.mem_prod(0)] * sorted(n, 0) - &c[l.mem_prod(sm - 1)] * unsorted(n, 0);
-        out[k + 1] = &c[l.mem_prod(0)] * sorted(c, 0) - unsorted(c, 0);
+        out[k] = n[l.mem_prod(0)] * sorted(n, 0) - c[l.mem_prod(sm - 1)] * unsorted(n, 0);
+        out[k + 1] = c[l.mem_prod(0)] * sorted(c, 0) - unsorted(c, 0);
         k += 2;
         // Range check: sorted values step by 0 or 1; running product q.
         for s in 0..sr - 1 {
-            let d = &c[l.sorted_rc(s + 1)] - &c[l.sorted_rc(s)];
-            out[k] = &d * (&d - &one);
+            let d = c[l.sorted_rc(s + 1)] - c[l.sorted_rc(s)];
+            out[k] = d * (d - one);
             k += 1;
         }
         {
-            let d = &n[l.sorted_rc(0)] - &c[l.sorted_rc(sr - 1)];
-            out[k] = &d * (&d - &one);
+            let d = n[l.sorted_rc(0)] - c[l.sorted_rc(sr - 1)];
+            out[k] = d * (d - one);
             k += 1;
         }
         let zr = &ch[CH_RC_Z];
         for s in 1..sr {
-            out[k] = &c[l.rc_prod(s)] * (zr - &c[l.sorted_rc(s)]) - &c[l.rc_prod(s - 1)] * (zr - &c[l.rc_slot(s)]);
+            out[k] = c[l.rc_prod(s)] * (zr - c[l.sorted_rc(s)]) - c[l.rc_prod(s - 1)] * (zr - c[l.rc_slot(s)]);
             k += 1;
         }
-        out[k] = &n[l.rc_prod(0)] * (zr - &n[l.sorted_rc(0)]) - &c[l.rc_prod(sr - 1)] * (zr - &n[l.rc_slot(0)]);
-        out[k + 1] = &c[l.rc_prod(0)] * (zr - &c[l.sorted_rc(0)]) - (zr - &c[l.rc_slot(0)]);
+        out[k] = n[l.rc_prod(0)] * (zr - n[l.sorted_rc(0)]) - c[l.rc_prod(sr - 1)] * (zr - n[l.rc_slot(0)]);
+        out[k + 1] = c[l.rc_prod(0)] * (zr - c[l.sorted_rc(0)]) - (zr - c[l.rc_slot(0)]);
         k += 2;
         if l.rc_builtin {
-            let d = &n[l.rcb_addr()] - &c[l.rcb_addr()];
-            out[k] = &d * (d - &one);
+            let d = n[l.rcb_addr()] - c[l.rcb_addr()];
+            out[k] = d * (d - one);
             k += 1;
             let sb = l.rcb_slots();
             for s in 0..sb - 1 {
-                let d = &c[l.sorted_rcb(s + 1)] - &c[l.sorted_rcb(s)];
-                out[k] = &d * (&d - &one);
+                let d = c[l.sorted_rcb(s + 1)] - c[l.sorted_rcb(s)];
+                out[k] = d * (d - one);
                 k += 1;
             }
-            let d = &n[l.sorted_rcb(0)] - &c[l.sorted_rcb(sb - 1)];
-            out[k] = &d * (&d - &one);
+            let d = n[l.sorted_rcb(0)] - c[l.sorted_rcb(sb - 1)];
+            out[k] = d * (d - one);
             k += 1;
             for s in 1..sb {
-                out[k] = &c[l.rcb_prod(s)] * (zr - &c[l.sorted_rcb(s)])
-                    - &c[l.rcb_prod(s - 1)] * (zr - &c[l.rcb_slot(s)]);
+                out[k] = c[l.rcb_prod(s)] * (zr - c[l.sorted_rcb(s)])
+                    - c[l.rcb_prod(s - 1)] * (zr - c[l.rcb_slot(s)]);
                 k += 1;
             }
-            out[k] = &n[l.rcb_prod(0)] * (zr - &n[l.sorted_rcb(0)])
-                - &c[l.rcb_prod(sb - 1)] * (zr - &n[l.rcb_slot(0)]);
-            out[k + 1] = &c[l.rcb_prod(0)] * (zr - &c[l.sorted_rcb(0)]) - (zr - &c[l.rcb_slot(0)]);
+            out[k] = n[l.rcb_prod(0)] * (zr - n[l.sorted_rcb(0)])
+                - c[l.rcb_prod(sb - 1)] * (zr - n[l.rcb_slot(0)]);
+            out[k + 1] = c[l.rcb_prod(0)] * (zr - c[l.sorted_rcb(0)]) - (zr - c[l.rcb_slot(0)]);
             k += 2;
         }
         if l.bitwise {
@@ -286,18 +286,18 @@ impl Air for CairoAir {
         }
         if l.poseidon {
             // Each committed cube is the cube of its S-box input.
-            let col = |row: &[FE], j: usize| row[l.ps_col(j)].clone();
+            let col = |row: &[FE], j: usize| row[l.ps_col(j)];
             let input = [col(c, PS_IN), col(c, PS_IN + 1), col(c, PS_IN + 2)];
             let cubes = &mut out[k..k + PS_CUBES];
             super::poseidon::hades(&input, |j, pre| {
                 let cube = col(c, PS_CUBE + j);
-                cubes[j] = &cube - pre.square() * pre;
+                cubes[j] = cube - pre.square() * pre;
                 cube
             });
             k += PS_CUBES;
             // The instance address steps by 0 or 6 between rows.
             let d = col(n, PS_IA) - col(c, PS_IA);
-            out[k] = &d * (&d - fe(PS_CELLS as u64));
+            out[k] = d * (d - fe(PS_CELLS as u64));
             k += 1;
         }
         if l.pedersen {
@@ -423,90 +423,90 @@ const PER_LAST: usize = 2;
 /// 193..195 are zero, and if bit 192 is set as well then bits 0..191 are zero.
 fn eval_pedersen(air: &CairoAir, c: &[FE], n: &[FE], per: &[FE], out: &mut [FE]) {
     let l = &air.l;
-    let col = |row: &[FE], k: usize| row[l.pd_col(k)].clone();
+    let col = |row: &[FE], k: usize| row[l.pd_col(k)];
     let (s, x, y, slope) = (col(c, PD_SUFFIX), col(c, PD_SUM_X), col(c, PD_SUM_Y), col(c, PD_SLOPE));
     let (nx, ny) = (col(n, PD_SUM_X), col(n, PD_SUM_Y));
-    let b = &s - col(n, PD_SUFFIX).double();
+    let b = s - col(n, PD_SUFFIX).double();
     let (px, py) = (&per[PER_PX], &per[PER_PY]);
     let shift = &super::pedersen::constants().shift;
-    out[0] = &b * (&b - FE::one());
-    out[1] = s.clone();
+    out[0] = b * (b - FE::one());
+    out[1] = s;
     // If b = 1: slope·(x - px) = y - py, x' = slope² - x - px, y' = slope·(x - x') - y.
-    out[2] = &b * (&slope * (&x - px) - (&y - py));
-    out[3] = &nx - &x - &b * (slope.square() - x.double() - px);
-    out[4] = &ny - &y - &b * (&slope * (&x - &nx) - y.double());
-    out[5] = &nx - &x;
-    out[6] = &ny - &y;
-    out[7] = &x - &shift.0;
-    out[8] = &y - &shift.1;
-    out[9] = &s - col(c, PD_VAL);
-    out[10] = &s - col(c, PD_VAL + 1);
-    out[11] = &x - col(c, PD_VAL + 2);
+    out[2] = b * (slope * (x - px) - (y - py));
+    out[3] = nx - x - b * (slope.square() - x.double() - px);
+    out[4] = ny - y - b * (slope * (x - nx) - y.double());
+    out[5] = nx - x;
+    out[6] = ny - y;
+    out[7] = x - shift.0;
+    out[8] = y - shift.1;
+    out[9] = s - col(c, PD_VAL);
+    out[10] = s - col(c, PD_VAL + 1);
+    out[11] = x - col(c, PD_VAL + 2);
     for j in 0..3 {
         out[12 + j] = col(n, PD_VAL + j) - col(c, PD_VAL + j);
     }
     let d = col(n, PD_IA) - col(c, PD_IA);
-    out[15] = &d * (&d - fe(PD_CELLS as u64) * &per[PER_LAST]);
+    out[15] = d * (d - fe(PD_CELLS as u64) * per[PER_LAST]);
     let (top, mid, low) = (col(c, PD_TOP), col(c, PD_MID), col(c, PD_LOW));
-    out[16] = col(n, PD_TOP) - &top;
-    out[17] = col(n, PD_MID) - &mid;
-    out[18] = col(n, PD_LOW) - &low;
-    out[19] = &top - &s;
-    out[20] = &mid - &top * &b;
-    out[21] = &low - &mid * &b;
-    out[22] = &top * &b;
-    out[23] = &mid * &b;
-    out[24] = &low * &b;
+    out[16] = col(n, PD_TOP) - top;
+    out[17] = col(n, PD_MID) - mid;
+    out[18] = col(n, PD_LOW) - low;
+    out[19] = top - s;
+    out[20] = mid - top * b;
+    out[21] = low - mid * b;
+    out[22] = top * b;
+    out[23] = mid * b;
+    out[24] = low * b;
 }
 
 /// Bitwise builtin constraints on a row pair (see `layout` for the block layout).
 fn eval_bitwise(air: &CairoAir, c: &[FE], n: &[FE], out: &mut [FE]) {
     let l = &air.l;
     let one = FE::one();
-    let col = |row: &[FE], k: usize| row[l.bw_col(k)].clone();
+    let col = |row: &[FE], k: usize| row[l.bw_col(k)];
     let (s, cnt) = (col(c, BW_S), col(c, BW_CNT));
-    let not_s = &one - &s;
+    let not_s = one - s;
     let last = fe((BW_ROWS - 1) as u64);
     let mut k = 0;
     // Bits are bits.
     for j in 0..2 * BW_BITS {
         let b = col(c, BW_XBITS + j);
-        out[k] = &b * (&b - &one);
+        out[k] = b * (b - one);
         k += 1;
     }
     // Block structure: cnt counts 0..15 and wraps; s = [cnt == 15], witnessed by inv.
-    out[k] = col(n, BW_CNT) - (&cnt + &one) * &not_s;
-    out[k + 1] = &s * (&cnt - &last);
-    out[k + 2] = (&cnt - &last) * col(c, BW_INV) - &not_s;
+    out[k] = col(n, BW_CNT) - (cnt + one) * not_s;
+    out[k + 1] = s * (cnt - last);
+    out[k + 2] = (cnt - last) * col(c, BW_INV) - not_s;
     k += 3;
     // Accumulators (high chunk first), restarted on a block's first row.
     let (mut cx, mut cy, mut ca) = (FE::zero(), FE::zero(), FE::zero());
     for j in (0..BW_BITS).rev() {
         let (bx, by) = (col(n, BW_XBITS + j), col(n, BW_YBITS + j));
-        ca = ca.double() + &bx * &by;
+        ca = ca.double() + bx * by;
         cx = cx.double() + bx;
         cy = cy.double() + by;
     }
-    let carry = &not_s * &air.two16;
+    let carry = not_s * air.two16;
     for (i, chunk) in [cx, cy, ca].into_iter().enumerate() {
-        out[k + i] = col(n, BW_ACC + i) - &carry * col(c, BW_ACC + i) - chunk;
+        out[k + i] = col(n, BW_ACC + i) - carry * col(c, BW_ACC + i) - chunk;
     }
     k += 3;
     // The top chunk's bits at positions >= 251 are zero, so x, y < 2^251.
     for j in BW_TOP_ZERO {
-        out[k] = &s * col(n, BW_XBITS + j);
-        out[k + 1] = &s * col(n, BW_YBITS + j);
+        out[k] = s * col(n, BW_XBITS + j);
+        out[k + 1] = s * col(n, BW_YBITS + j);
         k += 2;
     }
     // X, Y, A are constant over the block and equal the accumulators on its last row.
     for i in 0..3 {
-        out[k + i] = &not_s * (col(n, BW_VAL + i) - col(c, BW_VAL + i));
-        out[k + 3 + i] = &s * (col(c, BW_ACC + i) - col(c, BW_VAL + i));
+        out[k + i] = not_s * (col(n, BW_VAL + i) - col(c, BW_VAL + i));
+        out[k + 3 + i] = s * (col(c, BW_ACC + i) - col(c, BW_VAL + i));
     }
     k += 6;
     // The instance address is constant over the block and steps by 0 or 5 between blocks.
     let d = col(n, BW_IA) - col(c, BW_IA);
-    out[k] = &d * (&d - fe(BW_CELLS as u64) * &s);
+    out[k] = d * (d - fe(BW_CELLS as u64) * s);
     k += 1;
     debug_assert_eq!(k, BW_CONSTRAINTS);
 }
@@ -515,45 +515,45 @@ fn eval_bitwise(air: &CairoAir, c: &[FE], n: &[FE], out: &mut [FE]) {
 fn eval_cpu(air: &CairoAir, c: &[FE], n: &[FE], out: &mut [FE]) {
     let one = FE::one();
     let f = |i: usize| &c[F0 + i];
-    let off = |col: usize| &c[col] - &air.bias;
+    let off = |col: usize| c[col] - air.bias;
     // Instruction decomposition into biased offsets and flags.
     let mut flags = FE::zero();
     for i in (0..15).rev() {
         flags = flags.double() + f(i);
     }
-    out[0] = &c[INST]
-        - (&c[OFF_DST] + &air.two16 * &c[OFF_OP0] + &air.two32 * &c[OFF_OP1] + &air.two48 * flags);
+    out[0] = c[INST]
+        - (c[OFF_DST] + air.two16 * c[OFF_OP0] + air.two32 * c[OFF_OP1] + air.two48 * flags);
     for i in 0..15 {
-        out[1 + i] = f(i) * (f(i) - &one);
+        out[1 + i] = f(i) * (f(i) - one);
     }
     // Operand addresses.
-    out[16] = &c[DST_ADDR] - (f(DST_REG) * &c[FP] + (&one - f(DST_REG)) * &c[AP] + off(OFF_DST));
-    out[17] = &c[OP0_ADDR] - (f(OP0_REG) * &c[FP] + (&one - f(OP0_REG)) * &c[AP] + off(OFF_OP0));
-    let op1_src_op0 = &one - f(OP1_IMM) - f(OP1_FP) - f(OP1_AP);
-    out[18] = &c[OP1_ADDR]
-        - (f(OP1_IMM) * &c[PC] + f(OP1_AP) * &c[AP] + f(OP1_FP) * &c[FP] + op1_src_op0 * &c[OP0] + off(OFF_OP1));
+    out[16] = c[DST_ADDR] - (f(DST_REG) * c[FP] + (one - f(DST_REG)) * c[AP] + off(OFF_DST));
+    out[17] = c[OP0_ADDR] - (f(OP0_REG) * c[FP] + (one - f(OP0_REG)) * c[AP] + off(OFF_OP0));
+    let op1_src_op0 = one - f(OP1_IMM) - f(OP1_FP) - f(OP1_AP);
+    out[18] = c[OP1_ADDR]
+        - (f(OP1_IMM) * c[PC] + f(OP1_AP) * c[AP] + f(OP1_FP) * c[FP] + op1_src_op0 * c[OP0] + off(OFF_OP1));
     // res.
-    out[19] = &c[MUL] - &c[OP0] * &c[OP1];
-    let res_op1 = &one - f(RES_ADD) - f(RES_MUL) - f(PC_JNZ);
-    out[20] = (&one - f(PC_JNZ)) * &c[RES]
-        - (f(RES_ADD) * (&c[OP0] + &c[OP1]) + f(RES_MUL) * &c[MUL] + res_op1 * &c[OP1]);
+    out[19] = c[MUL] - c[OP0] * c[OP1];
+    let res_op1 = one - f(RES_ADD) - f(RES_MUL) - f(PC_JNZ);
+    out[20] = (one - f(PC_JNZ)) * c[RES]
+        - (f(RES_ADD) * (c[OP0] + c[OP1]) + f(RES_MUL) * c[MUL] + res_op1 * c[OP1]);
     // Conditional jump helpers: t0 = jnz·dst, t1 = t0·res (res = 1/dst when jumping).
-    out[21] = &c[T0] - f(PC_JNZ) * &c[DST];
-    out[22] = &c[T1] - &c[T0] * &c[RES];
-    let size = f(OP1_IMM) + &one;
-    let pc_next_regular = &c[PC] + &size;
-    out[23] = (&c[T1] - f(PC_JNZ)) * (&n[PC] - &pc_next_regular);
-    let regular = &one - f(PC_JUMP_ABS) - f(PC_JUMP_REL) - f(PC_JNZ);
-    out[24] = &c[T0] * (&n[PC] - (&c[PC] + &c[OP1])) + (&one - f(PC_JNZ)) * &n[PC]
-        - (regular * &pc_next_regular + f(PC_JUMP_ABS) * &c[RES] + f(PC_JUMP_REL) * (&c[PC] + &c[RES]));
+    out[21] = c[T0] - f(PC_JNZ) * c[DST];
+    out[22] = c[T1] - c[T0] * c[RES];
+    let size = f(OP1_IMM) + one;
+    let pc_next_regular = c[PC] + size;
+    out[23] = (c[T1] - f(PC_JNZ)) * (n[PC] - pc_next_regular);
+    let regular = one - f(PC_JUMP_ABS) - f(PC_JUMP_REL) - f(PC_JNZ);
+    out[24] = c[T0] * (n[PC] - (c[PC] + c[OP1])) + (one - f(PC_JNZ)) * n[PC]
+        - (regular * pc_next_regular + f(PC_JUMP_ABS) * c[RES] + f(PC_JUMP_REL) * (c[PC] + c[RES]));
     // ap and fp updates.
-    out[25] = &n[AP] - (&c[AP] + f(AP_ADD) * &c[RES] + f(AP_ADD1) + f(OPCODE_CALL).double());
-    out[26] = &n[FP]
-        - (f(OPCODE_RET) * &c[DST]
-            + f(OPCODE_CALL) * (&c[AP] + fe(2))
-            + (&one - f(OPCODE_CALL) - f(OPCODE_RET)) * &c[FP]);
+    out[25] = n[AP] - (c[AP] + f(AP_ADD) * c[RES] + f(AP_ADD1) + f(OPCODE_CALL).double());
+    out[26] = n[FP]
+        - (f(OPCODE_RET) * c[DST]
+            + f(OPCODE_CALL) * (c[AP] + fe(2))
+            + (one - f(OPCODE_CALL) - f(OPCODE_RET)) * c[FP]);
     // call pushes fp and the return pc; assert_eq.
-    out[27] = f(OPCODE_CALL) * (&c[DST] - &c[FP]);
-    out[28] = f(OPCODE_CALL) * (&c[OP0] - pc_next_regular);
-    out[29] = f(OPCODE_ASSERT_EQ) * (&c[DST] - &c[RES]);
+    out[27] = f(OPCODE_CALL) * (c[DST] - c[FP]);
+    out[28] = f(OPCODE_CALL) * (c[OP0] - pc_next_regular);
+    out[29] = f(OPCODE_ASSERT_EQ) * (c[DST] - c[RES]);
 }

@@ -24,7 +24,7 @@ const LOW_BITS: usize = 248;
 
 fn affine(p: &Point<StarkCurve>) -> (FE, FE) {
     let a = p.to_affine();
-    (a.x().clone(), a.y().clone())
+    (*a.x(), *a.y())
 }
 
 /// `2^j·Pk` from a lookup table of 4-bit windows (`table[c·15 + d - 1] = d·2^(4c)·Pk`).
@@ -70,8 +70,8 @@ pub fn constants() -> &'static PedersenConstants {
         let mut point_y = vec![FE::zero(); PD_ROWS];
         for (half, points) in [&t.x_point, &t.y_point].into_iter().enumerate() {
             for (j, (px, py)) in points.iter().enumerate() {
-                point_x[half * PD_HALF + j] = px.clone();
-                point_y[half * PD_HALF + j] = py.clone();
+                point_x[half * PD_HALF + j] = *px;
+                point_y[half * PD_HALF + j] = *py;
             }
         }
         PedersenConstants { shift: t.shift, point_x, point_y }
@@ -124,7 +124,7 @@ pub fn instance_rows(x_bits: &[bool; PD_BITS], y_bits: &[bool; PD_BITS]) -> Inst
         low: Vec::with_capacity(PD_ROWS),
         hash: FE::zero(),
     };
-    let (mut sx, mut sy) = c.shift.clone();
+    let (mut sx, mut sy) = c.shift;
     let bit = |b: bool| if b { FE::one() } else { FE::zero() };
     for (half, bits) in [x_bits, y_bits].into_iter().enumerate() {
         // Suffixes from the top: s_252 = 0, s_i = 2 s_(i+1) + b_i.
@@ -133,23 +133,23 @@ pub fn instance_rows(x_bits: &[bool; PD_BITS], y_bits: &[bool; PD_BITS]) -> Inst
             suffix[i] = suffix[i + 1].double() + bit(bits[i]);
         }
         let top = bit(bits[PD_BITS - 1]);
-        let mid = &top * bit(bits[196]);
-        let low = &mid * bit(bits[192]);
+        let mid = top * bit(bits[196]);
+        let low = mid * bit(bits[192]);
         for (i, s) in suffix.into_iter().enumerate() {
             let row = half * PD_HALF + i;
             r.suffix.push(s);
-            r.sum_x.push(sx.clone());
-            r.sum_y.push(sy.clone());
-            r.top.push(top.clone());
-            r.mid.push(mid.clone());
-            r.low.push(low.clone());
+            r.sum_x.push(sx);
+            r.sum_y.push(sy);
+            r.top.push(top);
+            r.mid.push(mid);
+            r.low.push(low);
             if i < PD_BITS && bits[i] {
                 let (px, py) = (&c.point_x[row], &c.point_y[row]);
                 // The sum never equals ±P here: that would be a discrete-log relation
                 // between the shift point and the generators.
-                let slope = (&sy - py) * (&sx - px).inv().unwrap_or_else(|_| FE::zero());
-                let nx = slope.square() - &sx - px;
-                let ny = &slope * (&sx - &nx) - &sy;
+                let slope = (sy - py) * (sx - px).inv().unwrap_or_else(|_| FE::zero());
+                let nx = slope.square() - sx - px;
+                let ny = slope * (sx - nx) - sy;
                 r.slope.push(slope);
                 sx = nx;
                 sy = ny;
@@ -175,7 +175,7 @@ mod tests {
     #[test]
     fn instance_rows_compute_the_pedersen_hash() {
         let big = FE::zero() - fe(1); // p - 1: bits 251, 196 and 192 set
-        let cases = [(fe(0), fe(0)), (fe(1), fe(2)), (big.clone(), fe(7)), (fe(12345), big.clone()), (big.clone(), big)];
+        let cases = [(fe(0), fe(0)), (fe(1), fe(2)), (big, fe(7)), (fe(12345), big), (big, big)];
         for (x, y) in cases {
             let rows = instance_rows(&canonical_bits(&x), &canonical_bits(&y));
             assert_eq!(rows.hash, hash(&x, &y), "H({x:?}, {y:?})");

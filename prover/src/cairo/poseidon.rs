@@ -17,18 +17,18 @@ use lambdaworks_crypto::hash::poseidon::starknet::PoseidonCairoStark252 as P;
 pub fn hades(input: &[FE; 3], mut sbox: impl FnMut(usize, &FE) -> FE) -> [FE; 3] {
     let rc = <P as PermutationParameters>::ROUND_CONSTANTS;
     let half = PS_FULL_ROUNDS / 2;
-    let mut s = input.clone();
+    let mut s = *input;
     let (mut k, mut c) = (0usize, 0usize);
     for round in 0..PS_FULL_ROUNDS + PS_PARTIAL_ROUNDS {
         if round < half || round >= half + PS_PARTIAL_ROUNDS {
             for (i, v) in s.iter_mut().enumerate() {
-                let pre = &*v + &rc[c + i];
+                let pre = *v + rc[c + i];
                 *v = sbox(k, &pre);
                 k += 1;
             }
             c += 3;
         } else {
-            let pre = &s[2] + &rc[c];
+            let pre = s[2] + rc[c];
             s[2] = sbox(k, &pre);
             k += 1;
             c += 1;
@@ -44,7 +44,7 @@ pub fn hades_with_cubes(input: &[FE; 3]) -> ([FE; 3], Vec<FE>) {
     let mut cubes = Vec::with_capacity(PS_CUBES);
     let out = hades(input, |_, pre| {
         let c = pre.square() * pre;
-        cubes.push(c.clone());
+        cubes.push(c);
         c
     });
     (out, cubes)

@@ -126,7 +126,7 @@ impl CairoPublicInput {
     /// Sanity of the claimed memory map; everything else is enforced by the AIR.
     pub fn validate(&self) -> Result<(), VerifyError> {
         let plen = self.program.len() as u64;
-        if plen < 2 || plen > 1 << 24 || self.inputs.len() > 1 << 20 || self.outputs.len() > 1 << 20 {
+        if !(2..=1 << 24).contains(&plen) || self.inputs.len() > 1 << 20 || self.outputs.len() > 1 << 20 {
             return Err(err("sizes out of range"));
         }
         // Keep every address computation below far from u64 overflow.
@@ -220,7 +220,7 @@ impl CairoPublicInput {
     pub fn public_memory(&self) -> Vec<(u64, FE)> {
         let mut m: Vec<(u64, FE)> = Vec::new();
         for (i, w) in self.program.iter().enumerate() {
-            m.push((PROGRAM_BASE + i as u64, w.clone()));
+            m.push((PROGRAM_BASE + i as u64, *w));
         }
         let exec = self.exec_base();
         m.push((exec, fe(exec + 2)));

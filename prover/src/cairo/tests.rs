@@ -15,7 +15,7 @@ const ANY: VerifierPolicy = VerifierPolicy { min_security_bits: 0 };
 fn fib(n: u64) -> FE {
     let (mut a, mut b) = (fe(1), fe(1));
     for _ in 0..n {
-        let c = &a + &b;
+        let c = a + b;
         a = b;
         b = c;
     }
@@ -79,7 +79,7 @@ fn changed_public_input_is_rejected() {
     let muts: Vec<(&str, Mutation)> = vec![
         ("program word", Box::new(|pi| pi.program[3] += fe(1))),
         ("program extended", Box::new(|pi| pi.program.push(fe(0)))),
-        ("input", Box::new(move |pi| pi.inputs[0] += one.clone())),
+        ("input", Box::new(move |pi| pi.inputs[0] += one)),
         ("input added", Box::new(|pi| pi.inputs.push(fe(1)))),
         ("output", Box::new(|pi| pi.outputs[0] += fe(1))),
         ("output dropped", Box::new(|pi| {
@@ -276,7 +276,7 @@ fn bw_inputs() -> Vec<FE> {
     let x0 = pow2(250) + pow2(200) + fe(0xF0F0);
     let y0 = pow2(249) + pow2(200) + pow2(196) + fe(0xFF01);
     let max = pow2(251) - fe(1);
-    vec![x0, y0, fe(0b1100), fe(0b1010), max.clone(), pow2(250) + fe(12345), fe(0), max]
+    vec![x0, y0, fe(0b1100), fe(0b1010), max, pow2(250) + fe(12345), fe(0), max]
 }
 
 fn bw_expected(inputs: &[FE]) -> Vec<FE> {
@@ -386,12 +386,12 @@ fn forged_exec(
 fn replace_everywhere(e: &mut trace::Execution, old: &FE, new: &FE) {
     for c in e.memory.iter_mut().flatten() {
         if c == old {
-            *c = new.clone();
+            *c = *new;
         }
     }
     for o in e.public_input.outputs.iter_mut() {
         if o == old {
-            *o = new.clone();
+            *o = *new;
         }
     }
 }
@@ -417,11 +417,11 @@ fn forged_bitwise_output_cell_is_rejected() {
     // x0 & y0 claimed one too large, with xor and or adjusted so that all five cells still
     // agree with X + Y = xor + 2·and = or + and: memory, CPU and output are consistent, and
     // only the AIR's bitwise constraints can object.
-    let (a, x, o) = (expect[0].clone(), expect[1].clone(), expect[2].clone());
+    let (a, x, o) = (expect[0], expect[1], expect[2]);
     let (r, broken) = forged_exec(BITWISE, &inputs, |e| {
-        replace_everywhere(e, &a, &(&a + fe(1)));
-        replace_everywhere(e, &x, &(&x - fe(2)));
-        replace_everywhere(e, &o, &(&o - fe(1)));
+        replace_everywhere(e, &a, &(a + fe(1)));
+        replace_everywhere(e, &x, &(x - fe(2)));
+        replace_everywhere(e, &o, &(o - fe(1)));
     });
     println!("forged and: {r:?}, first broken constraint {broken:?} (bitwise from {start})");
     assert!(r.is_err(), "forged x & y accepted");
@@ -431,7 +431,7 @@ fn forged_bitwise_output_cell_is_rejected() {
     assert_eq!(broken, Some((start + 2 * layout::BW_BITS + 6 + 10 + 3 + 2, 15)));
 
     // Only the x&y cell changed (xor and or honest): also rejected (memory disagrees too).
-    let (r, _) = forged_exec(BITWISE, &inputs, |e| replace_everywhere(e, &a, &(&a + fe(1))));
+    let (r, _) = forged_exec(BITWISE, &inputs, |e| replace_everywhere(e, &a, &(a + fe(1))));
     assert!(r.is_err());
 }
 
@@ -446,7 +446,7 @@ fn noncanonical_bit_decomposition_is_rejected() {
     let yb = crate::field::fe_to_bytes(y0);
     let and = crate::field::fe_from_bytes(&std::array::from_fn(|i| xp[i] & yb[i])).unwrap();
     assert_ne!(and, expect[0]);
-    let (xor, or) = (x0 + y0 - and.double(), x0 + y0 - &and);
+    let (xor, or) = (x0 + y0 - and.double(), x0 + y0 - and);
     let base = runner::execute(BITWISE, &inputs).unwrap().public_input.bitwise.unwrap().base;
     trace::FORGE_NONCANONICAL_X.with(|f| f.set(Some(base)));
     let (r, broken) = forged_exec(BITWISE, &inputs, |e| {
@@ -471,7 +471,7 @@ fn forged_bitwise_trace_columns_are_rejected() {
     let inputs = bw_inputs();
     let l = Layout::with_range_check(2, 1, 2).with_bitwise();
     forged_run(BITWISE, &inputs, |_, _| {}).unwrap();
-    let flip = |v: &mut FE| *v = FE::one() - &*v;
+    let flip = |v: &mut FE| *v = FE::one() - *v;
     // A bit of x flipped (the accumulator no longer matches X).
     assert!(forged_run(BITWISE, &inputs, |_, m| flip(&mut m[l.bw_col(BW_XBITS + 3)][5])).is_err());
     // A "bit" equal to 2.
@@ -528,7 +528,7 @@ fn changed_bitwise_public_input_is_rejected() {
     let muts: Vec<(&str, Mutation)> = vec![
         ("and output", Box::new(|pi| pi.outputs[0] += fe(1))),
         ("xor output", Box::new(|pi| pi.outputs[4] += fe(1))),
-        ("or output", Box::new(|pi| pi.outputs[11] = &pi.outputs[11] - fe(1))),
+        ("or output", Box::new(|pi| pi.outputs[11] = pi.outputs[11] - fe(1))),
         ("output dropped", Box::new(|pi| {
             pi.outputs.pop();
         })),
@@ -684,7 +684,7 @@ fn forged_poseidon_output_cell_is_rejected() {
     let last = ps.stop - 6;
     let old = ps_expected(&inputs);
     trace::FORGE_POSEIDON_OUTPUT.with(|f| f.set(Some(last)));
-    let (r, broken) = forged_exec(POSEIDON, &inputs, |e| replace_everywhere(e, &old, &(&old + fe(1))));
+    let (r, broken) = forged_exec(POSEIDON, &inputs, |e| replace_everywhere(e, &old, &(old + fe(1))));
     trace::FORGE_POSEIDON_OUTPUT.with(|f| f.set(None));
     println!("forged poseidon output: {r:?}, first broken constraint {broken:?}");
     assert!(r.is_err(), "forged poseidon output accepted");
@@ -692,7 +692,7 @@ fn forged_poseidon_output_cell_is_rejected() {
     let (k, row) = broken.unwrap();
     assert!((start + layout::PS_CUBES - 3..start + layout::PS_CUBES).contains(&k), "broke {k} at row {row}");
     // Without solving the cubes, the memory argument rejects the forged cell as well.
-    let (r, _) = forged_exec(POSEIDON, &inputs, |e| replace_everywhere(e, &old, &(&old + fe(1))));
+    let (r, _) = forged_exec(POSEIDON, &inputs, |e| replace_everywhere(e, &old, &(old + fe(1))));
     assert!(r.is_err());
 }
 
@@ -851,8 +851,8 @@ fn forged_pedersen_hash_cell_is_rejected() {
     assert_eq!(broken, None);
     // The first hash claimed one too large: memory, CPU and output agree, so only the
     // pedersen constraints can object: H must be the final sum's x, on the block's last row.
-    let h = pd_expected(&inputs)[0].clone();
-    let (r, broken) = forged_exec(PEDERSEN, &inputs, |e| replace_everywhere(e, &h, &(&h + fe(1))));
+    let h = pd_expected(&inputs)[0];
+    let (r, broken) = forged_exec(PEDERSEN, &inputs, |e| replace_everywhere(e, &h, &(h + fe(1))));
     println!("forged hash: {r:?}, first broken constraint {broken:?}");
     assert!(r.is_err(), "forged pedersen hash accepted");
     assert_eq!(broken, Some((pedersen_constraint_start() + 11, layout::PD_ROWS - 1)));
@@ -863,7 +863,7 @@ fn noncanonical_pedersen_decomposition_is_rejected() {
     // x = 5 decomposed as the integer 5 + p = 2^251 + 2^196 + 2^192 + 6: the suffix still
     // starts at x (mod p), but the sum is another point, so the claimed hash is false.
     let inputs = vec![fe(5), fe(9)];
-    let honest_hash = pd_expected(&inputs)[0].clone();
+    let honest_hash = pd_expected(&inputs)[0];
     let x_plus_p = trace::add_modulus(&crate::field::fe_to_bytes(&fe(5)));
     let forged_hash = pedersen::instance_rows(&pedersen::bits_of(&x_plus_p), &pedersen::canonical_bits(&fe(9))).hash;
     assert_ne!(forged_hash, honest_hash);

@@ -41,22 +41,22 @@ fn cpu_row(mem: &[Option<FE>], pc: u64, ap: u64, fp: u64) -> Result<[FE; CPU_COL
     let off = |k: usize| fe(d.off[k]) - fe(OFFSET_BIAS);
     let (pc_f, ap_f, fp_f) = (fe(pc), fe(ap), fe(fp));
     let addr = |x: &FE| fe_to_u64(x).ok_or_else(|| terr(format!("address out of range at pc {pc}")));
-    let dst_addr = if d.flag(0) { fp_f.clone() } else { ap_f.clone() } + off(0);
-    let op0_addr = if d.flag(1) { fp_f.clone() } else { ap_f.clone() } + off(1);
+    let dst_addr = if d.flag(0) { fp_f } else { ap_f } + off(0);
+    let op0_addr = if d.flag(1) { fp_f } else { ap_f } + off(1);
     let op0 = get(addr(&op0_addr)?);
     let one = FE::one();
-    let src_op0 = &one - flag(2) - flag(3) - flag(4);
-    let op1_addr = flag(2) * &pc_f + flag(4) * &ap_f + flag(3) * &fp_f + src_op0 * &op0 + off(2);
+    let src_op0 = one - flag(2) - flag(3) - flag(4);
+    let op1_addr = flag(2) * pc_f + flag(4) * ap_f + flag(3) * fp_f + src_op0 * op0 + off(2);
     let dst = get(addr(&dst_addr)?);
     let op1 = get(addr(&op1_addr)?);
-    let mul = &op0 * &op1;
+    let mul = op0 * op1;
     let res = if d.flag(9) {
         dst.inv().unwrap_or_else(|_| FE::zero())
     } else {
-        flag(5) * (&op0 + &op1) + flag(6) * &mul + (&one - flag(5) - flag(6)) * &op1
+        flag(5) * (op0 + op1) + flag(6) * mul + (one - flag(5) - flag(6)) * op1
     };
-    let t0 = flag(9) * &dst;
-    let t1 = &t0 * &res;
+    let t0 = flag(9) * dst;
+    let t1 = t0 * res;
     let mut row: [FE; CPU_COLUMNS] = std::array::from_fn(|_| FE::zero());
     for i in 0..15 {
         row[F0 + i] = flag(i);
@@ -145,9 +145,9 @@ impl BwInstance {
     }
     /// The five memory cells (x, y, x&y, x^y, x|y) as the AIR derives them.
     fn cells(&self) -> [(u64, FE); BW_CELLS] {
-        let (x, y, a) = (self.xv.clone(), self.yv.clone(), self.and.clone());
-        let xor = &x + &y - a.double();
-        let or = &x + &y - &a;
+        let (x, y, a) = (self.xv, self.yv, self.and);
+        let xor = x + y - a.double();
+        let or = x + y - a;
         [(self.ia, x), (self.ia + 1, y), (self.ia + 2, a), (self.ia + 3, xor), (self.ia + 4, or)]
     }
     /// Chunk r (0 = high) of 16 bits of x or y.
@@ -175,7 +175,7 @@ fn bitwise_columns(blocks: &[BwInstance], n: usize) -> Vec<Vec<FE>> {
     let mut cols: Vec<Vec<FE>> = (0..BW_COLUMNS).map(|_| Vec::with_capacity(n)).collect();
     let last = fe((BW_ROWS - 1) as u64);
     let inv: Vec<FE> = (0..BW_ROWS)
-        .map(|r| (fe(r as u64) - &last).inv().unwrap_or_else(|_| FE::zero()))
+        .map(|r| (fe(r as u64) - last).inv().unwrap_or_else(|_| FE::zero()))
         .collect();
     let two16 = fe(1 << 16);
     for i in 0..n {
@@ -184,14 +184,14 @@ fn bitwise_columns(blocks: &[BwInstance], n: usize) -> Vec<Vec<FE>> {
         cols[BW_IA].push(fe(b.ia));
         cols[BW_CNT].push(fe(r as u64));
         cols[BW_S].push(if r == BW_ROWS - 1 { FE::one() } else { FE::zero() });
-        cols[BW_INV].push(inv[r].clone());
+        cols[BW_INV].push(inv[r]);
         for (k, chunk) in [cx, cy, cx & cy].into_iter().enumerate() {
-            let acc = if r == 0 { FE::zero() } else { &cols[BW_ACC + k][i - 1] * &two16 };
+            let acc = if r == 0 { FE::zero() } else { cols[BW_ACC + k][i - 1] * two16 };
             cols[BW_ACC + k].push(acc + fe(chunk));
         }
-        cols[BW_VAL].push(b.xv.clone());
-        cols[BW_VAL + 1].push(b.yv.clone());
-        cols[BW_VAL + 2].push(b.and.clone());
+        cols[BW_VAL].push(b.xv);
+        cols[BW_VAL + 1].push(b.yv);
+        cols[BW_VAL + 2].push(b.and);
         for j in 0..BW_BITS {
             cols[BW_XBITS + j].push(fe((cx >> j) & 1));
             cols[BW_YBITS + j].push(fe((cy >> j) & 1));
@@ -238,16 +238,16 @@ impl PsInstance {
                 let mut v = FE::zero();
                 for (j, &c) in row.iter().enumerate() {
                     let c = if c < 0 { FE::zero() - fe(c.unsigned_abs()) } else { fe(c as u64) };
-                    v += c * &o[j];
+                    v += c * o[j];
                 }
-                p.cubes[k + i] = v * &inv8;
+                p.cubes[k + i] = v * inv8;
             }
             p.output = o;
         }
         p
     }
     fn cells(&self) -> [(u64, FE); PS_CELLS] {
-        std::array::from_fn(|j| (self.ia + j as u64, if j < 3 { self.input[j].clone() } else { self.output[j - 3].clone() }))
+        std::array::from_fn(|j| (self.ia + j as u64, if j < 3 { self.input[j] } else { self.output[j - 3] }))
     }
 }
 
@@ -279,7 +279,7 @@ impl PdInstance {
         }
         let rows = pedersen::instance_rows(&x_bits, &pedersen::canonical_bits(&y));
         // The hash cell as memory holds it (cairo-vm computed it; the AIR checks it).
-        let hash = hash.unwrap_or_else(|| rows.hash.clone());
+        let hash = hash.unwrap_or(rows.hash);
         PdInstance { ia, x, y, hash, rows: Rc::new(rows) }
     }
     fn read(mem: &[Option<FE>], ia: u64) -> Self {
@@ -287,7 +287,7 @@ impl PdInstance {
         Self::new(ia, get(ia).unwrap_or_else(FE::zero), get(ia + 1).unwrap_or_else(FE::zero), get(ia + 2))
     }
     fn cells(&self) -> [(u64, FE); PD_CELLS] {
-        [(self.ia, self.x.clone()), (self.ia + 1, self.y.clone()), (self.ia + 2, self.hash.clone())]
+        [(self.ia, self.x), (self.ia + 1, self.y), (self.ia + 2, self.hash)]
     }
 }
 
@@ -298,16 +298,16 @@ fn pedersen_columns(blocks: &[PdInstance], n: usize) -> Vec<Vec<FE>> {
         let r = &b.rows;
         for i in 0..PD_ROWS {
             cols[PD_IA].push(fe(b.ia));
-            cols[PD_SUFFIX].push(r.suffix[i].clone());
-            cols[PD_SUM_X].push(r.sum_x[i].clone());
-            cols[PD_SUM_Y].push(r.sum_y[i].clone());
-            cols[PD_SLOPE].push(r.slope[i].clone());
-            cols[PD_VAL].push(b.x.clone());
-            cols[PD_VAL + 1].push(b.y.clone());
-            cols[PD_VAL + 2].push(b.hash.clone());
-            cols[PD_TOP].push(r.top[i].clone());
-            cols[PD_MID].push(r.mid[i].clone());
-            cols[PD_LOW].push(r.low[i].clone());
+            cols[PD_SUFFIX].push(r.suffix[i]);
+            cols[PD_SUM_X].push(r.sum_x[i]);
+            cols[PD_SUM_Y].push(r.sum_y[i]);
+            cols[PD_SLOPE].push(r.slope[i]);
+            cols[PD_VAL].push(b.x);
+            cols[PD_VAL + 1].push(b.y);
+            cols[PD_VAL + 2].push(b.hash);
+            cols[PD_TOP].push(r.top[i]);
+            cols[PD_MID].push(r.mid[i]);
+            cols[PD_LOW].push(r.low[i]);
         }
     }
     cols
@@ -379,7 +379,7 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
             let r = row_of(i);
             for (a, v) in [(PC, INST), (DST_ADDR, DST), (OP0_ADDR, OP0), (OP1_ADDR, OP1)] {
                 let addr = fe_to_u64(&r[a]).ok_or_else(|| terr("address out of range".into()))?;
-                accesses.push((addr, r[v].clone()));
+                accesses.push((addr, r[v]));
             }
         }
         for (a, p) in &rcb {
@@ -401,7 +401,7 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
                 }
                 let insts: Vec<BwInstance> = if m == 0 {
                     let z = FE::zero();
-                    vec![BwInstance { ia: max_addr + 1, x: [0; 32], y: [0; 32], xv: z.clone(), yv: z.clone(), and: z }]
+                    vec![BwInstance { ia: max_addr + 1, x: [0; 32], y: [0; 32], xv: z, yv: z, and: z }]
                 } else {
                     (0..m).map(|k| BwInstance::read(mem, bw.base + BW_CELLS as u64 * k)).collect::<Result<_, _>>()?
                 };
@@ -552,22 +552,22 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
         for p in &ps_rows {
             cols[l.ps_col(PS_IA)].push(fe(p.ia));
             for j in 0..3 {
-                cols[l.ps_col(PS_IN + j)].push(p.input[j].clone());
+                cols[l.ps_col(PS_IN + j)].push(p.input[j]);
             }
             for (j, c) in p.cubes.iter().enumerate() {
-                cols[l.ps_col(PS_CUBE + j)].push(c.clone());
+                cols[l.ps_col(PS_CUBE + j)].push(*c);
             }
         }
         let (sm, sr) = (l.mem_slots(), l.rc_slots());
         for i in 0..n {
             let r = row_of(i);
             for (c, v) in r.iter().enumerate() {
-                cols[c].push(v.clone());
+                cols[c].push(*v);
             }
             for k in 0..l.mem_extra {
                 let (a, v) = &extra[i * l.mem_extra + k];
                 cols[l.extra_addr(k)].push(fe(*a));
-                cols[l.extra_val(k)].push(v.clone());
+                cols[l.extra_val(k)].push(*v);
             }
             for k in 0..l.rc_fill {
                 cols[l.rc_fill_col(k)].push(fe(rc_fill[i * l.rc_fill + k]));
@@ -588,7 +588,7 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
             for s in 0..sm {
                 let (a, v) = &sorted[i * sm + s];
                 cols[l.sorted_addr(s)].push(fe(*a));
-                cols[l.sorted_val(s)].push(v.clone());
+                cols[l.sorted_val(s)].push(*v);
             }
             for s in 0..sr {
                 cols[l.sorted_rc(s)].push(fe(sorted_rc[i * sr + s]));
@@ -629,7 +629,7 @@ pub fn build_aux(air: &CairoAir, main: &[Vec<FE>], ch: &[FE]) -> Vec<Vec<FE>> {
     let (sm, sr, sb) = (l.mem_slots(), l.rc_slots(), l.rcb_slots());
     let w = sm + sr + sb;
     let (zm, al, zr) = (&ch[0], &ch[1], &ch[2]);
-    let row = |i: usize| -> Vec<FE> { main.iter().map(|c| c[i].clone()).collect() };
+    let row = |i: usize| -> Vec<FE> { main.iter().map(|c| c[i]).collect() };
     let mut num = Vec::with_capacity(n * w);
     let mut den = Vec::with_capacity(n * w);
     for i in 0..n {
@@ -637,15 +637,15 @@ pub fn build_aux(air: &CairoAir, main: &[Vec<FE>], ch: &[FE]) -> Vec<Vec<FE>> {
         let pairs = air.mem_pairs(&r);
         for (s, (a, v)) in pairs.into_iter().enumerate() {
             num.push(zm - (a + al * v));
-            den.push(zm - (&r[l.sorted_addr(s)] + al * &r[l.sorted_val(s)]));
+            den.push(zm - (r[l.sorted_addr(s)] + al * r[l.sorted_val(s)]));
         }
         for s in 0..sr {
-            num.push(zr - &r[l.rc_slot(s)]);
-            den.push(zr - &r[l.sorted_rc(s)]);
+            num.push(zr - r[l.rc_slot(s)]);
+            den.push(zr - r[l.sorted_rc(s)]);
         }
         for s in 0..sb {
-            num.push(zr - &r[l.rcb_slot(s)]);
-            den.push(zr - &r[l.sorted_rcb(s)]);
+            num.push(zr - r[l.rcb_slot(s)]);
+            den.push(zr - r[l.sorted_rcb(s)]);
         }
     }
     batch_inverse(&mut den);
@@ -654,16 +654,16 @@ pub fn build_aux(air: &CairoAir, main: &[Vec<FE>], ch: &[FE]) -> Vec<Vec<FE>> {
     for i in 0..n {
         let base = i * w;
         for s in 0..sm {
-            pm = &pm * &num[base + s] * &den[base + s];
-            aux[s].push(pm.clone());
+            pm = pm * num[base + s] * den[base + s];
+            aux[s].push(pm);
         }
         for s in 0..sr {
-            pr = &pr * &num[base + sm + s] * &den[base + sm + s];
-            aux[sm + s].push(pr.clone());
+            pr = pr * num[base + sm + s] * den[base + sm + s];
+            aux[sm + s].push(pr);
         }
         for s in 0..sb {
-            pb = &pb * &num[base + sm + sr + s] * &den[base + sm + sr + s];
-            aux[sm + sr + s].push(pb.clone());
+            pb = pb * num[base + sm + sr + s] * den[base + sm + sr + s];
+            aux[sm + sr + s].push(pb);
         }
     }
     aux
