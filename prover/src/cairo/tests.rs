@@ -924,4 +924,9 @@ fn changed_pedersen_public_input_and_bytes_are_rejected() {
         })),
     ];
     rejects_changes_and_flips(&bytes, muts);
+    // A trace claimed shorter than one pedersen block (the cycles and the periodic columns
+    // do not fit) is a shape error, not a panic.
+    let mut p = decode_cairo_proof(&bytes).unwrap();
+    p.stark.log_trace_length = 8;
+    assert!(verify_proof(&p).is_err());
 }
