@@ -96,7 +96,7 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
     tokio::spawn(dispatch::route(inbound_rx, consensus_tx, mempool_tx, observer.clone(), stats.clone()));
     #[cfg(not(madsim))]
     if let Some(listener) = http_listener {
-        let rpc = chain.clone().map(|chain| crate::rpc::RpcContext { chain, mempool: mempool.clone(), store: store.clone() });
+        let rpc = chain.clone().map(|chain| crate::rpc::RpcContext { chain, mempool: mempool.clone(), store: store.clone(), received: Default::default() });
         let state = crate::http::HttpState { rpc, metrics, pool: pool.clone(), net: stats.clone(), store: store.clone() };
         tokio::spawn(crate::http::serve(listener, state));
     }

@@ -13,6 +13,7 @@ mod exec;
 mod jsonrpc;
 mod methods;
 mod params;
+mod received;
 mod render;
 mod state;
 mod txs;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 
 pub use error::RpcError;
 pub use jsonrpc::{error_body, handle, MAX_BATCH, MAX_BODY_BYTES};
+pub use received::ReceivedTxs;
 
 use crate::chain::Chain;
 use crate::mempool::MempoolHandle;
@@ -39,4 +41,6 @@ pub struct RpcContext {
     /// Only the write API uses it.
     pub mempool: MempoolHandle,
     pub store: Store,
+    /// Transactions admitted here and not yet known to be executed.
+    pub received: ReceivedTxs,
 }

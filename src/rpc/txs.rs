@@ -43,11 +43,18 @@ pub fn receipt(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value> {
     Ok(render::receipt(&receipt, Some(&block)))
 }
 
-/// Known only once executed: a transaction still in the mempool or ordered but not yet
-/// executed is not found (its Starknet hash is only indexed at execution).
+/// ACCEPTED_ON_L2 once executed; RECEIVED for a transaction this node admitted that is
+/// not executed yet (in the mempool, or ordered); not found (29) otherwise, including a
+/// transaction rejected at execution (v0.9 has no REJECTED status).
 pub fn status(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value> {
     let hash = hash_param(params)?;
-    let (_, _, receipt) = ctx.find_tx(hash)?;
+    let receipt = match ctx.find_tx(hash) {
+        Ok((_, _, receipt)) => receipt,
+        Err(e) if e.code == RpcError::txn_hash_not_found().code && ctx.received.contains(&hash) => {
+            return Ok(json!({ "finality_status": "RECEIVED" }));
+        }
+        Err(e) => return Err(e),
+    };
     Ok(match &receipt.status {
         TxStatus::Succeeded => json!({ "finality_status": "ACCEPTED_ON_L2", "execution_status": "SUCCEEDED" }),
         TxStatus::Reverted { reason } => {

@@ -66,6 +66,7 @@ pub async fn add(ctx: &RpcContext, params: Option<Value>, kind: Kind) -> RpcResu
     let bytes = serde_json::to_vec(&rpc).map_err(RpcError::internal)?;
     match ctx.mempool.submit(Tx(bytes)).await {
         Admission::Admitted(_) => {
+            ctx.received.insert(hash);
             let mut out = json!({ "transaction_hash": hex(&hash) });
             if let Some((name, value)) = extra {
                 out[name] = hex(&value);

@@ -82,7 +82,7 @@ pub fn fixture() -> &'static Fixture {
         store.put(Table::BlockTxs, &2u64.to_be_bytes(), &vec![Tx(fib_tx.encode())]).unwrap();
         chain.execute_next().unwrap().expect("block 1 executes");
         chain.execute_next().unwrap().expect("block 2 executes");
-        Fixture { ctx: RpcContext { chain, mempool: closed_mempool(), store }, b1, b2, newcomer }
+        Fixture { ctx: RpcContext { chain, mempool: closed_mempool(), store, received: Default::default() }, b1, b2, newcomer }
     })
 }
 

@@ -10,13 +10,23 @@ use serde_json::{json, Value};
 use super::{call_on, fixture, hex};
 use crate::chain::StarknetAdmission;
 use crate::mempool::{Admission, MempoolHandle, Rejection, TxCheck};
-use crate::rpc::RpcContext;
+use crate::rpc::{ReceivedTxs, RpcContext};
 use crate::types::Tx;
 
 /// Calls `method` with a mempool that answers `answer(tx)`; also returns what it got.
 fn submit(method: &str, params: Value, answer: impl Fn(&Tx) -> Admission) -> (Result<Value, Value>, Vec<Tx>) {
+    submit_to(ReceivedTxs::default(), method, params, answer)
+}
+
+/// As `submit`, recording admissions in `received`.
+fn submit_to(
+    received: ReceivedTxs,
+    method: &str,
+    params: Value,
+    answer: impl Fn(&Tx) -> Admission,
+) -> (Result<Value, Value>, Vec<Tx>) {
     let (mempool, mut submissions) = MempoolHandle::channel(4);
-    let ctx = RpcContext { mempool, ..fixture().ctx.clone() };
+    let ctx = RpcContext { mempool, received, ..fixture().ctx.clone() };
     let mut got = Vec::new();
     let result = block_on(async {
         let serve = async {
@@ -58,6 +68,24 @@ fn an_invoke_is_submitted_as_its_json_bytes_and_answered_with_its_hash() {
     assert_eq!(got, vec![Tx(tx.encode())], "exactly serde_json::to_vec of the RpcTransaction");
     let by_name = json!({ "invoke_transaction": serde_json::to_value(&tx.tx).unwrap() });
     assert_eq!(submit("starknet_addInvokeTransaction", by_name, admit).0.unwrap()["transaction_hash"], hex(tx.hash));
+}
+
+#[test]
+fn an_admitted_transaction_reads_received_until_it_is_executed() {
+    let tx = invoke(0);
+    let params = json!([serde_json::to_value(&tx.tx).unwrap()]);
+    let received = ReceivedTxs::default();
+    let refuse = |_: &Tx| Admission::Rejected { tx: Default::default(), reason: Rejection::mempool("full") };
+    submit_to(received.clone(), "starknet_addInvokeTransaction", params.clone(), refuse).0.unwrap_err();
+    let ctx = RpcContext { received: received.clone(), ..fixture().ctx.clone() };
+    let status = |h: Felt| call_on(&ctx, "starknet_getTransactionStatus", json!([hex(h)]));
+    assert_eq!(status(tx.hash).unwrap_err()["code"], 29, "a refused transaction is not received");
+    submit_to(received.clone(), "starknet_addInvokeTransaction", params, admit).0.unwrap();
+    assert_eq!(status(tx.hash).unwrap(), json!({ "finality_status": "RECEIVED" }));
+    // Once executed, the executed status wins.
+    let executed = fixture().b1[0];
+    received.insert(executed);
+    assert_eq!(status(executed).unwrap()["finality_status"], "ACCEPTED_ON_L2");
 }
 
 #[test]
