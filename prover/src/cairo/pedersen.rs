@@ -171,6 +171,7 @@ pub fn hash(x: &FE, y: &FE) -> FE {
 mod tests {
     use super::*;
     use crate::field::fe;
+    use lambdaworks_math::traits::ByteConversion;
 
     #[test]
     fn instance_rows_compute_the_pedersen_hash() {
@@ -182,6 +183,34 @@ mod tests {
             assert_eq!(rows.suffix[0], x);
             assert_eq!(rows.suffix[PD_HALF], y);
             assert_eq!(rows.suffix.len(), PD_ROWS);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Any two field elements (from 32 random bytes, reduced): the rows hash like
+        /// lambdaworks, the suffix starts at the input, and the below-p witnesses are the
+        /// products of bits 251, 196 and 192.
+        #[test]
+        fn rows_hash_any_inputs(a in proptest::prelude::any::<[u8; 32]>(), b in proptest::prelude::any::<[u8; 32]>()) {
+            let reduce = |bytes: &[u8; 32]| FE::from_bytes_be(bytes).unwrap_or_else(|_| {
+                let mut c = *bytes;
+                c[0] &= 0x07; // below 2^251 < p
+                FE::from_bytes_be(&c).unwrap()
+            });
+            let (x, y) = (reduce(&a), reduce(&b));
+            let rows = instance_rows(&canonical_bits(&x), &canonical_bits(&y));
+            proptest::prop_assert_eq!(&rows.hash, &hash(&x, &y));
+            proptest::prop_assert_eq!(&rows.suffix[0], &x);
+            proptest::prop_assert_eq!(&rows.suffix[PD_HALF], &y);
+            for (half, v) in [&x, &y].into_iter().enumerate() {
+                let bits = canonical_bits(v);
+                let r = half * PD_HALF;
+                let top = bits[251];
+                proptest::prop_assert_eq!(rows.top[r] == FE::one(), top);
+                proptest::prop_assert_eq!(rows.mid[r] == FE::one(), top && bits[196]);
+                proptest::prop_assert_eq!(rows.low[r] == FE::one(), top && bits[196] && bits[192]);
+            }
         }
     }
 
