@@ -103,6 +103,9 @@ pub fn check_constraints<A: Air>(
     let row = |r: usize| -> Vec<FE> {
         main.iter().chain(aux.iter()).map(|c| c[r]).collect()
     };
+    if let Some(k) = ex.iter().position(|rows| !rows.fits(n)) {
+        return Err(format!("the row set of transition constraint {k} does not fit {n} rows"));
+    }
     let periodic = air.periodic_columns();
     let mut out = vec![FE::zero(); ex.len()];
     for r in 0..n {

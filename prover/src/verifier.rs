@@ -90,12 +90,12 @@ pub fn verify<A: Air>(air: &A, proof: &StarkProof, policy: &VerifierPolicy) -> R
     let coeffs = protocol::powers(&alpha, exemptions.len() + boundaries.len());
     let periodic = air.periodic_columns();
     shape(periodic.iter().all(|c| c.len().is_power_of_two() && c.len() <= n), "periodic column")?;
+    shape(exemptions.iter().all(|rows| rows.fits(n)), "constraint rows")?;
     let periodic_z: Vec<FE> = periodic.iter().map(|c| d.periodic_at(c, &z)).collect();
     let mut out = vec![FE::zero(); exemptions.len()];
     air.eval_transition(&proof.ood_cur, &proof.ood_next, &periodic_z, &challenges, &mut out);
     let mut c_z = FE::zero();
     for (k, e) in exemptions.iter().enumerate() {
-        shape(e.fits(n), "constraint rows")?;
         let zf = d.zerofier(&z, *e);
         let zf_inv = zf.inv().map_err(|_| VerifyError::OodMismatch)?;
         c_z += coeffs[k] * out[k] * zf_inv;

@@ -860,22 +860,28 @@ fn forged_pedersen_hash_cell_is_rejected() {
 
 #[test]
 fn noncanonical_pedersen_decomposition_is_rejected() {
-    // x = 5 decomposed as the integer 5 + p = 2^251 + 2^196 + 2^192 + 6: the suffix still
-    // starts at x (mod p), but the sum is another point, so the claimed hash is false.
-    let inputs = vec![fe(5), fe(9)];
-    let honest_hash = pd_expected(&inputs)[0];
-    let x_plus_p = trace::add_modulus(&crate::field::fe_to_bytes(&fe(5)));
-    let forged_hash = pedersen::instance_rows(&pedersen::bits_of(&x_plus_p), &pedersen::canonical_bits(&fe(9))).hash;
-    assert_ne!(forged_hash, honest_hash);
-    let base = runner::execute(PEDERSEN, &inputs).unwrap().public_input.pedersen.unwrap().base;
-    trace::FORGE_PEDERSEN_NONCANONICAL_X.with(|f| f.set(Some(base)));
-    let (r, broken) = forged_exec(PEDERSEN, &inputs, |e| replace_everywhere(e, &honest_hash, &forged_hash));
-    trace::FORGE_PEDERSEN_NONCANONICAL_X.with(|f| f.set(None));
-    println!("non-canonical x: {r:?}, first broken constraint {broken:?}");
-    assert!(r.is_err(), "non-canonical decomposition accepted");
-    // Only the below-p check objects: bit 251, 196 and 192 are set, so bits 0..191 must be
-    // zero, and bit 1 (of 6) is not.
-    assert_eq!(broken, Some((pedersen_constraint_start() + 24, 1)));
+    // x decomposed as the integer x + p (below 2^252 for these x): the suffix still starts
+    // at x (mod p), but the sum is another point, so the claimed hash is false. Each case
+    // breaks exactly one branch of the below-p check (p = 2^251 + 2^196 + 2^192 + 1):
+    // 5 + p has bits 251, 196, 192 and 1, 2: bits 0..191 must be zero (constraint 24, row 1);
+    // 15·2^192 + p = 2^251 + 2^197 + 1: bits 197..250 must be zero (22, row 197);
+    // 2^192 + p = 2^251 + 2^196 + 2^193 + 1: bits 193..195 must be zero (23, row 193).
+    let start = pedersen_constraint_start();
+    for (x, constraint, row) in [(fe(5), 24, 1), (fe(15) * pow2(192), 22, 197), (pow2(192), 23, 193)] {
+        let inputs = vec![x, fe(9)];
+        let honest_hash = pd_expected(&inputs)[0];
+        let x_plus_p = trace::add_modulus(&crate::field::fe_to_bytes(&x));
+        let forged_hash =
+            pedersen::instance_rows(&pedersen::bits_of(&x_plus_p), &pedersen::canonical_bits(&fe(9))).hash;
+        assert_ne!(forged_hash, honest_hash);
+        let base = runner::execute(PEDERSEN, &inputs).unwrap().public_input.pedersen.unwrap().base;
+        trace::FORGE_PEDERSEN_NONCANONICAL_X.with(|f| f.set(Some(base)));
+        let (r, broken) = forged_exec(PEDERSEN, &inputs, |e| replace_everywhere(e, &honest_hash, &forged_hash));
+        trace::FORGE_PEDERSEN_NONCANONICAL_X.with(|f| f.set(None));
+        println!("x + p for x = {x:?}: {r:?}, first broken constraint {broken:?}");
+        assert!(r.is_err(), "non-canonical decomposition accepted");
+        assert_eq!(broken, Some((start + constraint, row)));
+    }
 }
 
 #[test]
