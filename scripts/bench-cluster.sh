@@ -33,8 +33,11 @@ for engine in $engines; do
     "$KRAKEN_BIN" client --rpc "$urls" --config "$KRAKEN_RUN_DIR/node.toml" --rate 20 --duration 5s > /dev/null 2>&1 || true
     for rate in $rates; do
         echo "== $engine: ERC-20 transfers at $rate tx/s for ${seconds}s =="
+        # A long drain: the next point must not start while this one's backlog still
+        # executes (its clients would read nonces the backlog then uses). The rate counts
+        # receipts seen while sending, so the drain does not change it.
         "$KRAKEN_BIN" client --rpc "$urls" --config "$KRAKEN_RUN_DIR/node.toml" --mix erc20=1 --rate "$rate" \
-            --duration "${seconds}s" --csv "$out" --label "$engine" || echo "(not every accepted transaction was included)"
+            --duration "${seconds}s" --drain 180s --csv "$out" --label "$engine" || echo "(not every accepted transaction was included)"
     done
     bash "$root/scripts/run-local.sh" stop > /dev/null
 done
