@@ -162,7 +162,8 @@ pub fn instance_rows(x_bits: &[bool; PD_BITS], y_bits: &[bool; PD_BITS]) -> Inst
     r
 }
 
-/// `H(x, y)` by lambdaworks (what cairo-vm's builtin also computes), for checks.
+/// `H(x, y)` by lambdaworks (what cairo-vm's builtin also computes), for the tests.
+#[cfg(test)]
 pub fn hash(x: &FE, y: &FE) -> FE {
     PedersenStarkCurve::hash(x, y)
 }

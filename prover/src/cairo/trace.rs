@@ -391,21 +391,16 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
         // on fresh addresses past the end of memory (the AIR leaves its address free).
         let bw_blocks: Vec<BwInstance> = match pi.bitwise {
             Some(bw) if l.bitwise => {
-                let m = pi.bitwise_instances();
-                if (m as usize) * BW_ROWS > n {
-                    if n >= 1 << 26 {
-                        return Err(terr("too many bitwise instances".into()));
+                let z = FE::zero();
+                let dummy = || BwInstance { ia: max_addr + 1, x: [0; 32], y: [0; 32], xv: z, yv: z, and: z };
+                let read = |k: u64| BwInstance::read(mem, bw.base + BW_CELLS as u64 * k);
+                match tile(pi.bitwise_instances(), BW_ROWS, n, dummy, read)? {
+                    Some(blocks) => blocks,
+                    None => {
+                        n = doubled(n, "bitwise")?;
+                        continue;
                     }
-                    n *= 2;
-                    continue;
                 }
-                let insts: Vec<BwInstance> = if m == 0 {
-                    let z = FE::zero();
-                    vec![BwInstance { ia: max_addr + 1, x: [0; 32], y: [0; 32], xv: z, yv: z, and: z }]
-                } else {
-                    (0..m).map(|k| BwInstance::read(mem, bw.base + BW_CELLS as u64 * k)).collect::<Result<_, _>>()?
-                };
-                (0..n / BW_ROWS).map(|b| insts[b.min(insts.len() - 1)].clone()).collect()
             }
             _ => Vec::new(),
         };
@@ -420,20 +415,15 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
         // one dummy instance (input 0) on fresh addresses, as for bitwise.
         let ps_rows: Vec<PsInstance> = match pi.poseidon {
             Some(ps) if l.poseidon => {
-                let m = pi.poseidon_instances();
-                if m as usize > n {
-                    if n >= 1 << 26 {
-                        return Err(terr("too many poseidon instances".into()));
+                let dummy = || PsInstance::new(max_addr + 1, [FE::zero(), FE::zero(), FE::zero()]);
+                let read = |k: u64| Ok(PsInstance::read(mem, ps.base + PS_CELLS as u64 * k));
+                match tile(pi.poseidon_instances(), 1, n, dummy, read)? {
+                    Some(rows) => rows,
+                    None => {
+                        n = doubled(n, "poseidon")?;
+                        continue;
                     }
-                    n *= 2;
-                    continue;
                 }
-                let insts: Vec<PsInstance> = if m == 0 {
-                    vec![PsInstance::new(max_addr + 1, [FE::zero(), FE::zero(), FE::zero()])]
-                } else {
-                    (0..m).map(|k| PsInstance::read(mem, ps.base + PS_CELLS as u64 * k)).collect()
-                };
-                (0..n).map(|i| insts[i.min(insts.len() - 1)].clone()).collect()
             }
             _ => Vec::new(),
         };
@@ -446,20 +436,15 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
         // one dummy instance (inputs 0) on fresh addresses, as for bitwise.
         let pd_blocks: Vec<PdInstance> = match pi.pedersen {
             Some(pd) if l.pedersen => {
-                let m = pi.pedersen_instances();
-                if (m as usize) * PD_ROWS > n {
-                    if n >= 1 << 26 {
-                        return Err(terr("too many pedersen instances".into()));
+                let dummy = || PdInstance::new(max_addr + 1, FE::zero(), FE::zero(), None);
+                let read = |k: u64| Ok(PdInstance::read(mem, pd.base + PD_CELLS as u64 * k));
+                match tile(pi.pedersen_instances(), PD_ROWS, n, dummy, read)? {
+                    Some(blocks) => blocks,
+                    None => {
+                        n = doubled(n, "pedersen")?;
+                        continue;
                     }
-                    n *= 2;
-                    continue;
                 }
-                let insts: Vec<PdInstance> = if m == 0 {
-                    vec![PdInstance::new(max_addr + 1, FE::zero(), FE::zero(), None)]
-                } else {
-                    (0..m).map(|k| PdInstance::read(mem, pd.base + PD_CELLS as u64 * k)).collect()
-                };
-                (0..n / PD_ROWS).map(|b| insts[b.min(insts.len() - 1)].clone()).collect()
             }
             _ => Vec::new(),
         };
@@ -605,6 +590,31 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
         }
         return Ok((pi, cols));
     }
+}
+
+/// A builtin's instances laid out one per block of `rows` rows in a trace of `n` rows:
+/// block b holds instance min(b, m - 1) (padding repeats the last one), and a builtin
+/// declared but unused holds one `dummy`. None if the trace is too short for all `m`.
+fn tile<T: Clone>(
+    m: u64,
+    rows: usize,
+    n: usize,
+    dummy: impl FnOnce() -> T,
+    read: impl FnMut(u64) -> Result<T, ProveError>,
+) -> Result<Option<Vec<T>>, ProveError> {
+    if (m as usize) * rows > n {
+        return Ok(None);
+    }
+    let insts: Vec<T> = if m == 0 { vec![dummy()] } else { (0..m).map(read).collect::<Result<_, _>>()? };
+    Ok(Some((0..n / rows).map(|b| insts[b.min(insts.len() - 1)].clone()).collect()))
+}
+
+/// The next trace length to try when `what`'s instances do not fit.
+fn doubled(n: usize, what: &str) -> Result<usize, ProveError> {
+    if n >= 1 << 26 {
+        return Err(terr(format!("too many {what} instances")));
+    }
+    Ok(n * 2)
 }
 
 /// min, max and the missing values in between.
