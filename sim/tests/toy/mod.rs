@@ -4,7 +4,8 @@
 //! its last height and block id on its SimDisk and recovers them on restart.
 //!
 //! `[node]` switches: `fork_twin = true` makes n0's Twins copy a second sequencer with
-//! its own blocks (a safety violation); `panic_at_height = H` panics the sequencer.
+//! its own blocks (a safety violation); `panic_at_height = H` panics the sequencer;
+//! `skip_sync = true` never syncs the disk (a crash then loses what was stored).
 
 use futures::future::LocalBoxFuture;
 use kraken_sim::disk::DiskHandle;
@@ -64,12 +65,13 @@ fn load(disk: &DiskHandle) -> Chain {
     }
 }
 
-fn store(disk: &DiskHandle, chain: &Chain) {
+fn store(disk: &DiskHandle, chain: &Chain, sync: bool) {
     // A fenced handle (left over from before a crash) fails here; the toy ignores it.
     let _ = disk
         .set_len(0)
         .and_then(|_| disk.write(0, &chain.height.to_le_bytes()))
-        .and_then(|_| disk.write(8, chain.block.as_bytes()));
+        .and_then(|_| disk.write(8, chain.block.as_bytes()))
+        .and_then(|_| if sync { disk.sync() } else { Ok(()) });
 }
 
 async fn send(to: SocketAddr, line: String) {
@@ -96,6 +98,7 @@ async fn node(env: NodeEnv) {
     let sequencer = env.identity == 0
         && (!env.is_twin_copy
             || env.node_config.get("fork_twin").and_then(|v| v.as_bool()) == Some(true));
+    let sync = env.node_config.get("skip_sync").and_then(|v| v.as_bool()) != Some(true);
     let mempool: Arc<Mutex<Vec<String>>> = Arc::default();
     let listener = TcpListener::bind(SocketAddr::new(env.ip, PORT))
         .await
@@ -136,7 +139,7 @@ async fn node(env: NodeEnv) {
                     );
                     let line = format!("BLOCK {height} {block} {} {}\n", c.block, txs.join(","));
                     *c = Chain { height, block };
-                    store(&env.disk, &c);
+                    store(&env.disk, &c, sync);
                     line
                 };
                 for ip in env.peers.iter().flatten().filter(|ip| **ip != env.ip) {
@@ -184,7 +187,7 @@ async fn node(env: NodeEnv) {
                         height,
                         block: block.to_string(),
                     };
-                    store(&env.disk, &c);
+                    store(&env.disk, &c, sync);
                 }
             }
             _ => {}
