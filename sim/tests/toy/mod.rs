@@ -4,7 +4,9 @@
 //! its last height and block id on its SimDisk and recovers them on restart.
 //!
 //! `[node]` switches: `fork_twin = true` makes n0's Twins copy a second sequencer with
-//! its own blocks (a safety violation); `panic_at_height = H` panics the sequencer.
+//! its own blocks (a safety violation); `panic_at_height = H` panics the sequencer;
+//! `exit_at_height = H` makes the sequencer's main return once it reached H (its block
+//! task still running: the world must stop it).
 
 use futures::future::LocalBoxFuture;
 use kraken_sim::disk::DiskHandle;
@@ -146,6 +148,22 @@ async fn node(env: NodeEnv) {
         });
     }
 
+    let exit_at = env.node_config.get("exit_at_height").and_then(|v| v.as_integer()).map(|h| h as u64);
+    match exit_at.filter(|_| sequencer) {
+        Some(h) => {
+            let reached = async {
+                while chain.lock().unwrap().height < h {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                env.events.record(&env.name, EventKind::Note { what: "exiting".into(), detail: serde_json::json!(h) });
+            };
+            futures::future::select(Box::pin(serve(&env, listener, sequencer, chain.clone(), mempool)), Box::pin(reached)).await;
+        }
+        None => serve(&env, listener, sequencer, chain, mempool).await,
+    }
+}
+
+async fn serve(env: &NodeEnv, listener: TcpListener, sequencer: bool, chain: Arc<Mutex<Chain>>, mempool: Arc<Mutex<Vec<String>>>) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
