@@ -15,7 +15,7 @@ SCENARIO   ?= scenarios/partition.toml
 SEEDS      ?= 1..20
 export CARGO_TARGET_DIR := $(TARGET_DIR)
 
-.PHONY: help setup run scenario sweep test test-sim test-real test-wasm test-e2e bench bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
+.PHONY: help setup run scenario sweep test test-sim test-real test-wasm test-e2e bench bench-flood bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
 
 help: ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ test-wasm:
 
 bench: ## consensus benchmark in the simulator -> reports/bench/consensus.csv
 	$(CARGO) run --release --bin kraken -- bench
+
+bench-flood: ## what a byzantine member's message flood costs the node it targets, by kind (dev build, as make test) -> reports/bench/flood.csv
+	$(CARGO) run --bin kraken -- bench-flood
 
 bench-execution: setup ## executed tx/s, Cairo Native vs VM, native compile cost -> reports/bench/execution.csv
 	$(REAL_CARGO) run --release --target-dir $(REAL_DIR) -p kraken-execution --example execution_bench -- --out reports/bench/execution.csv

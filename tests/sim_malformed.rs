@@ -18,7 +18,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 fn signed(from: u32, key: &KeyPair, body: Vec<u8>) -> Vec<u8> {
-    codec::encode(&Envelope::seal(from, key, body))
+    codec::encode(&Envelope::seal(from, 1, key, body))
 }
 
 struct Attacked {

@@ -35,6 +35,9 @@ pub enum EventKind {
     },
     /// The world killed the node process.
     NodeCrashed,
+    /// The node process ended by itself (its main future returned: a node that stops
+    /// loudly, e.g. on a failing disk); the world treats it as down until a restart.
+    NodeExited,
     /// The world restarted the node process from its disk.
     NodeRestarted,
     /// The world paused the node.

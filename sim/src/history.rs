@@ -48,12 +48,12 @@ impl History {
         self.nodes.iter().any(|n| n == node) && !self.byzantine.contains(node)
     }
 
-    /// Nodes crashed or paused at the end of the run, from the world's events.
+    /// Nodes crashed, exited or paused at the end of the run, from the world's events.
     pub fn down_at_end(&self) -> BTreeSet<String> {
         let mut down = BTreeSet::new();
         for event in &self.events {
             match event.kind {
-                EventKind::NodeCrashed | EventKind::NodePaused => {
+                EventKind::NodeCrashed | EventKind::NodeExited | EventKind::NodePaused => {
                     down.insert(event.node.clone());
                 }
                 EventKind::NodeRestarted | EventKind::NodeResumed => {

@@ -201,7 +201,7 @@ pub struct Scenario {
     pub seed: u64,
     /// Simulated run length.
     pub duration: Duration,
-    /// Committee size N = 3f+1.
+    /// Committee size N (>= 4; tolerates f = (N-1)/3, quorum N - f).
     pub committee_size: usize,
     /// Link quality at the start.
     pub network: NetworkSpec,

@@ -1,6 +1,7 @@
 //! The terminal summary of one run: verdicts with PASS/FAIL, headline figures, where the
 //! report is, and for a failing run the one command that replays it.
 
+use crate::events::EventKind;
 use crate::outcome::RunOutcome;
 use crate::scenario::Scenario;
 use std::fmt::Write;
@@ -8,6 +9,23 @@ use std::path::Path;
 
 fn ms(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_string(), |v| format!("{v:.0} ms"))
+}
+
+/// One line per node process that ended by itself (stopped loudly), with the last note
+/// it left before, which says why.
+fn exits(outcome: &RunOutcome) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (i, e) in outcome.events.iter().enumerate() {
+        if e.kind != EventKind::NodeExited {
+            continue;
+        }
+        let why = outcome.events[..i].iter().rev().find_map(|n| match &n.kind {
+            EventKind::Note { what, detail } if n.node == e.node => Some(format!("{what}: {}", detail.as_str().map_or_else(|| detail.to_string(), str::to_string))),
+            _ => None,
+        });
+        lines.push(format!("stopped: {} at {:.3}s{}", e.node, e.t_us as f64 / 1e6, why.map_or_else(String::new, |w| format!(" ({w})"))));
+    }
+    lines
 }
 
 /// Renders the summary (plain text, no colour; ends with a newline).
@@ -66,6 +84,9 @@ pub fn render(scenario: &Scenario, outcome: &RunOutcome, report: Option<&Path>) 
         ms(s.p99_ms),
         ms(s.max_ms)
     );
+    for line in exits(outcome) {
+        let _ = writeln!(out, "  {line}");
+    }
     if let Some(dir) = report {
         let _ = writeln!(out, "  report: {}", dir.display());
     }

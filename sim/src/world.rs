@@ -29,7 +29,9 @@ use std::time::Duration;
 /// The system under test, as the world starts it.
 pub trait SimSystem: Send + Sync + 'static {
     /// Body of one node process; called at start and again on every restart, inside
-    /// that node's madsim node. When the future returns, the node process exits.
+    /// that node's madsim node. When the future returns, the node process exits: the
+    /// world kills what it left running and fences its disk (the machine stays up, so
+    /// its unsynced writes stay too).
     fn node_main(&self, env: NodeEnv) -> LocalBoxFuture<'static, ()>;
     /// The load generator, run once inside the client's madsim node for the whole run.
     fn client_main(&self, env: ClientEnv) -> LocalBoxFuture<'static, ()>;
@@ -212,12 +214,14 @@ async fn simulate(
         })
         .collect();
 
+    // Node processes that ended by themselves, reported to the supervisor.
+    let (exit_tx, mut exit_rx) = futures::channel::mpsc::unbounded::<NodeCopy>();
     let mut nodes: BTreeMap<NodeCopy, (NodeId, SimDisk)> = BTreeMap::new();
     for &copy in &copies {
         let disk = SimDisk::new(scenario.disk, disk_seed(seed, copy));
         let incarnations = Arc::new(AtomicU32::new(0));
-        let (system, events, disk_for_node, peers) =
-            (system.clone(), events.clone(), disk.clone(), peers.clone());
+        let (system, events, disk_for_node, peers, exits) =
+            (system.clone(), events.clone(), disk.clone(), peers.clone(), exit_tx.clone());
         let node_config = scenario.node.clone();
         let node = handle
             .create_node()
@@ -238,10 +242,27 @@ async fn simulate(
                     seed,
                 };
                 events.record(&env.name, EventKind::NodeStarted { incarnation });
-                system.node_main(env)
+                let main = system.node_main(env);
+                let exits = exits.clone();
+                async move {
+                    main.await;
+                    let _ = exits.unbounded_send(copy);
+                }
             })
             .build();
         nodes.insert(copy, (node.id(), disk));
+    }
+    {
+        let (handle, events, nodes) = (handle.clone(), events.clone(), nodes.clone());
+        madsim::task::spawn(async move {
+            use futures::StreamExt;
+            while let Some(copy) = exit_rx.next().await {
+                let (id, disk) = &nodes[&copy];
+                handle.kill(*id);
+                disk.fence();
+                events.record(&copy.to_string(), EventKind::NodeExited);
+            }
+        });
     }
 
     let client_env = ClientEnv {

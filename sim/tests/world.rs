@@ -257,6 +257,18 @@ fn a_panic_is_a_failed_verdict_not_an_abort() {
 }
 
 #[test]
+fn a_node_whose_main_returns_is_stopped_whole() {
+    let s = scenario("[node]\nexit_at_height = 5\n");
+    let (out, _) = run_toy(&s, 3);
+    let exited = out.events.iter().find(|e| e.node == "n0" && e.kind == EventKind::NodeExited).expect("n0 exited");
+    // The sequencer's block task outlived its main: the world had to kill it.
+    let later = out.events.iter().filter(|e| e.node == "n0" && e.t_us > exited.t_us);
+    assert_eq!(later.filter(|e| matches!(e.kind, EventKind::BlockCommitted { .. })).count(), 0, "n0 kept committing after it exited");
+    let summary = kraken_sim::summary::render(&s, &out, None);
+    assert!(summary.contains("stopped: n0 at") && summary.contains("(exiting: 5)"), "{summary}");
+}
+
+#[test]
 fn sweep_runs_seeds_and_lists_failures() {
     use kraken_sim::sweep::sweep;
     let healthy = scenario("");

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 pub fn generate(nodes: usize, host: &str, base_port: u16, seed: u64, out: &Path) -> anyhow::Result<i32> {
-    anyhow::ensure!(nodes >= 4, "--nodes {nodes}: BFT needs N = 3f+1 >= 4 nodes");
+    anyhow::ensure!(nodes >= 4, "--nodes {nodes}: BFT needs at least 4 nodes");
     anyhow::ensure!(
         (base_port as usize) + 100 + nodes <= u16::MAX as usize,
         "--base-port {base_port}: ports BASE..BASE+100+N must fit below 65536"

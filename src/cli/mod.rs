@@ -60,6 +60,22 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         seconds: u64,
     },
+    /// Measure what a flood of hostile messages from one byzantine member costs the node
+    /// it targets, kind by kind, while the committee commits (simulator); writes a CSV.
+    BenchFlood {
+        /// CSV to write.
+        #[arg(long, default_value = "reports/bench/flood.csv")]
+        out: PathBuf,
+        /// Kinds of flood: garbage, replay, stale-timeouts, forged-votes, oversized-certificates.
+        #[arg(long, value_delimiter = ',', default_value = "garbage,replay,stale-timeouts,forged-votes,oversized-certificates")]
+        kinds: Vec<String>,
+        /// Flood messages per second sent at the target node.
+        #[arg(long, default_value_t = 5_000)]
+        rate: u64,
+        /// Seconds of flood (the run lasts 3 s longer).
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
     /// Prove a compiled Cairo program's execution with Kraken's STARK prover.
     Prove {
         /// Compiled Cairo program (JSON from `cairo-compile --proof_mode`), e.g. prover/programs/fib.json.
@@ -81,7 +97,7 @@ pub enum Command {
     },
     /// Generate a committee file and one key file per node.
     Committee {
-        /// Number of nodes (3f+1, at least 4).
+        /// Number of nodes (at least 4; N nodes tolerate f = (N-1)/3 faults, quorum N - f).
         #[arg(long, default_value_t = 4)]
         nodes: usize,
         /// Host the nodes listen on.
@@ -212,11 +228,13 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         #[cfg(madsim)]
         Command::Bench { out, rates, seconds } => sim::bench(&out, &rates, seconds),
         #[cfg(madsim)]
+        Command::BenchFlood { out, kinds, rate, seconds } => sim::bench_flood(&out, &kinds, rate, seconds),
+        #[cfg(madsim)]
         Command::Node { .. } | Command::Client { .. } | Command::Status { .. } => anyhow::bail!(
             "this is the simulator build; real nodes come from the real build: `make real`, then target/real/release/kraken"
         ),
         #[cfg(not(madsim))]
-        Command::Scenario { .. } | Command::Sweep { .. } | Command::Bench { .. } => anyhow::bail!(
+        Command::Scenario { .. } | Command::Sweep { .. } | Command::Bench { .. } | Command::BenchFlood { .. } => anyhow::bail!(
             "this is the real build; scenarios run in the simulator build: `cargo run -- scenario FILE`"
         ),
         #[cfg(not(madsim))]

@@ -1,5 +1,5 @@
 //! Collects votes into QCs and timeouts into TCs. A certificate is formed once, when the
-//! (2f+1)-th distinct signer arrives; signatures were checked before they got here.
+//! quorum-th (N - f) distinct signer arrives; signatures were checked before they got here.
 
 use super::messages::{QuorumCert, Timeout, TimeoutCert, Vote};
 use crate::types::{Author, Digest, Round, Signature};
@@ -19,6 +19,16 @@ impl Aggregator {
             return None;
         }
         Some(QuorumCert { block: v.block, round: v.round, votes: signers.iter().map(|(a, s)| (*a, *s)).collect() })
+    }
+
+    /// Whether this author's vote for this block and round is already counted.
+    pub fn has_vote(&self, v: &Vote) -> bool {
+        self.votes.get(&(v.round, v.block)).is_some_and(|s| s.contains_key(&v.author))
+    }
+
+    /// Whether this author's timeout for this round is already counted.
+    pub fn has_timeout(&self, t: &Timeout) -> bool {
+        self.timeouts.get(&t.round).is_some_and(|s| s.contains_key(&t.author))
     }
 
     /// Returns the number of distinct timeouts for the round, and a TC when this one

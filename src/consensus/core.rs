@@ -1,6 +1,10 @@
 //! The consensus core: one task that owns the round, the block tree, the safety rules and
 //! the certificate aggregator, and reacts to proposals, votes, timeouts, sync replies,
 //! batch arrivals and its own timers.
+//!
+//! Cheap filters (round windows, duplicates, unsolicited replies) run before any
+//! signature is checked, so a flood costs a peer more than it costs the node. A store
+//! error stops the node ([`Halt`]): it is never read as "not found".
 
 use super::aggregator::Aggregator;
 use super::commit::commit_block;
@@ -10,8 +14,8 @@ use super::safety::{SafetyRules, SafetyState};
 use super::tree::{BlockTree, Tip};
 use crate::mempool::{BatchPool, MempoolMessage};
 use crate::net::Network;
-use crate::node::{NodeMessage, Observer};
-use crate::storage::{Store, Table};
+use crate::node::{Halt, NodeMessage, Observer};
+use crate::storage::{Store, StoreError, Table};
 use crate::types::{Author, Committee, Digest, KeyPair, Round};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,6 +56,8 @@ impl Default for ConsensusParams {
 
 const SAFETY_KEY: &[u8] = b"state";
 const SYNC_BATCH: u32 = 64;
+/// A sync request is answered within this long or forgotten (its reply is then refused).
+const SYNC_ANSWER_WITHIN: Duration = Duration::from_secs(10);
 const RESEND_AFTER: Duration = Duration::from_millis(500);
 /// Blocks buffered while their parent or batches are fetched; beyond this the oldest go.
 const MAX_BUFFERED: usize = 4_096;
@@ -68,6 +74,7 @@ pub struct Core {
     net: Network,
     pool: Arc<BatchPool>,
     observer: Arc<dyn Observer>,
+    halt: Halt,
     safety: SafetyRules,
     tree: BlockTree,
     round: Round,
@@ -84,7 +91,12 @@ pub struct Core {
     /// Blocks waiting for batches.
     waiting_batches: Vec<(Block, Author)>,
     requested: BTreeMap<Digest, Instant>,
+    /// Blocks asked for by sync and not yet answered; only replies to these are read.
+    sync_asked: BTreeMap<Digest, Instant>,
 }
+
+/// What every handler returns: the one error a handler cannot recover from is the store's.
+type Handled = Result<(), StoreError>;
 
 impl Core {
     #[allow(clippy::too_many_arguments)]
@@ -97,6 +109,7 @@ impl Core {
         net: Network,
         pool: Arc<BatchPool>,
         observer: Arc<dyn Observer>,
+        halt: Halt,
         inbox: mpsc::Receiver<(Author, ConsensusMessage)>,
         arrivals: mpsc::UnboundedReceiver<Digest>,
     ) -> anyhow::Result<()> {
@@ -111,24 +124,27 @@ impl Core {
             me,
             key,
             committee,
-            safety: SafetyRules::new(state),
+            safety: SafetyRules::new(state.clone()),
             params,
             store,
             net,
             pool,
             observer,
+            halt,
             tree,
             round,
             round_started: Instant::now(),
             pacemaker,
             aggregator: Aggregator::default(),
             last_tc: None,
-            proposed: 0,
+            // A leader never proposes twice in a round, across restarts too.
+            proposed: state.last_proposed_round,
             timed_out: 0,
             my_timeout: None,
             waiting_parent: BTreeMap::new(),
             waiting_batches: Vec::new(),
             requested: BTreeMap::new(),
+            sync_asked: BTreeMap::new(),
         };
         tokio::spawn(core.run(inbox, arrivals));
         Ok(())
@@ -140,10 +156,10 @@ impl Core {
         mut arrivals: mpsc::UnboundedReceiver<Digest>,
     ) {
         tracing::info!(me = self.me, round = self.round, tip = ?self.tree.tip(), "consensus starting");
-        self.try_propose(false);
-        loop {
+        let mut result = self.try_propose(false);
+        while result.is_ok() {
             let propose_at = self.proposal_deadline();
-            tokio::select! {
+            result = tokio::select! {
                 // Fixed branch order: tokio's random branch choice is seeded from process-global
                 // state and would make simulated runs depend on what else ran in the process.
                 biased;
@@ -151,41 +167,60 @@ impl Core {
                 Some(_) = arrivals.recv() => {
                     // Drain the burst, then retry once.
                     while arrivals.try_recv().is_ok() {}
-                    self.on_batches_arrived();
+                    self.on_batches_arrived()
                 }
                 _ = sleep_until(self.pacemaker.deadline()) => self.local_timeout(),
                 _ = sleep_until(propose_at.unwrap_or_else(Instant::now)), if propose_at.is_some() => self.try_propose(true),
                 else => return,
-            }
+            };
+        }
+        if let Err(e) = result {
+            self.halt.stop("consensus store", e);
         }
     }
 
-    fn handle(&mut self, from: Author, msg: ConsensusMessage) {
+    fn handle(&mut self, from: Author, msg: ConsensusMessage) -> Handled {
         match msg {
             ConsensusMessage::Propose(b) => self.on_proposal(b, from, true),
-            ConsensusMessage::Vote(v) => self.on_vote(v),
-            ConsensusMessage::Timeout(t) => self.on_timeout(t),
+            ConsensusMessage::Vote(v) => self.on_vote(v, from),
+            ConsensusMessage::Timeout(t) => self.on_timeout(t, from),
             ConsensusMessage::SyncRequest { block, max } => {
-                let blocks = self.tree.ancestors(&block, max.min(SYNC_BATCH) as usize);
+                let blocks = self.tree.ancestors(&block, max.min(SYNC_BATCH) as usize)?;
                 if !blocks.is_empty() {
                     self.net.send(from, &NodeMessage::Consensus(ConsensusMessage::SyncReply(blocks)));
                 }
+                Ok(())
             }
-            ConsensusMessage::SyncReply(mut blocks) => {
-                blocks.truncate(SYNC_BATCH as usize);
-                blocks.sort_by_key(|b| b.height);
-                // Only a block whose parent is not in this reply may need to ask for it:
-                // asking for every missing parent made each reply to a node more than
-                // SYNC_BATCH blocks behind trigger SYNC_BATCH more requests.
-                let in_reply: BTreeSet<Digest> = blocks.iter().map(Block::digest).collect();
-                for b in blocks {
-                    if b.height > 0 {
-                        let ask_parent = !in_reply.contains(b.parent());
-                        self.on_proposal(b, from, ask_parent);
-                    }
-                }
+            ConsensusMessage::SyncReply(blocks) => self.on_sync_reply(blocks, from),
+        }
+    }
+
+    /// A reply is read only if it answers a request of ours: its first block is the one
+    /// asked for and each next one is the parent of the one before. Anything else is
+    /// dropped before a signature is checked.
+    fn on_sync_reply(&mut self, mut blocks: Vec<Block>, from: Author) -> Handled {
+        let asked = blocks.first().map(Block::digest).filter(|d| self.sync_asked.contains_key(d));
+        let Some(asked) = asked else {
+            // Not necessarily hostile (a second answer to a request re-sent), so not
+            // blamed; never read either.
+            tracing::debug!(me = self.me, from, "ignoring a sync reply nothing asked for");
+            return Ok(());
+        };
+        if blocks.len() > SYNC_BATCH as usize || blocks.windows(2).any(|w| w[0].parent() != &w[1].digest()) {
+            self.drop_invalid(from, "sync reply", "not a chain of at most 64 ancestors");
+            return Ok(());
+        }
+        self.sync_asked.remove(&asked);
+        blocks.reverse();
+        // Oldest first; only the oldest may need its own parent asked for: asking for
+        // every missing parent made each reply to a node more than SYNC_BATCH blocks
+        // behind trigger SYNC_BATCH more requests.
+        for (i, b) in blocks.into_iter().enumerate() {
+            if b.height > 0 {
+                self.on_proposal(b, from, i == 0)?;
             }
         }
+        Ok(())
     }
 
     fn drop_invalid(&self, from: Author, what: &str, why: impl std::fmt::Display) {
@@ -196,29 +231,45 @@ impl Core {
 
     // ---- blocks -------------------------------------------------------------------
 
-    fn on_proposal(&mut self, b: Block, from: Author, ask_parent: bool) {
+    fn on_proposal(&mut self, b: Block, from: Author, ask_parent: bool) -> Handled {
         if b.height <= self.tree.tip().height {
-            return;
+            return Ok(());
+        }
+        if b.payload.len() > self.params.max_block_batches {
+            self.drop_invalid(from, "block", format!("{} batches, the limit is {}", b.payload.len(), self.params.max_block_batches));
+            return Ok(());
+        }
+        // Seen before (a replay, or the same block by proposal and by sync): its
+        // signatures were checked the first time.
+        let d = b.digest();
+        if self.tree.get(&d)?.is_some() || self.is_waiting(&b) {
+            return Ok(());
         }
         if let Err(e) = b.verify(&self.committee) {
-            return self.drop_invalid(from, "block", e);
+            self.drop_invalid(from, "block", e);
+            return Ok(());
         }
-        self.accept(b, from, ask_parent);
+        self.accept(b, from, ask_parent)
+    }
+
+    fn is_waiting(&self, b: &Block) -> bool {
+        self.waiting_parent.get(b.parent()).is_some_and(|w| w.iter().any(|(w, _)| w == b))
+            || self.waiting_batches.iter().any(|(w, _)| w == b)
     }
 
     /// Inserts `b` once its parent and batches are local, then everything that was
     /// waiting on it (iteratively: a long sync releases thousands of blocks). A missing
     /// parent is requested from `from` when `ask_parent` says so.
-    fn accept(&mut self, b: Block, from: Author, ask_parent: bool) {
+    fn accept(&mut self, b: Block, from: Author, ask_parent: bool) -> Handled {
         let mut work = vec![(b, from)];
         while let Some((b, from)) = work.pop() {
             let d = b.digest();
-            if self.tree.get(&d).is_some() || b.height <= self.tree.tip().height {
+            if self.tree.get(&d)?.is_some() || b.height <= self.tree.tip().height {
                 continue;
             }
             let parent = *b.parent();
-            let Some(p) = self.tree.get(&parent) else {
-                if self.tree.is_stale(&parent) {
+            let Some(p) = self.tree.get(&parent)? else {
+                if self.tree.is_stale(&parent)? {
                     continue; // extends an abandoned fork below the committed tip
                 }
                 tracing::debug!(me = self.me, round = b.round, "block waits for its parent");
@@ -232,12 +283,12 @@ impl Core {
                 self.drop_invalid(from, "block", format!("height {} / round {} does not follow its parent", b.height, b.round));
                 continue;
             }
-            let missing: Vec<Digest> = b
-                .payload
-                .iter()
-                .filter(|d| !self.store.contains(Table::Batches, &d.0).unwrap_or(false))
-                .copied()
-                .collect();
+            let mut missing = Vec::new();
+            for d in &b.payload {
+                if !self.store.contains(Table::Batches, &d.0)? {
+                    missing.push(*d);
+                }
+            }
             if !missing.is_empty() {
                 tracing::debug!(me = self.me, round = b.round, missing = missing.len(), "block waits for batches");
                 self.request_batches(missing, from, b.author);
@@ -248,29 +299,27 @@ impl Core {
                 self.trim_buffers();
                 continue;
             }
-            if let Err(e) = self.tree.insert(b.clone()) {
-                tracing::error!("cannot persist block {d}: {e}");
-                continue;
-            }
-            self.process_block(&b);
+            self.tree.insert(b.clone())?;
+            self.process_block(&b)?;
             if let Some(children) = self.waiting_parent.remove(&d) {
                 work.extend(children);
             }
         }
+        Ok(())
     }
 
-    fn process_block(&mut self, b: &Block) {
-        self.process_qc(&b.qc);
+    fn process_block(&mut self, b: &Block) -> Handled {
+        self.process_qc(&b.qc)?;
         if let Some(tc) = &b.tc {
-            self.process_tc(tc);
+            self.process_tc(tc)?;
         }
         if b.round == self.round && self.safety.safe_to_vote(b) {
-            self.vote(b);
+            self.vote(b)?;
         }
         // A QC formed before its block arrived can commit now.
         let high = self.safety.state.high_qc.clone();
-        self.try_commit(&high);
-        self.try_propose(false);
+        self.try_commit(&high)?;
+        self.try_propose(false)
     }
 
     fn buffer_for_parent(&mut self, b: Block, from: Author) {
@@ -298,6 +347,11 @@ impl Core {
     fn request_block(&mut self, d: Digest, from: Author) {
         if self.recently_requested(d) {
             return;
+        }
+        let now = Instant::now();
+        self.sync_asked.insert(d, now);
+        if self.sync_asked.len() > MAX_BUFFERED {
+            self.sync_asked.retain(|_, at| now.duration_since(*at) < SYNC_ANSWER_WITHIN);
         }
         let msg = NodeMessage::Consensus(ConsensusMessage::SyncRequest { block: d, max: SYNC_BATCH });
         if from == self.me {
@@ -337,129 +391,137 @@ impl Core {
         false
     }
 
-    fn on_batches_arrived(&mut self) {
+    fn on_batches_arrived(&mut self) -> Handled {
         let waiting = std::mem::take(&mut self.waiting_batches);
         for (b, from) in waiting {
-            self.accept(b, from, true);
+            self.accept(b, from, true)?;
         }
-        self.try_propose(false);
+        self.try_propose(false)
     }
 
     // ---- votes and certificates -----------------------------------------------------
 
-    fn vote(&mut self, b: &Block) {
+    fn vote(&mut self, b: &Block) -> Handled {
         self.safety.record(b.round);
-        if !self.persist_safety() {
-            return;
-        }
+        self.persist_safety()?;
         let vote = Vote::new(b, self.me, &self.key);
         let next = self.committee.leader(b.round + 1);
         if next == self.me {
-            self.on_vote(vote);
+            self.on_vote(vote, self.me)
         } else {
             self.net.send(next, &NodeMessage::Consensus(ConsensusMessage::Vote(vote)));
+            Ok(())
         }
     }
 
-    /// Safety state reaches the disk before any vote or timeout leaves the node.
-    fn persist_safety(&self) -> bool {
-        match self.store.put(Table::Safety, SAFETY_KEY, &self.safety.state) {
-            Ok(()) => true,
-            Err(e) => {
-                tracing::error!("cannot persist safety state, staying silent: {e}");
-                false
-            }
-        }
+    /// Safety state reaches the disk before any vote, timeout or proposal leaves the node.
+    fn persist_safety(&self) -> Handled {
+        self.store.put(Table::Safety, SAFETY_KEY, &self.safety.state)
     }
 
-    fn on_vote(&mut self, v: Vote) {
+    fn on_vote(&mut self, v: Vote, from: Author) -> Handled {
         if v.round + 1 < self.round
             || v.round > self.round + MAX_ROUNDS_AHEAD
             || self.committee.leader(v.round + 1) != self.me
+            || self.aggregator.has_vote(&v)
         {
-            return;
+            return Ok(());
         }
         if let Err(e) = v.verify(&self.committee) {
-            return self.drop_invalid(v.author, "vote", e);
+            self.drop_invalid(from, "vote", e);
+            return Ok(());
         }
         if let Some(qc) = self.aggregator.add_vote(&v, self.committee.quorum()) {
-            self.process_qc(&qc);
-            self.try_propose(false);
+            self.process_qc(&qc)?;
+            self.try_propose(false)?;
         }
+        Ok(())
     }
 
-    fn process_qc(&mut self, qc: &QuorumCert) {
-        if self.safety.observe_qc(qc) && self.tree.get(&qc.block).is_none() {
+    fn process_qc(&mut self, qc: &QuorumCert) -> Handled {
+        if self.safety.observe_qc(qc) && self.tree.get(&qc.block)?.is_none() {
             self.request_block(qc.block, self.committee.leader(qc.round));
         }
-        self.try_commit(qc);
+        self.try_commit(qc)?;
         if qc.round + 1 > self.round {
-            self.enter_round(qc.round + 1);
+            self.enter_round(qc.round + 1)?;
             self.pacemaker.progress();
         }
+        Ok(())
     }
 
-    fn process_tc(&mut self, tc: &TimeoutCert) {
+    fn process_tc(&mut self, tc: &TimeoutCert) -> Handled {
         if tc.round + 1 > self.round {
             self.last_tc = Some(tc.clone());
-            self.enter_round(tc.round + 1);
+            self.enter_round(tc.round + 1)?;
             self.pacemaker.restart();
         }
+        Ok(())
     }
 
-    fn enter_round(&mut self, round: Round) {
+    fn enter_round(&mut self, round: Round) -> Handled {
         tracing::debug!(me = self.me, round, "entering round");
         self.round = round;
         self.round_started = Instant::now();
         self.aggregator.prune(round.saturating_sub(1));
-        self.try_propose(false);
+        self.try_propose(false)
     }
 
     // ---- timeouts ----------------------------------------------------------------------
 
-    fn local_timeout(&mut self) {
+    fn local_timeout(&mut self) -> Handled {
         if self.timed_out == self.round {
             self.pacemaker.resend();
             if let Some(t) = &self.my_timeout {
                 self.net.broadcast(&NodeMessage::Consensus(ConsensusMessage::Timeout(t.clone())));
             }
-            return;
+            return Ok(());
         }
         self.pacemaker.expired();
         self.timed_out = self.round;
         self.safety.record(self.round);
-        if !self.persist_safety() {
-            return;
-        }
+        self.persist_safety()?;
         tracing::debug!(me = self.me, round = self.round, "round timed out");
         let t = Timeout::new(self.round, self.safety.state.high_qc.clone(), self.me, &self.key);
         self.net.broadcast(&NodeMessage::Consensus(ConsensusMessage::Timeout(t.clone())));
         self.my_timeout = Some(t.clone());
-        self.add_timeout(t);
+        self.add_timeout(t)
     }
 
-    fn on_timeout(&mut self, t: Timeout) {
+    /// A timeout counts if it is for a round in our window and its author is not yet
+    /// counted there; its QC counts if it is higher than ours. One that offers neither
+    /// is dropped before its signatures (one, plus a quorum in its QC) are checked.
+    fn on_timeout(&mut self, t: Timeout, from: Author) -> Handled {
+        let counts = t.round >= self.round
+            && t.round <= self.round + MAX_ROUNDS_AHEAD
+            && !self.aggregator.has_timeout(&t);
+        let raises_qc = t.high_qc.round > self.safety.state.high_qc.round;
+        if !counts && !raises_qc {
+            return Ok(());
+        }
         if let Err(e) = t.verify(&self.committee) {
-            return self.drop_invalid(t.author, "timeout", e);
+            self.drop_invalid(from, "timeout", e);
+            return Ok(());
         }
-        self.process_qc(&t.high_qc);
-        if t.round >= self.round && t.round <= self.round + MAX_ROUNDS_AHEAD {
-            self.add_timeout(t);
+        self.process_qc(&t.high_qc)?;
+        if counts && t.round >= self.round {
+            self.add_timeout(t)?;
         }
+        Ok(())
     }
 
-    fn add_timeout(&mut self, t: Timeout) {
+    fn add_timeout(&mut self, t: Timeout) -> Handled {
         let round = t.round;
         let (count, tc) = self.aggregator.add_timeout(&t, self.committee.quorum());
         if let Some(tc) = tc {
-            self.process_tc(&tc);
-            return;
+            return self.process_tc(&tc);
         }
         // f+1 timeouts mean at least one honest node gave up on this round: join it, so
         // a TC forms even if our own timer is far away.
         if round == self.round && count > self.committee.f() && self.timed_out < round {
-            self.local_timeout();
+            self.local_timeout()?;
         }
+        Ok(())
     }
 
     // ---- proposing -----------------------------------------------------------------------
@@ -472,76 +534,74 @@ impl Core {
     /// Proposes in the current round if this node leads it and has something worth
     /// proposing (payload, or uncommitted payload in the last two blocks that needs two
     /// more blocks to commit), or when `deadline` says an empty block is due.
-    fn try_propose(&mut self, deadline: bool) {
+    fn try_propose(&mut self, deadline: bool) -> Handled {
         if self.committee.leader(self.round) != self.me || self.proposed >= self.round {
-            return;
+            return Ok(());
         }
         let qc = self.safety.state.high_qc.clone();
-        let Some(path) = self.tree.path_to_tip(&qc.block) else {
-            if self.tree.get(&qc.block).is_none() {
+        let Some(path) = self.tree.path_to_tip(&qc.block)? else {
+            if self.tree.get(&qc.block)?.is_none() {
                 self.request_block(qc.block, self.committee.leader(qc.round));
             }
-            return;
+            return Ok(());
         };
-        let Some(parent) = self.tree.get(&qc.block).cloned() else { return };
+        let Some(parent) = self.tree.get(&qc.block)?.cloned() else { return Ok(()) };
         let in_flight: BTreeSet<Digest> = path.iter().flat_map(|b| b.payload.iter().copied()).collect();
         let payload = self.pool.pick(self.params.max_block_batches, &in_flight);
         let needs_extension = path.iter().take(2).any(|b| !b.payload.is_empty());
         if payload.is_empty() && !needs_extension && !deadline {
-            return;
+            return Ok(());
         }
         let tc = self.last_tc.clone().filter(|tc| tc.round + 1 == self.round);
         let block = Block::new_signed(self.round, parent.height + 1, qc, tc, payload, self.me, &self.key);
+        // Recorded on disk before the proposal leaves: a leader that crashes right after
+        // sending must not come back and propose a different block in the same round.
         self.proposed = self.round;
+        self.safety.record_proposal(self.round);
+        self.persist_safety()?;
         tracing::debug!(me = self.me, round = self.round, batches = block.payload.len(), "proposing");
         self.net.broadcast(&NodeMessage::Consensus(ConsensusMessage::Propose(block.clone())));
-        self.accept(block, self.me, true);
+        self.accept(block, self.me, true)
     }
 
     // ---- commit ----------------------------------------------------------------------------
 
     /// 2-chain rule: a QC for block b1 whose parent b0 is from the round right before
     /// commits b0 and every uncommitted ancestor.
-    fn try_commit(&mut self, qc: &QuorumCert) {
-        let Some(b1) = self.tree.get(&qc.block).cloned() else { return };
+    fn try_commit(&mut self, qc: &QuorumCert) -> Handled {
+        let Some(b1) = self.tree.get(&qc.block)?.cloned() else { return Ok(()) };
         let b0 = if self.params.unsafe_one_chain_commit {
             b1
         } else {
-            let Some(b0) = self.tree.get(b1.parent()).cloned() else { return };
+            let Some(b0) = self.tree.get(b1.parent())?.cloned() else { return Ok(()) };
             if b0.round + 1 != b1.round {
-                return;
+                return Ok(());
             }
             b0
         };
         if b0.height <= self.tree.tip().height {
-            return;
+            return Ok(());
         }
-        let Some(path) = self.tree.path_to_tip(&b0.digest()) else {
+        let Some(path) = self.tree.path_to_tip(&b0.digest())? else {
             tracing::error!(
                 me = self.me,
                 block = %b0.digest(),
                 "refusing to commit a block that does not extend the committed chain"
             );
-            return;
+            return Ok(());
         };
         for block in path.into_iter().rev() {
-            match commit_block(&self.store, &block) {
-                Ok(c) => {
-                    for d in &block.payload {
-                        self.pool.remove(d);
-                    }
-                    self.tree.set_tip(Tip { height: block.height, round: block.round, digest: c.record.digest });
-                    self.waiting_parent.retain(|_, v| {
-                        v.retain(|(b, _)| b.height > block.height);
-                        !v.is_empty()
-                    });
-                    self.observer.block_committed(&c);
-                }
-                Err(e) => {
-                    tracing::error!("cannot persist commit of {}: {e}", block.digest());
-                    return;
-                }
+            let c = commit_block(&self.store, &block)?;
+            for d in &block.payload {
+                self.pool.remove(d);
             }
+            self.tree.set_tip(Tip { height: block.height, round: block.round, digest: c.record.digest });
+            self.waiting_parent.retain(|_, v| {
+                v.retain(|(b, _)| b.height > block.height);
+                !v.is_empty()
+            });
+            self.observer.block_committed(&c);
         }
+        Ok(())
     }
 }

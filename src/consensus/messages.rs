@@ -42,7 +42,7 @@ pub struct Timeout {
     pub signature: Signature,
 }
 
-/// 2f+1 timeouts for one round, each with the round of its sender's highest QC.
+/// A quorum (N - f) of timeouts for one round, each with the round of its sender's highest QC.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeoutCert {
     pub round: Round,
@@ -67,6 +67,8 @@ pub enum Invalid {
     BadSignature(Author),
     #[error("certificate has {got} distinct valid signers, needs {need}")]
     NoQuorum { got: usize, need: usize },
+    #[error("certificate carries {got} signatures for a committee of {size}")]
+    TooManySignatures { got: usize, size: usize },
     #[error("block of round {round} proposed by {author}, but the leader is {leader}")]
     WrongLeader { round: Round, author: Author, leader: Author },
     #[error("block round {round} does not follow its QC (round {qc}) or TC")]
@@ -96,6 +98,7 @@ impl QuorumCert {
         if self.is_genesis() {
             return Ok(());
         }
+        bounded(self.votes.len(), committee)?;
         let msg = vote_digest(&self.block, self.round);
         let signers = check_signers(committee, self.votes.iter().map(|(a, s)| (*a, msg, s)))?;
         quorum(signers, committee)
@@ -108,12 +111,22 @@ impl TimeoutCert {
     }
 
     pub fn verify(&self, committee: &Committee) -> Result<(), Invalid> {
+        bounded(self.votes.len(), committee)?;
         let signers = check_signers(
             committee,
             self.votes.iter().map(|(a, qr, s)| (*a, timeout_digest(self.round, *qr), s)),
         )?;
         quorum(signers, committee)
     }
+}
+
+/// A certificate's list is bounded by the committee before any signature is checked, so
+/// a peer cannot make a node verify more than N signatures per certificate.
+fn bounded(len: usize, committee: &Committee) -> Result<(), Invalid> {
+    if len > committee.size() {
+        return Err(Invalid::TooManySignatures { got: len, size: committee.size() });
+    }
+    Ok(())
 }
 
 fn check_signers<'a>(
@@ -156,7 +169,10 @@ impl Block {
         &self.qc.block
     }
 
-    /// Identity of the block: everything its author commits to.
+    /// Identity of the block: everything its author commits to, the timeout certificate
+    /// included (voters judge a block by its TC's high-QC rounds, so a relay must not be
+    /// able to swap in another valid TC under the same signature). The QC's signatures
+    /// are not covered: any quorum for the same block and round certifies the same thing.
     pub fn digest(&self) -> Digest {
         let mut h = Hasher::new("kraken/block")
             .u64(self.round)
@@ -167,6 +183,15 @@ impl Block {
             .u64(self.payload.len() as u64);
         for d in &self.payload {
             h = h.digest(d);
+        }
+        match &self.tc {
+            None => h = h.u64(0),
+            Some(tc) => {
+                h = h.u64(1).u64(tc.round).u64(tc.votes.len() as u64);
+                for (author, high_qc_round, sig) in &tc.votes {
+                    h = h.u64(*author as u64).u64(*high_qc_round).bytes(&sig.0);
+                }
+            }
         }
         h.finish()
     }
@@ -293,6 +318,32 @@ mod tests {
         };
         let jump = Block::new_signed(3, 1, QuorumCert::genesis(), Some(tc), vec![], 3, &k[3]);
         jump.verify(&c).unwrap();
+    }
+
+    #[test]
+    fn certificates_longer_than_the_committee_are_refused_before_any_signature_check() {
+        let (c, k) = setup();
+        let b = Block::new_signed(1, 1, QuorumCert::genesis(), None, vec![], 1, &k[1]);
+        let mut qc = qc_for(&b, &k, &[0, 1, 2]);
+        qc.votes.extend(std::iter::repeat_n(qc.votes[0], 10_000));
+        assert_eq!(qc.verify(&c), Err(Invalid::TooManySignatures { got: 10_003, size: 4 }));
+        let tc = TimeoutCert { round: 2, votes: vec![(0, 0, Signature([0; 64])); 5] };
+        assert_eq!(tc.verify(&c), Err(Invalid::TooManySignatures { got: 5, size: 4 }));
+    }
+
+    #[test]
+    fn the_block_signature_covers_its_timeout_certificate() {
+        let (c, k) = setup();
+        let tc = |high: Round| TimeoutCert {
+            round: 2,
+            votes: (0..3).map(|i| (i as Author, high * i as u64, k[i].sign(&timeout_digest(2, high * i as u64)))).collect(),
+        };
+        let b = Block::new_signed(3, 1, QuorumCert::genesis(), Some(tc(0)), vec![], 3, &k[3]);
+        b.verify(&c).unwrap();
+        let mut swapped = b.clone();
+        swapped.tc = Some(tc(1));
+        swapped.tc.as_ref().unwrap().verify(&c).unwrap();
+        assert_eq!(swapped.verify(&c), Err(Invalid::BadSignature(3)));
     }
 
     #[test]

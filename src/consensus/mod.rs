@@ -16,3 +16,6 @@ pub use commit::{CommitRecord, CommittedBlock};
 pub use messages::ConsensusMessage;
 pub use safety::SafetyState;
 pub use tree::{committed_tip, Tip};
+
+#[cfg(all(test, madsim))]
+mod tests;

@@ -1,6 +1,7 @@
 //! The voting rules of 2-chain HotStuff (DiemBFT v4 / Jolteon) and the state they guard.
-//! The state is persisted before any vote or timeout leaves the node, so a restarted node
-//! can never vote twice in a round or forget the highest QC it reported.
+//! The state is persisted before any vote, timeout or proposal leaves the node, so a
+//! restarted node can never vote or propose twice in a round, nor forget the highest QC
+//! it reported.
 
 use super::messages::{Block, QuorumCert};
 use crate::types::Round;
@@ -13,11 +14,13 @@ pub struct SafetyState {
     /// Highest certified block seen (the 2-chain "lock"): reported in timeouts, and a
     /// block after a TC must extend a QC at least as high as every reported one.
     pub high_qc: QuorumCert,
+    /// Highest round this node proposed in as leader; it never proposes at or below it.
+    pub last_proposed_round: Round,
 }
 
 impl Default for SafetyState {
     fn default() -> Self {
-        SafetyState { last_voted_round: 0, high_qc: QuorumCert::genesis() }
+        SafetyState { last_voted_round: 0, high_qc: QuorumCert::genesis(), last_proposed_round: 0 }
     }
 }
 
@@ -50,6 +53,11 @@ impl SafetyRules {
     /// After voting or timing out in `round`, the node never votes in it again.
     pub fn record(&mut self, round: Round) {
         self.state.last_voted_round = self.state.last_voted_round.max(round);
+    }
+
+    /// After proposing in `round`, the node never proposes in it again.
+    pub fn record_proposal(&mut self, round: Round) {
+        self.state.last_proposed_round = self.state.last_proposed_round.max(round);
     }
 }
 

@@ -1,6 +1,8 @@
 //! The block tree: every block above the last committed one (in memory, backed by the
 //! store), plus the committed tip. Commits extend the tip along parent links only, so a
-//! block that does not descend from the tip can never be committed here.
+//! block that does not descend from the tip can never be committed here. A store error
+//! is an error, never "not found": the core stops the node on it rather than asking its
+//! peers for a block it holds on a failing disk.
 
 use super::messages::Block;
 use crate::storage::{Store, StoreError, Table};
@@ -52,31 +54,31 @@ impl BlockTree {
     }
 
     /// A block above the tip (or the tip itself), from memory or, after a restart, the store.
-    pub fn get(&mut self, d: &Digest) -> Option<&Block> {
+    pub fn get(&mut self, d: &Digest) -> Result<Option<&Block>, StoreError> {
         if !self.blocks.contains_key(d) {
-            let b = self.store.get::<Block>(Table::Blocks, &d.0).ok().flatten()?;
+            let Some(b) = self.store.get::<Block>(Table::Blocks, &d.0)? else { return Ok(None) };
             if b.height <= self.tip.height {
-                return None;
+                return Ok(None);
             }
             self.blocks.insert(*d, b);
         }
-        self.blocks.get(d)
+        Ok(self.blocks.get(d))
     }
 
     /// Any stored block, including committed and abandoned ones (to serve sync requests).
-    pub fn get_any(&self, d: &Digest) -> Option<Block> {
+    pub fn get_any(&self, d: &Digest) -> Result<Option<Block>, StoreError> {
         if let Some(b) = self.blocks.get(d) {
-            return Some(b.clone());
+            return Ok(Some(b.clone()));
         }
         if *d == Block::genesis().digest() {
-            return Some(Block::genesis());
+            return Ok(Some(Block::genesis()));
         }
-        self.store.get::<Block>(Table::Blocks, &d.0).ok().flatten()
+        self.store.get::<Block>(Table::Blocks, &d.0)
     }
 
     /// Is the block known but unusable: at or below the tip without being the tip?
-    pub fn is_stale(&self, d: &Digest) -> bool {
-        *d != self.tip.digest && self.get_any(d).is_some_and(|b| b.height <= self.tip.height)
+    pub fn is_stale(&self, d: &Digest) -> Result<bool, StoreError> {
+        Ok(*d != self.tip.digest && self.get_any(d)?.is_some_and(|b| b.height <= self.tip.height))
     }
 
     pub fn insert(&mut self, b: Block) -> Result<Digest, StoreError> {
@@ -88,28 +90,25 @@ impl BlockTree {
 
     /// Blocks from `from` down to (not including) the tip, newest first; `None` when
     /// `from` does not descend from the tip.
-    pub fn path_to_tip(&mut self, from: &Digest) -> Option<Vec<Block>> {
+    pub fn path_to_tip(&mut self, from: &Digest) -> Result<Option<Vec<Block>>, StoreError> {
         let mut path = Vec::new();
         let mut cur = *from;
         loop {
             if cur == self.tip.digest {
-                return Some(path);
+                return Ok(Some(path));
             }
-            let b = self.get(&cur)?.clone();
-            if b.height <= self.tip.height {
-                return None;
-            }
+            let Some(b) = self.get(&cur)?.cloned() else { return Ok(None) };
             cur = *b.parent();
             path.push(b);
         }
     }
 
     /// `d` and up to `max - 1` ancestors, newest first.
-    pub fn ancestors(&self, d: &Digest, max: usize) -> Vec<Block> {
+    pub fn ancestors(&self, d: &Digest, max: usize) -> Result<Vec<Block>, StoreError> {
         let mut out = Vec::new();
         let mut cur = *d;
         while out.len() < max {
-            let Some(b) = self.get_any(&cur) else { break };
+            let Some(b) = self.get_any(&cur)? else { break };
             let stop = b.height == 0;
             cur = *b.parent();
             out.push(b);
@@ -117,7 +116,7 @@ impl BlockTree {
                 break;
             }
         }
-        out
+        Ok(out)
     }
 
     /// Moves the tip (already persisted by the committer) and drops blocks at or below it.

@@ -1,11 +1,12 @@
 //! The mempool task. A client's transaction is acknowledged only once the batch holding
 //! it is sealed and durably stored, so an admitted transaction survives a crash of the
 //! node that admitted it (its peers received the batch too, and the node re-proposes its
-//! pending batches after a restart).
+//! pending batches after a restart). A batch it cannot store stops the node ([`Halt`]):
+//! its transactions are refused, never acknowledged.
 
 use super::{BatchPool, MempoolMessage};
 use crate::net::Network;
-use crate::node::{NodeMessage, Observer};
+use crate::node::{Halt, NodeMessage, Observer};
 use crate::storage::{Store, Table};
 use crate::types::{Author, Batch, Digest, Tx, TxId};
 use serde::{Deserialize, Serialize};
@@ -122,6 +123,7 @@ pub struct Mempool {
     net: Network,
     pool: Arc<BatchPool>,
     observer: Arc<dyn Observer>,
+    halt: Halt,
     tx_check: Option<Arc<dyn TxCheck>>,
     arrivals: mpsc::UnboundedSender<Digest>,
     current: Vec<Tx>,
@@ -140,6 +142,7 @@ impl Mempool {
         net: Network,
         pool: Arc<BatchPool>,
         observer: Arc<dyn Observer>,
+        halt: Halt,
         tx_check: Option<Arc<dyn TxCheck>>,
         inbox: mpsc::Receiver<(Author, MempoolMessage)>,
         arrivals: mpsc::UnboundedSender<Digest>,
@@ -156,6 +159,7 @@ impl Mempool {
             net,
             pool,
             observer,
+            halt,
             tx_check,
             arrivals,
             current: Vec::new(),
@@ -228,7 +232,11 @@ impl Mempool {
         match self.store.contains(Table::CommittedTxs, &id.0) {
             Ok(false) => {}
             Ok(true) => return Err(Rejection::duplicate("duplicate: transaction already committed")),
-            Err(e) => return Err(Rejection::mempool(format!("store unavailable: {e}"))),
+            Err(e) => {
+                let reason = Rejection::mempool(format!("store unavailable: {e}"));
+                self.halt.stop("mempool store", e);
+                return Err(reason);
+            }
         }
         match &self.tx_check {
             Some(check) => check.check(tx),
@@ -255,11 +263,11 @@ impl Mempool {
                 }
             }
             Err(e) => {
-                tracing::error!("could not persist a batch, rejecting its transactions: {e}");
                 for (id, ack) in waiting {
                     let reason = Rejection::mempool(format!("store unavailable: {e}"));
                     let _ = ack.send(Admission::Rejected { tx: id, reason });
                 }
+                self.halt.stop("mempool store (the batch's transactions were refused)", e);
             }
         }
     }
@@ -291,13 +299,15 @@ impl Mempool {
                     Ok(d) => {
                         let _ = self.arrivals.send(d);
                     }
-                    Err(e) => tracing::error!("could not persist a peer batch: {e}"),
+                    Err(e) => self.halt.stop("mempool store (a peer's batch)", e),
                 }
             }
             MempoolMessage::Request(digests) => {
                 for d in digests.iter().take(64) {
-                    if let Ok(Some(batch)) = self.store.get::<Batch>(Table::Batches, &d.0) {
-                        self.net.send(from, &NodeMessage::Mempool(MempoolMessage::Batch(batch)));
+                    match self.store.get::<Batch>(Table::Batches, &d.0) {
+                        Ok(Some(batch)) => self.net.send(from, &NodeMessage::Mempool(MempoolMessage::Batch(batch))),
+                        Ok(None) => {}
+                        Err(e) => return self.halt.stop("mempool store", e),
                     }
                 }
             }

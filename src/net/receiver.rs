@@ -1,10 +1,12 @@
 //! Inbound side: accept connections, read frames, check the envelope's signature against
 //! the committee, and hand `(sender, body)` to the node. Anything malformed is dropped,
-//! logged and counted; a broken frame stream closes only that connection.
+//! logged and counted; a broken frame stream closes only that connection. A copy of an
+//! envelope already received is dropped before its signature is checked.
 
-use super::{codec, envelope::Envelope, frame::read_frame, stats::NetStats};
+use super::envelope::{Envelope, ReplayGuard};
+use super::{codec, frame::read_frame, stats::NetStats};
 use crate::types::{Author, Committee};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
@@ -22,11 +24,12 @@ pub async fn listen(
     out: mpsc::Sender<Inbound>,
     stats: Arc<NetStats>,
 ) {
+    let guard = Arc::new(Mutex::new(ReplayGuard::default()));
     loop {
         match listener.accept().await {
             Ok((stream, peer)) => {
                 tracing::trace!(%peer, "peer connected");
-                tokio::spawn(connection(stream, committee.clone(), out.clone(), stats.clone()));
+                tokio::spawn(connection(stream, committee.clone(), out.clone(), stats.clone(), guard.clone()));
             }
             Err(e) => tracing::warn!("accept failed: {e}"),
         }
@@ -38,6 +41,7 @@ async fn connection(
     committee: Arc<Committee>,
     out: mpsc::Sender<Inbound>,
     stats: Arc<NetStats>,
+    guard: Arc<Mutex<ReplayGuard>>,
 ) {
     loop {
         let bytes = match read_frame(&mut stream).await {
@@ -50,7 +54,7 @@ async fn connection(
             }
         };
         NetStats::bump(&stats.received);
-        if let Some(msg) = open(&bytes, &committee, &stats) {
+        if let Some(msg) = open(&bytes, &committee, &stats, &guard) {
             if out.send(msg).await.is_err() {
                 return;
             }
@@ -59,7 +63,7 @@ async fn connection(
 }
 
 /// Decodes and authenticates one frame, or says why it was dropped.
-pub(crate) fn open(bytes: &[u8], committee: &Committee, stats: &NetStats) -> Option<Inbound> {
+pub(crate) fn open(bytes: &[u8], committee: &Committee, stats: &NetStats, guard: &Mutex<ReplayGuard>) -> Option<Inbound> {
     let env: Envelope = match codec::decode(bytes) {
         Ok(e) => e,
         Err(e) => {
@@ -73,7 +77,13 @@ pub(crate) fn open(bytes: &[u8], committee: &Committee, stats: &NetStats) -> Opt
         NetStats::bump(&stats.unknown_sender);
         return None;
     };
+    if guard.lock().expect("replay guard").is_replay(&env) {
+        tracing::debug!(from = env.from, seq = env.seq, "dropping a replayed envelope");
+        NetStats::bump(&stats.replayed);
+        return None;
+    }
     if !env.verify(key) {
+        guard.lock().expect("replay guard").forget(&env);
         tracing::warn!(from = env.from, "dropping frame with a bad signature");
         NetStats::bump(&stats.bad_signature);
         return None;
@@ -94,21 +104,49 @@ mod tests {
         })
     }
 
+    fn count(c: &std::sync::atomic::AtomicU64) -> u64 {
+        c.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     #[test]
     fn accepts_signed_and_rejects_forged_envelopes() {
         let (c, keys) = committee();
-        let stats = NetStats::default();
-        let good = codec::encode(&Envelope::seal(1, &keys[1], b"hi".to_vec()));
-        assert_eq!(open(&good, &c, &stats).unwrap().body, b"hi");
+        let (stats, guard) = (NetStats::default(), Mutex::default());
+        let good = codec::encode(&Envelope::seal(1, 1, &keys[1], b"hi".to_vec()));
+        assert_eq!(open(&good, &c, &stats, &guard).unwrap().body, b"hi");
 
         // Signed by member 2 but claiming to be member 1.
-        let forged = codec::encode(&Envelope::seal(1, &keys[2], b"hi".to_vec()));
-        assert!(open(&forged, &c, &stats).is_none());
-        assert_eq!(stats.bad_signature.load(std::sync::atomic::Ordering::Relaxed), 1);
+        let forged = codec::encode(&Envelope::seal(1, 2, &keys[2], b"hi".to_vec()));
+        assert!(open(&forged, &c, &stats, &guard).is_none());
+        assert_eq!(count(&stats.bad_signature), 1);
 
-        let stranger = codec::encode(&Envelope::seal(9, &keys[0], b"hi".to_vec()));
-        assert!(open(&stranger, &c, &stats).is_none());
-        assert_eq!(stats.unknown_sender.load(std::sync::atomic::Ordering::Relaxed), 1);
+        let stranger = codec::encode(&Envelope::seal(9, 3, &keys[0], b"hi".to_vec()));
+        assert!(open(&stranger, &c, &stats, &guard).is_none());
+        assert_eq!(count(&stats.unknown_sender), 1);
+    }
+
+    #[test]
+    fn replayed_envelopes_are_dropped_but_resent_messages_are_not() {
+        let (c, keys) = committee();
+        let (stats, guard) = (NetStats::default(), Mutex::default());
+        let first = codec::encode(&Envelope::seal(1, 10, &keys[1], b"sync me".to_vec()));
+        assert!(open(&first, &c, &stats, &guard).is_some());
+        assert!(open(&first, &c, &stats, &guard).is_none(), "a byte-identical copy is a replay");
+        assert_eq!(count(&stats.replayed), 1);
+        // The same message sent again by its author is a new envelope.
+        let again = codec::encode(&Envelope::seal(1, 11, &keys[1], b"sync me".to_vec()));
+        assert!(open(&again, &c, &stats, &guard).is_some());
+        // A forged copy carrying a genuine signature cannot shadow the genuine envelope.
+        let genuine = Envelope::seal(2, 5, &keys[2], b"vote".to_vec());
+        let mut shadow = genuine.clone();
+        shadow.body = b"evil".to_vec();
+        assert!(open(&codec::encode(&shadow), &c, &stats, &guard).is_none());
+        assert!(open(&codec::encode(&genuine), &c, &stats, &guard).is_some());
+        // The window is bounded: an envelope older than it is no longer recognised.
+        for seq in 0..ReplayGuard::WINDOW as u64 {
+            guard.lock().unwrap().is_replay(&Envelope::seal(1, 100 + seq, &keys[1], vec![]));
+        }
+        assert!(open(&first, &c, &stats, &guard).is_some());
     }
 
     proptest! {
@@ -116,17 +154,17 @@ mod tests {
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
             let (c, _) = committee();
             let stats = NetStats::default();
-            prop_assert!(open(&bytes, &c, &stats).is_none());
+            prop_assert!(open(&bytes, &c, &stats, &Mutex::default()).is_none());
         }
 
         #[test]
         fn flipped_bytes_are_rejected(idx in 0usize..200, bit in 0u8..8) {
             let (c, keys) = committee();
             let stats = NetStats::default();
-            let mut bytes = codec::encode(&Envelope::seal(0, &keys[0], vec![7u8; 100]));
+            let mut bytes = codec::encode(&Envelope::seal(0, 1, &keys[0], vec![7u8; 100]));
             let i = idx % bytes.len();
             bytes[i] ^= 1 << bit;
-            prop_assert!(open(&bytes, &c, &stats).is_none());
+            prop_assert!(open(&bytes, &c, &stats, &Mutex::default()).is_none());
         }
     }
 }

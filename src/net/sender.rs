@@ -13,8 +13,9 @@ use crate::types::{Author, Committee, KeyPair};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -34,6 +35,8 @@ pub struct Network {
     key: KeyPair,
     peers: Arc<BTreeMap<Author, Vec<mpsc::Sender<Frame>>>>,
     stats: Arc<NetStats>,
+    /// The next envelope's sequence number (see [`Envelope::seq`]).
+    seq: Arc<AtomicU64>,
 }
 
 impl Network {
@@ -53,7 +56,10 @@ impl Network {
                 .collect();
             peers.insert(author, queues);
         }
-        Network { me, key, peers: Arc::new(peers), stats }
+        // Microseconds since the epoch at start: above every number an earlier
+        // incarnation used, unless it sent more than a million envelopes a second.
+        let start = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_micros() as u64);
+        Network { me, key, peers: Arc::new(peers), stats, seq: Arc::new(AtomicU64::new(start)) }
     }
 
     pub fn me(&self) -> Author {
@@ -61,7 +67,8 @@ impl Network {
     }
 
     fn seal<T: Serialize>(&self, msg: &T) -> Frame {
-        let env = Envelope::seal(self.me, &self.key, codec::encode(msg));
+        let seq = self.seq.fetch_add(1, Ordering::Relaxed);
+        let env = Envelope::seal(self.me, seq, &self.key, codec::encode(msg));
         Arc::new(codec::encode(&env))
     }
 

@@ -12,6 +12,8 @@ pub struct NetStats {
     pub bad_signature: AtomicU64,
     pub unknown_sender: AtomicU64,
     pub queue_full: AtomicU64,
+    /// Copies of envelopes already received (replays), dropped before their signature.
+    pub replayed: AtomicU64,
     pub received: AtomicU64,
     /// When each member was last heard from (any authenticated frame).
     last_heard: Mutex<BTreeMap<Author, Instant>>,
@@ -23,12 +25,13 @@ impl NetStats {
     }
 
     /// Each kind of dropped frame with its count.
-    pub fn drops_by_reason(&self) -> [(&'static str, u64); 4] {
+    pub fn drops_by_reason(&self) -> [(&'static str, u64); 5] {
         [
             ("malformed", self.malformed.load(Ordering::Relaxed)),
             ("bad_signature", self.bad_signature.load(Ordering::Relaxed)),
             ("unknown_sender", self.unknown_sender.load(Ordering::Relaxed)),
             ("queue_full", self.queue_full.load(Ordering::Relaxed)),
+            ("replayed", self.replayed.load(Ordering::Relaxed)),
         ]
     }
 

@@ -5,10 +5,12 @@
 mod client_api;
 mod config;
 mod dispatch;
+mod halt;
 mod observer;
 
 pub use client_api::{ClientAnswer, ClientCall, ClientReply, ClientRequest, CommitInfo, StatusInfo};
 pub use config::NodeConfig;
+pub use halt::{Halt, Halted};
 pub use observer::{LogObserver, Observer};
 
 use crate::chain::{spawn_runner, Chain, StarknetAdmission};
@@ -43,7 +45,8 @@ pub struct NodeSetup {
     pub http_listener: Option<TcpListener>,
 }
 
-/// Starts every task of the node and runs until the node is killed.
+/// Starts every task of the node and runs until the node is killed, or until a component
+/// stops it ([`Halt`]: its disk failed), which returns the reason as an error.
 pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
     #[cfg(not(madsim))]
     let NodeSetup { committee, me, key, store, config, observer, peer_listener, client_listener, http_listener } = setup;
@@ -62,6 +65,7 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
         }
         None => (observer, None, None),
     };
+    let (halt, mut halted) = Halt::new();
     let stats = Arc::new(NetStats::default());
     let network = Network::start(&committee, me, key.clone(), stats.clone());
     let pool = Arc::new(BatchPool::default());
@@ -77,6 +81,7 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
         network.clone(),
         pool.clone(),
         observer.clone(),
+        halt.clone(),
         tx_check,
         mempool_rx,
         arrivals_tx,
@@ -90,6 +95,7 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
         network,
         pool.clone(),
         observer.clone(),
+        halt.clone(),
         consensus_rx,
         arrivals_rx,
     )?;
@@ -101,6 +107,9 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
         tokio::spawn(crate::http::serve(listener, state));
     }
     tokio::spawn(client_api::serve(client_listener, mempool, store, chain, stats.clone()));
-    net::listen(peer_listener, committee, inbound_tx, stats).await;
-    Ok(())
+    tokio::select! {
+        biased;
+        reason = halted.reason() => Err(anyhow::anyhow!("node halted: {reason}")),
+        () = net::listen(peer_listener, committee, inbound_tx, stats) => Ok(()),
+    }
 }

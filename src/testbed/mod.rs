@@ -2,6 +2,7 @@
 //! load client, and the disk adapter. The only part of `src/` that knows `kraken-sim`.
 
 mod disk;
+mod flood;
 mod observer;
 mod workload;
 
@@ -12,6 +13,7 @@ use futures_util::future::LocalBoxFuture;
 use futures_util::FutureExt;
 use kraken_execution::{Engine, Genesis};
 use kraken_sim::checkers::{Checker, StateAgreement};
+use kraken_sim::events::EventKind;
 use kraken_sim::scenario::LoadSpec;
 use kraken_sim::world::{ClientEnv, NodeEnv, SimSystem};
 use crate::load::Mix;
@@ -19,6 +21,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 pub use disk::SimBackend;
+pub use flood::{Flood, FloodKind};
 
 /// Node-to-node port on every simulated node.
 pub const PEER_PORT: u16 = 7000;
@@ -69,31 +72,35 @@ pub fn sim_committee(peers: &[Vec<IpAddr>], seed: u64) -> (Committee, Vec<KeyPai
     })
 }
 
+/// One node process: its store on the simulated disk, its listeners, then the node until
+/// it stops.
+async fn run_node(env: &NodeEnv, config: NodeConfig) -> anyhow::Result<()> {
+    let (committee, keys) = sim_committee(&env.peers, env.seed);
+    let store = Store::open_backend(SimBackend::new(env.disk.clone())).map_err(|e| anyhow::anyhow!("cannot open store: {e}"))?;
+    let bind = |port| tokio::net::TcpListener::bind(SocketAddr::new(env.ip, port));
+    let peer_listener = bind(PEER_PORT).await?;
+    let client_listener = bind(CLIENT_PORT).await?;
+    let setup = NodeSetup {
+        committee: Arc::new(committee),
+        me: env.identity as u32,
+        key: keys[env.identity].clone(),
+        store,
+        config,
+        observer: Arc::new(observer::SimObserver::new(env.name.clone(), env.events.clone())),
+        peer_listener,
+        client_listener,
+    };
+    node::run(setup).await
+}
+
 impl SimSystem for Kraken {
     fn node_main(&self, env: NodeEnv) -> LocalBoxFuture<'static, ()> {
         let config = self.config.clone();
         async move {
-            let (committee, keys) = sim_committee(&env.peers, env.seed);
-            let store = match Store::open_backend(SimBackend::new(env.disk.clone())) {
-                Ok(s) => s,
-                Err(e) => return tracing::error!(node = %env.name, "cannot open store: {e}"),
-            };
-            let bind = |port| tokio::net::TcpListener::bind(SocketAddr::new(env.ip, port));
-            let (Ok(peer_listener), Ok(client_listener)) = (bind(PEER_PORT).await, bind(CLIENT_PORT).await) else {
-                return tracing::error!(node = %env.name, "cannot bind");
-            };
-            let setup = NodeSetup {
-                committee: Arc::new(committee),
-                me: env.identity as u32,
-                key: keys[env.identity].clone(),
-                store,
-                config,
-                observer: Arc::new(observer::SimObserver::new(env.name.clone(), env.events.clone())),
-                peer_listener,
-                client_listener,
-            };
-            if let Err(e) = node::run(setup).await {
-                tracing::error!(node = %env.name, "node stopped: {e}");
+            if let Err(e) = run_node(&env, config).await {
+                tracing::error!(node = %env.name, "node stopped: {e:#}");
+                let detail = serde_json::Value::String(format!("{e:#}"));
+                env.events.record(&env.name, EventKind::Note { what: "node halted".into(), detail });
             }
         }
         .boxed_local()

@@ -1,5 +1,8 @@
 //! The committee: who the validators are, their keys and where to reach them.
-//! N = 3f + 1 members; any 2f + 1 form a quorum.
+//! Any N >= 4 members tolerate f = floor((N - 1) / 3) faulty ones, and a quorum is
+//! N - f: two quorums then share at least N - 2f >= f + 1 members, so at least one honest
+//! member, whatever N is. (2f + 1 is that number only when N = 3f + 1: with N = 5 two sets
+//! of 2f + 1 = 3 meet in one member, who may be the faulty one.)
 
 use super::{Author, Hasher, KeyPair, PublicKey, Round};
 use serde::{Deserialize, Serialize};
@@ -30,7 +33,7 @@ pub enum CommitteeError {
     Io { path: String, source: std::io::Error },
     #[error("{path}: not a committee file: {source}")]
     Parse { path: String, source: serde_json::Error },
-    #[error("committee has {0} members; BFT needs N = 3f+1 >= 4")]
+    #[error("committee has {0} members; BFT needs at least 4 (tolerating f = 1)")]
     TooSmall(usize),
     #[error("committee member {0} appears twice (same public key)")]
     DuplicateKey(String),
@@ -96,9 +99,10 @@ impl Committee {
         (self.size() - 1) / 3
     }
 
-    /// Votes needed for a certificate: 2f + 1.
+    /// Votes needed for a certificate: N - f (see the module doc). Every place that
+    /// counts votes, timeouts or signatures uses this one definition.
     pub fn quorum(&self) -> usize {
-        2 * self.f() + 1
+        self.size() - self.f()
     }
 
     /// Round-robin leader rotation.
@@ -135,9 +139,21 @@ mod tests {
 
     #[test]
     fn quorum_sizes() {
-        for (n, f, q) in [(4, 1, 3), (7, 2, 5), (10, 3, 7), (5, 1, 3)] {
+        for (n, f, q) in [(4, 1, 3), (5, 1, 4), (6, 1, 5), (7, 2, 5), (8, 2, 6), (10, 3, 7), (100, 33, 67)] {
             let (c, _) = Committee::generate(n, 1, local);
             assert_eq!((c.f(), c.quorum()), (f, q), "n={n}");
+        }
+    }
+
+    #[test]
+    fn any_two_quorums_share_an_honest_member() {
+        for n in 4..=100 {
+            let (c, _) = Committee::generate(n, 1, local);
+            // Two quorums overlap in at least 2q - n members; more than f of them means
+            // at least one is honest.
+            assert!(2 * c.quorum() - n > c.f(), "n={n}: quorums of {} can meet in faulty members only", c.quorum());
+            // And the honest members alone can form a quorum (liveness).
+            assert!(n - c.f() >= c.quorum(), "n={n}");
         }
     }
 

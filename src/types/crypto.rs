@@ -64,7 +64,7 @@ impl PublicKey {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Signature(pub [u8; 64]);
 
 impl fmt::Debug for Signature {

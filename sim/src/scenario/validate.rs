@@ -133,7 +133,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
     if raw.committee.size < 4 {
         return Err(ctx.err(
             "committee.size",
-            format!("{} nodes are too few (N = 3f+1 >= 4)", raw.committee.size),
+            format!("{} nodes are too few (BFT needs at least 4)", raw.committee.size),
         ));
     }
     if raw.committee.size > 100 {

@@ -5,7 +5,9 @@
 //!
 //! `[node]` switches: `fork_twin = true` makes n0's Twins copy a second sequencer with
 //! its own blocks (a safety violation); `panic_at_height = H` panics the sequencer;
-//! `skip_sync = true` never syncs the disk (a crash then loses what was stored).
+//! `exit_at_height = H` makes the sequencer's main return once it reached H (its block
+//! task still running: the world must stop it); `skip_sync = true` never syncs the disk
+//! (a crash then loses what was stored).
 
 use futures::future::LocalBoxFuture;
 use kraken_sim::disk::DiskHandle;
@@ -65,7 +67,9 @@ fn load(disk: &DiskHandle) -> Chain {
     }
 }
 
-fn store(disk: &DiskHandle, chain: &Chain, sync: bool) {
+fn store(env: &NodeEnv, chain: &Chain) {
+    let sync = env.node_config.get("skip_sync").and_then(|v| v.as_bool()) != Some(true);
+    let disk = &env.disk;
     // A fenced handle (left over from before a crash) fails here; the toy ignores it.
     let _ = disk
         .set_len(0)
@@ -98,7 +102,6 @@ async fn node(env: NodeEnv) {
     let sequencer = env.identity == 0
         && (!env.is_twin_copy
             || env.node_config.get("fork_twin").and_then(|v| v.as_bool()) == Some(true));
-    let sync = env.node_config.get("skip_sync").and_then(|v| v.as_bool()) != Some(true);
     let mempool: Arc<Mutex<Vec<String>>> = Arc::default();
     let listener = TcpListener::bind(SocketAddr::new(env.ip, PORT))
         .await
@@ -139,7 +142,7 @@ async fn node(env: NodeEnv) {
                     );
                     let line = format!("BLOCK {height} {block} {} {}\n", c.block, txs.join(","));
                     *c = Chain { height, block };
-                    store(&env.disk, &c, sync);
+                    store(&env, &c);
                     line
                 };
                 for ip in env.peers.iter().flatten().filter(|ip| **ip != env.ip) {
@@ -149,6 +152,22 @@ async fn node(env: NodeEnv) {
         });
     }
 
+    let exit_at = env.node_config.get("exit_at_height").and_then(|v| v.as_integer()).map(|h| h as u64);
+    match exit_at.filter(|_| sequencer) {
+        Some(h) => {
+            let reached = async {
+                while chain.lock().unwrap().height < h {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                env.events.record(&env.name, EventKind::Note { what: "exiting".into(), detail: serde_json::json!(h) });
+            };
+            futures::future::select(Box::pin(serve(&env, listener, sequencer, chain.clone(), mempool)), Box::pin(reached)).await;
+        }
+        None => serve(&env, listener, sequencer, chain, mempool).await,
+    }
+}
+
+async fn serve(env: &NodeEnv, listener: TcpListener, sequencer: bool, chain: Arc<Mutex<Chain>>, mempool: Arc<Mutex<Vec<String>>>) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
@@ -187,7 +206,7 @@ async fn node(env: NodeEnv) {
                         height,
                         block: block.to_string(),
                     };
-                    store(&env.disk, &c, sync);
+                    store(env, &c);
                 }
             }
             _ => {}
