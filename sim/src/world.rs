@@ -218,7 +218,7 @@ async fn simulate(
     let (exit_tx, mut exit_rx) = futures::channel::mpsc::unbounded::<NodeCopy>();
     let mut nodes: BTreeMap<NodeCopy, (NodeId, SimDisk)> = BTreeMap::new();
     for &copy in &copies {
-        let disk = SimDisk::new(scenario.disk, disk_seed(seed, copy));
+        let disk = SimDisk::with_spec(scenario.disk, disk_seed(seed, copy));
         let incarnations = Arc::new(AtomicU32::new(0));
         let (system, events, disk_for_node, peers, exits) =
             (system.clone(), events.clone(), disk.clone(), peers.clone(), exit_tx.clone());

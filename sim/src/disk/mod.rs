@@ -63,7 +63,9 @@ impl State {
         match self.capacity {
             Some(capacity) if new_len as u64 > capacity => Err(io::Error::new(
                 io::ErrorKind::StorageFull,
-                format!("disk full: growing to {new_len} bytes exceeds the {capacity}-byte capacity"),
+                format!(
+                    "disk full: growing to {new_len} bytes exceeds the {capacity}-byte capacity"
+                ),
             )),
             _ => Ok(()),
         }
@@ -78,7 +80,7 @@ pub struct SimDisk {
 
 impl Default for SimDisk {
     fn default() -> Self {
-        SimDisk::new(DiskSpec::default(), 0)
+        SimDisk::new()
     }
 }
 
@@ -94,9 +96,14 @@ impl std::fmt::Debug for SimDisk {
 }
 
 impl SimDisk {
+    /// An empty disk at generation 0 that crashes as the default `[disk]` says.
+    pub fn new() -> Self {
+        SimDisk::with_spec(DiskSpec::default(), 0)
+    }
+
     /// An empty disk at generation 0 that crashes as `spec` says, its torn writes drawn
     /// from `seed`.
-    pub fn new(spec: DiskSpec, seed: u64) -> Self {
+    pub fn with_spec(spec: DiskSpec, seed: u64) -> Self {
         SimDisk {
             state: Arc::new(Mutex::new(State {
                 image: Image::default(),

@@ -15,7 +15,7 @@ fn read_all(h: &DiskHandle) -> Vec<u8> {
 
 #[test]
 fn reads_back_writes_and_grows() {
-    let disk = SimDisk::default();
+    let disk = SimDisk::new();
     let h = disk.handle();
     assert!(h.is_empty().unwrap());
     h.write(4, b"abc").unwrap();
@@ -30,7 +30,7 @@ fn reads_back_writes_and_grows() {
 
 #[test]
 fn read_past_end_fails() {
-    let h = SimDisk::default().handle();
+    let h = SimDisk::new().handle();
     h.write(0, b"ab").unwrap();
     let mut buf = [0u8; 3];
     assert_eq!(
@@ -41,7 +41,7 @@ fn read_past_end_fails() {
 
 #[test]
 fn fencing_fails_old_handles_and_keeps_even_unsynced_bytes() {
-    let disk = SimDisk::default();
+    let disk = SimDisk::new();
     let old = disk.handle();
     old.write(0, b"kept").unwrap();
     disk.fence();
@@ -60,7 +60,7 @@ fn fencing_fails_old_handles_and_keeps_even_unsynced_bytes() {
 
 #[test]
 fn a_crash_loses_what_was_not_synced() {
-    let disk = SimDisk::default();
+    let disk = SimDisk::new();
     let h = disk.handle();
     h.write(0, b"synced").unwrap();
     h.sync().unwrap();
@@ -74,7 +74,7 @@ fn a_crash_loses_what_was_not_synced() {
 
 #[test]
 fn without_lose_unsynced_a_crash_keeps_every_write() {
-    let disk = SimDisk::new(
+    let disk = SimDisk::with_spec(
         DiskSpec {
             lose_unsynced: false,
             torn_writes: false,
@@ -89,7 +89,7 @@ fn without_lose_unsynced_a_crash_keeps_every_write() {
 #[test]
 fn torn_writes_are_drawn_from_the_seed() {
     let kept = |seed| {
-        let disk = SimDisk::new(losing(true), seed);
+        let disk = SimDisk::with_spec(losing(true), seed);
         let h = disk.handle();
         h.write(0, &[1; 4096]).unwrap();
         h.sync().unwrap();
@@ -99,7 +99,10 @@ fn torn_writes_are_drawn_from_the_seed() {
         assert_eq!((torn.offset, torn.len), (4096, 4096));
         let bytes = disk.snapshot();
         assert_eq!(bytes.len() as u64, 4096 + torn.kept);
-        assert!(bytes[..4096].iter().all(|&b| b == 1), "earlier writes are lost");
+        assert!(
+            bytes[..4096].iter().all(|&b| b == 1),
+            "earlier writes are lost"
+        );
         assert!(bytes[4096..].iter().all(|&b| b == 3));
         torn.kept
     };
@@ -110,7 +113,7 @@ fn torn_writes_are_drawn_from_the_seed() {
 
 #[test]
 fn an_injected_error_fails_writes_and_syncs_until_healed() {
-    let disk = SimDisk::default();
+    let disk = SimDisk::new();
     let h = disk.handle();
     h.write(0, b"abc").unwrap();
     disk.fail();
@@ -130,7 +133,7 @@ fn an_injected_error_fails_writes_and_syncs_until_healed() {
 
 #[test]
 fn a_full_disk_refuses_to_grow_past_its_free_space() {
-    let disk = SimDisk::default();
+    let disk = SimDisk::new();
     let h = disk.handle();
     h.write(0, &[0; 100]).unwrap();
     disk.fill(10);
@@ -139,7 +142,10 @@ fn a_full_disk_refuses_to_grow_past_its_free_space() {
     let err = h.write(110, b"!").unwrap_err();
     assert_eq!(err.kind(), io::ErrorKind::StorageFull, "{err}");
     assert!(err.to_string().contains("disk full"), "{err}");
-    assert_eq!(h.set_len(111).unwrap_err().kind(), io::ErrorKind::StorageFull);
+    assert_eq!(
+        h.set_len(111).unwrap_err().kind(),
+        io::ErrorKind::StorageFull
+    );
     h.set_len(20).unwrap();
     h.sync().unwrap();
     disk.heal();
@@ -148,7 +154,7 @@ fn a_full_disk_refuses_to_grow_past_its_free_space() {
 
 #[test]
 fn a_power_cut_crashes_inside_the_next_sync() {
-    let disk = SimDisk::new(losing(true), 3);
+    let disk = SimDisk::with_spec(losing(true), 3);
     let h = disk.handle();
     h.write(0, b"durable").unwrap();
     h.sync().unwrap();

@@ -6,7 +6,13 @@ use std::time::Duration;
 /// Parses a duration written as a non-negative number followed by a unit
 /// (`us`, `ms`, `s`, `m` or `h`). Returns a message fit for a scenario error otherwise.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let units = [("us", 1.0), ("ms", 1e3), ("s", 1e6), ("m", 60e6), ("h", 3600e6)];
+    let units = [
+        ("us", 1.0),
+        ("ms", 1e3),
+        ("s", 1e6),
+        ("m", 60e6),
+        ("h", 3600e6),
+    ];
     let us = quantity::parse(text, "duration", &units)?;
     Ok(Duration::from_micros(us.round() as u64))
 }

@@ -5,7 +5,12 @@ use super::quantity;
 /// Parses a size written as a non-negative number followed by a unit (`B`, `KiB`, `MiB`
 /// or `GiB`), rounded to whole bytes. Returns a message fit for a scenario error otherwise.
 pub fn parse_size(text: &str) -> Result<u64, String> {
-    let units = [("B", 1.0), ("KiB", 1024.0), ("MiB", 1024.0 * 1024.0), ("GiB", 1024.0 * 1024.0 * 1024.0)];
+    let units = [
+        ("B", 1.0),
+        ("KiB", 1024.0),
+        ("MiB", 1024.0 * 1024.0),
+        ("GiB", 1024.0 * 1024.0 * 1024.0),
+    ];
     Ok(quantity::parse(text, "size", &units)?.round() as u64)
 }
 
@@ -14,7 +19,10 @@ pub fn format_size(bytes: u64) -> String {
     [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
         .into_iter()
         .find(|&(_, unit)| bytes != 0 && bytes.is_multiple_of(unit))
-        .map_or_else(|| format!("{bytes}B"), |(name, unit)| format!("{}{name}", bytes / unit))
+        .map_or_else(
+            || format!("{bytes}B"),
+            |(name, unit)| format!("{}{name}", bytes / unit),
+        )
 }
 
 #[cfg(test)]
@@ -34,7 +42,9 @@ mod tests {
     fn rejects_bad_text() {
         assert!(parse_size("64").unwrap_err().contains("no unit"));
         assert!(parse_size("KiB").unwrap_err().contains("number"));
-        assert!(parse_size("64KB").unwrap_err().contains("unknown unit \"KB\""));
+        assert!(parse_size("64KB")
+            .unwrap_err()
+            .contains("unknown unit \"KB\""));
         assert!(parse_size("-1B").is_err());
     }
 

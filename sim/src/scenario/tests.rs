@@ -173,8 +173,22 @@ fn derives_fault_windows_and_last_heal() {
         ]
     );
     assert_eq!(s.last_heal(), Duration::from_secs(44));
-    let full = &s.faults.iter().find(|f| f.at == Duration::from_secs(38)).unwrap().action;
-    assert_eq!(*full, FaultAction::DiskFull { node: NodeCopy { identity: 2, twin: false }, free: 65536 });
+    let full = &s
+        .faults
+        .iter()
+        .find(|f| f.at == Duration::from_secs(38))
+        .unwrap()
+        .action;
+    assert_eq!(
+        *full,
+        FaultAction::DiskFull {
+            node: NodeCopy {
+                identity: 2,
+                twin: false
+            },
+            free: 65536
+        }
+    );
 }
 
 #[test]
