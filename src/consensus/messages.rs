@@ -256,6 +256,8 @@ impl Timeout {
     }
 
     pub fn verify(&self, committee: &Committee) -> Result<(), Invalid> {
+        // The cheapest check first: an oversized QC is refused without any signature.
+        bounded(self.high_qc.votes.len(), committee)?;
         check_signers(
             committee,
             std::iter::once((self.author, timeout_digest(self.round, self.high_qc.round), &self.signature)),

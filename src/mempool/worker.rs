@@ -6,7 +6,7 @@
 
 use super::{BatchPool, MempoolMessage};
 use crate::net::Network;
-use crate::node::{Halt, NodeMessage, Observer};
+use crate::node::{Halt, NodeMessage, Observer, WarnLimit};
 use crate::storage::{Store, Table};
 use crate::types::{Author, Batch, Digest, Tx, TxId};
 use serde::{Deserialize, Serialize};
@@ -124,6 +124,7 @@ pub struct Mempool {
     pool: Arc<BatchPool>,
     observer: Arc<dyn Observer>,
     halt: Halt,
+    warnings: WarnLimit,
     tx_check: Option<Arc<dyn TxCheck>>,
     arrivals: mpsc::UnboundedSender<Digest>,
     current: Vec<Tx>,
@@ -160,6 +161,7 @@ impl Mempool {
             pool,
             observer,
             halt,
+            warnings: WarnLimit::new(Duration::from_secs(10)),
             tx_check,
             arrivals,
             current: Vec::new(),
@@ -291,7 +293,7 @@ impl Mempool {
         match msg {
             MempoolMessage::Batch(batch) => {
                 if let Err(why) = self.valid_peer_batch(&batch) {
-                    tracing::warn!(from, "dropping batch: {why}");
+                    self.warnings.log(from, &format!("dropping batch: {why}"));
                     self.observer.message_dropped(from, &why);
                     return;
                 }
