@@ -6,8 +6,10 @@ mod client_api;
 mod config;
 mod dispatch;
 mod observer;
+#[cfg(test)]
+mod tests;
 
-pub use client_api::{ClientAnswer, ClientCall, ClientReply, ClientRequest, CommitInfo, StatusInfo};
+pub use client_api::{ClientAnswer, ClientCall, ClientReply, ClientRequest, CommitInfo, StatusInfo, MAX_RECEIPTS};
 pub use config::NodeConfig;
 pub use observer::{LogObserver, Observer};
 
