@@ -296,7 +296,7 @@ fn absurd_sizes_are_refused() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(384))]
+    #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
     fn edited_shipped_scenarios_never_panic(text in edited()) {
