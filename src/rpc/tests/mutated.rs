@@ -103,6 +103,47 @@ fn every_method_answers_its_sample_with_a_result() {
     }
 }
 
+/// Replaces every block id under `v` (a tag, or a one-member block_number/block_hash
+/// object) by `id`.
+fn replace_block_ids(v: &mut Value, id: &Value) {
+    let is_id = match v {
+        Value::String(tag) => tag == "latest",
+        Value::Object(o) => o.len() == 1 && (o.contains_key("block_number") || o.contains_key("block_hash")),
+        _ => false,
+    };
+    match v {
+        _ if is_id => *v = id.clone(),
+        Value::Array(items) => items.iter_mut().for_each(|x| replace_block_ids(x, id)),
+        Value::Object(members) => members.values_mut().for_each(|x| replace_block_ids(x, id)),
+        _ => {}
+    }
+}
+
+/// Every method that takes a block id, at the edges of the chain: genesis, the tip,
+/// one past it, u64::MAX, unknown hashes.
+#[test]
+fn edge_block_ids_are_answered_well() {
+    let genesis = hex(fixture().chain().record(0).unwrap().unwrap().sealed.block_hash);
+    let ids = [
+        json!({ "block_number": 0 }),
+        json!({ "block_number": 2 }),
+        json!({ "block_number": 3 }),
+        json!({ "block_number": u64::MAX }),
+        json!({ "block_hash": genesis }),
+        json!({ "block_hash": "0x0" }),
+        json!({ "block_hash": "0x800000000000011000000000000000000000000000000000000000000000000" }),
+        json!("pre_confirmed"),
+    ];
+    for request in requests() {
+        for id in &ids {
+            let mut edge = request.clone();
+            replace_block_ids(&mut edge["params"], id);
+            let reply = raw(&fixture().ctx, edge.to_string().as_bytes()).expect("answered");
+            assert_reply_well_formed(&reply);
+        }
+    }
+}
+
 /// One change to a JSON value, at the node `at` (pre-order, modulo the node count).
 #[derive(Clone, Debug)]
 enum Edit {
