@@ -98,6 +98,8 @@ pub(crate) fn open(bytes: &[u8], committee: &Committee, stats: &NetStats, guard:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::alloc::peak_of;
+    use crate::testing::mutate::with_claims_everywhere;
     use crate::types::{Committee, KeyPair};
     use proptest::prelude::*;
 
@@ -150,6 +152,20 @@ mod tests {
             guard.lock().unwrap().is_replay(&Envelope::seal(1, 100 + seq, &keys[1], vec![]));
         }
         assert!(open(&first, &c, &stats, &guard).is_ok());
+    }
+
+    /// A length claimed anywhere in an envelope (sender, body, signature) is refused
+    /// without allocating what it claims: the body is still unauthenticated here.
+    #[test]
+    fn hostile_lengths_anywhere_are_cheap() {
+        let (c, keys) = committee();
+        let stats = NetStats::default();
+        let bytes = codec::encode(&Envelope::seal(0, &keys[0], vec![7u8; 100]));
+        for hostile in with_claims_everywhere(&bytes) {
+            let (opened, peak) = peak_of(|| open(&hostile, &c, &stats));
+            assert!(opened.is_none());
+            assert!(peak <= 4 * 1024 + 2 * hostile.len(), "{} bytes cost {peak}", hostile.len());
+        }
     }
 
     proptest! {

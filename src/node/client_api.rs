@@ -29,10 +29,18 @@ pub enum ClientCall {
     /// Committed blocks from `from` on, at most `max` (capped at 1000).
     Commits { from: Height, max: u32 },
     Status,
-    /// Receipts of Starknet transactions by hash (execution only).
-    Receipts(Vec<Felt>),
+    /// Receipts of Starknet transactions by hash (execution only), at most
+    /// [`MAX_RECEIPTS`]: a longer request is refused as it is decoded.
+    Receipts(#[serde(deserialize_with = "receipt_hashes")] Vec<Felt>),
     /// An account's nonce in the latest executed state (execution only).
     Nonce(Felt),
+}
+
+/// Most hashes one `Receipts` call may name.
+pub const MAX_RECEIPTS: usize = 10_000;
+
+fn receipt_hashes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Felt>, D::Error> {
+    crate::types::bounded::vec(d, MAX_RECEIPTS)
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -152,9 +160,11 @@ async fn connection(
     }
 }
 
-fn commits(store: &Store, from: Height, max: u32) -> anyhow::Result<Vec<CommitInfo>> {
+pub(super) fn commits(store: &Store, from: Height, max: u32) -> anyhow::Result<Vec<CommitInfo>> {
     let mut out = Vec::new();
-    for h in from.max(1)..from.max(1) + max as u64 {
+    let from = from.max(1);
+    // `from` comes from the client: near u64::MAX, `from + max` would overflow.
+    for h in from..from.saturating_add(max as u64) {
         match store.get::<CommitRecord>(Table::Chain, &h.to_be_bytes())? {
             Some(r) => out.push(r),
             None => break,
@@ -167,8 +177,8 @@ const NO_EXECUTION: &str = "this node does not execute transactions (no [executi
 
 fn receipts(chain: Option<&Chain>, hashes: &[Felt]) -> anyhow::Result<Vec<Option<(Height, Receipt)>>> {
     let chain = chain.ok_or_else(|| anyhow::anyhow!(NO_EXECUTION))?;
-    let mut out = Vec::with_capacity(hashes.len().min(10_000));
-    for hash in hashes.iter().take(10_000) {
+    let mut out = Vec::with_capacity(hashes.len().min(MAX_RECEIPTS));
+    for hash in hashes.iter().take(MAX_RECEIPTS) {
         out.push(chain.receipt(*hash)?);
     }
     Ok(out)

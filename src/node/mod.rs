@@ -8,8 +8,10 @@ mod dispatch;
 mod halt;
 mod observer;
 mod warn_limit;
+#[cfg(test)]
+mod tests;
 
-pub use client_api::{ClientAnswer, ClientCall, ClientReply, ClientRequest, CommitInfo, StatusInfo};
+pub use client_api::{ClientAnswer, ClientCall, ClientReply, ClientRequest, CommitInfo, StatusInfo, MAX_RECEIPTS};
 pub use config::NodeConfig;
 pub use halt::{Halt, Halted};
 pub use warn_limit::WarnLimit;

@@ -25,7 +25,12 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             ))
         }
     };
-    Ok(Duration::from_micros((value * unit_us).round() as u64))
+    let us = (value * unit_us).round();
+    // `as u64` would silently turn "1e30h" into 584,000 years.
+    if us >= u64::MAX as f64 {
+        return Err(format!("duration {text:?} is too long"));
+    }
+    Ok(Duration::from_micros(us as u64))
 }
 
 /// Formats a duration the way scenario files write it: whole seconds, else milliseconds,
@@ -66,6 +71,13 @@ mod tests {
             .unwrap_err()
             .contains("unknown unit"));
         assert!(parse_duration("-1s").is_err());
+        let huge = format!("{}h", "9".repeat(400));
+        assert!(parse_duration(&huge).unwrap_err().contains("too long"));
+        // u64::MAX microseconds is 5124095576.03 hours.
+        assert!(parse_duration("5124095577h")
+            .unwrap_err()
+            .contains("too long"));
+        assert!(parse_duration("5124095576h").is_ok());
     }
 
     #[test]
