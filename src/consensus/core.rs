@@ -423,9 +423,11 @@ impl Core {
     }
 
     fn on_vote(&mut self, v: Vote, from: Author) -> Handled {
-        if v.round + 1 < self.round
+        // Saturating: the round is the sender's claim, not yet verified.
+        let next = v.round.saturating_add(1);
+        if next < self.round
             || v.round > self.round + MAX_ROUNDS_AHEAD
-            || self.committee.leader(v.round + 1) != self.me
+            || self.committee.leader(next) != self.me
             || self.aggregator.has_vote(&v)
         {
             return Ok(());

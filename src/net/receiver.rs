@@ -160,10 +160,10 @@ mod tests {
     fn hostile_lengths_anywhere_are_cheap() {
         let (c, keys) = committee();
         let stats = NetStats::default();
-        let bytes = codec::encode(&Envelope::seal(0, &keys[0], vec![7u8; 100]));
+        let bytes = codec::encode(&Envelope::seal(0, 1, &keys[0], vec![7u8; 100]));
         for hostile in with_claims_everywhere(&bytes) {
-            let (opened, peak) = peak_of(|| open(&hostile, &c, &stats));
-            assert!(opened.is_none());
+            let (opened, peak) = peak_of(|| open(&hostile, &c, &stats, &Mutex::default()));
+            assert!(opened.is_err());
             assert!(peak <= 4 * 1024 + 2 * hostile.len(), "{} bytes cost {peak}", hostile.len());
         }
     }

@@ -15,7 +15,8 @@ fn spawn(params: MempoolParams, pool: Arc<BatchPool>) -> anyhow::Result<MempoolH
     let net = Network::start(&committee, 0, keys[0].clone(), Arc::new(NetStats::default()));
     let (_, inbox) = mpsc::channel(1);
     let (arrivals, _) = mpsc::unbounded_channel();
-    Mempool::spawn(params, store, net, pool, Arc::new(LogObserver), None, inbox, arrivals)
+    let (halt, _) = Halt::new();
+    Mempool::spawn(params, store, net, pool, Arc::new(LogObserver), halt, None, inbox, arrivals)
 }
 
 #[test]

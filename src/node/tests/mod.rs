@@ -3,6 +3,8 @@
 //! multiple of the bytes it was given, whatever lengths those bytes claim.
 
 mod client;
+#[cfg(madsim)]
+mod in_flight;
 mod peer;
 
 use crate::net::codec;
