@@ -18,6 +18,7 @@ mod windows;
 pub use duration::{format_duration, parse_duration};
 pub use size::{format_size, parse_size};
 pub use load::{LoadPhase, LoadSpec};
+pub use validate::{MAX_DURATION, MAX_OFFERED, MAX_TX_SIZE};
 pub use windows::FaultWindow;
 
 use std::fmt;
@@ -304,5 +305,7 @@ impl Scenario {
     }
 }
 
+#[cfg(test)]
+mod hostile;
 #[cfg(test)]
 mod tests;

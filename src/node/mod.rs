@@ -7,10 +7,14 @@ mod config;
 mod dispatch;
 mod halt;
 mod observer;
+mod warn_limit;
+#[cfg(test)]
+mod tests;
 
-pub use client_api::{ClientAnswer, ClientCall, ClientReply, ClientRequest, CommitInfo, StatusInfo};
+pub use client_api::{ClientAnswer, ClientCall, ClientReply, ClientRequest, CommitInfo, StatusInfo, MAX_RECEIPTS};
 pub use config::NodeConfig;
 pub use halt::{Halt, Halted};
+pub use warn_limit::WarnLimit;
 pub use observer::{LogObserver, Observer};
 
 use crate::chain::{spawn_runner, Chain, StarknetAdmission};

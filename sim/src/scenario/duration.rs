@@ -13,8 +13,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         ("m", 60e6),
         ("h", 3600e6),
     ];
-    let us = quantity::parse(text, "duration", &units)?;
-    Ok(Duration::from_micros(us.round() as u64))
+    let us = quantity::parse(text, "duration", &units, "too long")?;
+    Ok(Duration::from_micros(us))
 }
 
 /// Formats a duration the way scenario files write it: whole seconds, else milliseconds,
@@ -55,6 +55,13 @@ mod tests {
             .unwrap_err()
             .contains("unknown unit"));
         assert!(parse_duration("-1s").is_err());
+        let huge = format!("{}h", "9".repeat(400));
+        assert!(parse_duration(&huge).unwrap_err().contains("too long"));
+        // u64::MAX microseconds is 5124095576.03 hours.
+        assert!(parse_duration("5124095577h")
+            .unwrap_err()
+            .contains("too long"));
+        assert!(parse_duration("5124095576h").is_ok());
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! sizes in scenario files.
 
 /// Parses `text` as a non-negative number followed by one of `units` (name, scale) and
-/// returns number × scale. `kind` names the quantity in the error messages.
-pub fn parse(text: &str, kind: &str, units: &[(&str, f64)]) -> Result<f64, String> {
+/// returns number × scale, rounded to a whole base unit. `kind` names the quantity in
+/// the error messages; `too_big` says what a value beyond `u64` is.
+pub fn parse(text: &str, kind: &str, units: &[(&str, f64)], too_big: &str) -> Result<u64, String> {
     let text = text.trim();
     let names: Vec<&str> = units.iter().map(|(name, _)| *name).collect();
     let hint = match names.split_last() {
@@ -22,5 +23,10 @@ pub fn parse(text: &str, kind: &str, units: &[(&str, f64)]) -> Result<f64, Strin
         .find(|(name, _)| *name == unit)
         .map(|(_, scale)| *scale)
         .ok_or_else(|| format!("{kind} {text:?} has unknown unit {unit:?} ({hint})"))?;
-    Ok(value * scale)
+    let base = (value * scale).round();
+    // `as u64` would silently turn "1e30h" into 584,000 years.
+    if base >= u64::MAX as f64 {
+        return Err(format!("{kind} {text:?} is {too_big}"));
+    }
+    Ok(base as u64)
 }

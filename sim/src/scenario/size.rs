@@ -11,7 +11,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         ("MiB", 1024.0 * 1024.0),
         ("GiB", 1024.0 * 1024.0 * 1024.0),
     ];
-    Ok(quantity::parse(text, "size", &units)?.round() as u64)
+    quantity::parse(text, "size", &units, "too large")
 }
 
 /// Formats a size the way scenario files write it: the largest unit that divides it.
@@ -46,6 +46,8 @@ mod tests {
             .unwrap_err()
             .contains("unknown unit \"KB\""));
         assert!(parse_size("-1B").is_err());
+        let huge = format!("{}GiB", "9".repeat(20));
+        assert!(parse_size(&huge).unwrap_err().contains("too large"));
     }
 
     #[test]

@@ -14,6 +14,13 @@ use std::time::Duration;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
+/// Longest simulated run: reports keep a row per simulated second.
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
+/// Most transactions a run may offer: the load client plans every send time up front.
+pub const MAX_OFFERED: f64 = 10_000_000.0;
+/// Largest transaction the load client builds, in bytes.
+pub const MAX_TX_SIZE: i64 = 16 << 20;
+
 struct Ctx<'a> {
     origin: &'a str,
     loc: Locator,
@@ -129,6 +136,16 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
     if duration.is_zero() {
         return Err(ctx.err("scenario.duration", "the run must last longer than 0s"));
     }
+    if duration > MAX_DURATION {
+        return Err(ctx.err(
+            "scenario.duration",
+            format!(
+                "{} is longer than the simulator's {}",
+                raw.scenario.duration,
+                format_duration(MAX_DURATION)
+            ),
+        ));
+    }
 
     if raw.committee.size < 4 {
         return Err(ctx.err(
@@ -148,7 +165,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
     ctx.size = raw.committee.size as usize;
 
     let network = ctx.network("network", &raw.network, NetworkSpec::default())?;
-    let load = load(&ctx, raw.load.as_ref())?;
+    let load = load(&ctx, raw.load.as_ref(), duration)?;
     let disk = disk(&ctx, &raw.disk)?;
 
     let f = (ctx.size - 1) / 3;
@@ -234,7 +251,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
     Ok(scenario)
 }
 
-fn load(ctx: &Ctx<'_>, raw: Option<&RawLoad>) -> Result<LoadSpec> {
+fn load(ctx: &Ctx<'_>, raw: Option<&RawLoad>, duration: Duration) -> Result<LoadSpec> {
     let Some(raw) = raw else {
         return Ok(LoadSpec::default());
     };
@@ -283,6 +300,12 @@ fn load(ctx: &Ctx<'_>, raw: Option<&RawLoad>) -> Result<LoadSpec> {
     };
     let tx_size = match raw.tx_size {
         None => 512,
+        Some(n) if n > MAX_TX_SIZE => {
+            return Err(ctx.err(
+                "load.tx_size",
+                format!("{n} bytes is more than the simulator's {MAX_TX_SIZE}"),
+            ))
+        }
         Some(n) if n > 0 => n as usize,
         Some(n) => {
             return Err(ctx.err(
@@ -291,11 +314,26 @@ fn load(ctx: &Ctx<'_>, raw: Option<&RawLoad>) -> Result<LoadSpec> {
             ))
         }
     };
-    Ok(LoadSpec {
+    let spec = LoadSpec {
         phases,
         tx_size,
         mix: raw.mix.clone(),
-    })
+    };
+    let offered = spec.offered(duration);
+    if offered > MAX_OFFERED {
+        let key = if raw.rate.is_some() {
+            "load.rate"
+        } else {
+            "load.phases"
+        };
+        return Err(ctx.err(
+            key,
+            format!(
+                "the run would offer {offered:.0} transactions, more than the simulator's {MAX_OFFERED}"
+            ),
+        ));
+    }
+    Ok(spec)
 }
 
 fn disk(ctx: &Ctx<'_>, raw: &RawDisk) -> Result<DiskSpec> {
