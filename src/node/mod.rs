@@ -113,7 +113,7 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
     tokio::spawn(client_api::serve(client_listener, mempool, store, chain, stats.clone()));
     tokio::select! {
         biased;
-        reason = halted.reason() => Err(anyhow::anyhow!("node halted: {reason}")),
+        reason = halted.reason() => Err(anyhow::anyhow!(reason)),
         () = net::listen(peer_listener, committee, inbound_tx, stats) => Ok(()),
     }
 }
