@@ -335,5 +335,5 @@ impl Mempool {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, madsim))]
 mod tests;
