@@ -14,6 +14,9 @@ REAL_CARGO := CARGO_ENCODED_RUSTFLAGS= CARGO_ENCODED_RUSTDOCFLAGS= $(CARGO)
 SCENARIO   ?= scenarios/partition.toml
 SEEDS      ?= 1..20
 export CARGO_TARGET_DIR := $(TARGET_DIR)
+# Property tests draw the same cases on every `make test`, so CI's verdict is
+# reproducible; a plain `cargo test` draws new ones (set PROPTEST_RNG_SEED to replay).
+export PROPTEST_RNG_SEED ?= 20261204
 
 .PHONY: help setup run scenario sweep test test-sim test-real test-wasm test-e2e bench bench-flood bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
 

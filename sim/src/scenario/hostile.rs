@@ -63,6 +63,13 @@ fn check(text: &str) {
     }
 }
 
+/// toml leaves the message of some errors empty; ours still says what is wrong, where.
+#[test]
+fn a_key_without_a_value_is_named() {
+    let e = Scenario::from_str("a=", "fuzzed.toml").unwrap_err().to_string();
+    assert!(e.starts_with("fuzzed.toml:1: ") && e.contains("not valid TOML"), "{e}");
+}
+
 #[test]
 fn shipped_scenarios_parse() {
     let texts = shipped();

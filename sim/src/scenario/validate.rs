@@ -103,7 +103,11 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
             origin: origin.to_string(),
             line: loc.line_of(offset),
             key: loc.path_at(offset).to_string(),
-            message: e.message().trim().to_string(),
+            // toml gives some errors no message ("a=" at the end of the text).
+            message: match e.message().trim() {
+                "" => "not valid TOML here (a key without a value?)".to_string(),
+                m => m.to_string(),
+            },
         }
     })?;
     let mut ctx = Ctx {
