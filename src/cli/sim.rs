@@ -18,7 +18,12 @@ fn system_for(scenario: &Scenario) -> anyhow::Result<Arc<Kraken>> {
     Kraken::new(&scenario.node, &scenario.load).map(Arc::new).map_err(|e| anyhow::anyhow!("{}: {e}", scenario.origin))
 }
 
+/// The revision reports name: `KRAKEN_REVISION` (set in the container image, which has no
+/// checkout), else the checkout's.
 pub(super) fn git_revision() -> String {
+    if let Ok(revision) = std::env::var("KRAKEN_REVISION") {
+        return revision;
+    }
     std::process::Command::new("git")
         .args(["rev-parse", "--short", "HEAD"])
         .output()
