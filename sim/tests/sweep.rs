@@ -108,7 +108,7 @@ fn a_worker_that_answers_garbage_loses_its_seed() {
 #[test]
 fn a_worker_that_cannot_start_stops_the_sweep() {
     let (outcome, started) = try_pool(&Plan::all(0..50), 2, "echo 'bad [node] table' >&2; exit 2");
-    let err = outcome.err().expect("the sweep fails");
+    let err = outcome.expect_err("the sweep fails");
     assert!(
         err.to_string()
             .contains("exited before it was ready (exit status: 2)"),

@@ -105,6 +105,10 @@ mod tests {
     use crate::checkers::Verdict;
     use std::time::Duration;
 
+    fn child<'a, 'i>(case: roxmltree::Node<'a, 'i>, tag: &str) -> Option<roxmltree::Node<'a, 'i>> {
+        case.children().find(|n| n.has_tag_name(tag))
+    }
+
     #[test]
     fn one_testcase_per_seed_with_failures_and_skips() {
         let bad = vec![
@@ -131,10 +135,7 @@ mod tests {
         assert_eq!(names, ["seed 2", "seed 4", "seed 5", "seed 9"]);
         assert_eq!(cases[0].attribute("time"), Some("1.500"));
 
-        let failure = cases[0]
-            .children()
-            .find(|n| n.has_tag_name("failure"))
-            .expect("seed 2 failed");
+        let failure = child(cases[0], "failure").expect("seed 2 failed");
         assert_eq!(
             failure.attribute("message"),
             Some("failed: liveness, safety")
@@ -149,13 +150,8 @@ mod tests {
             "{text}"
         );
 
-        assert!(cases[1]
-            .children()
-            .all(|n| !n.has_tag_name("failure") && !n.has_tag_name("skipped")));
-        let skipped = cases[2]
-            .children()
-            .find(|n| n.has_tag_name("skipped"))
-            .expect("seed 5 skipped");
+        assert!(child(cases[1], "failure").is_none() && child(cases[1], "skipped").is_none());
+        let skipped = child(cases[2], "skipped").expect("seed 5 skipped");
         assert_eq!(
             skipped.attribute("message"),
             Some("not run: the time budget 60s was spent")
