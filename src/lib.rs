@@ -16,3 +16,5 @@ pub mod storage;
 pub mod types;
 #[cfg(madsim)]
 pub mod testbed;
+#[cfg(test)]
+mod testing;

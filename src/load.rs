@@ -37,10 +37,12 @@ impl Mix {
                 other => return Err(format!("unknown transaction kind `{other}` (expected fib, fact, erc20)")),
             }
         }
-        if m.total() == 0 {
-            return Err("all weights are zero".into());
+        match m.fib.checked_add(m.fact).and_then(|w| w.checked_add(m.erc20)) {
+            Some(0) => Err("all weights are zero".into()),
+            Some(_) => Ok(m),
+            // `pick` draws below the total: it must be a u64.
+            None => Err("the weights add up to more than 2^64 - 1".into()),
         }
-        Ok(m)
     }
 
     /// Reads `fib=1,fact=1,erc20=2` (the `--mix` flag); kinds left out weigh 0.
@@ -88,5 +90,8 @@ mod tests {
         assert!(Mix::parse("swap=1").unwrap_err().contains("unknown transaction kind `swap`"));
         assert!(Mix::parse("fib=0").unwrap_err().contains("all weights are zero"));
         assert!(Mix::parse("").is_err());
+        let max = u64::MAX;
+        assert!(Mix::parse(&format!("fib={max},erc20=1")).unwrap_err().contains("more than 2^64"));
+        assert_eq!(Mix::parse(&format!("fib={max}")).unwrap().fib, max);
     }
 }

@@ -9,12 +9,16 @@
 mod duration;
 mod load;
 mod locate;
+mod quantity;
 mod raw;
+mod size;
 mod validate;
 mod windows;
 
 pub use duration::{format_duration, parse_duration};
+pub use size::{format_size, parse_size};
 pub use load::{LoadPhase, LoadSpec};
+pub use validate::{MAX_DURATION, MAX_OFFERED, MAX_TX_SIZE};
 pub use windows::FaultWindow;
 
 use std::fmt;
@@ -66,6 +70,24 @@ impl Default for NetworkSpec {
     }
 }
 
+/// The `[disk]` table: what a crash does to the writes a node has not synced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DiskSpec {
+    /// A crash loses every write since the node's last sync (a real disk's cache does).
+    pub lose_unsynced: bool,
+    /// A crash keeps a prefix of the last unsynced write (needs `lose_unsynced`).
+    pub torn_writes: bool,
+}
+
+impl Default for DiskSpec {
+    fn default() -> Self {
+        DiskSpec {
+            lose_unsynced: true,
+            torn_writes: false,
+        }
+    }
+}
+
 /// What a fault does when its time comes.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FaultAction {
@@ -83,7 +105,7 @@ pub enum FaultAction {
         /// Also clog `to -> from`.
         both: bool,
     },
-    /// Kill the node process; its disk survives.
+    /// Kill the node process; its disk survives (what it did not sync as `[disk]` says).
     Crash(NodeCopy),
     /// Start a crashed node again from its disk.
     Restart(NodeCopy),
@@ -93,6 +115,20 @@ pub enum FaultAction {
     Resume(NodeCopy),
     /// Change link quality from here on (the new full spec).
     Network(NetworkSpec),
+    /// Crash the node inside its next disk sync: the writes of that commit are lost as
+    /// at a crash (`[disk]`), the last one maybe torn.
+    PowerCut(NodeCopy),
+    /// Every write and sync on the node's disk fails (EIO).
+    DiskError(NodeCopy),
+    /// The node's disk fills up: only `free` more bytes fit.
+    DiskFull {
+        /// Whose disk.
+        node: NodeCopy,
+        /// Bytes that still fit.
+        free: u64,
+    },
+    /// Lift `DiskError` and `DiskFull` on the node's disk.
+    DiskOk(NodeCopy),
 }
 
 /// One entry of the fault timeline.
@@ -134,6 +170,12 @@ impl fmt::Display for FaultAction {
                 format_duration(n.latency.min),
                 format_duration(n.latency.max)
             ),
+            FaultAction::PowerCut(c) => write!(f, "power_cut {c}"),
+            FaultAction::DiskError(c) => write!(f, "disk_error {c}"),
+            FaultAction::DiskFull { node, free } => {
+                write!(f, "disk_full {node} free={}", format_size(*free))
+            }
+            FaultAction::DiskOk(c) => write!(f, "disk_ok {c}"),
         }
     }
 }
@@ -166,6 +208,8 @@ pub struct Scenario {
     pub network: NetworkSpec,
     /// Offered load.
     pub load: LoadSpec,
+    /// What a crash does to each node's unsynced writes.
+    pub disk: DiskSpec,
     /// Identities that get a Twins copy, ascending.
     pub twins: Vec<usize>,
     /// The fault timeline, sorted by time (stable for equal times).
@@ -261,5 +305,7 @@ impl Scenario {
     }
 }
 
+#[cfg(test)]
+mod hostile;
 #[cfg(test)]
 mod tests;

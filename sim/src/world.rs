@@ -10,7 +10,7 @@
 //! `10.0.100.1`.
 
 use crate::checkers::{self, Checker, Verdict};
-use crate::disk::{DiskHandle, SimDisk};
+use crate::disk::{CrashReport, DiskHandle, SimDisk};
 use crate::events::{history_hash, EventKind, EventLog, WORLD};
 use crate::history::History;
 use crate::metrics;
@@ -30,7 +30,8 @@ use std::time::Duration;
 pub trait SimSystem: Send + Sync + 'static {
     /// Body of one node process; called at start and again on every restart, inside
     /// that node's madsim node. When the future returns, the node process exits: the
-    /// world kills what it left running and fences its disk, as after a crash.
+    /// world kills what it left running and fences its disk (the machine stays up, so
+    /// its unsynced writes stay too).
     fn node_main(&self, env: NodeEnv) -> LocalBoxFuture<'static, ()>;
     /// The load generator, run once inside the client's madsim node for the whole run.
     fn client_main(&self, env: ClientEnv) -> LocalBoxFuture<'static, ()>;
@@ -217,7 +218,7 @@ async fn simulate(
     let (exit_tx, mut exit_rx) = futures::channel::mpsc::unbounded::<NodeCopy>();
     let mut nodes: BTreeMap<NodeCopy, (NodeId, SimDisk)> = BTreeMap::new();
     for &copy in &copies {
-        let disk = SimDisk::new();
+        let disk = SimDisk::with_spec(scenario.disk, disk_seed(seed, copy));
         let incarnations = Arc::new(AtomicU32::new(0));
         let (system, events, disk_for_node, peers, exits) =
             (system.clone(), events.clone(), disk.clone(), peers.clone(), exit_tx.clone());
@@ -316,6 +317,28 @@ async fn simulate(
     madsim::time::sleep_until(start + scenario.duration).await;
 }
 
+/// The seed of a copy's disk (its torn writes), from the run's seed and the copy.
+fn disk_seed(seed: u64, copy: NodeCopy) -> u64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("disk/{seed}/{copy}"));
+    u64::from_le_bytes(digest[..8].try_into().expect("8 bytes"))
+}
+
+/// Records that `node` crashed, and what its disk lost.
+fn record_crash(events: &EventLog, node: &str, lost: CrashReport) {
+    events.record(node, EventKind::NodeCrashed);
+    if !lost.is_empty() {
+        let detail = serde_json::to_value(lost).expect("crash report serializes");
+        events.record(
+            node,
+            EventKind::Note {
+                what: "disk crash".into(),
+                detail,
+            },
+        );
+    }
+}
+
 /// Applies fault actions to the running world.
 struct Nemesis<'a> {
     handle: &'a Handle,
@@ -377,15 +400,35 @@ impl Nemesis<'_> {
             }
             FaultAction::Crash(copy) => {
                 self.handle.kill(self.id(*copy));
-                self.nodes[copy].1.fence();
-                self.events
-                    .record(&copy.to_string(), EventKind::NodeCrashed);
+                let lost = self.nodes[copy].1.crash();
+                record_crash(self.events, &copy.to_string(), lost);
+            }
+            FaultAction::PowerCut(copy) => {
+                let (handle, events, id, name) = (
+                    self.handle.clone(),
+                    self.events.clone(),
+                    self.id(*copy),
+                    copy.to_string(),
+                );
+                // Runs inside the node's sync: the process dies there, mid-commit.
+                self.nodes[copy].1.arm_power_cut(Box::new(move |lost| {
+                    handle.kill(id);
+                    record_crash(&events, &name, lost);
+                }));
             }
             FaultAction::Restart(copy) => {
+                let disk = &self.nodes[copy].1;
+                // A node that did not sync since its power cut was due goes down now.
+                if let Some(on_cut) = disk.disarm_power_cut() {
+                    on_cut(disk.crash());
+                }
                 self.events
                     .record(&copy.to_string(), EventKind::NodeRestarted);
                 self.handle.restart(self.id(*copy));
             }
+            FaultAction::DiskError(copy) => self.nodes[copy].1.fail(),
+            FaultAction::DiskFull { node, free } => self.nodes[node].1.fill(*free),
+            FaultAction::DiskOk(copy) => self.nodes[copy].1.heal(),
             FaultAction::Pause(copy) => {
                 self.handle.pause(self.id(*copy));
                 self.events.record(&copy.to_string(), EventKind::NodePaused);

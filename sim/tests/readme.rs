@@ -9,7 +9,7 @@ fn readme_example_parses() {
     let end = start + readme[start..].find("```").expect("end of block");
     let s = Scenario::from_str(&readme[start..end], "README.md").unwrap();
     assert_eq!(s.name, "partition");
-    assert_eq!(s.faults.len(), 6);
-    assert_eq!(s.fault_windows().len(), 3);
+    assert_eq!(s.faults.len(), 10);
+    assert_eq!(s.fault_windows().len(), 5);
     assert_eq!(s.last_heal().as_secs(), 30);
 }

@@ -29,6 +29,17 @@ fn commits_by(events: &[Event], node: &str, from_us: u64, to_us: u64) -> usize {
         .count()
 }
 
+/// The detail of the first note `what` that `node` recorded.
+fn note(events: &[Event], node: &str, what: &str) -> serde_json::Value {
+    events
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::Note { what: w, detail } if e.node == node && w == what => Some(detail.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{node} noted no {what:?}"))
+}
+
 #[test]
 fn healthy_run_passes_and_is_deterministic() {
     let s = scenario("");
@@ -96,16 +107,7 @@ fn crash_restart_keeps_disk_and_fences_old_handles() {
     assert!(out.passed(), "{:#?}", out.verdicts);
     assert_eq!(commits_by(&out.events, "n2", 3_000_001, 6_000_000), 0);
     // The restarted incarnation found the height it had stored before the crash.
-    let recovered = out
-        .events
-        .iter()
-        .find_map(|e| match &e.kind {
-            EventKind::Note { what, detail } if e.node == "n2" && what == "recovered" => {
-                detail.as_u64()
-            }
-            _ => None,
-        })
-        .expect("n2 recovered");
+    let recovered = note(&out.events, "n2", "recovered").as_u64().unwrap();
     assert!(recovered >= 25, "recovered height {recovered}");
     let starts: Vec<_> = out
         .events
@@ -125,6 +127,66 @@ fn crash_restart_keeps_disk_and_fences_old_handles() {
         "pre-crash handle must be fenced"
     );
     assert!(n2[1].sync().is_ok());
+}
+
+#[test]
+fn a_crash_loses_what_was_not_synced() {
+    let crash = "[[faults]]\nat = \"3s\"\ncrash = \"n2\"\n[[faults]]\nat = \"6s\"\nrestart = \"n2\"\n";
+    let s = scenario(&format!("{crash}[node]\nskip_sync = true\n"));
+    let (out, _) = run_toy(&s, 5);
+    assert_eq!(note(&out.events, "n2", "recovered"), 0, "n2 never synced, so nothing survived");
+    let lost = note(&out.events, "n2", "disk crash");
+    assert!(lost["lost_writes"].as_u64().unwrap() > 0, "{lost}");
+    // A disk that keeps unsynced writes (the old model) hides the missing syncs.
+    let s = scenario(&format!("{crash}[disk]\nlose_unsynced = false\n[node]\nskip_sync = true\n"));
+    let (out, _) = run_toy(&s, 5);
+    assert!(note(&out.events, "n2", "recovered").as_u64().unwrap() >= 25);
+}
+
+#[test]
+fn a_power_cut_crashes_the_node_inside_its_next_sync() {
+    let s = scenario(
+        "[disk]\ntorn_writes = true\n[[faults]]\nat = \"3s\"\npower_cut = \"n2\"\n[[faults]]\nat = \"6s\"\nrestart = \"n2\"\n",
+    );
+    let (out, _) = run_toy(&s, 5);
+    assert!(out.passed(), "{:#?}", out.verdicts);
+    let crashed = out
+        .events
+        .iter()
+        .find(|e| e.node == "n2" && e.kind == EventKind::NodeCrashed)
+        .expect("n2 crashed");
+    assert!((3_000_000..3_200_000).contains(&crashed.t_us), "{crashed:?}");
+    // The toy stores a block by truncating, writing the height, then the block id: the
+    // cut sync loses all three and tears the id.
+    let lost = note(&out.events, "n2", "disk crash");
+    assert_eq!((lost["lost_writes"].as_u64(), lost["lost_resizes"].as_u64()), (Some(2), Some(1)), "{lost}");
+    assert_eq!(lost["torn"]["offset"], 8, "{lost}");
+    // The block whose store was cut is the last n2 committed; it restarts one below.
+    let last = out
+        .events
+        .iter()
+        .filter(|e| e.node == "n2" && e.t_us <= crashed.t_us)
+        .filter_map(|e| match e.kind {
+            EventKind::BlockCommitted { height, .. } => Some(height),
+            _ => None,
+        })
+        .last()
+        .unwrap();
+    assert_eq!(note(&out.events, "n2", "recovered"), last - 1);
+}
+
+#[test]
+fn disk_faults_fail_writes_until_disk_ok() {
+    let s = scenario(
+        "[[faults]]\nat = \"2s\"\ndisk_error = \"n1\"\n[[faults]]\nat = \"2s\"\ndisk_full = { node = \"n3\", free = \"0B\" }\n[[faults]]\nat = \"4s\"\ndisk_ok = \"n1\"\n",
+    );
+    let (out, toy) = run_toy(&s, 6);
+    let labels: Vec<_> = out.windows.iter().map(|w| (w.label.as_str(), w.end.is_some())).collect();
+    assert_eq!(labels, [("disk_error n1", true), ("disk_full n3 free=0B", false)]);
+    let handles = toy.handles.lock().unwrap();
+    handles["n1"][0].write(0, b"healed").unwrap();
+    let full = handles["n3"][0].write(1 << 20, b"!").unwrap_err();
+    assert_eq!(full.kind(), std::io::ErrorKind::StorageFull, "{full}");
 }
 
 #[test]

@@ -60,6 +60,7 @@ pub fn node(committee: &Path, key: &Path, store: &Path, config: Option<&Path>, r
             http_listener,
         })
         .await
+        .map_err(|e| e.context("the node stopped"))
     })?;
     Ok(0)
 }

@@ -14,7 +14,7 @@ use super::safety::{SafetyRules, SafetyState};
 use super::tree::{BlockTree, Tip};
 use crate::mempool::{BatchPool, MempoolMessage};
 use crate::net::Network;
-use crate::node::{Halt, NodeMessage, Observer};
+use crate::node::{Halt, NodeMessage, Observer, WarnLimit};
 use crate::storage::{Store, StoreError, Table};
 use crate::types::{Author, Committee, Digest, KeyPair, Round};
 use serde::{Deserialize, Serialize};
@@ -93,6 +93,7 @@ pub struct Core {
     requested: BTreeMap<Digest, Instant>,
     /// Blocks asked for by sync and not yet answered; only replies to these are read.
     sync_asked: BTreeMap<Digest, Instant>,
+    warnings: WarnLimit,
 }
 
 /// What every handler returns: the one error a handler cannot recover from is the store's.
@@ -145,6 +146,7 @@ impl Core {
             waiting_batches: Vec::new(),
             requested: BTreeMap::new(),
             sync_asked: BTreeMap::new(),
+            warnings: WarnLimit::new(Duration::from_secs(10)),
         };
         tokio::spawn(core.run(inbox, arrivals));
         Ok(())
@@ -223,9 +225,10 @@ impl Core {
         Ok(())
     }
 
-    fn drop_invalid(&self, from: Author, what: &str, why: impl std::fmt::Display) {
+    /// Drops an invalid message, blamed on `from`, the member whose envelope carried it.
+    fn drop_invalid(&mut self, from: Author, what: &str, why: impl std::fmt::Display) {
         let reason = format!("invalid {what}: {why}");
-        tracing::warn!(from, "{reason}");
+        self.warnings.log(from, &reason);
         self.observer.message_dropped(from, &reason);
     }
 
@@ -420,9 +423,11 @@ impl Core {
     }
 
     fn on_vote(&mut self, v: Vote, from: Author) -> Handled {
-        if v.round + 1 < self.round
+        // Saturating: the round is the sender's claim, not yet verified.
+        let next = v.round.saturating_add(1);
+        if next < self.round
             || v.round > self.round + MAX_ROUNDS_AHEAD
-            || self.committee.leader(v.round + 1) != self.me
+            || self.committee.leader(next) != self.me
             || self.aggregator.has_vote(&v)
         {
             return Ok(());

@@ -228,7 +228,8 @@ impl Block {
             None if self.round != self.qc.round + 1 => {
                 Err(Invalid::BadRoundJump { round: self.round, qc: self.qc.round })
             }
-            Some(tc) if tc.round + 1 != self.round => {
+            // Checked: the TC's round is the signer's claim, not yet verified.
+            Some(tc) if tc.round.checked_add(1) != Some(self.round) => {
                 Err(Invalid::BadRoundJump { round: self.round, qc: self.qc.round })
             }
             Some(tc) => tc.verify(committee),
@@ -256,6 +257,8 @@ impl Timeout {
     }
 
     pub fn verify(&self, committee: &Committee) -> Result<(), Invalid> {
+        // The cheapest check first: an oversized QC is refused without any signature.
+        bounded(self.high_qc.votes.len(), committee)?;
         check_signers(
             committee,
             std::iter::once((self.author, timeout_digest(self.round, self.high_qc.round), &self.signature)),
@@ -329,6 +332,14 @@ mod tests {
         assert_eq!(qc.verify(&c), Err(Invalid::TooManySignatures { got: 10_003, size: 4 }));
         let tc = TimeoutCert { round: 2, votes: vec![(0, 0, Signature([0; 64])); 5] };
         assert_eq!(tc.verify(&c), Err(Invalid::TooManySignatures { got: 5, size: 4 }));
+    }
+
+    #[test]
+    fn rounds_at_the_end_of_time_are_refused_not_overflowed() {
+        let (c, k) = setup();
+        let tc = TimeoutCert { round: Round::MAX, votes: vec![] };
+        let b = Block::new_signed(1, 1, QuorumCert::genesis(), Some(tc), vec![], 1, &k[1]);
+        assert!(matches!(b.verify(&c), Err(Invalid::BadRoundJump { .. })));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use super::{BatchPool, MempoolMessage};
 use crate::net::Network;
-use crate::node::{Halt, NodeMessage, Observer};
+use crate::node::{Halt, NodeMessage, Observer, WarnLimit};
 use crate::storage::{Store, Table};
 use crate::types::{Author, Batch, Digest, Tx, TxId};
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,8 @@ pub struct MempoolParams {
     pub batch_delay_ms: u64,
     /// Largest transaction admitted.
     pub max_tx_bytes: usize,
-    /// Largest batch accepted from a peer, in transactions.
+    /// Most transactions in a batch, sealed here or accepted from a peer (at most
+    /// `Batch::MAX_TXS`).
     pub max_batch_txs: usize,
     /// TEST ONLY, never in a deployment: acknowledge a transaction on arrival, before
     /// its batch is durable, so a crash loses acknowledged transactions. It exists to
@@ -124,6 +125,7 @@ pub struct Mempool {
     pool: Arc<BatchPool>,
     observer: Arc<dyn Observer>,
     halt: Halt,
+    warnings: WarnLimit,
     tx_check: Option<Arc<dyn TxCheck>>,
     arrivals: mpsc::UnboundedSender<Digest>,
     current: Vec<Tx>,
@@ -147,6 +149,12 @@ impl Mempool {
         inbox: mpsc::Receiver<(Author, MempoolMessage)>,
         arrivals: mpsc::UnboundedSender<Digest>,
     ) -> anyhow::Result<MempoolHandle> {
+        anyhow::ensure!(
+            (1..=Batch::MAX_TXS).contains(&params.max_batch_txs),
+            "mempool.max_batch_txs = {} is not in 1..={}",
+            params.max_batch_txs,
+            Batch::MAX_TXS
+        );
         for key in store.keys(Table::PendingBatches)? {
             if let Some(batch) = store.get::<Batch>(Table::Batches, &key)? {
                 pool.add(batch.digest(), &batch);
@@ -160,6 +168,7 @@ impl Mempool {
             pool,
             observer,
             halt,
+            warnings: WarnLimit::new(Duration::from_secs(10)),
             tx_check,
             arrivals,
             current: Vec::new(),
@@ -210,7 +219,8 @@ impl Mempool {
         if self.seal_at.is_none() {
             self.seal_at = Some(Instant::now() + Duration::from_millis(self.params.batch_delay_ms));
         }
-        if self.current_bytes >= self.params.batch_bytes {
+        // Peers refuse a batch of more than max_batch_txs: never seal one.
+        if self.current_bytes >= self.params.batch_bytes || self.current.len() >= self.params.max_batch_txs {
             self.seal();
         }
     }
@@ -291,7 +301,7 @@ impl Mempool {
         match msg {
             MempoolMessage::Batch(batch) => {
                 if let Err(why) = self.valid_peer_batch(&batch) {
-                    tracing::warn!(from, "dropping batch: {why}");
+                    self.warnings.log(from, &format!("dropping batch: {why}"));
                     self.observer.message_dropped(from, &why);
                     return;
                 }
@@ -324,3 +334,6 @@ impl Mempool {
         Ok(())
     }
 }
+
+#[cfg(all(test, madsim))]
+mod tests;

@@ -4,6 +4,10 @@ use super::codec::MAX_FRAME;
 use std::io;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
+/// What a frame's buffer starts with: it grows as the bytes arrive, so a length prefix
+/// that claims 16 MiB and is followed by nothing costs no more than this.
+const FIRST_CHUNK: usize = 64 * 1024;
+
 /// Reads one frame; `Ok(None)` on a clean end of stream. An oversized length is an error
 /// (the connection cannot be resynchronised and is closed by the caller).
 pub async fn read_frame<R: AsyncRead + Unpin>(r: &mut R) -> io::Result<Option<Vec<u8>>> {
@@ -20,8 +24,14 @@ pub async fn read_frame<R: AsyncRead + Unpin>(r: &mut R) -> io::Result<Option<Ve
             format!("frame of {len} bytes exceeds the {MAX_FRAME}-byte limit"),
         ));
     }
-    let mut buf = vec![0u8; len];
-    r.read_exact(&mut buf).await?;
+    let mut buf = Vec::with_capacity(len.min(FIRST_CHUNK));
+    r.take(len as u64).read_to_end(&mut buf).await?;
+    if buf.len() < len {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            format!("stream ended {} bytes into a frame of {len}", buf.len()),
+        ));
+    }
     Ok(Some(buf))
 }
 
@@ -34,3 +44,6 @@ pub async fn write_frame<W: AsyncWrite + Unpin>(w: &mut W, bytes: &[u8]) -> io::
     w.write_all(bytes).await?;
     w.flush().await
 }
+
+#[cfg(test)]
+mod tests;

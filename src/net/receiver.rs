@@ -43,6 +43,7 @@ async fn connection(
     stats: Arc<NetStats>,
     guard: Arc<Mutex<ReplayGuard>>,
 ) {
+    let mut warned = false;
     loop {
         let bytes = match read_frame(&mut stream).await {
             Ok(Some(b)) => b,
@@ -54,47 +55,51 @@ async fn connection(
             }
         };
         NetStats::bump(&stats.received);
-        if let Some(msg) = open(&bytes, &committee, &stats, &guard) {
-            if out.send(msg).await.is_err() {
-                return;
+        match open(&bytes, &committee, &stats, &guard) {
+            Ok(msg) => {
+                if out.send(msg).await.is_err() {
+                    return;
+                }
             }
+            // Every drop is counted; only the first of a connection is worth a warning
+            // (a warning per frame would let a flood fill the log).
+            Err(why) if !std::mem::replace(&mut warned, true) => {
+                tracing::warn!("dropping a peer frame: {why} (further drops on this connection are logged at debug level)")
+            }
+            Err(why) => tracing::debug!("dropping a peer frame: {why}"),
         }
     }
 }
 
-/// Decodes and authenticates one frame, or says why it was dropped.
-pub(crate) fn open(bytes: &[u8], committee: &Committee, stats: &NetStats, guard: &Mutex<ReplayGuard>) -> Option<Inbound> {
-    let env: Envelope = match codec::decode(bytes) {
-        Ok(e) => e,
-        Err(e) => {
-            tracing::warn!("dropping malformed frame ({} bytes): {e}", bytes.len());
-            NetStats::bump(&stats.malformed);
-            return None;
-        }
-    };
+/// Decodes and authenticates one frame (counting it in `stats` when dropped), or says
+/// why it was dropped.
+pub(crate) fn open(bytes: &[u8], committee: &Committee, stats: &NetStats, guard: &Mutex<ReplayGuard>) -> Result<Inbound, String> {
+    let env: Envelope = codec::decode(bytes).map_err(|e| {
+        NetStats::bump(&stats.malformed);
+        format!("malformed frame ({} bytes): {e}", bytes.len())
+    })?;
     let Some(key) = committee.key_of(env.from) else {
-        tracing::warn!(from = env.from, "dropping frame from a non-member");
         NetStats::bump(&stats.unknown_sender);
-        return None;
+        return Err(format!("frame from {}, not a member", env.from));
     };
     if guard.lock().expect("replay guard").is_replay(&env) {
-        tracing::debug!(from = env.from, seq = env.seq, "dropping a replayed envelope");
         NetStats::bump(&stats.replayed);
-        return None;
+        return Err(format!("replayed envelope {} of member {}", env.seq, env.from));
     }
     if !env.verify(key) {
         guard.lock().expect("replay guard").forget(&env);
-        tracing::warn!(from = env.from, "dropping frame with a bad signature");
         NetStats::bump(&stats.bad_signature);
-        return None;
+        return Err(format!("bad envelope signature claiming member {}", env.from));
     }
     stats.heard(env.from);
-    Some(Inbound { from: env.from, body: env.body })
+    Ok(Inbound { from: env.from, body: env.body })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::alloc::peak_of;
+    use crate::testing::mutate::with_claims_everywhere;
     use crate::types::{Committee, KeyPair};
     use proptest::prelude::*;
 
@@ -117,11 +122,11 @@ mod tests {
 
         // Signed by member 2 but claiming to be member 1.
         let forged = codec::encode(&Envelope::seal(1, 2, &keys[2], b"hi".to_vec()));
-        assert!(open(&forged, &c, &stats, &guard).is_none());
+        assert!(open(&forged, &c, &stats, &guard).is_err());
         assert_eq!(count(&stats.bad_signature), 1);
 
         let stranger = codec::encode(&Envelope::seal(9, 3, &keys[0], b"hi".to_vec()));
-        assert!(open(&stranger, &c, &stats, &guard).is_none());
+        assert!(open(&stranger, &c, &stats, &guard).is_err());
         assert_eq!(count(&stats.unknown_sender), 1);
     }
 
@@ -130,23 +135,37 @@ mod tests {
         let (c, keys) = committee();
         let (stats, guard) = (NetStats::default(), Mutex::default());
         let first = codec::encode(&Envelope::seal(1, 10, &keys[1], b"sync me".to_vec()));
-        assert!(open(&first, &c, &stats, &guard).is_some());
-        assert!(open(&first, &c, &stats, &guard).is_none(), "a byte-identical copy is a replay");
+        assert!(open(&first, &c, &stats, &guard).is_ok());
+        assert!(open(&first, &c, &stats, &guard).is_err(), "a byte-identical copy is a replay");
         assert_eq!(count(&stats.replayed), 1);
         // The same message sent again by its author is a new envelope.
         let again = codec::encode(&Envelope::seal(1, 11, &keys[1], b"sync me".to_vec()));
-        assert!(open(&again, &c, &stats, &guard).is_some());
+        assert!(open(&again, &c, &stats, &guard).is_ok());
         // A forged copy carrying a genuine signature cannot shadow the genuine envelope.
         let genuine = Envelope::seal(2, 5, &keys[2], b"vote".to_vec());
         let mut shadow = genuine.clone();
         shadow.body = b"evil".to_vec();
-        assert!(open(&codec::encode(&shadow), &c, &stats, &guard).is_none());
-        assert!(open(&codec::encode(&genuine), &c, &stats, &guard).is_some());
+        assert!(open(&codec::encode(&shadow), &c, &stats, &guard).is_err());
+        assert!(open(&codec::encode(&genuine), &c, &stats, &guard).is_ok());
         // The window is bounded: an envelope older than it is no longer recognised.
         for seq in 0..ReplayGuard::WINDOW as u64 {
             guard.lock().unwrap().is_replay(&Envelope::seal(1, 100 + seq, &keys[1], vec![]));
         }
-        assert!(open(&first, &c, &stats, &guard).is_some());
+        assert!(open(&first, &c, &stats, &guard).is_ok());
+    }
+
+    /// A length claimed anywhere in an envelope (sender, body, signature) is refused
+    /// without allocating what it claims: the body is still unauthenticated here.
+    #[test]
+    fn hostile_lengths_anywhere_are_cheap() {
+        let (c, keys) = committee();
+        let stats = NetStats::default();
+        let bytes = codec::encode(&Envelope::seal(0, 1, &keys[0], vec![7u8; 100]));
+        for hostile in with_claims_everywhere(&bytes) {
+            let (opened, peak) = peak_of(|| open(&hostile, &c, &stats, &Mutex::default()));
+            assert!(opened.is_err());
+            assert!(peak <= 4 * 1024 + 2 * hostile.len(), "{} bytes cost {peak}", hostile.len());
+        }
     }
 
     proptest! {
@@ -154,7 +173,7 @@ mod tests {
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
             let (c, _) = committee();
             let stats = NetStats::default();
-            prop_assert!(open(&bytes, &c, &stats, &Mutex::default()).is_none());
+            prop_assert!(open(&bytes, &c, &stats, &Mutex::default()).is_err());
         }
 
         #[test]
@@ -164,7 +183,7 @@ mod tests {
             let mut bytes = codec::encode(&Envelope::seal(0, 1, &keys[0], vec![7u8; 100]));
             let i = idx % bytes.len();
             bytes[i] ^= 1 << bit;
-            prop_assert!(open(&bytes, &c, &stats, &Mutex::default()).is_none());
+            prop_assert!(open(&bytes, &c, &stats, &Mutex::default()).is_err());
         }
     }
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ClientRequest {
@@ -29,10 +29,20 @@ pub enum ClientCall {
     /// Committed blocks from `from` on, at most `max` (capped at 1000).
     Commits { from: Height, max: u32 },
     Status,
-    /// Receipts of Starknet transactions by hash (execution only).
-    Receipts(Vec<Felt>),
+    /// Receipts of Starknet transactions by hash (execution only), at most
+    /// [`MAX_RECEIPTS`]: a longer request is refused as it is decoded.
+    Receipts(#[serde(deserialize_with = "receipt_hashes")] Vec<Felt>),
     /// An account's nonce in the latest executed state (execution only).
     Nonce(Felt),
+}
+
+/// Most hashes one `Receipts` call may name.
+pub const MAX_RECEIPTS: usize = 10_000;
+/// Requests one client connection may have unanswered at once.
+pub(crate) const MAX_IN_FLIGHT: usize = 1_024;
+
+fn receipt_hashes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Felt>, D::Error> {
+    crate::types::bounded::vec(d, MAX_RECEIPTS)
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -88,19 +98,25 @@ async fn connection(
     stats: Arc<NetStats>,
 ) {
     let (mut reader, mut writer) = tokio::io::split(stream);
-    let (replies, mut outbox) = mpsc::unbounded_channel::<ClientReply>();
+    // Each request holds a slot until its reply is written: a client that pipelines and
+    // never reads finds the node reading its connection no more, rather than queueing
+    // replies (and submission tasks) without bound.
+    let slots = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+    let (replies, mut outbox) = mpsc::unbounded_channel::<(ClientReply, OwnedSemaphorePermit)>();
     tokio::spawn(async move {
-        while let Some(reply) = outbox.recv().await {
+        while let Some((reply, _slot)) = outbox.recv().await {
             if write_frame(&mut writer, &codec::encode(&reply)).await.is_err() {
                 return;
             }
         }
     });
-    while let Ok(Some(bytes)) = read_frame(&mut reader).await {
+    loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else { return };
+        let Ok(Some(bytes)) = read_frame(&mut reader).await else { return };
         let req: ClientRequest = match codec::decode(&bytes) {
             Ok(r) => r,
             Err(e) => {
-                let _ = replies.send(ClientReply { id: 0, answer: ClientAnswer::Error(format!("malformed request: {e}")) });
+                let _ = replies.send((ClientReply { id: 0, answer: ClientAnswer::Error(format!("malformed request: {e}")) }, slot));
                 continue;
             }
         };
@@ -114,7 +130,7 @@ async fn connection(
                         Admission::Admitted(tx) => ClientAnswer::Admitted(tx),
                         Admission::Rejected { tx, reason } => ClientAnswer::Rejected { tx, reason: reason.to_string() },
                     };
-                    let _ = replies.send(ClientReply { id, answer });
+                    let _ = replies.send((ClientReply { id, answer }, slot));
                 });
             }
             ClientCall::Commits { from, max } => {
@@ -122,14 +138,14 @@ async fn connection(
                     Ok(c) => ClientAnswer::Commits(c),
                     Err(e) => ClientAnswer::Error(e.to_string()),
                 };
-                let _ = replies.send(ClientReply { id, answer });
+                let _ = replies.send((ClientReply { id, answer }, slot));
             }
             ClientCall::Receipts(hashes) => {
                 let answer = match receipts(chain.as_deref(), &hashes) {
                     Ok(r) => ClientAnswer::Receipts(r),
                     Err(e) => ClientAnswer::Error(e.to_string()),
                 };
-                let _ = replies.send(ClientReply { id, answer });
+                let _ = replies.send((ClientReply { id, answer }, slot));
             }
             ClientCall::Nonce(address) => {
                 let answer = match chain.as_deref() {
@@ -139,22 +155,24 @@ async fn connection(
                     },
                     None => ClientAnswer::Error(NO_EXECUTION.into()),
                 };
-                let _ = replies.send(ClientReply { id, answer });
+                let _ = replies.send((ClientReply { id, answer }, slot));
             }
             ClientCall::Status => {
                 let answer = match status(&store, &stats) {
                     Ok(s) => ClientAnswer::Status(s),
                     Err(e) => ClientAnswer::Error(e.to_string()),
                 };
-                let _ = replies.send(ClientReply { id, answer });
+                let _ = replies.send((ClientReply { id, answer }, slot));
             }
         }
     }
 }
 
-fn commits(store: &Store, from: Height, max: u32) -> anyhow::Result<Vec<CommitInfo>> {
+pub(super) fn commits(store: &Store, from: Height, max: u32) -> anyhow::Result<Vec<CommitInfo>> {
     let mut out = Vec::new();
-    for h in from.max(1)..from.max(1) + max as u64 {
+    let from = from.max(1);
+    // `from` comes from the client: near u64::MAX, `from + max` would overflow.
+    for h in from..from.saturating_add(max as u64) {
         match store.get::<CommitRecord>(Table::Chain, &h.to_be_bytes())? {
             Some(r) => out.push(r),
             None => break,
@@ -167,8 +185,8 @@ const NO_EXECUTION: &str = "this node does not execute transactions (no [executi
 
 fn receipts(chain: Option<&Chain>, hashes: &[Felt]) -> anyhow::Result<Vec<Option<(Height, Receipt)>>> {
     let chain = chain.ok_or_else(|| anyhow::anyhow!(NO_EXECUTION))?;
-    let mut out = Vec::with_capacity(hashes.len().min(10_000));
-    for hash in hashes.iter().take(10_000) {
+    let mut out = Vec::with_capacity(hashes.len().min(MAX_RECEIPTS));
+    for hash in hashes.iter().take(MAX_RECEIPTS) {
         out.push(chain.receipt(*hash)?);
     }
     Ok(out)

@@ -3,6 +3,7 @@
 use crate::chain::ChainSettings;
 use crate::consensus::ConsensusParams;
 use crate::mempool::MempoolParams;
+use crate::storage::StorageParams;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -10,6 +11,7 @@ use serde::{Deserialize, Serialize};
 pub struct NodeConfig {
     pub consensus: ConsensusParams,
     pub mempool: MempoolParams,
+    pub storage: StorageParams,
     /// Execute committed blocks as Starknet transactions; absent, the node orders
     /// opaque transactions only (consensus benchmarks).
     pub execution: Option<ChainSettings>,

@@ -7,10 +7,14 @@ mod config;
 mod dispatch;
 mod halt;
 mod observer;
+mod warn_limit;
+#[cfg(test)]
+mod tests;
 
-pub use client_api::{ClientAnswer, ClientCall, ClientReply, ClientRequest, CommitInfo, StatusInfo};
+pub use client_api::{ClientAnswer, ClientCall, ClientReply, ClientRequest, CommitInfo, StatusInfo, MAX_RECEIPTS};
 pub use config::NodeConfig;
 pub use halt::{Halt, Halted};
+pub use warn_limit::WarnLimit;
 pub use observer::{LogObserver, Observer};
 
 use crate::chain::{spawn_runner, Chain, StarknetAdmission};
@@ -109,7 +113,7 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
     tokio::spawn(client_api::serve(client_listener, mempool, store, chain, stats.clone()));
     tokio::select! {
         biased;
-        reason = halted.reason() => Err(anyhow::anyhow!("node halted: {reason}")),
+        reason = halted.reason() => Err(anyhow::anyhow!(reason)),
         () = net::listen(peer_listener, committee, inbound_tx, stats) => Ok(()),
     }
 }

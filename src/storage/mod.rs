@@ -6,7 +6,7 @@
 //! (the testbed gives each simulated node a disk that survives crash and restart).
 
 use redb::{Database, ReadableTable, StorageBackend, TableDefinition};
-use serde::{de::DeserializeOwned, Serialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -105,6 +105,18 @@ impl Table {
         Table::BlockHashes,
         Table::StateDiffs,
     ];
+}
+
+/// The `[storage]` node parameters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StorageParams {
+    /// TEST ONLY, never in a deployment: never sync the disk, so everything the node
+    /// acknowledges rests on writes a machine crash loses. Honored by the simulator's disk
+    /// adapter (`testbed::SimBackend`); it exists to prove that the simulated disk
+    /// (`[disk] lose_unsynced`) and the no-lost-tx checker catch that bug
+    /// (`tests/sim_disk_faults.rs`).
+    pub unsafe_skip_sync: bool,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,16 +1,24 @@
 //! redb storage over a simulated node's disk, which outlives crashes of the node.
 
+use crate::storage::StorageParams;
 use kraken_sim::disk::DiskHandle;
 use std::io;
 
 #[derive(Debug)]
 pub struct SimBackend {
     disk: DiskHandle,
+    /// The test-only bug `storage.unsafe_skip_sync`: redb's syncs never reach the disk.
+    skip_sync: bool,
 }
 
 impl SimBackend {
     pub fn new(disk: DiskHandle) -> Self {
-        SimBackend { disk }
+        SimBackend { disk, skip_sync: false }
+    }
+
+    /// A backend as the node's `[storage]` parameters say.
+    pub fn with_params(disk: DiskHandle, params: &StorageParams) -> Self {
+        SimBackend { disk, skip_sync: params.unsafe_skip_sync }
     }
 }
 
@@ -30,6 +38,9 @@ impl redb::StorageBackend for SimBackend {
     }
 
     fn sync_data(&self, _eventual: bool) -> io::Result<()> {
+        if self.skip_sync {
+            return Ok(());
+        }
         self.disk.sync()
     }
 

@@ -76,7 +76,7 @@ pub fn sim_committee(peers: &[Vec<IpAddr>], seed: u64) -> (Committee, Vec<KeyPai
 /// it stops.
 async fn run_node(env: &NodeEnv, config: NodeConfig) -> anyhow::Result<()> {
     let (committee, keys) = sim_committee(&env.peers, env.seed);
-    let store = Store::open_backend(SimBackend::new(env.disk.clone())).map_err(|e| anyhow::anyhow!("cannot open store: {e}"))?;
+    let store = Store::open_backend(SimBackend::with_params(env.disk.clone(), &config.storage)).map_err(|e| anyhow::anyhow!("cannot open store: {e}"))?;
     let bind = |port| tokio::net::TcpListener::bind(SocketAddr::new(env.ip, port));
     let peer_listener = bind(PEER_PORT).await?;
     let client_listener = bind(CLIENT_PORT).await?;

@@ -1,5 +1,6 @@
 //! Data types shared by every part of the node: digests, keys, transactions, committee.
 
+pub(crate) mod bounded;
 pub(crate) mod bytes;
 mod committee;
 mod crypto;

@@ -23,10 +23,21 @@ impl std::fmt::Debug for Tx {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Batch {
+    /// At most [`Batch::MAX_TXS`]: a longer batch is refused as it is decoded.
+    #[serde(deserialize_with = "batch_txs")]
     pub txs: Vec<Tx>,
 }
 
+fn batch_txs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Tx>, D::Error> {
+    super::bounded::vec(d, Batch::MAX_TXS)
+}
+
 impl Batch {
+    /// Most transactions in any batch (a node's `max_batch_txs` may only be lower). An
+    /// empty transaction is 1 byte on the wire and 24 in memory: unbounded, one 16 MiB
+    /// frame would decode into a gigabyte.
+    pub const MAX_TXS: usize = 100_000;
+
     /// Content address: a batch is authenticated by its digest alone.
     pub fn digest(&self) -> Digest {
         let mut h = Hasher::new("kraken/batch").u64(self.txs.len() as u64);

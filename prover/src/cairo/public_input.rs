@@ -3,13 +3,15 @@
 //!
 //! Memory map (cairo-vm proof mode, Cairo 0): the program at address 1; the execution
 //! segment right after it, starting with `[exec+2, 0, builtin bases...]`; initial
-//! fp = ap = exec + 2. main's implicit arguments (builtin pointers, in the order output,
-//! pedersen, range_check, bitwise, poseidon) come back at `[final_ap - k, final_ap)`. The builtin segments
+//! fp = ap = exec + 2. main's implicit arguments (builtin pointers: output, then the
+//! others in Cairo's order) come back at `[final_ap - k, final_ap)`. The builtin segments
 //! follow the execution segment in that order. The output segment holds
-//! `[n_inputs, inputs..., outputs...]`.
+//! `[n_inputs, inputs..., outputs...]`; it is all public memory (the output builtin has no
+//! columns, so it is not in the builtin registry).
 
+use super::builtins::{self, range_check, BUILTINS};
 use super::instruction::{AP_ADD_IMM, CALL_REL, JMP_REL_0};
-use super::layout::{Layout, BW_CELLS, BW_ROWS, PD_CELLS, PD_ROWS, PS_CELLS};
+use super::layout::Layout;
 use crate::error::{DecodeError, VerifyError};
 use crate::field::{fe, FE};
 use crate::proof_format::{Reader, Writer};
@@ -35,19 +37,14 @@ pub struct CairoPublicInput {
     pub final_pc: u64,
     pub final_ap: u64,
     pub output_base: u64,
-    /// Present iff the program uses the range_check builtin (and the layout has it).
-    pub range_check: Option<Segment>,
+    /// Each builtin's segment, by position in [`BUILTINS`]: present iff the program uses
+    /// the builtin (and the layout has it).
+    pub segments: [Option<Segment>; BUILTINS.len()],
     pub rc_min: u16,
     pub rc_max: u16,
     /// Bounds of the range_check builtin's 16-bit parts (0 without the builtin).
     pub rcb_min: u16,
     pub rcb_max: u16,
-    /// Present iff the program uses the bitwise builtin (and the layout has it).
-    pub bitwise: Option<Segment>,
-    /// Present iff the program uses the poseidon builtin (and the layout has it).
-    pub poseidon: Option<Segment>,
-    /// Present iff the program uses the pedersen builtin (and the layout has it).
-    pub pedersen: Option<Segment>,
     /// Cairo steps executed (before padding to the trace length).
     pub steps: u64,
 }
@@ -73,54 +70,46 @@ impl CairoPublicInput {
         self.output_base + self.output_cells().len() as u64
     }
 
-    /// The builtins main takes, in order (output is always first).
-    pub fn builtins(&self) -> Vec<&'static str> {
-        let mut v = vec!["output"];
-        if self.pedersen.is_some() {
-            v.push("pedersen");
-        }
-        if self.range_check.is_some() {
-            v.push("range_check");
-        }
-        if self.bitwise.is_some() {
-            v.push("bitwise");
-        }
-        if self.poseidon.is_some() {
-            v.push("poseidon");
-        }
-        v
+    /// The segment of builtin `name`, if the program uses it.
+    pub fn segment(&self, name: &str) -> Option<Segment> {
+        builtins::index(name).and_then(|i| self.segments[i])
     }
 
-    /// The builtin segments after output, in memory order, as (base, stop).
-    fn builtin_segments(&self) -> Vec<Segment> {
-        [self.pedersen, self.range_check, self.bitwise, self.poseidon].into_iter().flatten().collect()
+    /// The segment of the registered builtin `name`, to change the claim.
+    #[cfg(test)]
+    pub(crate) fn segment_mut(&mut self, name: &str) -> &mut Option<Segment> {
+        let i = builtins::index(name).unwrap_or_else(|| panic!("{name} is not a registered builtin"));
+        &mut self.segments[i]
+    }
+
+    /// Instances of builtin `name` used: (stop - base) / cells.
+    pub fn instances(&self, name: &str) -> u64 {
+        builtins::index(name).map_or(0, |i| self.instances_at(i))
+    }
+
+    fn instances_at(&self, i: usize) -> u64 {
+        self.segments[i].map_or(0, |s| s.stop.saturating_sub(s.base) / BUILTINS[i].cells() as u64)
+    }
+
+    /// The builtins main takes, in order (output is always first).
+    pub fn builtins(&self) -> Vec<&'static str> {
+        let used = builtins::cairo_order().into_iter().filter(|&i| self.segments[i].is_some());
+        std::iter::once("output").chain(used.map(|i| BUILTINS[i].name())).collect()
+    }
+
+    /// The builtin segments after output, in memory order.
+    fn memory_segments(&self) -> Vec<Segment> {
+        builtins::cairo_order().into_iter().filter_map(|i| self.segments[i]).collect()
     }
 
     fn builtin_count(&self) -> u64 {
         self.builtins().len() as u64
     }
 
-    /// Bitwise instances used: (stop - base) / 5.
-    pub fn bitwise_instances(&self) -> u64 {
-        self.bitwise.map(|s| s.stop.saturating_sub(s.base) / BW_CELLS as u64).unwrap_or(0)
-    }
-
-    /// Poseidon instances used: (stop - base) / 6.
-    pub fn poseidon_instances(&self) -> u64 {
-        self.poseidon.map(|s| s.stop.saturating_sub(s.base) / PS_CELLS as u64).unwrap_or(0)
-    }
-
-    /// Pedersen instances used: (stop - base) / 3.
-    pub fn pedersen_instances(&self) -> u64 {
-        self.pedersen.map(|s| s.stop.saturating_sub(s.base) / PD_CELLS as u64).unwrap_or(0)
-    }
-
-    /// The shortest trace this public input fits in (each bitwise instance takes 16 rows,
-    /// each poseidon instance one, each pedersen instance 512).
+    /// The shortest trace this public input fits in: each builtin's instances take `rows()`
+    /// rows each.
     pub fn min_trace_length(&self) -> u64 {
-        (self.bitwise_instances() * BW_ROWS as u64)
-            .max(self.poseidon_instances())
-            .max(self.pedersen_instances() * PD_ROWS as u64)
+        (0..BUILTINS.len()).map(|i| self.instances_at(i) * BUILTINS[i].rows() as u64).max().unwrap_or(0)
     }
 
     /// Sanity of the claimed memory map; everything else is enforced by the AIR.
@@ -132,7 +121,7 @@ impl CairoPublicInput {
         // Keep every address computation below far from u64 overflow.
         const LIMIT: u64 = 1 << 40;
         let addrs = [self.initial_pc, self.initial_ap, self.final_pc, self.final_ap, self.output_base];
-        let seg_addrs: Vec<u64> = self.builtin_segments().iter().flat_map(|s| [s.base, s.stop]).collect();
+        let seg_addrs: Vec<u64> = self.memory_segments().iter().flat_map(|s| [s.base, s.stop]).collect();
         if addrs.iter().chain(seg_addrs.iter()).any(|&a| a > LIMIT) {
             return Err(err("address out of range"));
         }
@@ -173,32 +162,18 @@ impl CairoPublicInput {
             return Err(err("output segment out of range"));
         }
         let mut prev_stop = self.output_stop();
-        for s in self.builtin_segments() {
+        for s in self.memory_segments() {
             if s.base < prev_stop || s.stop < s.base || s.stop > 1 << 40 {
                 return Err(err("builtin segments out of order"));
             }
             prev_stop = s.stop;
         }
-        if let Some(bw) = self.bitwise {
-            if (bw.stop - bw.base) % BW_CELLS as u64 != 0 {
-                return Err(err("bitwise segment is not a whole number of instances"));
+        for (b, s) in BUILTINS.iter().zip(self.segments) {
+            if s.is_some_and(|s| (s.stop - s.base) % b.cells() as u64 != 0) {
+                return Err(err(&format!("{} segment is not a whole number of instances", b.name())));
             }
         }
-        if let Some(ps) = self.poseidon {
-            if (ps.stop - ps.base) % PS_CELLS as u64 != 0 {
-                return Err(err("poseidon segment is not a whole number of instances"));
-            }
-        }
-        if let Some(pd) = self.pedersen {
-            if (pd.stop - pd.base) % PD_CELLS as u64 != 0 {
-                return Err(err("pedersen segment is not a whole number of instances"));
-            }
-        }
-        if self.layout.rc_builtin != self.range_check.is_some()
-            || self.layout.bitwise != self.bitwise.is_some()
-            || self.layout.poseidon != self.poseidon.is_some()
-            || self.layout.pedersen != self.pedersen.is_some()
-        {
+        if self.layout.builtins != self.segments.map(|s| s.is_some()) {
             return Err(err("layout and builtins disagree"));
         }
         if self.layout.mem_extra < 1 || self.layout.mem_extra > 16 || self.layout.rc_fill > 16 {
@@ -207,7 +182,7 @@ impl CairoPublicInput {
         if self.rc_min > self.rc_max || self.rcb_min > self.rcb_max {
             return Err(err("range-check bounds inverted"));
         }
-        if !self.layout.rc_builtin && (self.layout.rcb_fill != 0 || self.rcb_min != 0 || self.rcb_max != 0) {
+        if !self.layout.has(range_check::NAME) && (self.layout.rcb_fill != 0 || self.rcb_min != 0 || self.rcb_max != 0) {
             return Err(err("builtin range-check fields without the builtin"));
         }
         if self.layout.rcb_fill > 16 {
@@ -228,7 +203,7 @@ impl CairoPublicInput {
         m.push((exec + 2, fe(self.output_base)));
         let k = self.builtin_count();
         m.push((self.final_ap - k, fe(self.output_stop())));
-        for (i, s) in self.builtin_segments().into_iter().enumerate() {
+        for (i, s) in self.memory_segments().into_iter().enumerate() {
             m.push((exec + 3 + i as u64, fe(s.base)));
             m.push((self.final_ap - k + 1 + i as u64, fe(s.stop)));
         }
@@ -246,10 +221,10 @@ impl CairoPublicInput {
     pub fn write(&self, w: &mut Writer) {
         w.u8(self.layout.mem_extra as u8);
         w.u8(self.layout.rc_fill as u8);
-        // Builtin flags: bit 0 range_check, bit 1 bitwise, bit 2 poseidon, bit 3 pedersen
-        // (older proofs only used bit 0).
+        // Builtin flags: bit i for the builtin at position i of the registry (older proofs
+        // only used bit 0, range_check).
         let l = &self.layout;
-        w.u8(l.rc_builtin as u8 | (l.bitwise as u8) << 1 | (l.poseidon as u8) << 2 | (l.pedersen as u8) << 3);
+        w.u8(l.builtins.iter().enumerate().fold(0, |flags, (i, &on)| flags | (on as u8) << i));
         w.u8(self.layout.rcb_fill as u8);
         w.fes(&self.program);
         w.fes(&self.inputs);
@@ -257,20 +232,8 @@ impl CairoPublicInput {
         for v in [self.initial_pc, self.initial_ap, self.final_pc, self.final_ap, self.output_base] {
             w.u64(v);
         }
-        match self.range_check {
-            Some(s) => {
-                w.u8(1);
-                w.u64(s.base);
-                w.u64(s.stop);
-            }
-            None => w.u8(0),
-        }
-        // Each segment only with its layout flag (as `read` expects), so proofs without these
-        // builtins keep their bytes. A public input whose flag and segment disagree fails
-        // `validate`.
-        let flagged = [(l.bitwise, self.bitwise), (l.poseidon, self.poseidon), (l.pedersen, self.pedersen)];
-        for (flag, seg) in flagged {
-            if flag {
+        for (i, seg) in self.segments.into_iter().enumerate() {
+            if segment_written(&l.builtins, i) {
                 match seg {
                     Some(s) => {
                         w.u8(1);
@@ -292,44 +255,27 @@ impl CairoPublicInput {
         let mem_extra = r.u8()? as usize;
         let rc_fill = r.u8()? as usize;
         let flags = r.u8()?;
-        if flags > 15 {
+        if u16::from(flags) >> BUILTINS.len() != 0 {
             return Err(DecodeError::Tag(flags));
         }
-        let flag = |bit: u8| flags & (1 << bit) != 0;
-        let (rc_builtin, bitwise_flag, poseidon_flag, pedersen_flag) = (flag(0), flag(1), flag(2), flag(3));
+        let builtins: [bool; BUILTINS.len()] = std::array::from_fn(|i| flags & (1 << i) != 0);
         let rcb_fill = r.u8()? as usize;
         let program = r.fes("program")?;
         let inputs = r.fes("inputs")?;
         let outputs = r.fes("outputs")?;
         let (initial_pc, initial_ap, final_pc, final_ap, output_base) = (r.u64()?, r.u64()?, r.u64()?, r.u64()?, r.u64()?);
-        let range_check = match r.u8()? {
-            0 => None,
-            1 => Some(Segment { base: r.u64()?, stop: r.u64()? }),
-            t => return Err(DecodeError::Tag(t)),
-        };
-        let mut segment = |flag: bool| -> Result<Option<Segment>, DecodeError> {
-            if !flag {
-                return Ok(None);
+        let mut segments = [None; BUILTINS.len()];
+        for (i, seg) in segments.iter_mut().enumerate() {
+            if segment_written(&builtins, i) {
+                *seg = match r.u8()? {
+                    0 => None,
+                    1 => Some(Segment { base: r.u64()?, stop: r.u64()? }),
+                    t => return Err(DecodeError::Tag(t)),
+                };
             }
-            match r.u8()? {
-                0 => Ok(None),
-                1 => Ok(Some(Segment { base: r.u64()?, stop: r.u64()? })),
-                t => Err(DecodeError::Tag(t)),
-            }
-        };
-        let bitwise = segment(bitwise_flag)?;
-        let poseidon = segment(poseidon_flag)?;
-        let pedersen = segment(pedersen_flag)?;
+        }
         Ok(CairoPublicInput {
-            layout: Layout {
-                mem_extra,
-                rc_fill,
-                rc_builtin,
-                rcb_fill,
-                bitwise: bitwise_flag,
-                poseidon: poseidon_flag,
-                pedersen: pedersen_flag,
-            },
+            layout: Layout { mem_extra, rc_fill, rcb_fill, builtins },
             program,
             inputs,
             outputs,
@@ -338,10 +284,7 @@ impl CairoPublicInput {
             final_pc,
             final_ap,
             output_base,
-            range_check,
-            bitwise,
-            poseidon,
-            pedersen,
+            segments,
             rc_min: r.u16()?,
             rc_max: r.u16()?,
             rcb_min: r.u16()?,
@@ -356,6 +299,13 @@ impl CairoPublicInput {
         self.write(&mut w);
         w.buf
     }
+}
+
+/// Whether the bytes hold builtin i's segment: only with its layout flag, so proofs without
+/// a builtin keep the bytes they had before it existed; range_check's, which predates the
+/// flags, always. A public input whose flag and segment disagree fails `validate`.
+fn segment_written(flags: &[bool; BUILTINS.len()], i: usize) -> bool {
+    flags[i] || BUILTINS[i].name() == range_check::NAME
 }
 
 /// The program hash a proof's claim names: a Pedersen hash chain (cairo-lang's

@@ -2,6 +2,7 @@
 //! [`Execution`]. Inputs reach the program through one hint,
 //! `%{ kraken_inputs(ids.inputs, ids.n_inputs) %}`, which writes them to a fresh segment.
 
+use super::builtins::{self, range_check, BUILTINS};
 use super::layout::Layout;
 use super::public_input::{CairoPublicInput, Segment, PROGRAM_BASE};
 use super::trace::Execution;
@@ -12,7 +13,6 @@ use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_def
     BuiltinHintProcessor, HintFunc,
 };
 use cairo_vm::hint_processor::builtin_hint_processor::hint_utils::insert_value_from_var_name;
-use cairo_vm::types::builtin_name::BuiltinName;
 use cairo_vm::types::layout_name::LayoutName;
 use cairo_vm::types::program::Program;
 use cairo_vm::types::relocatable::MaybeRelocatable;
@@ -38,28 +38,23 @@ fn perr(e: impl std::fmt::Display) -> ProveError {
 /// Executes `program_json` on `inputs` in proof mode.
 pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveError> {
     let program = Program::from_bytes(program_json, Some("main")).map_err(|e| ProveError::Program(e.to_string()))?;
-    let builtins: Vec<BuiltinName> = program.iter_builtins().cloned().collect();
-    // `output`, then any of pedersen, range_check, bitwise, poseidon in this order.
-    let supported = [BuiltinName::pedersen, BuiltinName::range_check, BuiltinName::bitwise, BuiltinName::poseidon];
-    let ok = builtins.first() == Some(&BuiltinName::output) && {
-        let rest = &builtins[1..];
-        rest.iter().all(|b| supported.contains(b)) && rest.windows(2).all(|w| {
-            let pos = |b: &BuiltinName| supported.iter().position(|s| s == b);
-            pos(&w[0]) < pos(&w[1])
-        })
+    let declared: Vec<&str> = program.iter_builtins().map(|b| b.to_str()).collect();
+    // `output`, then any of the registry's builtins in Cairo's order.
+    let supported: Vec<&str> = builtins::cairo_order().into_iter().map(|i| BUILTINS[i].name()).collect();
+    let ok = declared.first() == Some(&"output") && {
+        let rest = &declared[1..];
+        let pos = |b: &&str| supported.iter().position(|s| s == b);
+        rest.iter().all(|b| pos(b).is_some()) && rest.windows(2).all(|w| pos(&w[0]) < pos(&w[1]))
     };
     if !ok {
-        let names: Vec<&str> = builtins.iter().map(|b| b.to_str()).collect();
+        let (last, others) = supported.split_last().unwrap_or((&"", &[]));
         return Err(ProveError::Program(format!(
             "unsupported builtins [{}]: Kraken proves programs declaring `%builtins output`, \
-             optionally followed by pedersen, range_check, bitwise and/or poseidon (in that \
-             order); ecdsa, keccak, ec_op and the others are not supported",
-            names.join(", ")
+             optionally followed by {} and/or {last} (in that order); the others are not supported",
+            declared.join(", "),
+            others.join(", ")
         )));
     }
-    let has = |b: BuiltinName| builtins.contains(&b);
-    let (rc_builtin, bitwise, poseidon) = (has(BuiltinName::range_check), has(BuiltinName::bitwise), has(BuiltinName::poseidon));
-    let pedersen = has(BuiltinName::pedersen);
     let words: Vec<FE> = program
         .iter_data()
         .map(|w| match w {
@@ -89,7 +84,11 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
         // bitwise and poseidon. The layout only decides which builtin runners exist (builtins the
         // program does not declare get empty segments); we do not use its ratios (no trace
         // padding).
-        layout: if bitwise || poseidon { LayoutName::recursive_with_poseidon } else { LayoutName::small },
+        layout: if declared.iter().all(|b| ["output", "pedersen", "range_check"].contains(b)) {
+            LayoutName::small
+        } else {
+            LayoutName::recursive_with_poseidon
+        },
         proof_mode: true,
         // We pad the trace ourselves (with copies of the final `jmp rel 0` step), so we
         // skip cairo-vm's padding, which sizes the run for Stone's layout units.
@@ -102,17 +101,13 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
     let memory: Vec<Option<FE>> = runner.relocated_memory.iter().map(|c| c.as_ref().map(felt_to_fe)).collect();
     let segments = runner.get_memory_segment_addresses().map_err(perr)?;
     let (out_base, out_stop) = *segments.get("output").ok_or_else(|| perr("no output segment"))?;
-    let segment = |used: bool, name: &str| -> Result<Option<Segment>, ProveError> {
-        if !used {
-            return Ok(None);
+    let mut used = [None; BUILTINS.len()];
+    for (seg, b) in used.iter_mut().zip(BUILTINS) {
+        if declared.contains(&b.name()) {
+            let (base, stop) = *segments.get(b.name()).ok_or_else(|| perr(format!("no {} segment", b.name())))?;
+            *seg = Some(Segment { base: base as u64, stop: stop as u64 });
         }
-        let (b, s) = *segments.get(name).ok_or_else(|| perr(format!("no {name} segment")))?;
-        Ok(Some(Segment { base: b as u64, stop: s as u64 }))
-    };
-    let range_check = segment(rc_builtin, "range_check")?;
-    let bitwise = segment(bitwise, "bitwise")?;
-    let poseidon = segment(poseidon, "poseidon")?;
-    let pedersen = segment(pedersen, "pedersen")?;
+    }
 
     // Outputs follow the convention [n_inputs, inputs..., outputs...].
     let cells: Vec<FE> = (out_base..out_stop)
@@ -131,15 +126,13 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
         return Err(perr("program not loaded at address 1"));
     }
     let public_input = CairoPublicInput {
-        layout: {
-            let l = if rc_builtin { Layout::with_range_check(2, 1, 2) } else { Layout::new(2, 1) };
-            let l = if bitwise.is_some() { l.with_bitwise() } else { l };
-            let l = if poseidon.is_some() { l.with_poseidon() } else { l };
-            if pedersen.is_some() {
-                l.with_pedersen()
-            } else {
-                l
-            }
+        // Two spare memory slots, one spare offset and, with range_check, two spare parts
+        // per row.
+        layout: Layout {
+            mem_extra: 2,
+            rc_fill: 1,
+            rcb_fill: if declared.contains(&range_check::NAME) { 2 } else { 0 },
+            builtins: used.map(|s| s.is_some()),
         },
         program: words,
         inputs: inputs.to_vec(),
@@ -149,10 +142,7 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
         final_pc: last.0,
         final_ap: last.1,
         output_base: out_base as u64,
-        range_check,
-        bitwise,
-        poseidon,
-        pedersen,
+        segments: used,
         rc_min: 0,
         rc_max: 0,
         rcb_min: 0,

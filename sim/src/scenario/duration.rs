@@ -1,31 +1,20 @@
 //! Human-written durations in scenario files: `"250ms"`, `"10s"`, `"1.5s"`, `"2m"`, `"1h"`, `"500us"`.
 
+use super::quantity;
 use std::time::Duration;
 
 /// Parses a duration written as a non-negative number followed by a unit
 /// (`us`, `ms`, `s`, `m` or `h`). Returns a message fit for a scenario error otherwise.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .ok_or_else(|| format!("duration {text:?} has no unit (use us, ms, s, m or h)"))?;
-    let (number, unit) = text.split_at(split);
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("duration {text:?} does not start with a number"))?;
-    let unit_us = match unit {
-        "us" => 1.0,
-        "ms" => 1e3,
-        "s" => 1e6,
-        "m" => 60e6,
-        "h" => 3600e6,
-        _ => {
-            return Err(format!(
-                "duration {text:?} has unknown unit {unit:?} (use us, ms, s, m or h)"
-            ))
-        }
-    };
-    Ok(Duration::from_micros((value * unit_us).round() as u64))
+    let units = [
+        ("us", 1.0),
+        ("ms", 1e3),
+        ("s", 1e6),
+        ("m", 60e6),
+        ("h", 3600e6),
+    ];
+    let us = quantity::parse(text, "duration", &units, "too long")?;
+    Ok(Duration::from_micros(us))
 }
 
 /// Formats a duration the way scenario files write it: whole seconds, else milliseconds,
@@ -66,6 +55,13 @@ mod tests {
             .unwrap_err()
             .contains("unknown unit"));
         assert!(parse_duration("-1s").is_err());
+        let huge = format!("{}h", "9".repeat(400));
+        assert!(parse_duration(&huge).unwrap_err().contains("too long"));
+        // u64::MAX microseconds is 5124095576.03 hours.
+        assert!(parse_duration("5124095577h")
+            .unwrap_err()
+            .contains("too long"));
+        assert!(parse_duration("5124095576h").is_ok());
     }
 
     #[test]

@@ -60,14 +60,33 @@ impl LoadSpec {
                 continue;
             }
             for k in 0u64.. {
-                let t = phase.at + Duration::from_secs_f64(k as f64 / phase.rate);
-                if t >= end {
+                // A rate so low that the next send lies past any representable time
+                // ends the phase.
+                let Ok(offset) = Duration::try_from_secs_f64(k as f64 / phase.rate) else {
                     break;
+                };
+                match phase.at.checked_add(offset) {
+                    Some(t) if t < end => times.push(t),
+                    _ => break,
                 }
-                times.push(t);
             }
         }
         times
+    }
+
+    /// How many sends `send_times(until)` plans, to within one per phase.
+    pub fn offered(&self, until: Duration) -> f64 {
+        self.phases
+            .iter()
+            .enumerate()
+            .map(|(i, phase)| {
+                let end = self
+                    .phases
+                    .get(i + 1)
+                    .map_or(until, |next| next.at.min(until));
+                phase.rate * end.saturating_sub(phase.at).as_secs_f64()
+            })
+            .sum()
     }
 }
 
@@ -130,5 +149,24 @@ mod tests {
         assert!(LoadSpec::default()
             .send_times(Duration::from_secs(10))
             .is_empty());
+        assert_eq!(phased().offered(Duration::from_secs(4)), 120.0);
+    }
+
+    #[test]
+    fn a_vanishing_rate_sends_once() {
+        for rate in [f64::MIN_POSITIVE, 1e-300, 5e-324] {
+            let load = LoadSpec {
+                phases: vec![LoadPhase {
+                    at: Duration::ZERO,
+                    rate,
+                }],
+                ..LoadSpec::default()
+            };
+            assert_eq!(
+                load.send_times(Duration::from_secs(3600)),
+                [Duration::ZERO],
+                "{rate}"
+            );
+        }
     }
 }

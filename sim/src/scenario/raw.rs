@@ -14,6 +14,8 @@ pub struct RawFile {
     pub network: RawNetwork,
     pub load: Option<RawLoad>,
     #[serde(default)]
+    pub disk: RawDisk,
+    #[serde(default)]
     pub twins: RawTwins,
     #[serde(default)]
     pub faults: Vec<RawFault>,
@@ -86,6 +88,13 @@ pub struct RawPhase {
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
+pub struct RawDisk {
+    pub lose_unsynced: Option<bool>,
+    pub torn_writes: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct RawTwins {
     #[serde(default)]
     pub nodes: Vec<String>,
@@ -103,6 +112,17 @@ pub struct RawFault {
     pub pause: Option<String>,
     pub resume: Option<String>,
     pub network: Option<RawNetwork>,
+    pub power_cut: Option<String>,
+    pub disk_error: Option<String>,
+    pub disk_full: Option<RawDiskFull>,
+    pub disk_ok: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDiskFull {
+    pub node: String,
+    pub free: String,
 }
 
 #[derive(Deserialize)]

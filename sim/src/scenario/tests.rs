@@ -21,6 +21,10 @@ mix = { fib = 1, erc20 = 2 }
 [twins]
 nodes = ["n0"]
 
+[disk]
+lose_unsynced = true
+torn_writes = true
+
 [[faults]]
 at = "30s"
 heal = true
@@ -56,6 +60,26 @@ network = { loss = 0.2 }
 [[faults]]
 at = "35s"
 network = { loss = 0.01 }
+
+[[faults]]
+at = "36s"
+power_cut = "n3"
+
+[[faults]]
+at = "44s"
+restart = "n3"
+
+[[faults]]
+at = "37s"
+disk_error = "n1"
+
+[[faults]]
+at = "38s"
+disk_full = { node = "n2", free = "64KiB" }
+
+[[faults]]
+at = "40s"
+disk_ok = "n1"
 
 [checks]
 liveness_within = "15s"
@@ -94,6 +118,13 @@ fn parses_every_key() {
     assert_eq!(s.load.tx_size, 256);
     assert_eq!(s.load.mix["erc20"], 2);
     assert_eq!(s.twins, vec![0]);
+    assert_eq!(
+        s.disk,
+        DiskSpec {
+            lose_unsynced: true,
+            torn_writes: true
+        }
+    );
     assert_eq!(s.copies().len(), 5);
     assert_eq!(s.copies()[4].to_string(), "n0'");
     // Sorted by time.
@@ -136,9 +167,28 @@ fn derives_fault_windows_and_last_heal() {
             (21, Some(22), "pause n1"),
             (23, Some(30), "cut n0<->n3"),
             (25, Some(35), "network loss=0.2 latency=5ms..40ms"),
+            (36, Some(44), "power_cut n3"),
+            (37, Some(40), "disk_error n1"),
+            (38, None, "disk_full n2 free=64KiB"),
         ]
     );
-    assert_eq!(s.last_heal(), Duration::from_secs(35));
+    assert_eq!(s.last_heal(), Duration::from_secs(44));
+    let full = &s
+        .faults
+        .iter()
+        .find(|f| f.at == Duration::from_secs(38))
+        .unwrap()
+        .action;
+    assert_eq!(
+        *full,
+        FaultAction::DiskFull {
+            node: NodeCopy {
+                identity: 2,
+                twin: false
+            },
+            free: 65536
+        }
+    );
 }
 
 #[test]
@@ -153,6 +203,14 @@ fn defaults() {
     assert!(s.twins.is_empty() && s.faults.is_empty() && s.node.is_empty());
     assert_eq!(s.checks.liveness_within, Duration::from_secs(10));
     assert_eq!(s.last_heal(), Duration::ZERO);
+    // A real disk loses what was not synced; tearing is opt-in.
+    assert_eq!(
+        s.disk,
+        DiskSpec {
+            lose_unsynced: true,
+            torn_writes: false
+        }
+    );
 }
 
 #[test]
@@ -220,6 +278,7 @@ fn bad_values_are_rejected() {
         ("[scenario]\nduration = \"10s\"\n[load]\nrate = -5\n", "load.rate"),
         ("[scenario]\nduration = \"10s\"\n[twins]\nnodes = [\"n0\", \"n1\"]\n", "twins.nodes"),
         ("[scenario]\nduration = \"10s\"\n[twins]\nnodes = [\"n0\", \"n0\"]\n", "twins.nodes[1]"),
+        ("[scenario]\nduration = \"10s\"\n[disk]\nlose_unsynced = false\ntorn_writes = true\n", "disk.torn_writes"),
     ];
     for (text, key) in cases {
         let e = err(text);
@@ -289,6 +348,36 @@ fn fault_rules() {
             "faults[0].network.loss",
             "not in [0, 1)",
         ),
+        (
+            "[[faults]]\nat = \"1s\"\ncrash = \"n1\"\n[[faults]]\nat = \"2s\"\npower_cut = \"n1\"\n",
+            "faults[1].power_cut",
+            "it is not running",
+        ),
+        (
+            "[[faults]]\nat = \"1s\"\ndisk_error = \"n1\"\n[[faults]]\nat = \"2s\"\ndisk_error = \"n1\"\n",
+            "faults[1].disk_error",
+            "it already fails (disk_ok first)",
+        ),
+        (
+            "[[faults]]\nat = \"1s\"\ndisk_full = { node = \"n1\", free = \"1MiB\" }\n[[faults]]\nat = \"2s\"\ndisk_full = { node = \"n1\", free = \"0B\" }\n",
+            "faults[1].disk_full",
+            "already full",
+        ),
+        (
+            "[[faults]]\nat = \"1s\"\ndisk_error = \"n1\"\n[[faults]]\nat = \"2s\"\ndisk_ok = \"n2\"\n",
+            "faults[1].disk_ok",
+            "disk_ok only after disk_error or disk_full",
+        ),
+        (
+            "[[faults]]\nat = \"1s\"\ndisk_full = { node = \"n1\", free = \"64KB\" }\n",
+            "faults[0].disk_full.free",
+            "unknown unit \"KB\"",
+        ),
+        (
+            "[[faults]]\nat = \"1s\"\ndisk_full = { node = \"n9\", free = \"1B\" }\n",
+            "faults[0].disk_full.node",
+            "unknown node \"n9\"",
+        ),
     ];
     for (faults, key, what) in cases {
         let e = err(&with_faults(faults));
@@ -297,6 +386,12 @@ fn fault_rules() {
             "expected {key} / {what} in: {e}"
         );
     }
+    // A power cut is a crash: restart follows it; disk_ok lifts every disk fault, after
+    // which each may come again.
+    let ok = with_faults(
+        "[[faults]]\nat = \"1s\"\npower_cut = \"n1\"\n[[faults]]\nat = \"2s\"\nrestart = \"n1\"\n[[faults]]\nat = \"3s\"\ndisk_error = \"n2\"\n[[faults]]\nat = \"3s\"\ndisk_full = { node = \"n2\", free = \"0B\" }\n[[faults]]\nat = \"4s\"\ndisk_ok = \"n2\"\n[[faults]]\nat = \"5s\"\ndisk_error = \"n2\"\n",
+    );
+    Scenario::from_str(&ok, "x.toml").unwrap();
     // Restart after a crash listed later in the file but earlier in time is fine.
     let ok = with_faults(
         "[[faults]]\nat = \"5s\"\nrestart = \"n1\"\n[[faults]]\nat = \"1s\"\ncrash = \"n1\"\n",

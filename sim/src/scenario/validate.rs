@@ -3,16 +3,23 @@
 //! and line.
 
 use super::locate::Locator;
-use super::raw::{RawFault, RawFile, RawLatency, RawLoad, RawNetwork};
+use super::raw::{RawDisk, RawFault, RawFile, RawLatency, RawLoad, RawNetwork};
 use super::{
-    format_duration, parse_duration, Checks, Fault, FaultAction, Latency, LoadPhase, LoadSpec,
-    NetworkSpec, NodeCopy, Scenario, ScenarioError,
+    format_duration, parse_duration, parse_size, Checks, DiskSpec, Fault, FaultAction, Latency,
+    LoadPhase, LoadSpec, NetworkSpec, NodeCopy, Scenario, ScenarioError,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
+
+/// Longest simulated run: reports keep a row per simulated second.
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
+/// Most transactions a run may offer: the load client plans every send time up front.
+pub const MAX_OFFERED: f64 = 10_000_000.0;
+/// Largest transaction the load client builds, in bytes.
+pub const MAX_TX_SIZE: i64 = 16 << 20;
 
 struct Ctx<'a> {
     origin: &'a str,
@@ -129,6 +136,16 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
     if duration.is_zero() {
         return Err(ctx.err("scenario.duration", "the run must last longer than 0s"));
     }
+    if duration > MAX_DURATION {
+        return Err(ctx.err(
+            "scenario.duration",
+            format!(
+                "{} is longer than the simulator's {}",
+                raw.scenario.duration,
+                format_duration(MAX_DURATION)
+            ),
+        ));
+    }
 
     if raw.committee.size < 4 {
         return Err(ctx.err(
@@ -148,7 +165,8 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
     ctx.size = raw.committee.size as usize;
 
     let network = ctx.network("network", &raw.network, NetworkSpec::default())?;
-    let load = load(&ctx, raw.load.as_ref())?;
+    let load = load(&ctx, raw.load.as_ref(), duration)?;
+    let disk = disk(&ctx, &raw.disk)?;
 
     let f = (ctx.size - 1) / 3;
     let mut twins = Vec::new();
@@ -202,6 +220,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
         committee_size: ctx.size,
         network,
         load,
+        disk,
         twins,
         faults,
         checks: Checks {
@@ -232,7 +251,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
     Ok(scenario)
 }
 
-fn load(ctx: &Ctx<'_>, raw: Option<&RawLoad>) -> Result<LoadSpec> {
+fn load(ctx: &Ctx<'_>, raw: Option<&RawLoad>, duration: Duration) -> Result<LoadSpec> {
     let Some(raw) = raw else {
         return Ok(LoadSpec::default());
     };
@@ -281,6 +300,12 @@ fn load(ctx: &Ctx<'_>, raw: Option<&RawLoad>) -> Result<LoadSpec> {
     };
     let tx_size = match raw.tx_size {
         None => 512,
+        Some(n) if n > MAX_TX_SIZE => {
+            return Err(ctx.err(
+                "load.tx_size",
+                format!("{n} bytes is more than the simulator's {MAX_TX_SIZE}"),
+            ))
+        }
         Some(n) if n > 0 => n as usize,
         Some(n) => {
             return Err(ctx.err(
@@ -289,11 +314,41 @@ fn load(ctx: &Ctx<'_>, raw: Option<&RawLoad>) -> Result<LoadSpec> {
             ))
         }
     };
-    Ok(LoadSpec {
+    let spec = LoadSpec {
         phases,
         tx_size,
         mix: raw.mix.clone(),
-    })
+    };
+    let offered = spec.offered(duration);
+    if offered > MAX_OFFERED {
+        let key = if raw.rate.is_some() {
+            "load.rate"
+        } else {
+            "load.phases"
+        };
+        return Err(ctx.err(
+            key,
+            format!(
+                "the run would offer {offered:.0} transactions, more than the simulator's {MAX_OFFERED}"
+            ),
+        ));
+    }
+    Ok(spec)
+}
+
+fn disk(ctx: &Ctx<'_>, raw: &RawDisk) -> Result<DiskSpec> {
+    let default = DiskSpec::default();
+    let spec = DiskSpec {
+        lose_unsynced: raw.lose_unsynced.unwrap_or(default.lose_unsynced),
+        torn_writes: raw.torn_writes.unwrap_or(default.torn_writes),
+    };
+    if spec.torn_writes && !spec.lose_unsynced {
+        return Err(ctx.err(
+            "disk.torn_writes",
+            "torn writes need lose_unsynced = true (a crash that keeps every write tears none)",
+        ));
+    }
+    Ok(spec)
 }
 
 /// A fault as parsed, before the timeline is walked (a network change is relative to
@@ -345,6 +400,7 @@ fn faults(
         }))
         .collect();
     let mut state: BTreeMap<NodeCopy, State> = copies.iter().map(|&c| (c, State::Up)).collect();
+    let mut disk: BTreeMap<NodeCopy, DiskFaults> = BTreeMap::new();
     let mut net = base;
     let mut out = Vec::new();
     for (i, at, parsed) in parsed {
@@ -379,12 +435,19 @@ fn faults(
                 State::Crashed,
                 "it is already crashed",
             )?,
+            FaultAction::PowerCut(c) => transition(
+                "power_cut",
+                *c,
+                &[State::Up],
+                State::Crashed,
+                "it is not running",
+            )?,
             FaultAction::Restart(c) => transition(
                 "restart",
                 *c,
                 &[State::Crashed],
                 State::Up,
-                "restart only after crash",
+                "restart only after crash or power_cut",
             )?,
             FaultAction::Pause(c) => transition(
                 "pause",
@@ -410,11 +473,54 @@ fn faults(
                     }
                 }
             }
+            FaultAction::DiskError(_) | FaultAction::DiskFull { .. } | FaultAction::DiskOk(_) => {
+                disk_transition(ctx, &key, at, &action, &mut disk)?
+            }
             _ => {}
         }
         out.push(Fault { at, action });
     }
     Ok(out)
+}
+
+/// The disk faults in force on one node copy.
+#[derive(Default)]
+struct DiskFaults {
+    failing: bool,
+    full: bool,
+}
+
+/// Checks a disk fault against those in force on its node: each is set once, and
+/// `disk_ok` lifts them all.
+fn disk_transition(
+    ctx: &Ctx<'_>,
+    key: &str,
+    at: Duration,
+    action: &FaultAction,
+    disk: &mut BTreeMap<NodeCopy, DiskFaults>,
+) -> Result<()> {
+    let (verb, copy, rule) = match action {
+        FaultAction::DiskError(c) => ("disk_error", *c, "it already fails (disk_ok first)"),
+        FaultAction::DiskFull { node, .. } => ("disk_full", *node, "it is already full (disk_ok first)"),
+        FaultAction::DiskOk(c) => ("disk_ok", *c, "disk_ok only after disk_error or disk_full"),
+        _ => return Ok(()),
+    };
+    let faults = disk.entry(copy).or_default();
+    let allowed = match action {
+        FaultAction::DiskError(_) => !std::mem::replace(&mut faults.failing, true),
+        FaultAction::DiskFull { .. } => !std::mem::replace(&mut faults.full, true),
+        _ => {
+            let lifted = std::mem::take(faults);
+            lifted.failing || lifted.full
+        }
+    };
+    if !allowed {
+        return Err(ctx.err(
+            &format!("{key}.{verb}"),
+            format!("cannot {verb} on {copy}'s disk at {}: {rule}", format_duration(at)),
+        ));
+    }
+    Ok(())
 }
 
 fn action(ctx: &Ctx<'_>, index: usize, fault: &RawFault) -> Result<Parsed> {
@@ -428,6 +534,10 @@ fn action(ctx: &Ctx<'_>, index: usize, fault: &RawFault) -> Result<Parsed> {
         ("pause", fault.pause.is_some()),
         ("resume", fault.resume.is_some()),
         ("network", fault.network.is_some()),
+        ("power_cut", fault.power_cut.is_some()),
+        ("disk_error", fault.disk_error.is_some()),
+        ("disk_full", fault.disk_full.is_some()),
+        ("disk_ok", fault.disk_ok.is_some()),
     ]
     .into_iter()
     .filter_map(|(name, set)| set.then_some(name))
@@ -440,7 +550,7 @@ fn action(ctx: &Ctx<'_>, index: usize, fault: &RawFault) -> Result<Parsed> {
         };
         return Err(ctx.err(
             key,
-            format!("give exactly one action (partition, heal, cut, crash, restart, pause, resume, network); found {found}"),
+            format!("give exactly one action (partition, heal, cut, crash, restart, pause, resume, network, power_cut, disk_error, disk_full, disk_ok); found {found}"),
         ));
     }
     let one = |verb: &str, name: &Option<String>| {
@@ -507,6 +617,17 @@ fn action(ctx: &Ctx<'_>, index: usize, fault: &RawFault) -> Result<Parsed> {
         "restart" => FaultAction::Restart(one("restart", &fault.restart)?),
         "pause" => FaultAction::Pause(one("pause", &fault.pause)?),
         "resume" => FaultAction::Resume(one("resume", &fault.resume)?),
+        "power_cut" => FaultAction::PowerCut(one("power_cut", &fault.power_cut)?),
+        "disk_error" => FaultAction::DiskError(one("disk_error", &fault.disk_error)?),
+        "disk_ok" => FaultAction::DiskOk(one("disk_ok", &fault.disk_ok)?),
+        "disk_full" => {
+            let full = fault.disk_full.as_ref().expect("present");
+            let key = format!("{key}.disk_full");
+            FaultAction::DiskFull {
+                node: ctx.copy(&format!("{key}.node"), &full.node)?,
+                free: parse_size(&full.free).map_err(|m| ctx.err(&format!("{key}.free"), m))?,
+            }
+        }
         _ => return Ok(Parsed::Network(index)),
     };
     Ok(Parsed::Ready(action))

@@ -22,11 +22,13 @@ enum Kind {
     Down(NodeCopy),
     Paused(NodeCopy),
     Network,
+    Disk(NodeCopy),
 }
 
 /// Windows in the order they open: partition..heal (or the next partition), cut..heal,
-/// crash..restart, pause..resume (or crash), network change..next network change (a
-/// change back to the `[network]` spec closes the window without opening another).
+/// crash or power_cut..restart, pause..resume (or crash), network change..next network
+/// change (a change back to the `[network]` spec closes the window without opening
+/// another), disk_error or disk_full..disk_ok.
 pub fn fault_windows(scenario: &Scenario) -> Vec<FaultWindow> {
     let mut windows: Vec<FaultWindow> = Vec::new();
     let mut open: Vec<(Kind, usize)> = Vec::new();
@@ -68,6 +70,14 @@ pub fn fault_windows(scenario: &Scenario) -> Vec<FaultWindow> {
             FaultAction::Pause(c) => Some(Kind::Paused(*c)),
             FaultAction::Resume(c) => {
                 close(&mut open, &mut windows, at, &|k| *k == Kind::Paused(*c));
+                None
+            }
+            FaultAction::PowerCut(c) => Some(Kind::Down(*c)),
+            FaultAction::DiskError(c) | FaultAction::DiskFull { node: c, .. } => {
+                Some(Kind::Disk(*c))
+            }
+            FaultAction::DiskOk(c) => {
+                close(&mut open, &mut windows, at, &|k| *k == Kind::Disk(*c));
                 None
             }
             FaultAction::Network(spec) => {

@@ -6,7 +6,8 @@
 //! `[node]` switches: `fork_twin = true` makes n0's Twins copy a second sequencer with
 //! its own blocks (a safety violation); `panic_at_height = H` panics the sequencer;
 //! `exit_at_height = H` makes the sequencer's main return once it reached H (its block
-//! task still running: the world must stop it).
+//! task still running: the world must stop it); `skip_sync = true` never syncs the disk
+//! (a crash then loses what was stored).
 
 use futures::future::LocalBoxFuture;
 use kraken_sim::disk::DiskHandle;
@@ -66,12 +67,15 @@ fn load(disk: &DiskHandle) -> Chain {
     }
 }
 
-fn store(disk: &DiskHandle, chain: &Chain) {
+fn store(env: &NodeEnv, chain: &Chain) {
+    let sync = env.node_config.get("skip_sync").and_then(|v| v.as_bool()) != Some(true);
+    let disk = &env.disk;
     // A fenced handle (left over from before a crash) fails here; the toy ignores it.
     let _ = disk
         .set_len(0)
         .and_then(|_| disk.write(0, &chain.height.to_le_bytes()))
-        .and_then(|_| disk.write(8, chain.block.as_bytes()));
+        .and_then(|_| disk.write(8, chain.block.as_bytes()))
+        .and_then(|_| if sync { disk.sync() } else { Ok(()) });
 }
 
 async fn send(to: SocketAddr, line: String) {
@@ -138,7 +142,7 @@ async fn node(env: NodeEnv) {
                     );
                     let line = format!("BLOCK {height} {block} {} {}\n", c.block, txs.join(","));
                     *c = Chain { height, block };
-                    store(&env.disk, &c);
+                    store(&env, &c);
                     line
                 };
                 for ip in env.peers.iter().flatten().filter(|ip| **ip != env.ip) {
@@ -202,7 +206,7 @@ async fn serve(env: &NodeEnv, listener: TcpListener, sequencer: bool, chain: Arc
                         height,
                         block: block.to_string(),
                     };
-                    store(&env.disk, &c);
+                    store(env, &c);
                 }
             }
             _ => {}

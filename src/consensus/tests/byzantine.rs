@@ -78,6 +78,21 @@ fn a_forged_vote_is_blamed_on_the_member_who_sent_it() {
 }
 
 #[test]
+fn rounds_at_the_end_of_time_are_ignored_without_a_panic() {
+    simulate(|| async {
+        let stage = Stage::start(0, 4).await;
+        let vote = Vote { block: Digest::of(b"any"), round: u64::MAX, author: 2, signature: Signature([7; 64]) };
+        stage.deliver(3, ConsensusMessage::Vote(vote)).await;
+        let mut t = Timeout::new(u64::MAX, QuorumCert::genesis(), 3, &stage.keys[3]);
+        t.signature = Signature([9; 64]);
+        stage.deliver(3, ConsensusMessage::Timeout(t)).await;
+        // Still serving: the proposal of round 1 gets its vote.
+        stage.deliver(1, ConsensusMessage::Propose(stage.block(1, 1, QuorumCert::genesis(), None, vec![]))).await;
+        assert_eq!(stage.votes().len(), 1);
+    });
+}
+
+#[test]
 fn messages_with_nothing_to_offer_are_dropped_before_their_signatures_are_checked() {
     simulate(|| async {
         let stage = Stage::start(0, 4).await;

@@ -226,11 +226,11 @@ impl Stage {
         self.settle().await;
     }
 
-    /// Kills the core's node (its disk keeps what reached it) and starts it again.
+    /// Crashes the core's machine (its disk keeps what was synced) and starts it again.
     pub async fn restart(&self) {
         let id = self.node.as_ref().expect("started").id();
         Handle::current().kill(id);
-        self.disk.fence();
+        self.disk.crash();
         Handle::current().restart(id);
         self.settle().await;
     }

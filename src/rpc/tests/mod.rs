@@ -4,6 +4,8 @@
 
 mod events;
 mod exec;
+mod hostile;
+mod mutated;
 mod protocol;
 mod reads;
 mod write;
@@ -118,4 +120,38 @@ pub fn code(method: &str, params: Value) -> i64 {
 
 pub fn hex(f: Felt) -> Value {
     Value::String(format!("{f:#x}"))
+}
+
+/// Error codes a reply may carry: JSON-RPC's protocol errors and the Starknet spec's
+/// (all below 100). Internal errors (-32603) are a store failing, never a request.
+fn allowed_code(code: i64) -> bool {
+    matches!(code, -32700 | -32600 | -32601 | -32602) || (1..100).contains(&code)
+}
+
+/// Checks one reply object: JSON-RPC 2.0, the given id when it was usable, and either
+/// a result or a well-formed error with an allowed code.
+pub fn assert_well_formed(reply: &Value) {
+    let obj = reply.as_object().unwrap_or_else(|| panic!("a reply is an object: {reply}"));
+    assert_eq!(obj.get("jsonrpc"), Some(&json!("2.0")), "{reply}");
+    assert!(matches!(obj.get("id"), Some(Value::Null | Value::Number(_) | Value::String(_))), "{reply}");
+    assert_eq!(obj.len(), 3, "jsonrpc, id and one of result or error: {reply}");
+    if obj.contains_key("result") {
+        return;
+    }
+    let e = obj["error"].as_object().unwrap_or_else(|| panic!("an error is an object: {reply}"));
+    let code = e.get("code").and_then(Value::as_i64).unwrap_or_else(|| panic!("an integer code: {reply}"));
+    assert!(allowed_code(code), "code {code}: {reply}");
+    assert!(e.get("message").is_some_and(Value::is_string), "{reply}");
+    assert!(e.keys().all(|k| ["code", "message", "data"].contains(&k.as_str())), "{reply}");
+}
+
+/// Checks what `handle` answered to a whole body: an object, or a batch of them.
+pub fn assert_reply_well_formed(reply: &Value) {
+    match reply {
+        Value::Array(replies) => {
+            assert!(!replies.is_empty(), "an empty batch reply is never sent");
+            replies.iter().for_each(assert_well_formed);
+        }
+        one => assert_well_formed(one),
+    }
 }
