@@ -19,6 +19,10 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<i32> {
         shard: args.shard.as_deref().map(Shard::parse).transpose().map_err(|e| anyhow::anyhow!("--shard {e}"))?,
         budget: args.time_budget,
     };
+    if let Some(out) = &args.out {
+        // Found unwritable now rather than by every seed.
+        std::fs::create_dir_all(out).with_context(|| format!("--out {}", out.display()))?;
+    }
     let outcome = if args.jobs == 1 {
         in_process(&args.file, &plan, args.out.as_deref())?
     } else {
@@ -62,7 +66,7 @@ fn in_process(file: &Path, plan: &Plan, out: Option<&Path>) -> anyhow::Result<Sw
     if let Some(e) = write_error {
         // The table first: the runs happened, only a report is missing.
         println!("{}", outcome.render());
-        anyhow::bail!("--out: could not write a report: {e}");
+        anyhow::bail!("{e}");
     }
     Ok(outcome)
 }
@@ -91,10 +95,10 @@ pub fn merge(dir: &Path, junit: Option<&Path>) -> anyhow::Result<i32> {
 
 /// Writes the run's report under `out`, if there is one.
 fn write_report(out: Option<&Path>, scenario: &Scenario, run: &RunOutcome, revision: &str) -> std::io::Result<()> {
-    match out {
-        Some(out) => report::write_report(out, scenario, run, revision).map(drop),
-        None => Ok(()),
-    }
+    let Some(out) = out else { return Ok(()) };
+    report::write_report(out, scenario, run, revision).map(drop).map_err(|e| {
+        std::io::Error::other(format!("--out {}: could not write the report of seed {}: {e}", out.display(), run.seed))
+    })
 }
 
 /// Writes `text` to the file a flag names, making its directory.
