@@ -18,7 +18,7 @@ export CARGO_TARGET_DIR := $(TARGET_DIR)
 # reproducible; a plain `cargo test` draws new ones (set PROPTEST_RNG_SEED to replay).
 export PROPTEST_RNG_SEED ?= 20261204
 
-.PHONY: help setup run scenario sweep test test-sim test-real test-wasm test-e2e bench bench-flood bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
+.PHONY: help setup run scenario sweep test test-deploy test-sim test-real test-wasm test-e2e bench bench-flood bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
 
 help: ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,11 +35,14 @@ run: setup ## play the default scenario (partition) and write its report under r
 scenario: ## play SCENARIO=file [SEED=n]
 	$(CARGO) run --bin kraken -- scenario $(SCENARIO) $(if $(SEED),--seed $(SEED))
 
-sweep: ## play SCENARIO under SEEDS=a..b
-	$(CARGO) run --bin kraken -- sweep $(SCENARIO) --seeds $(SEEDS)
+sweep: ## play SCENARIO under SEEDS=a..b [JOBS=n worker processes]
+	$(CARGO) run --bin kraken -- sweep $(SCENARIO) --seeds $(SEEDS)$(if $(JOBS), --jobs $(JOBS))
 
-test: setup test-sim test-real test-wasm test-e2e ## every test: simulator build, real build, wasm verifier, starknet-rs and starknet.py against a cluster
+test: setup test-deploy test-sim test-real test-wasm test-e2e ## every test: deploy manifests, simulator build, real build, wasm verifier, starknet-rs and starknet.py against a cluster
 	@echo "== all tests passed =="
+
+test-deploy: ## validate the Kubernetes manifests in deploy/ (installs kubernetes-validate from PyPI once)
+	@bash scripts/check-deploy.sh
 
 test-sim:
 	@echo "== tests, simulator build (cargo test --workspace) =="

@@ -10,6 +10,8 @@ mod real;
 mod rpc_client;
 #[cfg(madsim)]
 mod sim;
+#[cfg(madsim)]
+mod sweep;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -37,16 +39,27 @@ pub enum Command {
         #[arg(long, default_value = "reports")]
         out: PathBuf,
     },
-    /// Play a scenario under many seeds and list the failing ones with replay commands.
-    Sweep {
+    /// Play a scenario under many seeds, in this process or in worker processes, all of a
+    /// range or one shard of it, and list the failing ones with replay commands.
+    Sweep(SweepArgs),
+    /// Run the seeds read from stdin, one per line, answering each with a JSON line on
+    /// stdout (what `sweep --jobs N` starts N of).
+    #[command(hide = true)]
+    SweepWorker {
         /// Scenario file (TOML).
         file: PathBuf,
-        /// Seed range, e.g. 1..100 (end exclusive).
-        #[arg(long)]
-        seeds: String,
         /// Also write each run's report under OUT.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Merge the `sweep --json` files of a sharded sweep's shards into one table; exits
+    /// non-zero when a seed failed or a shard left no file.
+    SweepMerge {
+        /// Directory holding one `sweep --json` file per shard (every *.json in it is read).
+        dir: PathBuf,
+        /// Also write the merged outcome as JUnit XML here.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
     },
     /// Benchmark consensus in the simulator at rising offered load; writes a CSV.
     Bench {
@@ -189,6 +202,38 @@ pub enum Command {
     },
 }
 
+/// The flags of `kraken sweep`.
+#[derive(clap::Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// Seed range, e.g. 1..100 (end exclusive), or one seed.
+    #[arg(long)]
+    pub seeds: String,
+    /// Run the seeds in N worker processes (this binary started again), one seed per
+    /// process at a time, handed out in seed order; 1 runs them in this process.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: u16,
+    /// Run only shard I of N (I counts from 0): the seeds s of the range with s mod N = I,
+    /// so N machines given I = 0..N-1 run every seed exactly once.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Start no new seed once this much wall-clock time has passed, e.g. 10m; seeds
+    /// running then finish, and the table lists the seeds that never started.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub time_budget: Option<std::time::Duration>,
+    /// Also write each run's report under OUT.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Write JUnit XML here for CI: one testcase per seed, a failure names the failed
+    /// checkers and the replay command, a seed not run is skipped.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write the outcome as JSON here (what `kraken sweep-merge` reads).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
 /// The node config at `path` (the defaults without one).
 pub fn node_config(path: Option<&std::path::Path>) -> anyhow::Result<kraken::node::NodeConfig> {
     let Some(p) = path else { return Ok(Default::default()) };
@@ -224,7 +269,11 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         #[cfg(madsim)]
         Command::Scenario { file, seed, out } => sim::scenario(&file, seed, &out),
         #[cfg(madsim)]
-        Command::Sweep { file, seeds, out } => sim::sweep(&file, &seeds, out.as_deref()),
+        Command::Sweep(args) => sweep::sweep(&args),
+        #[cfg(madsim)]
+        Command::SweepWorker { file, out } => sweep::worker(&file, out.as_deref()),
+        #[cfg(madsim)]
+        Command::SweepMerge { dir, junit } => sweep::merge(&dir, junit.as_deref()),
         #[cfg(madsim)]
         Command::Bench { out, rates, seconds } => sim::bench(&out, &rates, seconds),
         #[cfg(madsim)]
@@ -234,7 +283,12 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
             "this is the simulator build; real nodes come from the real build: `make real`, then target/real/release/kraken"
         ),
         #[cfg(not(madsim))]
-        Command::Scenario { .. } | Command::Sweep { .. } | Command::Bench { .. } | Command::BenchFlood { .. } => anyhow::bail!(
+        Command::Scenario { .. }
+        | Command::Sweep(_)
+        | Command::SweepWorker { .. }
+        | Command::SweepMerge { .. }
+        | Command::Bench { .. }
+        | Command::BenchFlood { .. } => anyhow::bail!(
             "this is the real build; scenarios run in the simulator build: `cargo run -- scenario FILE`"
         ),
         #[cfg(not(madsim))]

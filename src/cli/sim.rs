@@ -1,14 +1,14 @@
-//! Simulator subcommands: `scenario`, `sweep`, `bench`.
+//! Simulator subcommands: `scenario`, `bench`, `bench-flood` (sweeps are in `sweep.rs`).
 
 use kraken::testbed::{Flood, FloodKind, Kraken};
 use kraken_sim::scenario::{format_duration, Scenario};
-use kraken_sim::world::{self, SimSystem};
-use kraken_sim::{report, summary, sweep as sweeps};
+use kraken_sim::world;
+use kraken_sim::{report, summary};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 
-fn load(file: &Path) -> anyhow::Result<(Scenario, Arc<Kraken>)> {
+pub(super) fn load(file: &Path) -> anyhow::Result<(Scenario, Arc<Kraken>)> {
     let scenario = Scenario::from_file(file).map_err(|e| anyhow::anyhow!("{e}"))?;
     let system = system_for(&scenario)?;
     Ok((scenario, system))
@@ -18,7 +18,12 @@ fn system_for(scenario: &Scenario) -> anyhow::Result<Arc<Kraken>> {
     Kraken::new(&scenario.node, &scenario.load).map(Arc::new).map_err(|e| anyhow::anyhow!("{}: {e}", scenario.origin))
 }
 
-fn git_revision() -> String {
+/// The revision reports name: `KRAKEN_REVISION` (set in the container image, which has no
+/// checkout), else the checkout's.
+pub(super) fn git_revision() -> String {
+    if let Ok(revision) = std::env::var("KRAKEN_REVISION") {
+        return revision;
+    }
     std::process::Command::new("git")
         .args(["rev-parse", "--short", "HEAD"])
         .output()
@@ -35,30 +40,6 @@ pub fn scenario(file: &Path, seed: Option<u64>, out: &Path) -> anyhow::Result<i3
     let outcome = world::run(&scenario, seed, system);
     let dir = report::write_report(out, &scenario, &outcome, &git_revision())?;
     println!("{}", summary::render(&scenario, &outcome, Some(&dir)));
-    Ok(if outcome.passed() { 0 } else { 1 })
-}
-
-pub fn sweep(file: &Path, seeds: &str, out: Option<&Path>) -> anyhow::Result<i32> {
-    let (scenario, system) = load(file)?;
-    let range = sweeps::parse_seeds(seeds).map_err(|e| anyhow::anyhow!("--seeds {e}"))?;
-    let revision = git_revision();
-    let mut write_error = None;
-    let outcome = sweeps::sweep_each(
-        &scenario,
-        range,
-        |_| system.clone() as Arc<dyn SimSystem>,
-        |run| {
-            if let Some(out) = out {
-                if let Err(e) = report::write_report(out, &scenario, run, &revision) {
-                    write_error.get_or_insert(e);
-                }
-            }
-        },
-    );
-    println!("{}", outcome.render());
-    if let Some(e) = write_error {
-        anyhow::bail!("could not write a report: {e}");
-    }
     Ok(if outcome.passed() { 0 } else { 1 })
 }
 

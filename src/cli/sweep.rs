@@ -1,0 +1,110 @@
+//! `kraken sweep`, the hidden `kraken sweep-worker` that `sweep --jobs N` starts N of (this
+//! binary again: seeds in on stdin, results out as JSON lines on stdout), and
+//! `kraken sweep-merge`, which joins the `--json` files of a sharded sweep's shards.
+
+use super::sim::{git_revision, load};
+use super::SweepArgs;
+use anyhow::Context;
+use kraken_sim::scenario::Scenario;
+use kraken_sim::sweep::{self as sweeps, Plan, Shard, SweepOutcome};
+use kraken_sim::world::SimSystem;
+use kraken_sim::{outcome::RunOutcome, report};
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+
+pub fn sweep(args: &SweepArgs) -> anyhow::Result<i32> {
+    let plan = Plan {
+        seeds: sweeps::parse_seeds(&args.seeds).map_err(|e| anyhow::anyhow!("--seeds {e}"))?,
+        shard: args.shard.as_deref().map(Shard::parse).transpose().map_err(|e| anyhow::anyhow!("--shard {e}"))?,
+        budget: args.time_budget,
+    };
+    if let Some(out) = &args.out {
+        // Found unwritable now rather than by every seed.
+        std::fs::create_dir_all(out).with_context(|| format!("--out {}", out.display()))?;
+    }
+    let outcome = if args.jobs == 1 {
+        in_process(&args.file, &plan, args.out.as_deref())?
+    } else {
+        // Workers build their own system: the parent only needs the scenario's name.
+        let scenario = Scenario::from_file(&args.file).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let exe = std::env::current_exe().context("finding this binary to start sweep workers")?;
+        let worker = || {
+            let mut command = Command::new(&exe);
+            command.arg("sweep-worker").arg(&args.file);
+            if let Some(out) = &args.out {
+                command.arg("--out").arg(out);
+            }
+            command
+        };
+        sweeps::sweep_pool(&scenario, &plan, args.jobs.into(), worker)?
+    };
+    println!("{}", outcome.render());
+    if let Some(path) = &args.json {
+        write("--json", path, &serde_json::to_string_pretty(&outcome)?)?;
+    }
+    if let Some(path) = &args.junit {
+        write("--junit", path, &sweeps::junit(&outcome))?;
+    }
+    Ok(if outcome.passed() { 0 } else { 1 })
+}
+
+fn in_process(file: &Path, plan: &Plan, out: Option<&Path>) -> anyhow::Result<SweepOutcome> {
+    let (scenario, system) = load(file)?;
+    let revision = git_revision();
+    let mut write_error = None;
+    let outcome = sweeps::sweep_each(
+        &scenario,
+        plan,
+        |_| system.clone() as Arc<dyn SimSystem>,
+        |run| {
+            if let Err(e) = write_report(out, &scenario, run, &revision) {
+                write_error.get_or_insert(e);
+            }
+        },
+    );
+    if let Some(e) = write_error {
+        // The table first: the runs happened, only a report is missing.
+        println!("{}", outcome.render());
+        anyhow::bail!("{e}");
+    }
+    Ok(outcome)
+}
+
+pub fn worker(file: &Path, out: Option<&Path>) -> anyhow::Result<i32> {
+    let (scenario, system) = load(file)?;
+    let revision = git_revision();
+    sweeps::serve(
+        &scenario,
+        |_| system.clone() as Arc<dyn SimSystem>,
+        |run| write_report(out, &scenario, run, &revision),
+        std::io::stdin().lock(),
+        std::io::stdout().lock(),
+    )?;
+    Ok(0)
+}
+
+pub fn merge(dir: &Path, junit: Option<&Path>) -> anyhow::Result<i32> {
+    let merged = sweeps::read_dir(dir).and_then(sweeps::merge).map_err(|e| anyhow::anyhow!("sweep-merge: {e}"))?;
+    println!("{}", merged.render());
+    if let Some(path) = junit {
+        write("--junit", path, &sweeps::junit(&merged.outcome))?;
+    }
+    Ok(if merged.passed() { 0 } else { 1 })
+}
+
+/// Writes the run's report under `out`, if there is one.
+fn write_report(out: Option<&Path>, scenario: &Scenario, run: &RunOutcome, revision: &str) -> std::io::Result<()> {
+    let Some(out) = out else { return Ok(()) };
+    report::write_report(out, scenario, run, revision).map(drop).map_err(|e| {
+        std::io::Error::other(format!("--out {}: could not write the report of seed {}: {e}", out.display(), run.seed))
+    })
+}
+
+/// Writes `text` to the file a flag names, making its directory.
+fn write(flag: &str, path: &Path, text: &str) -> anyhow::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    dir.map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(path, text))
+        .with_context(|| format!("{flag} {}", path.display()))
+}
