@@ -1,6 +1,7 @@
 //! Kraken: a Starknet stack whose real code also runs in a deterministic simulator.
 //! See ARCHITECTURE.md for the map.
 
+pub mod block_proof;
 pub mod chain;
 pub mod consensus;
 #[cfg(not(madsim))]

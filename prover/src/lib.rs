@@ -7,6 +7,7 @@
 
 pub mod air;
 pub mod airs;
+pub mod block;
 pub mod domain;
 pub mod error;
 pub mod field;

@@ -1,4 +1,5 @@
-//! Contract state at the latest block: storage, nonces, classes.
+//! Contract state: storage at any block (earlier ones by walking the state diffs back),
+//! nonces and classes at the latest block.
 
 use kraken_execution::{Felt, StateView, StoredClass};
 use serde_json::Value;
@@ -9,6 +10,7 @@ use super::view::felt_key;
 use super::RpcContext;
 use crate::chain::StoreState;
 use crate::storage::Table;
+use crate::types::Height;
 
 /// Reads the latest state, after checking the block id names it.
 fn latest<T>(ctx: &RpcContext, id: &Value, read: impl FnOnce(&StoreState<'_>) -> RpcResult<T>) -> RpcResult<T> {
@@ -32,13 +34,36 @@ pub fn storage_at(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value> {
     let mut p = Params::bind(params, &["contract_address", "key", "block_id"])?;
     let address = felt(&p.req(0, "contract_address")?, "contract_address")?;
     let key = felt(&p.req(1, "key")?, "key")?;
-    latest(ctx, &p.req(2, "block_id")?, |s| {
+    let id = p.req(2, "block_id")?;
+    let (height, tip) = (ctx.resolve(BlockId::parse(&id)?)?, ctx.tip()?);
+    if height < tip {
+        return Ok(hex(&storage_back_then(ctx, height, address, key)?));
+    }
+    latest(ctx, &id, |s| {
         // 0x1 holds block hashes without a class (a Starknet system contract).
         if address != Felt::ONE {
             deployed_class(s, address)?;
         }
         Ok(hex(&s.storage(address, key).map_err(view_err)?))
     })
+}
+
+/// A storage value after block `height`: the last write at or before it, found by walking
+/// the blocks' state diffs back (genesis, block 0, holds the initial writes). One diff
+/// read per block walked: cheap for the blocks just behind the tip a prover asks about.
+/// CONTRACT_NOT_FOUND when no diff up to `height` deployed the contract.
+fn storage_back_then(ctx: &RpcContext, height: Height, address: Felt, key: Felt) -> RpcResult<Felt> {
+    let mut value = None;
+    for h in (0..=height).rev() {
+        let diff = ctx.chain.state_diff(h)?.ok_or_else(|| RpcError::internal(format!("the state diff of block {h} is missing")))?;
+        if value.is_none() {
+            value = diff.storage_updates.get(&address).and_then(|w| w.get(&key)).copied();
+        }
+        if address == Felt::ONE || diff.class_hashes.contains_key(&address) {
+            return Ok(value.unwrap_or(Felt::ZERO));
+        }
+    }
+    Err(RpcError::contract_not_found())
 }
 
 pub fn nonce(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value> {

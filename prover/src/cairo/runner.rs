@@ -12,15 +12,20 @@ use cairo_vm::cairo_run::{cairo_run_program, CairoRunConfig};
 use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::{
     BuiltinHintProcessor, HintFunc,
 };
-use cairo_vm::hint_processor::builtin_hint_processor::hint_utils::insert_value_from_var_name;
+use cairo_vm::hint_processor::builtin_hint_processor::hint_utils::{get_ptr_from_var_name, insert_value_from_var_name};
 use cairo_vm::types::layout_name::LayoutName;
 use cairo_vm::types::program::Program;
 use cairo_vm::types::relocatable::MaybeRelocatable;
 use cairo_vm::Felt252;
 use std::rc::Rc;
 
-/// The input hint's code, exactly as the compiler stores it.
+/// The input hint's code, exactly as the compiler stores it: the inputs in a new segment.
 pub const INPUT_HINT: &str = "kraken_inputs(ids.inputs, ids.n_inputs)";
+/// The same inputs written in place as the head of the output segment, `[n_inputs,
+/// inputs...]`, which the output convention asks for anyway: a program with many inputs
+/// then spends no steps copying them (the output segment is public memory, so the
+/// verifier sees exactly these cells).
+pub const INPUT_IN_OUTPUT_HINT: &str = "kraken_inputs_in_output(ids.output_ptr, ids.n_inputs)";
 
 pub fn felt_to_fe(f: &Felt252) -> FE {
     // Felt252 is always canonical.
@@ -35,10 +40,17 @@ fn perr(e: impl std::fmt::Display) -> ProveError {
     ProveError::Execution(e.to_string())
 }
 
-/// Executes `program_json` on `inputs` in proof mode.
-pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveError> {
+/// A compiled program, its declared builtins (checked to be ones we prove) and its
+/// bytecode.
+struct Loaded {
+    program: Program,
+    declared: Vec<&'static str>,
+    words: Vec<FE>,
+}
+
+fn load(program_json: &[u8]) -> Result<Loaded, ProveError> {
     let program = Program::from_bytes(program_json, Some("main")).map_err(|e| ProveError::Program(e.to_string()))?;
-    let declared: Vec<&str> = program.iter_builtins().map(|b| b.to_str()).collect();
+    let declared: Vec<&'static str> = program.iter_builtins().map(|b| b.to_str()).collect();
     // `output`, then any of the registry's builtins in Cairo's order.
     let supported: Vec<&str> = builtins::cairo_order().into_iter().map(|i| BUILTINS[i].name()).collect();
     let ok = declared.first() == Some(&"output") && {
@@ -62,17 +74,41 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
             _ => Err(ProveError::Program("relocatable value in program data".into())),
         })
         .collect::<Result<_, _>>()?;
+    Ok(Loaded { program, declared, words })
+}
+
+/// The hash a proof of `program_json` carries (see `public_input::program_hash`).
+pub fn program_hash_of(program_json: &[u8]) -> Result<FE, ProveError> {
+    let l = load(program_json)?;
+    Ok(super::public_input::program_hash(&l.declared, &l.words))
+}
+
+/// Executes `program_json` on `inputs` in proof mode.
+pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveError> {
+    let Loaded { program, declared, words } = load(program_json)?;
 
     let felts: Vec<MaybeRelocatable> = inputs.iter().map(|x| MaybeRelocatable::Int(fe_to_felt(x))).collect();
-    let n_inputs = inputs.len();
+    let n_inputs = Felt252::from(inputs.len() as u64);
     let mut hints = BuiltinHintProcessor::new_empty();
+    let segment_felts = felts.clone();
     hints.add_hint(
         INPUT_HINT.to_string(),
         Rc::new(HintFunc(Box::new(move |vm, _scopes, ids, ap_tracking, _consts| {
             let base = vm.add_memory_segment();
-            vm.load_data(base, &felts)?;
+            vm.load_data(base, &segment_felts)?;
             insert_value_from_var_name("inputs", base, vm, ids, ap_tracking)?;
-            insert_value_from_var_name("n_inputs", Felt252::from(n_inputs as u64), vm, ids, ap_tracking)?;
+            insert_value_from_var_name("n_inputs", n_inputs, vm, ids, ap_tracking)?;
+            Ok(())
+        }))),
+    );
+    hints.add_hint(
+        INPUT_IN_OUTPUT_HINT.to_string(),
+        Rc::new(HintFunc(Box::new(move |vm, _scopes, ids, ap_tracking, _consts| {
+            let output = get_ptr_from_var_name("output_ptr", vm, ids, ap_tracking)?;
+            let mut head = vec![MaybeRelocatable::Int(n_inputs)];
+            head.extend(felts.iter().cloned());
+            vm.load_data(output, &head)?;
+            insert_value_from_var_name("n_inputs", n_inputs, vm, ids, ap_tracking)?;
             Ok(())
         }))),
     );
@@ -113,7 +149,7 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
     let cells: Vec<FE> = (out_base..out_stop)
         .map(|a| memory.get(a).cloned().flatten().ok_or_else(|| perr("unset output cell")))
         .collect::<Result<_, _>>()?;
-    let mut expected = vec![FE::from(n_inputs as u64)];
+    let mut expected = vec![FE::from(inputs.len() as u64)];
     expected.extend(inputs.iter().cloned());
     if cells.len() < expected.len() || cells[..expected.len()] != expected[..] {
         return Err(ProveError::Program(

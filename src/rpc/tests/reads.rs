@@ -139,6 +139,24 @@ fn storage_nonces_and_classes_at_the_latest_block() {
 }
 
 #[test]
+fn storage_at_earlier_blocks_is_the_last_write_up_to_them() {
+    let f = fixture();
+    let g = &f.chain().genesis;
+    let bob = f.account(1).address;
+    let key = *get_storage_var_address("ERC20_balances", &[bob]).0.key();
+    let at = |block: u64| call("starknet_getStorageAt", json!([hex(g.token), hex(key), { "block_number": block }])).unwrap();
+    // Genesis funds bob; block 1 sends him 1000 KRK; block 2 leaves his balance alone.
+    assert_eq!(at(0), hex(Felt::from(super::config().balance)));
+    assert_eq!(at(1), hex(Felt::from(super::config().balance + 1_000)));
+    assert_eq!(at(2), at(1));
+    // A slot nobody wrote, and a contract deployed later (the newcomer, in block 1).
+    assert_eq!(call("starknet_getStorageAt", json!([hex(g.token), "0x5", { "block_number": 0 }])).unwrap(), "0x0");
+    let newcomer = hex(f.newcomer.address);
+    assert_eq!(code("starknet_getStorageAt", json!([newcomer, "0x0", { "block_number": 0 }])), 20);
+    assert!(call("starknet_getStorageAt", json!([newcomer, "0x0", { "block_number": 1 }])).is_ok());
+}
+
+#[test]
 fn state_errors() {
     let f = fixture();
     let g = &f.chain().genesis;
@@ -148,8 +166,9 @@ fn state_errors() {
     assert_eq!(code("starknet_getClassHashAt", json!(["latest", nobody])), 20);
     assert_eq!(code("starknet_getClassAt", json!(["latest", nobody])), 20);
     assert_eq!(code("starknet_getClass", json!(["latest", "0x99"])), 28);
-    // Only the latest state is kept.
-    assert_eq!(code("starknet_getStorageAt", json!([hex(g.token), "0x0", { "block_number": 1 }])), 24);
+    // Storage is read at any block; nonces and classes only at the latest.
+    assert_eq!(code("starknet_getStorageAt", json!([hex(g.token), "0x0", { "block_number": 9 }])), 24);
+    assert_eq!(code("starknet_getStorageAt", json!([nobody, "0x0", { "block_number": 1 }])), 20);
     assert_eq!(code("starknet_getNonce", json!([{ "block_number": 9 }, hex(g.token)])), 24);
     assert_eq!(code("starknet_getClass", json!([{ "block_hash": "0x77" }, hex(g.fib_class.0)])), 24);
     assert_eq!(code("starknet_getNonce", json!(["latest"])), -32602);

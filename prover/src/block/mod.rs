@@ -1,0 +1,66 @@
+//! Block proofs: `programs/block.cairo` proves that consecutive Starknet blocks hash as
+//! claimed, with their transactions, commitments and parent links, and runs the calls it
+//! knows (fib, fact, KRK transfers). This module holds the program, its hash, the layout
+//! of its input, and [`BlockClaim`], what a verified proof of it says. Building the input
+//! from a chain is the node side's work (Starknet types live there).
+//!
+//! `prover/README.md` ("Block proofs") states what a valid proof means and what it does
+//! not cover.
+
+mod claim;
+mod layout;
+
+pub use claim::{BlockClaim, BlockClaimError, ProvenBlock};
+pub use layout::{walk_blocks, InputShapeError, TxKind};
+
+use crate::field::FE;
+
+/// The compiled block program (`cairo-compile --proof_mode`, see `programs/compile.sh`).
+#[cfg(feature = "trace")]
+pub const PROGRAM: &[u8] = include_bytes!("../../programs/block.json");
+
+/// The builtins the block program declares.
+pub const BUILTINS: [&str; 3] = ["output", "range_check", "poseidon"];
+
+/// The block program's hash as a proof's public input gives it (a Pedersen chain over its
+/// builtins and bytecode; see `cairo::public_input::program_hash`). Pinned so that the
+/// verifier, also in wasm, recognizes block proofs without the program's JSON; a test
+/// recomputes it from `PROGRAM`, and `compile.sh` output changes must update it.
+pub const PROGRAM_HASH: &str = "0x0";
+
+/// [`PROGRAM_HASH`] as a field element.
+pub fn program_hash() -> FE {
+    crate::field::felt_from_str(PROGRAM_HASH).expect("PROGRAM_HASH is a felt")
+}
+
+/// Runs and proves the block program on `inputs` (the layout `programs/block.cairo`
+/// documents).
+#[cfg(feature = "trace")]
+pub fn prove_blocks(
+    inputs: &[FE],
+    options: &crate::ProofOptions,
+) -> Result<(Vec<u8>, crate::cairo::ProveReport), crate::ProveError> {
+    crate::cairo::prove_program(PROGRAM, inputs, options)
+}
+
+/// What the block program gives on an input, found by running it without proving.
+#[cfg(feature = "trace")]
+#[derive(Clone, Debug)]
+pub struct BlockRun {
+    /// `[first_block, last_block, first_parent_hash, last_block_hash, n_txs, results_digest]`.
+    pub outputs: Vec<FE>,
+    /// Cairo steps.
+    pub steps: u64,
+}
+
+/// Runs the block program on `inputs` with cairo-vm alone: what `prove_blocks` would
+/// prove, or why the program refuses the input (a failed assertion), in a fraction of
+/// the proving time.
+#[cfg(feature = "trace")]
+pub fn run_blocks(inputs: &[FE]) -> Result<BlockRun, crate::ProveError> {
+    let e = crate::cairo::runner::execute(PROGRAM, inputs)?;
+    Ok(BlockRun { outputs: e.public_input.outputs, steps: e.public_input.steps })
+}
+
+#[cfg(all(test, feature = "trace"))]
+mod tests;
