@@ -7,6 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 CC="${CAIRO_COMPILE:-cairo-compile}"
 for src in *.cairo; do
-  "$CC" --proof_mode "$src" --output "${src%.cairo}.json"
+  "$CC" --proof_mode --cairo_path . "$src" --output "${src%.cairo}.json"
   echo "compiled $src -> ${src%.cairo}.json"
 done

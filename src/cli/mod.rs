@@ -4,6 +4,7 @@
 mod committee;
 mod genesis;
 mod prove;
+mod prove_block;
 #[cfg(not(madsim))]
 mod real;
 #[cfg(not(madsim))]
@@ -107,6 +108,32 @@ pub enum Command {
     Verify {
         /// Proof file.
         proof: std::path::PathBuf,
+    },
+    /// Prove blocks of a running chain (fetched over its JSON-RPC) with the block program:
+    /// their transactions' hashes, commitments, block hashes and parent links, and the
+    /// fib, fact and KRK transfer calls they make (see prover/README.md, Block proofs).
+    ProveBlock {
+        /// A node's JSON-RPC endpoint, e.g. http://127.0.0.1:9545 (`make run-local`).
+        #[arg(long)]
+        rpc: String,
+        /// One block, N, or an inclusive range N..M.
+        #[arg(long, value_parser = prove_block::parse_range)]
+        block: (u64, u64),
+        /// Where to write the proof [default: block-N.proof or blocks-N-M.proof].
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Conjectured security in bits: 100 or 128.
+        #[arg(long, default_value_t = 100)]
+        security: u32,
+    },
+    /// Verify a block proof and print which blocks and how many transactions it covers;
+    /// with --rpc, also check that they are the chain's blocks at those numbers.
+    VerifyBlock {
+        /// Proof file written by `kraken prove-block` (or the watcher-prover).
+        proof: std::path::PathBuf,
+        /// A node's JSON-RPC endpoint to check the proven block hashes against.
+        #[arg(long)]
+        rpc: Option<String>,
     },
     /// Generate a committee file and one key file per node.
     Committee {
@@ -266,6 +293,13 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Genesis { config, out } => genesis::describe(config.as_deref(), out.as_deref()),
         Command::Prove { program, inputs, out, security } => prove::prove(&program, &inputs, &out, security),
         Command::Verify { proof } => prove::verify(&proof),
+        Command::VerifyBlock { proof, rpc } => prove_block::verify_block(&proof, rpc.as_deref()),
+        #[cfg(not(madsim))]
+        Command::ProveBlock { rpc, block, out, security } => prove_block::prove_block(&rpc, block, out.as_deref(), security),
+        #[cfg(madsim)]
+        Command::ProveBlock { .. } => anyhow::bail!(
+            "this is the simulator build; prove-block reads a chain over HTTP: `make real`, then target/real/release/kraken prove-block"
+        ),
         #[cfg(madsim)]
         Command::Scenario { file, seed, out } => sim::scenario(&file, seed, &out),
         #[cfg(madsim)]

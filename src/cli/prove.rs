@@ -7,12 +7,17 @@ use kraken_prover::ProofOptions;
 use std::path::Path;
 use std::time::Instant;
 
-pub fn prove(program: &Path, inputs: &[String], out: &Path, security: u32) -> anyhow::Result<i32> {
-    let options = match security {
-        100 => ProofOptions::conjectured_100(),
-        128 => ProofOptions::conjectured_128(),
+/// The proof options of `--security BITS`.
+pub fn options(security: u32) -> anyhow::Result<ProofOptions> {
+    match security {
+        100 => Ok(ProofOptions::conjectured_100()),
+        128 => Ok(ProofOptions::conjectured_128()),
         other => anyhow::bail!("--security {other}: choose 100 or 128 (conjectured bits)"),
-    };
+    }
+}
+
+pub fn prove(program: &Path, inputs: &[String], out: &Path, security: u32) -> anyhow::Result<i32> {
+    let options = options(security)?;
     let json = std::fs::read(program).map_err(|e| anyhow::anyhow!("{}: {e}", program.display()))?;
     let felts = inputs
         .iter()

@@ -44,7 +44,7 @@ pub struct LoadPlan {
 
 /// A JSON-RPC endpoint over HTTP.
 #[derive(Clone)]
-struct Endpoint {
+pub struct Endpoint {
     http: reqwest::Client,
     url: String,
 }
@@ -57,6 +57,10 @@ struct Failure {
 }
 
 impl Endpoint {
+    pub fn new(url: &str) -> Endpoint {
+        Endpoint { http: reqwest::Client::new(), url: url.to_string() }
+    }
+
     async fn post(&self, body: &Value) -> Result<Value, Failure> {
         let transport = |e: reqwest::Error| Failure { code: None, message: format!("{}: {e}", self.url) };
         let reply = self.http.post(&self.url).json(body).send().await.map_err(transport)?;
@@ -91,6 +95,14 @@ impl Endpoint {
             }
         }
         out
+    }
+}
+
+impl kraken::block_proof::fetch::Rpc for Endpoint {
+    async fn call(&self, method: &str, params: Value) -> Result<Value, kraken::block_proof::fetch::RpcFailure> {
+        Endpoint::call(self, method, params)
+            .await
+            .map_err(|f| kraken::block_proof::fetch::RpcFailure { code: f.code, message: f.message })
     }
 }
 

@@ -26,7 +26,7 @@ pub const BUILTINS: [&str; 3] = ["output", "range_check", "poseidon"];
 /// builtins and bytecode; see `cairo::public_input::program_hash`). Pinned so that the
 /// verifier, also in wasm, recognizes block proofs without the program's JSON; a test
 /// recomputes it from `PROGRAM`, and `compile.sh` output changes must update it.
-pub const PROGRAM_HASH: &str = "0x0";
+pub const PROGRAM_HASH: &str = "0x69cc99ce90bc99f39c1fdacd6efb483a2da9991fc95d10f817ed02c37078d5";
 
 /// [`PROGRAM_HASH`] as a field element.
 pub fn program_hash() -> FE {
