@@ -52,9 +52,11 @@ test-real:
 	@echo "== tests, real build (4-process cluster on loopback included) =="
 	$(REAL_CARGO) test --target-dir $(REAL_DIR) -p kraken -p kraken-sim
 
+WASM_VERIFIER := $(TARGET_DIR)/wasm32-unknown-unknown/release/kraken_verifier_wasm.wasm
+
 test-wasm:
-	@echo "== the proof verifier builds for wasm32 (browser) =="
-	$(CARGO) build -p kraken-prover --no-default-features --features verifier --target wasm32-unknown-unknown --release
+	@echo "== the proof verifier builds for wasm32 (browser): $(WASM_VERIFIER) =="
+	$(CARGO) build -p kraken-verifier-wasm --target wasm32-unknown-unknown --release
 
 bench: ## consensus benchmark in the simulator -> reports/bench/consensus.csv
 	$(CARGO) run --release --bin kraken -- bench

@@ -27,6 +27,16 @@ else
   apt-get install -y -qq "${LLVM_PKGS[@]}"
 fi
 
+# Node runs the wasm verifier the way a browser does (make test-e2e).
+if command -v node >/dev/null; then
+  say "node present ($(node --version))"
+else
+  say "installing Node.js from Debian's packages (runs the wasm proof verifier in tests)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq nodejs
+fi
+
 # blockifier's build script installs `starknet-native-compile` with cargo unless the
 # target dir already has one; Kraken compiles in-process and never runs it, so each
 # profile dir gets the stand-in (see scripts/native-compile-shim.sh and ARCHITECTURE.md).

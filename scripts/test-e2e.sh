@@ -36,3 +36,28 @@ echo "== starknet.py smoke test =="
 
 echo "== kraken client --rpc against the same cluster (every accepted transaction must be included) =="
 "$KRAKEN_BIN" client --rpc "$KRAKEN_RPC" --config "$KRAKEN_RUN_DIR/node.toml" --accounts 8 --rate 20 --duration 5s
+
+echo "== kraken prove-block: prove the block holding starknet-rs's declare, verify it natively against the chain and with the wasm verifier =="
+block="$("$venv/bin/python" - "$KRAKEN_RPC" <<'PY'
+import json, sys, urllib.request
+url = sys.argv[1]
+def call(method, params):
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
+    req = urllib.request.Request(url, body, {"content-type": "application/json"})
+    return json.load(urllib.request.urlopen(req))["result"]
+tip = call("starknet_blockNumber", [])
+for n in range(1, tip + 1):
+    txs = call("starknet_getBlockWithTxHashes", [{"block_number": n}])["transactions"]
+    if any(call("starknet_getTransactionByHash", [h])["type"] == "DECLARE" for h in txs):
+        print(n)
+        break
+else:
+    sys.exit("no block with a declare: the starknet-rs tests should have declared a class")
+PY
+)"
+proof="$KRAKEN_RUN_DIR/block-$block.proof"
+"$KRAKEN_BIN" prove-block --rpc "$KRAKEN_RPC" --block "$block" --out "$proof"
+"$KRAKEN_BIN" verify-block "$proof" --rpc "$KRAKEN_RPC"
+wasm="$target/wasm32-unknown-unknown/release/kraken_verifier_wasm.wasm"
+[[ -f "$wasm" ]] || (cd "$root" && cargo build -p kraken-verifier-wasm --target wasm32-unknown-unknown --release)
+node "$root/scripts/verify-wasm.mjs" "$wasm" "$proof" --block

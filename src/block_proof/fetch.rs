@@ -34,10 +34,18 @@ impl std::fmt::Display for RpcFailure {
 /// The Starknet spec's BLOCK_NOT_FOUND.
 const BLOCK_NOT_FOUND: i64 = 24;
 
-/// The program input for blocks `first..=last`, and the chain facts it starts with.
-pub struct FetchedInput {
-    pub felts: Vec<Felt>,
+/// The answers the program input of blocks `first..=last` is built from.
+pub struct Answers {
     pub chain: ChainFacts,
+    pub balances: Vec<Balance>,
+    pub blocks: Vec<BlockAnswers>,
+}
+
+impl Answers {
+    /// The block program's input.
+    pub fn program_input(&self) -> Result<Vec<Felt>, super::input::InputError> {
+        program_input(&self.chain, &self.balances, &self.blocks)
+    }
 }
 
 /// The genesis contracts the block program executes, where Kraken's genesis puts them,
@@ -47,8 +55,13 @@ pub fn genesis_contracts() -> [(&'static str, Felt, Felt); 3] {
     [("fib", g.fib, g.fib_class.0), ("fact", g.fact, g.fact_class.0), ("KRK token", g.token, g.erc20_class.0)]
 }
 
+/// The block program's input for `first..=last`, from `rpc`.
+pub async fn fetch_input(rpc: &impl Rpc, first: u64, last: u64) -> anyhow::Result<Vec<Felt>> {
+    Ok(fetch_answers(rpc, first, last).await?.program_input()?)
+}
+
 /// Fetches what the block program needs for `first..=last` from `rpc`.
-pub async fn fetch_input(rpc: &impl Rpc, first: u64, last: u64) -> anyhow::Result<FetchedInput> {
+pub async fn fetch_answers(rpc: &impl Rpc, first: u64, last: u64) -> anyhow::Result<Answers> {
     if first > last {
         bail!("the range {first}..{last} is empty: the first block comes after the last");
     }
@@ -67,8 +80,7 @@ pub async fn fetch_input(rpc: &impl Rpc, first: u64, last: u64) -> anyhow::Resul
     for address in balance_addresses(&chain, &blocks)? {
         balances.push(balance_before(rpc, chain.token, address, first).await?);
     }
-    let felts = program_input(&chain, &balances, &blocks)?;
-    Ok(FetchedInput { felts, chain })
+    Ok(Answers { chain, balances, blocks })
 }
 
 fn no_block(n: u64, e: RpcFailure) -> anyhow::Error {

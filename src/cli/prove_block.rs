@@ -45,7 +45,7 @@ pub fn prove_block(rpc: &str, (first, last): (u64, u64), out: Option<&Path>, sec
     eprintln!("fetching blocks {first}..={last} from {rpc} ...");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let fetched = runtime.block_on(fetch_input(&endpoint, first, last))?;
-    let felts: Vec<_> = fetched.felts.iter().map(to_fe).collect();
+    let felts: Vec<_> = fetched.iter().map(to_fe).collect();
     eprintln!("running the block program on {} input felts ...", felts.len());
     let run = run_blocks(&felts).with_context(|| format!("the block program refuses blocks {first}..={last}"))?;
     eprintln!("{} Cairo steps; proving at {security} bits ...", run.steps);
