@@ -5,10 +5,12 @@
 use crate::air::{Air, RowSet};
 use crate::domain::Domain;
 use crate::error::ProveError;
+use crate::fft::Fft;
 use crate::field::{batch_inverse, FE};
 use crate::fri;
 use crate::merkle::{leaf_digest, row_pair, Commitment, Digest};
 use crate::options::ProofOptions;
+use crate::phases::{Laps, PhaseTimes};
 use crate::proof::{fri_folds, FriStep, Opening, QueryProof, StarkProof};
 use crate::protocol;
 use crate::transcript::grind;
@@ -16,27 +18,22 @@ use lambdaworks_math::polynomial::Polynomial;
 
 type Poly = Polynomial<FE>;
 
-/// Low-degree extension of a set of columns: their polynomials and coset evaluations.
+/// Low-degree extension of a set of columns: their coefficients and coset evaluations.
 struct Lde {
-    polys: Vec<Poly>,
+    coeffs: Vec<Vec<FE>>,
     evals: Vec<Vec<FE>>,
 }
 
-fn lde(columns: &[Vec<FE>], d: &Domain) -> Result<Lde, ProveError> {
-    let interp = |c: &Vec<FE>| {
-        Polynomial::interpolate_fft::<crate::field::F>(c).map_err(|e| ProveError::Trace(format!("{e:?}")))
-    };
-    let polys: Vec<Poly> = crate::par::map(columns, interp).into_iter().collect::<Result<_, _>>()?;
-    let evals = lde_of_polys(&polys, d)?;
-    Ok(Lde { polys, evals })
-}
-
-fn lde_of_polys(polys: &[Poly], d: &Domain) -> Result<Vec<Vec<FE>>, ProveError> {
-    let eval = |p: &Poly| {
-        Polynomial::evaluate_offset_fft::<crate::field::F>(p, d.blowup, Some(d.n), &d.h)
-            .map_err(|e| ProveError::Trace(format!("{e:?}")))
-    };
-    crate::par::map(polys, eval).into_iter().collect()
+fn lde(columns: &[Vec<FE>], fft: &Fft) -> Lde {
+    // One task per column: interpolate and extend while the column is in cache.
+    let (coeffs, evals) = crate::par::map(columns, |c| {
+        let coeffs = fft.interpolate(c);
+        let evals = fft.extend(&coeffs);
+        (coeffs, evals)
+    })
+    .into_iter()
+    .unzip();
+    Lde { coeffs, evals }
 }
 
 fn open(cols: &[Vec<FE>], c: &Commitment, j: usize) -> Opening {
@@ -53,6 +50,15 @@ fn commit(cols: &[Vec<FE>]) -> Commitment {
 /// The trace is not checked here (see [`crate::air::check_constraints`]): a broken trace
 /// yields a proof the verifier rejects, which is what the adversarial tests rely on.
 pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Result<StarkProof, ProveError> {
+    prove_timed(air, main, options).map(|(proof, _)| proof)
+}
+
+/// [`prove`], also returning the time of each phase (`vm` and `trace` left at zero).
+pub fn prove_timed<A: Air>(
+    air: &A,
+    main: &[Vec<FE>],
+    options: &ProofOptions,
+) -> Result<(StarkProof, PhaseTimes), ProveError> {
     options.validate().map_err(|e| ProveError::Options(e.to_string()))?;
     let n = air.trace_length();
     if !n.is_power_of_two() || main.len() != air.num_main() || main.iter().any(|c| c.len() != n) {
@@ -73,17 +79,22 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
     }
     let d = Domain::new(log_n, options.blowup_log as u32).ok_or(ProveError::Options("domain".into()))?;
     let mut t = protocol::start(air, options, log_n);
+    let mut times = PhaseTimes::default();
+    let mut laps = Laps::start();
+    let fft = Fft::new(&d);
 
     // Round 1: main trace, then aux trace from the challenges.
-    let main_lde = lde(main, &d)?;
+    let main_lde = lde(main, &fft);
+    times.lde = laps.lap();
     let main_c = commit(&main_lde.evals);
+    times.main_commit = laps.lap();
     t.append_bytes(&main_c.root);
     let challenges: Vec<FE> = (0..air.num_challenges()).map(|_| t.challenge()).collect();
     let aux = air.build_aux(main, &challenges);
     if aux.len() != air.num_aux() || aux.iter().any(|c| c.len() != n) {
         return Err(ProveError::Trace("aux trace shape does not match the AIR".into()));
     }
-    let aux_lde = lde(&aux, &d)?;
+    let aux_lde = lde(&aux, &fft);
     let aux_c = if aux.is_empty() {
         None
     } else {
@@ -91,11 +102,13 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
         t.append_bytes(&c.root);
         Some(c)
     };
+    times.aux = laps.lap();
 
     // Round 2: composition polynomial, split into `degree` parts of degree < n.
     let alpha = t.challenge();
     let cols: Vec<&Vec<FE>> = main_lde.evals.iter().chain(aux_lde.evals.iter()).collect();
     let comp_evals = composition_on_lde(air, &d, &cols, &challenges, &alpha)?;
+    times.composition = laps.lap();
     let comp_poly = Polynomial::interpolate_offset_fft::<crate::field::F>(&comp_evals, &d.h)
         .map_err(|e| ProveError::Trace(format!("{e:?}")))?;
     let parts: Vec<Poly> = comp_poly
@@ -106,25 +119,28 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
             Polynomial::new(&c[..c.len().min(n)])
         })
         .collect();
-    let comp_lde = lde_of_polys(&parts, &d)?;
+    let comp_lde = crate::par::map(&parts, |p| fft.extend(p.coefficients()));
     let comp_c = commit(&comp_lde);
     t.append_bytes(&comp_c.root);
+    times.comp_commit = laps.lap();
 
     // Round 3: out-of-domain sample.
     let z = protocol::sample_z(&mut t, &d, degree);
     let zg = z * d.g;
-    let all_polys: Vec<&Poly> = main_lde.polys.iter().chain(aux_lde.polys.iter()).collect();
-    let ood_cur: Vec<FE> = all_polys.iter().map(|p| p.evaluate(&z)).collect();
-    let ood_next: Vec<FE> = all_polys.iter().map(|p| p.evaluate(&zg)).collect();
+    let all_coeffs: Vec<&Vec<FE>> = main_lde.coeffs.iter().chain(aux_lde.coeffs.iter()).collect();
+    let ood_cur = crate::par::map(&all_coeffs, |c| fri::eval_poly(c, &z));
+    let ood_next = crate::par::map(&all_coeffs, |c| fri::eval_poly(c, &zg));
     let zd = z.pow(degree as u64);
     let ood_comp: Vec<FE> = parts.iter().map(|p| p.evaluate(&zd)).collect();
     t.append_fes(&ood_cur);
     t.append_fes(&ood_next);
     t.append_fes(&ood_comp);
+    times.ood = laps.lap();
 
     // Round 4: DEEP composition polynomial, then FRI.
     let gammas = protocol::powers(&t.challenge(), degree + 2 * cols.len());
     let deep = deep_on_lde(&d, &cols, &comp_lde, &ood_cur, &ood_next, &ood_comp, &z, &zd, &gammas);
+    times.deep = laps.lap();
     let folds = fri_folds(log_n, options.fri_final_log as u32) as usize;
     let mut layers: Vec<Vec<FE>> = vec![deep];
     let mut layer_commits: Vec<Commitment> = Vec::new();
@@ -152,6 +168,7 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
     let mut fri_final: Vec<FE> = final_poly.coefficients().iter().take(final_len).cloned().collect();
     fri_final.resize(final_len, FE::zero());
     t.append_fes(&fri_final);
+    times.fri = laps.lap();
 
     // Grinding, then queries.
     let nonce = grind(&t.grinding_seed(), options.grinding_bits);
@@ -178,8 +195,9 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
             }
         })
         .collect();
+    times.queries = laps.lap();
 
-    Ok(StarkProof {
+    let proof = StarkProof {
         log_trace_length: log_n as u8,
         options: *options,
         main_root: main_c.root,
@@ -192,7 +210,8 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
         fri_final,
         nonce,
         queries,
-    })
+    };
+    Ok((proof, times))
 }
 
 /// A function on the LDE coset stored with period `values.len()` (which divides `m`).
