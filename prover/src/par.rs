@@ -25,3 +25,15 @@ pub fn use_threads(n: usize) -> usize {
 pub fn use_threads(_: usize) -> usize {
     1
 }
+
+/// `f` on consecutive ranges of `0..len` (`chunk` indices each, the last maybe shorter),
+/// results concatenated: for per-index work that is cheaper a block at a time (streaming
+/// through columns, batch inversions, reused buffers).
+pub fn map_chunks<R: Send>(
+    len: usize,
+    chunk: usize,
+    f: impl Fn(std::ops::Range<usize>) -> Vec<R> + Sync + Send,
+) -> Vec<R> {
+    let starts: Vec<usize> = (0..len).step_by(chunk.max(1)).collect();
+    map(&starts, |&s| f(s..(s + chunk).min(len))).into_iter().flatten().collect()
+}

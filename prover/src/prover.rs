@@ -8,7 +8,7 @@ use crate::error::ProveError;
 use crate::fft::Fft;
 use crate::field::{batch_inverse, FE};
 use crate::fri;
-use crate::merkle::{leaf_digest, row_pair, Commitment, Digest};
+use crate::merkle::{row_pair, Commitment};
 use crate::options::ProofOptions;
 use crate::phases::{Laps, PhaseTimes};
 use crate::proof::{fri_folds, FriStep, Opening, QueryProof, StarkProof};
@@ -149,10 +149,7 @@ pub fn prove_timed<A: Air>(
     for k in 0..folds {
         let next = fri::fold_layer(&layers[k], &d, k as u32, &zeta);
         if k + 1 < folds {
-            let half = next.len() / 2;
-            let digests: Vec<Digest> =
-                (0..half).map(|j| leaf_digest([&next[j], &next[j + half]])).collect();
-            let c = Commitment::from_digests(&digests);
+            let c = Commitment::from_columns(&[&next]);
             t.append_bytes(&c.root);
             fri_roots.push(c.root);
             layer_commits.push(c);
@@ -314,29 +311,64 @@ fn composition_on_lde<A: Air>(
     let inv_bound: Vec<OnCoset> = rows.iter().map(|&r| inverse_zerofier(d, &points, RowSet::Only(r))).collect();
     let bound_row: Vec<usize> = boundaries.iter().map(|b| rows.binary_search(&b.row).unwrap_or(0)).collect();
     let width = cols.len();
-    let idx: Vec<usize> = (0..d.m).collect();
-    Ok(crate::par::map(&idx, |&i| {
-        let ni = (i + d.blowup) % d.m;
-        let cur: Vec<FE> = (0..width).map(|c| cols[c][i]).collect();
-        let next: Vec<FE> = (0..width).map(|c| cols[c][ni]).collect();
-        let per: Vec<FE> = periodic.iter().map(|p| *p.at(i)).collect();
+    Ok(crate::par::map_chunks(d.m, COMPOSITION_BLOCK, |r| {
+        let block = row_block(cols, r.start, r.len() + d.blowup);
+        let mut per = vec![FE::zero(); periodic.len()];
         let mut out = vec![FE::zero(); nt];
-        air.eval_transition(&cur, &next, &per, challenges, &mut out);
         let mut sums = vec![FE::zero(); distinct.len()];
-        for k in 0..nt {
-            sums[group[k]] += coeffs[k] * out[k];
-        }
-        let mut acc = FE::zero();
-        for (g, s) in sums.iter().enumerate() {
-            acc += s * inv_z[g].at(i);
-        }
-        for (bi, b) in boundaries.iter().enumerate() {
-            acc += coeffs[nt + bi] * (cur[b.col] - b.value) * inv_bound[bound_row[bi]].at(i);
-        }
-        acc
+        r.enumerate()
+            .map(|(j, i)| {
+                let cur = &block[j * width..(j + 1) * width];
+                let next = &block[(j + d.blowup) * width..(j + d.blowup + 1) * width];
+                for (v, p) in per.iter_mut().zip(&periodic) {
+                    *v = *p.at(i);
+                }
+                out.fill(FE::zero());
+                air.eval_transition(cur, next, &per, challenges, &mut out);
+                sums.fill(FE::zero());
+                for k in 0..nt {
+                    sums[group[k]] += coeffs[k] * out[k];
+                }
+                let mut acc = FE::zero();
+                for (g, s) in sums.iter().enumerate() {
+                    acc += s * inv_z[g].at(i);
+                }
+                for (bi, b) in boundaries.iter().enumerate() {
+                    acc += coeffs[nt + bi] * (cur[b.col] - b.value) * inv_bound[bound_row[bi]].at(i);
+                }
+                acc
+            })
+            .collect()
     }))
 }
 
+/// LDE points per block of the composition evaluation.
+const COMPOSITION_BLOCK: usize = 64;
+
+/// Rows `start..start + rows` (wrapping around) of the LDE columns, row-major: a point's
+/// current and next rows are then contiguous, and each column is read a block at a time.
+fn row_block(cols: &[&Vec<FE>], start: usize, rows: usize) -> Vec<FE> {
+    let width = cols.len();
+    let mut block = vec![FE::zero(); rows * width];
+    for (c, col) in cols.iter().enumerate() {
+        let mask = col.len() - 1;
+        for j in 0..rows {
+            block[j * width + c] = col[(start + j) & mask];
+        }
+    }
+    block
+}
+
+fn dot<'a>(coeffs: impl Iterator<Item = &'a FE>, values: &[FE]) -> FE {
+    coeffs.zip(values).fold(FE::zero(), |acc, (c, v)| acc + c * v)
+}
+
+/// Points per block of the DEEP evaluation: each column is read a block at a time.
+const DEEP_BLOCK: usize = 512;
+
+/// The DEEP polynomial on every LDE point:
+/// `sum_k γ_k (H_k(x) - H_k(z^d))/(x - z^d) + sum_c γ (t_c(x) - t_c(z))/(x - z) + γ' (t_c(x) - t_c(zg))/(x - zg)`,
+/// with each numerator's constant part summed once, and each block's denominators inverted together.
 #[allow(clippy::too_many_arguments)]
 fn deep_on_lde(
     d: &Domain,
@@ -349,27 +381,32 @@ fn deep_on_lde(
     zd: &FE,
     gammas: &[FE],
 ) -> Vec<FE> {
-    let points = fri::coset_points(&d.h, &d.w, d.m);
-    let zg = z * d.g;
-    let inv = |p: &FE| {
-        let mut v: Vec<FE> = points.iter().map(|x| x - p).collect();
-        batch_inverse(&mut v);
-        v
-    };
-    let (inv_zd, inv_z, inv_zg) = (inv(zd), inv(z), inv(&zg));
     let nc = comp.len();
-    let idx: Vec<usize> = (0..d.m).collect();
-    crate::par::map(&idx, |&i| {
-        let mut cs = FE::zero();
-        for (k, h) in comp.iter().enumerate() {
-            cs += gammas[k] * (h[i] - ood_comp[k]);
+    let (g_comp, g_cols) = gammas.split_at(nc);
+    let comp_at_zd = dot(g_comp.iter(), ood_comp);
+    let cur_at_z = dot(g_cols.iter().step_by(2), ood_cur);
+    let next_at_zg = dot(g_cols.iter().skip(1).step_by(2), ood_next);
+    let zg = z * d.g;
+    crate::par::map_chunks(d.m, DEEP_BLOCK, |r| {
+        let points = fri::coset_points(&(d.h * d.w.pow(r.start as u64)), &d.w, r.len());
+        let mut dens: Vec<FE> = [zd, z, &zg].iter().flat_map(|p| points.iter().map(move |x| x - *p)).collect();
+        batch_inverse(&mut dens);
+        let (inv_zd, rest) = dens.split_at(r.len());
+        let (inv_z, inv_zg) = rest.split_at(r.len());
+        let (mut cs, mut a, mut b) = (vec![FE::zero(); r.len()], vec![FE::zero(); r.len()], vec![FE::zero(); r.len()]);
+        for (g, h) in g_comp.iter().zip(comp) {
+            for (acc, v) in cs.iter_mut().zip(&h[r.clone()]) {
+                *acc += g * v;
+            }
         }
-        let mut a = FE::zero();
-        let mut b = FE::zero();
-        for (c, col) in cols.iter().enumerate() {
-            a += gammas[nc + 2 * c] * (col[i] - ood_cur[c]);
-            b += gammas[nc + 2 * c + 1] * (col[i] - ood_next[c]);
+        for (g, col) in g_cols.chunks_exact(2).zip(cols) {
+            for ((a, b), v) in a.iter_mut().zip(b.iter_mut()).zip(&col[r.clone()]) {
+                *a += g[0] * v;
+                *b += g[1] * v;
+            }
         }
-        cs * inv_zd[i] + a * inv_z[i] + b * inv_zg[i]
+        (0..r.len())
+            .map(|j| (cs[j] - comp_at_zd) * inv_zd[j] + (a[j] - cur_at_z) * inv_z[j] + (b[j] - next_at_zg) * inv_zg[j])
+            .collect()
     })
 }
