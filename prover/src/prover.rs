@@ -107,7 +107,10 @@ pub fn prove_timed<A: Air>(
     // Round 2: composition polynomial, split into `degree` parts of degree < n.
     let alpha = t.challenge();
     let cols: Vec<&Vec<FE>> = main_lde.evals.iter().chain(aux_lde.evals.iter()).collect();
-    let comp_evals = composition_on_lde(air, &d, &cols, &challenges, &alpha)?;
+    // The composition has degree < degree·n, so it is evaluated on the sub-coset of the
+    // smallest power-of-two size that determines it: every `step`-th LDE point.
+    let step = d.blowup / degree.next_power_of_two();
+    let comp_evals = composition_on_lde(air, &d, &cols, &challenges, &alpha, step)?;
     times.composition = laps.lap();
     let comp_poly = Polynomial::interpolate_offset_fft::<crate::field::F>(&comp_evals, &d.h)
         .map_err(|e| ProveError::Trace(format!("{e:?}")))?;
@@ -281,13 +284,15 @@ fn periodic_on_coset(d: &Domain, values: &[FE]) -> Result<OnCoset, ProveError> {
     Ok(OnCoset { values })
 }
 
-/// Evaluates the composition polynomial on every LDE point.
+/// Evaluates the composition polynomial on every `step`-th LDE point (the coset
+/// `h·<w^step>`).
 fn composition_on_lde<A: Air>(
     air: &A,
     d: &Domain,
     cols: &[&Vec<FE>],
     challenges: &[FE],
     alpha: &FE,
+    step: usize,
 ) -> Result<Vec<FE>, ProveError> {
     let rowsets = air.transition_rows();
     let boundaries = air.boundaries(challenges);
@@ -311,15 +316,18 @@ fn composition_on_lde<A: Air>(
     let inv_bound: Vec<OnCoset> = rows.iter().map(|&r| inverse_zerofier(d, &points, RowSet::Only(r))).collect();
     let bound_row: Vec<usize> = boundaries.iter().map(|b| rows.binary_search(&b.row).unwrap_or(0)).collect();
     let width = cols.len();
-    Ok(crate::par::map_chunks(d.m, COMPOSITION_BLOCK, |r| {
-        let block = row_block(cols, r.start, r.len() + d.blowup);
+    // The next row of a point is `blowup` LDE points on, `next` points of the sub-coset.
+    let next_at = d.blowup / step;
+    Ok(crate::par::map_chunks(d.m / step, COMPOSITION_BLOCK, |r| {
+        let block = row_block(cols, r.start, step, r.len() + next_at);
         let mut per = vec![FE::zero(); periodic.len()];
         let mut out = vec![FE::zero(); nt];
         let mut sums = vec![FE::zero(); distinct.len()];
         r.enumerate()
-            .map(|(j, i)| {
+            .map(|(j, s)| {
+                let i = s * step;
                 let cur = &block[j * width..(j + 1) * width];
-                let next = &block[(j + d.blowup) * width..(j + d.blowup + 1) * width];
+                let next = &block[(j + next_at) * width..(j + next_at + 1) * width];
                 for (v, p) in per.iter_mut().zip(&periodic) {
                     *v = *p.at(i);
                 }
@@ -345,15 +353,16 @@ fn composition_on_lde<A: Air>(
 /// LDE points per block of the composition evaluation.
 const COMPOSITION_BLOCK: usize = 64;
 
-/// Rows `start..start + rows` (wrapping around) of the LDE columns, row-major: a point's
-/// current and next rows are then contiguous, and each column is read a block at a time.
-fn row_block(cols: &[&Vec<FE>], start: usize, rows: usize) -> Vec<FE> {
+/// The LDE columns at points `(start + j)·stride` for `j < rows` (wrapping around),
+/// row-major: a point's current and next rows are then contiguous, and each column is read
+/// a block at a time.
+fn row_block(cols: &[&Vec<FE>], start: usize, stride: usize, rows: usize) -> Vec<FE> {
     let width = cols.len();
     let mut block = vec![FE::zero(); rows * width];
     for (c, col) in cols.iter().enumerate() {
         let mask = col.len() - 1;
         for j in 0..rows {
-            block[j * width + c] = col[(start + j) & mask];
+            block[j * width + c] = col[((start + j) * stride) & mask];
         }
     }
     block
