@@ -28,16 +28,22 @@ pub fn coset_points(offset: &FE, gen: &FE, len: usize) -> Vec<FE> {
     v
 }
 
+/// Pairs folded per block (one batch inversion of their points each).
+#[cfg(feature = "prover")]
+const FOLD_BLOCK: usize = 1024;
+
 /// Folds a whole layer k (prover side).
 #[cfg(feature = "prover")]
 pub fn fold_layer(f: &[FE], d: &Domain, k: u32, zeta: &FE) -> Vec<FE> {
     let half = f.len() / 2;
     let offset = d.h.pow(1u64 << k);
     let gen = d.w.pow(1u64 << k);
-    let mut xs = coset_points(&offset, &gen, half);
-    batch_inverse(&mut xs);
     let ti = two_inv();
-    (0..half).map(|j| fold_pair(&f[j], &f[j + half], &xs[j], zeta, &ti)).collect()
+    crate::par::map_chunks(half, FOLD_BLOCK, |r| {
+        let mut xs = coset_points(&(offset * gen.pow(r.start as u64)), &gen, r.len());
+        batch_inverse(&mut xs);
+        r.zip(&xs).map(|(j, x_inv)| fold_pair(&f[j], &f[j + half], x_inv, zeta, &ti)).collect()
+    })
 }
 
 /// The point at position `p` of layer `k`.

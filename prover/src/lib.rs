@@ -21,7 +21,13 @@ pub mod transcript;
 pub mod verifier;
 
 #[cfg(feature = "prover")]
+mod fft;
+#[cfg(feature = "prover")]
 mod par;
+#[cfg(feature = "prover")]
+pub use par::use_threads;
+#[cfg(feature = "prover")]
+pub mod phases;
 #[cfg(feature = "prover")]
 pub mod prover;
 

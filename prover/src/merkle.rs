@@ -56,9 +56,11 @@ impl Commitment {
 
     /// Commits to row pairs (j, j + m/2) of equal-length columns of length m.
     pub fn from_columns(cols: &[&Vec<FE>]) -> Self {
-        let m = cols.first().map(|c| c.len()).unwrap_or(2);
-        let idx: Vec<usize> = (0..m / 2).collect();
-        let digests = crate::par::map(&idx, |&j| leaf_digest(row_pair(cols, j).iter()));
+        let half = cols.first().map(|c| c.len() / 2).unwrap_or(1);
+        let idx: Vec<usize> = (0..half).collect();
+        // Hashed straight from the columns, as `row_pair` orders them, without a copy.
+        let pair = |j: usize| cols.iter().map(move |c| &c[j]).chain(cols.iter().map(move |c| &c[j + half]));
+        let digests = crate::par::map(&idx, |&j| leaf_digest(pair(j)));
         Self::from_digests(&digests)
     }
 

@@ -5,10 +5,12 @@
 use crate::air::{Air, RowSet};
 use crate::domain::Domain;
 use crate::error::ProveError;
+use crate::fft::Fft;
 use crate::field::{batch_inverse, FE};
 use crate::fri;
-use crate::merkle::{leaf_digest, row_pair, Commitment, Digest};
+use crate::merkle::{row_pair, Commitment};
 use crate::options::ProofOptions;
+use crate::phases::{Laps, PhaseTimes};
 use crate::proof::{fri_folds, FriStep, Opening, QueryProof, StarkProof};
 use crate::protocol;
 use crate::transcript::grind;
@@ -16,27 +18,22 @@ use lambdaworks_math::polynomial::Polynomial;
 
 type Poly = Polynomial<FE>;
 
-/// Low-degree extension of a set of columns: their polynomials and coset evaluations.
+/// Low-degree extension of a set of columns: their coefficients and coset evaluations.
 struct Lde {
-    polys: Vec<Poly>,
+    coeffs: Vec<Vec<FE>>,
     evals: Vec<Vec<FE>>,
 }
 
-fn lde(columns: &[Vec<FE>], d: &Domain) -> Result<Lde, ProveError> {
-    let interp = |c: &Vec<FE>| {
-        Polynomial::interpolate_fft::<crate::field::F>(c).map_err(|e| ProveError::Trace(format!("{e:?}")))
-    };
-    let polys: Vec<Poly> = crate::par::map(columns, interp).into_iter().collect::<Result<_, _>>()?;
-    let evals = lde_of_polys(&polys, d)?;
-    Ok(Lde { polys, evals })
-}
-
-fn lde_of_polys(polys: &[Poly], d: &Domain) -> Result<Vec<Vec<FE>>, ProveError> {
-    let eval = |p: &Poly| {
-        Polynomial::evaluate_offset_fft::<crate::field::F>(p, d.blowup, Some(d.n), &d.h)
-            .map_err(|e| ProveError::Trace(format!("{e:?}")))
-    };
-    crate::par::map(polys, eval).into_iter().collect()
+fn lde(columns: &[Vec<FE>], fft: &Fft) -> Lde {
+    // One task per column: interpolate and extend while the column is in cache.
+    let (coeffs, evals) = crate::par::map(columns, |c| {
+        let coeffs = fft.interpolate(c);
+        let evals = fft.extend(&coeffs);
+        (coeffs, evals)
+    })
+    .into_iter()
+    .unzip();
+    Lde { coeffs, evals }
 }
 
 fn open(cols: &[Vec<FE>], c: &Commitment, j: usize) -> Opening {
@@ -53,6 +50,15 @@ fn commit(cols: &[Vec<FE>]) -> Commitment {
 /// The trace is not checked here (see [`crate::air::check_constraints`]): a broken trace
 /// yields a proof the verifier rejects, which is what the adversarial tests rely on.
 pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Result<StarkProof, ProveError> {
+    prove_timed(air, main, options).map(|(proof, _)| proof)
+}
+
+/// [`prove`], also returning the time of each phase (`vm` and `trace` left at zero).
+pub fn prove_timed<A: Air>(
+    air: &A,
+    main: &[Vec<FE>],
+    options: &ProofOptions,
+) -> Result<(StarkProof, PhaseTimes), ProveError> {
     options.validate().map_err(|e| ProveError::Options(e.to_string()))?;
     let n = air.trace_length();
     if !n.is_power_of_two() || main.len() != air.num_main() || main.iter().any(|c| c.len() != n) {
@@ -73,17 +79,22 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
     }
     let d = Domain::new(log_n, options.blowup_log as u32).ok_or(ProveError::Options("domain".into()))?;
     let mut t = protocol::start(air, options, log_n);
+    let mut times = PhaseTimes::default();
+    let mut laps = Laps::start();
+    let fft = Fft::new(&d);
 
     // Round 1: main trace, then aux trace from the challenges.
-    let main_lde = lde(main, &d)?;
+    let main_lde = lde(main, &fft);
+    times.lde = laps.lap();
     let main_c = commit(&main_lde.evals);
+    times.main_commit = laps.lap();
     t.append_bytes(&main_c.root);
     let challenges: Vec<FE> = (0..air.num_challenges()).map(|_| t.challenge()).collect();
     let aux = air.build_aux(main, &challenges);
     if aux.len() != air.num_aux() || aux.iter().any(|c| c.len() != n) {
         return Err(ProveError::Trace("aux trace shape does not match the AIR".into()));
     }
-    let aux_lde = lde(&aux, &d)?;
+    let aux_lde = lde(&aux, &fft);
     let aux_c = if aux.is_empty() {
         None
     } else {
@@ -91,11 +102,16 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
         t.append_bytes(&c.root);
         Some(c)
     };
+    times.aux = laps.lap();
 
     // Round 2: composition polynomial, split into `degree` parts of degree < n.
     let alpha = t.challenge();
     let cols: Vec<&Vec<FE>> = main_lde.evals.iter().chain(aux_lde.evals.iter()).collect();
-    let comp_evals = composition_on_lde(air, &d, &cols, &challenges, &alpha)?;
+    // The composition has degree < degree·n, so it is evaluated on the sub-coset of the
+    // smallest power-of-two size that determines it: every `step`-th LDE point.
+    let step = d.blowup / degree.next_power_of_two();
+    let comp_evals = composition_on_lde(air, &d, &cols, &challenges, &alpha, step)?;
+    times.composition = laps.lap();
     let comp_poly = Polynomial::interpolate_offset_fft::<crate::field::F>(&comp_evals, &d.h)
         .map_err(|e| ProveError::Trace(format!("{e:?}")))?;
     let parts: Vec<Poly> = comp_poly
@@ -106,25 +122,28 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
             Polynomial::new(&c[..c.len().min(n)])
         })
         .collect();
-    let comp_lde = lde_of_polys(&parts, &d)?;
+    let comp_lde = crate::par::map(&parts, |p| fft.extend(p.coefficients()));
     let comp_c = commit(&comp_lde);
     t.append_bytes(&comp_c.root);
+    times.comp_commit = laps.lap();
 
     // Round 3: out-of-domain sample.
     let z = protocol::sample_z(&mut t, &d, degree);
     let zg = z * d.g;
-    let all_polys: Vec<&Poly> = main_lde.polys.iter().chain(aux_lde.polys.iter()).collect();
-    let ood_cur: Vec<FE> = all_polys.iter().map(|p| p.evaluate(&z)).collect();
-    let ood_next: Vec<FE> = all_polys.iter().map(|p| p.evaluate(&zg)).collect();
+    let all_coeffs: Vec<&Vec<FE>> = main_lde.coeffs.iter().chain(aux_lde.coeffs.iter()).collect();
+    let ood_cur = crate::par::map(&all_coeffs, |c| fri::eval_poly(c, &z));
+    let ood_next = crate::par::map(&all_coeffs, |c| fri::eval_poly(c, &zg));
     let zd = z.pow(degree as u64);
     let ood_comp: Vec<FE> = parts.iter().map(|p| p.evaluate(&zd)).collect();
     t.append_fes(&ood_cur);
     t.append_fes(&ood_next);
     t.append_fes(&ood_comp);
+    times.ood = laps.lap();
 
     // Round 4: DEEP composition polynomial, then FRI.
     let gammas = protocol::powers(&t.challenge(), degree + 2 * cols.len());
     let deep = deep_on_lde(&d, &cols, &comp_lde, &ood_cur, &ood_next, &ood_comp, &z, &zd, &gammas);
+    times.deep = laps.lap();
     let folds = fri_folds(log_n, options.fri_final_log as u32) as usize;
     let mut layers: Vec<Vec<FE>> = vec![deep];
     let mut layer_commits: Vec<Commitment> = Vec::new();
@@ -133,10 +152,7 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
     for k in 0..folds {
         let next = fri::fold_layer(&layers[k], &d, k as u32, &zeta);
         if k + 1 < folds {
-            let half = next.len() / 2;
-            let digests: Vec<Digest> =
-                (0..half).map(|j| leaf_digest([&next[j], &next[j + half]])).collect();
-            let c = Commitment::from_digests(&digests);
+            let c = Commitment::from_columns(&[&next]);
             t.append_bytes(&c.root);
             fri_roots.push(c.root);
             layer_commits.push(c);
@@ -152,6 +168,7 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
     let mut fri_final: Vec<FE> = final_poly.coefficients().iter().take(final_len).cloned().collect();
     fri_final.resize(final_len, FE::zero());
     t.append_fes(&fri_final);
+    times.fri = laps.lap();
 
     // Grinding, then queries.
     let nonce = grind(&t.grinding_seed(), options.grinding_bits);
@@ -178,8 +195,9 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
             }
         })
         .collect();
+    times.queries = laps.lap();
 
-    Ok(StarkProof {
+    let proof = StarkProof {
         log_trace_length: log_n as u8,
         options: *options,
         main_root: main_c.root,
@@ -192,7 +210,8 @@ pub fn prove<A: Air>(air: &A, main: &[Vec<FE>], options: &ProofOptions) -> Resul
         fri_final,
         nonce,
         queries,
-    })
+    };
+    Ok((proof, times))
 }
 
 /// A function on the LDE coset stored with period `values.len()` (which divides `m`).
@@ -265,13 +284,15 @@ fn periodic_on_coset(d: &Domain, values: &[FE]) -> Result<OnCoset, ProveError> {
     Ok(OnCoset { values })
 }
 
-/// Evaluates the composition polynomial on every LDE point.
+/// Evaluates the composition polynomial on every `step`-th LDE point (the coset
+/// `h·<w^step>`).
 fn composition_on_lde<A: Air>(
     air: &A,
     d: &Domain,
     cols: &[&Vec<FE>],
     challenges: &[FE],
     alpha: &FE,
+    step: usize,
 ) -> Result<Vec<FE>, ProveError> {
     let rowsets = air.transition_rows();
     let boundaries = air.boundaries(challenges);
@@ -295,29 +316,68 @@ fn composition_on_lde<A: Air>(
     let inv_bound: Vec<OnCoset> = rows.iter().map(|&r| inverse_zerofier(d, &points, RowSet::Only(r))).collect();
     let bound_row: Vec<usize> = boundaries.iter().map(|b| rows.binary_search(&b.row).unwrap_or(0)).collect();
     let width = cols.len();
-    let idx: Vec<usize> = (0..d.m).collect();
-    Ok(crate::par::map(&idx, |&i| {
-        let ni = (i + d.blowup) % d.m;
-        let cur: Vec<FE> = (0..width).map(|c| cols[c][i]).collect();
-        let next: Vec<FE> = (0..width).map(|c| cols[c][ni]).collect();
-        let per: Vec<FE> = periodic.iter().map(|p| *p.at(i)).collect();
+    // The next row of a point is `blowup` LDE points on, `next` points of the sub-coset.
+    let next_at = d.blowup / step;
+    Ok(crate::par::map_chunks(d.m / step, COMPOSITION_BLOCK, |r| {
+        let block = row_block(cols, r.start, step, r.len() + next_at);
+        let mut per = vec![FE::zero(); periodic.len()];
         let mut out = vec![FE::zero(); nt];
-        air.eval_transition(&cur, &next, &per, challenges, &mut out);
         let mut sums = vec![FE::zero(); distinct.len()];
-        for k in 0..nt {
-            sums[group[k]] += coeffs[k] * out[k];
-        }
-        let mut acc = FE::zero();
-        for (g, s) in sums.iter().enumerate() {
-            acc += s * inv_z[g].at(i);
-        }
-        for (bi, b) in boundaries.iter().enumerate() {
-            acc += coeffs[nt + bi] * (cur[b.col] - b.value) * inv_bound[bound_row[bi]].at(i);
-        }
-        acc
+        r.enumerate()
+            .map(|(j, s)| {
+                let i = s * step;
+                let cur = &block[j * width..(j + 1) * width];
+                let next = &block[(j + next_at) * width..(j + next_at + 1) * width];
+                for (v, p) in per.iter_mut().zip(&periodic) {
+                    *v = *p.at(i);
+                }
+                out.fill(FE::zero());
+                air.eval_transition(cur, next, &per, challenges, &mut out);
+                sums.fill(FE::zero());
+                for k in 0..nt {
+                    sums[group[k]] += coeffs[k] * out[k];
+                }
+                let mut acc = FE::zero();
+                for (g, s) in sums.iter().enumerate() {
+                    acc += s * inv_z[g].at(i);
+                }
+                for (bi, b) in boundaries.iter().enumerate() {
+                    acc += coeffs[nt + bi] * (cur[b.col] - b.value) * inv_bound[bound_row[bi]].at(i);
+                }
+                acc
+            })
+            .collect()
     }))
 }
 
+/// LDE points per block of the composition evaluation.
+const COMPOSITION_BLOCK: usize = 64;
+
+/// The LDE columns at points `(start + j)·stride` for `j < rows` (wrapping around),
+/// row-major: a point's current and next rows are then contiguous, and each column is read
+/// a block at a time.
+fn row_block(cols: &[&Vec<FE>], start: usize, stride: usize, rows: usize) -> Vec<FE> {
+    let width = cols.len();
+    let mut block = vec![FE::zero(); rows * width];
+    for (c, col) in cols.iter().enumerate() {
+        let mask = col.len() - 1;
+        for j in 0..rows {
+            block[j * width + c] = col[((start + j) * stride) & mask];
+        }
+    }
+    block
+}
+
+fn dot<'a>(coeffs: impl Iterator<Item = &'a FE>, values: &[FE]) -> FE {
+    coeffs.zip(values).fold(FE::zero(), |acc, (c, v)| acc + c * v)
+}
+
+/// Points per block of the DEEP evaluation: each column is read a block at a time.
+const DEEP_BLOCK: usize = 512;
+
+/// The DEEP polynomial on every LDE point:
+/// `sum_k γ_k (H_k(x) - H_k(z^d))/(x - z^d) + sum_c γ (t_c(x) - t_c(z))/(x - z) + γ' (t_c(x) - t_c(zg))/(x - zg)`,
+/// with each numerator's constant part summed once, and each block's denominators inverted together.
 #[allow(clippy::too_many_arguments)]
 fn deep_on_lde(
     d: &Domain,
@@ -330,27 +390,32 @@ fn deep_on_lde(
     zd: &FE,
     gammas: &[FE],
 ) -> Vec<FE> {
-    let points = fri::coset_points(&d.h, &d.w, d.m);
-    let zg = z * d.g;
-    let inv = |p: &FE| {
-        let mut v: Vec<FE> = points.iter().map(|x| x - p).collect();
-        batch_inverse(&mut v);
-        v
-    };
-    let (inv_zd, inv_z, inv_zg) = (inv(zd), inv(z), inv(&zg));
     let nc = comp.len();
-    let idx: Vec<usize> = (0..d.m).collect();
-    crate::par::map(&idx, |&i| {
-        let mut cs = FE::zero();
-        for (k, h) in comp.iter().enumerate() {
-            cs += gammas[k] * (h[i] - ood_comp[k]);
+    let (g_comp, g_cols) = gammas.split_at(nc);
+    let comp_at_zd = dot(g_comp.iter(), ood_comp);
+    let cur_at_z = dot(g_cols.iter().step_by(2), ood_cur);
+    let next_at_zg = dot(g_cols.iter().skip(1).step_by(2), ood_next);
+    let zg = z * d.g;
+    crate::par::map_chunks(d.m, DEEP_BLOCK, |r| {
+        let points = fri::coset_points(&(d.h * d.w.pow(r.start as u64)), &d.w, r.len());
+        let mut dens: Vec<FE> = [zd, z, &zg].iter().flat_map(|p| points.iter().map(move |x| x - *p)).collect();
+        batch_inverse(&mut dens);
+        let (inv_zd, rest) = dens.split_at(r.len());
+        let (inv_z, inv_zg) = rest.split_at(r.len());
+        let (mut cs, mut a, mut b) = (vec![FE::zero(); r.len()], vec![FE::zero(); r.len()], vec![FE::zero(); r.len()]);
+        for (g, h) in g_comp.iter().zip(comp) {
+            for (acc, v) in cs.iter_mut().zip(&h[r.clone()]) {
+                *acc += g * v;
+            }
         }
-        let mut a = FE::zero();
-        let mut b = FE::zero();
-        for (c, col) in cols.iter().enumerate() {
-            a += gammas[nc + 2 * c] * (col[i] - ood_cur[c]);
-            b += gammas[nc + 2 * c + 1] * (col[i] - ood_next[c]);
+        for (g, col) in g_cols.chunks_exact(2).zip(cols) {
+            for ((a, b), v) in a.iter_mut().zip(b.iter_mut()).zip(&col[r.clone()]) {
+                *a += g[0] * v;
+                *b += g[1] * v;
+            }
         }
-        cs * inv_zd[i] + a * inv_z[i] + b * inv_zg[i]
+        (0..r.len())
+            .map(|j| (cs[j] - comp_at_zd) * inv_zd[j] + (a[j] - cur_at_z) * inv_z[j] + (b[j] - next_at_zg) * inv_zg[j])
+            .collect()
     })
 }

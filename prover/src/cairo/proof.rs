@@ -100,6 +100,8 @@ pub struct ProveReport {
     pub trace_length: usize,
     pub columns: usize,
     pub prove_time: std::time::Duration,
+    /// Where `prove_time` went.
+    pub phases: crate::phases::PhaseTimes,
     pub proof_size: usize,
     pub security_bits: u32,
     pub options: ProofOptions,
@@ -130,6 +132,7 @@ pub fn prove_execution(
     use crate::air::Air;
     let start = std::time::Instant::now();
     let (pi, main) = super::trace::build_main(exec, options.fri_final_log as u32 + 1)?;
+    let trace_time = start.elapsed();
     pi.validate().map_err(|e| crate::error::ProveError::Trace(e.to_string()))?;
     let n = main[0].len();
     let air = CairoAir::new(pi.clone(), n);
@@ -140,13 +143,15 @@ pub fn prove_execution(
         let aux = air.build_aux(&main, &ch);
         crate::air::check_constraints(&air, &main, &aux, &ch).map_err(crate::error::ProveError::Trace)?;
     }
-    let stark = crate::prover::prove(&air, &main, options)?;
+    let (stark, mut phases) = crate::prover::prove_timed(&air, &main, options)?;
+    phases.trace = trace_time;
     let bytes = encode_cairo_proof(&CairoProof { public_input: pi.clone(), stark });
     let report = ProveReport {
         steps: pi.steps,
         trace_length: n,
         columns: air.num_main() + air.num_aux(),
         prove_time: start.elapsed(),
+        phases,
         proof_size: bytes.len(),
         security_bits: options.security_bits(),
         options: *options,
@@ -164,7 +169,9 @@ pub fn prove_program(
 ) -> Result<(Vec<u8>, ProveReport), crate::error::ProveError> {
     let start = std::time::Instant::now();
     let exec = super::runner::execute(program_json, inputs)?;
+    let vm_time = start.elapsed();
     let (bytes, mut report) = prove_execution(&exec, options)?;
     report.prove_time = start.elapsed();
+    report.phases.vm = vm_time;
     Ok((bytes, report))
 }
