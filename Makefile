@@ -18,7 +18,7 @@ export CARGO_TARGET_DIR := $(TARGET_DIR)
 # reproducible; a plain `cargo test` draws new ones (set PROPTEST_RNG_SEED to replay).
 export PROPTEST_RNG_SEED ?= 20261204
 
-.PHONY: help setup run scenario sweep test test-deploy test-sim test-real test-wasm test-e2e bench bench-flood bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
+.PHONY: help setup run scenario sweep test test-deploy test-sim test-real test-wasm test-e2e bench bench-flood bench-prove bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
 
 help: ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ test-wasm:
 
 bench: ## consensus benchmark in the simulator -> reports/bench/consensus.csv
 	$(CARGO) run --release --bin kraken -- bench
+
+bench-prove: real-dev ## prove blocks of 1, 10, 100 transactions with 1 and 2 threads (real dev build: the prover is fully optimised there) -> reports/bench/prove-blocks.csv
+	$(REAL_DIR)/debug/kraken bench-prove-blocks
 
 bench-flood: ## what a byzantine member's message flood costs the node it targets, by kind (dev build, as make test) -> reports/bench/flood.csv
 	$(CARGO) run --bin kraken -- bench-flood

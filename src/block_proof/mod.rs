@@ -1,11 +1,13 @@
 //! Proving the chain: the block program's input from any node's standard JSON-RPC
-//! (`input`, `fetch`), and what a block proof is checked against (`check`). The program
+//! (`input`, `fetch`), what a block proof is checked against (`check`), and a sample
+//! chain for the proving benchmark (`sample`). The program
 //! and its claim live in `kraken_prover::block`.
 
 pub mod check;
 pub mod fetch;
 pub mod input;
 mod local;
+pub mod sample;
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! Subcommands. The simulator build (the default) runs scenarios and sweeps; the real
 //! build (`make real`) runs nodes, clients and the cluster over real TCP.
 
+mod bench_prove;
 mod committee;
 mod genesis;
 mod prove;
@@ -89,6 +90,33 @@ pub enum Command {
         /// Seconds of flood (the run lasts 3 s longer).
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+    },
+    /// Prove blocks of 1, 10 and 100 transactions of the default mix (an in-memory chain)
+    /// with 1 and 2 threads; writes steps per transaction, trace, prove and verify time,
+    /// proof size, peak RSS and throughput to a CSV. Use the real build (`make bench-prove`).
+    BenchProveBlocks {
+        /// CSV to write.
+        #[arg(long, default_value = "reports/bench/prove-blocks.csv")]
+        out: PathBuf,
+        /// Block sizes in transactions.
+        #[arg(long, value_delimiter = ',', default_value = "1,10,100")]
+        sizes: Vec<usize>,
+        /// Proving thread counts to compare (more than 1 needs the real build).
+        #[arg(long, value_delimiter = ',', default_value = "1,2")]
+        threads: Vec<usize>,
+        /// Conjectured security in bits: 100 or 128.
+        #[arg(long, default_value_t = 100)]
+        security: u32,
+    },
+    /// One measurement of bench-prove-blocks, in its own process (internal).
+    #[command(hide = true)]
+    BenchProveOne {
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long)]
+        threads: usize,
+        #[arg(long)]
+        security: u32,
     },
     /// Prove a compiled Cairo program's execution with Kraken's STARK prover.
     Prove {
@@ -293,6 +321,8 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Genesis { config, out } => genesis::describe(config.as_deref(), out.as_deref()),
         Command::Prove { program, inputs, out, security } => prove::prove(&program, &inputs, &out, security),
         Command::Verify { proof } => prove::verify(&proof),
+        Command::BenchProveBlocks { out, sizes, threads, security } => bench_prove::bench(&out, &sizes, &threads, security),
+        Command::BenchProveOne { input, threads, security } => bench_prove::one(&input, threads, security),
         Command::VerifyBlock { proof, rpc } => prove_block::verify_block(&proof, rpc.as_deref()),
         #[cfg(not(madsim))]
         Command::ProveBlock { rpc, block, out, security } => prove_block::prove_block(&rpc, block, out.as_deref(), security),

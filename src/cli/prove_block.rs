@@ -2,7 +2,7 @@
 //! chain from its JSON-RPC with the block program, and check such a proof, alone or
 //! against a chain.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use kraken::block_proof::to_felt;
@@ -24,11 +24,11 @@ pub fn parse_range(text: &str) -> Result<(u64, u64), String> {
 
 /// Where a proof of first..=last goes by default.
 #[cfg(not(madsim))]
-fn default_out(first: u64, last: u64) -> PathBuf {
+fn default_out(first: u64, last: u64) -> std::path::PathBuf {
     if first == last {
-        PathBuf::from(format!("block-{first}.proof"))
+        std::path::PathBuf::from(format!("block-{first}.proof"))
     } else {
-        PathBuf::from(format!("blocks-{first}-{last}.proof"))
+        std::path::PathBuf::from(format!("blocks-{first}-{last}.proof"))
     }
 }
 

@@ -3,8 +3,9 @@
 //! memory accesses, the builtins' instances (each builtin fills its own columns), the
 //! memory holes, the offsets' range check, the spare memory slots and the sorted memory,
 //! and last the columns in layout order. n starts at the smallest power of two that holds
-//! the steps and every builtin's block, and doubles until every phase fits. The aux
-//! running products are built once the challenges are known.
+//! the steps and every builtin's block; at each n the spare slots grow (a few columns)
+//! before n doubles (every column), until every phase fits. The aux running products are
+//! built once the challenges are known.
 
 use super::air::CairoAir;
 use super::builtins::{Fill, Part};
@@ -34,9 +35,9 @@ fn terr(s: String) -> ProveError {
 type CpuRow = [FE; cpu::COLUMNS];
 
 /// The main trace (columns) and the completed public input. The trace is the execution
-/// padded with copies of its final `jmp rel 0` step, doubled until the spare slots can
-/// hold the public-memory dummies and every memory and range-check hole, and the
-/// builtins' blocks every instance.
+/// padded with copies of its final `jmp rel 0` step, long enough for the builtins' blocks
+/// to hold every instance, and with enough spare slots (more per row, else more rows) to
+/// hold the public-memory dummies and every memory and range-check hole.
 pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput, Vec<Vec<FE>>), ProveError> {
     if exec.registers.is_empty() {
         return Err(terr("empty execution".into()));
@@ -47,11 +48,35 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
     let fresh = fresh_address(exec, &cpu, &public);
     let mut n = first_length(&pi.layout, cpu.len(), min_log_n);
     loop {
-        match lay_out(exec, &cpu, &public, fresh, n, &mut pi)? {
-            Ok(cols) => return Ok((pi, cols)),
-            Err(short) => n = doubled(n, &short)?,
+        let mut short = String::new();
+        for layout in spare_slot_options(exec.public_input.layout) {
+            pi.layout = layout;
+            match lay_out(exec, &cpu, &public, fresh, n, &mut pi)? {
+                Ok(cols) => return Ok((pi, cols)),
+                Err(why) => short = why,
+            }
+        }
+        n = doubled(n, &short)?;
+    }
+}
+
+/// The layouts to try at one trace length, cheapest first: the runner's, then more spare
+/// memory slots and spare range-check parts per row. A range_check builtin over
+/// 128-bit values (uint256 limbs, dict keys) leaves most of the 2^16 part values as holes
+/// to fill: with 2 spare parts a row that alone would force 2^15 rows, where 8 spare
+/// parts (18 more columns) fill them in 2^13.
+fn spare_slot_options(base: Layout) -> Vec<Layout> {
+    let rcb: &[usize] = if base.rcb_fill == 0 { &[0] } else { &[2, 4, 8, 16] };
+    let mut v = vec![base];
+    for mem_extra in [base.mem_extra, 4, 8] {
+        for &rcb_fill in rcb {
+            let l = Layout { mem_extra: mem_extra.max(base.mem_extra), rcb_fill: rcb_fill.max(base.rcb_fill), ..base };
+            if !v.contains(&l) {
+                v.push(l);
+            }
         }
     }
+    v
 }
 
 /// The CPU columns of every step.
