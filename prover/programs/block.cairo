@@ -13,9 +13,11 @@
 //     invoke: [len, account deployment data...], [len, calldata...]
 //     deploy_account: [len, constructor calldata...], class_hash, salt
 //     declare: [len, account deployment data...], class_hash, compiled_class_hash
-//     [len, signature...], actual_fee, n_messages, (from, to, [len, payload...])...,
+//     n_signature, hash, signature... (the hash the program must compute, in front of
+//     the signature so that the leaf h(hash, signature...) hashes the input in place),
+//     actual_fee, n_messages, (from, to, [len, payload...])...,
 //     revert_reason_hash (0: succeeded), l1_gas, l1_data_gas,
-//     n_events, (from, [len, keys...], [len, data...])...
+//     n_events, (from, hash, [len, keys...], [len, data...])...
 // Output (Kraken's convention: [n_inputs, inputs..., outputs...]; the inputs are written
 // in place by the input hint, so they cost no steps):
 //   first_block, last_block, first_parent_hash, last_block_hash, n_txs, results_digest

@@ -183,11 +183,16 @@ fn push_transaction(out: &mut Vec<Felt>, tx: &Value, receipt: &Value, place: &st
             out.extend([felt(tx, "class_hash", place)?, felt(tx, "compiled_class_hash", place)?]);
         }
     }
-    push_span(out, &felts(tx, "signature", place)?);
-    push_receipt(out, receipt, place)
+    // The hash goes in front of the signature: the program checks it is the one it
+    // computes, and hashes (hash, signature...) in place.
+    let hash = felt(receipt, "transaction_hash", place)?;
+    let signature = felts(tx, "signature", place)?;
+    out.extend([Felt::from(signature.len()), hash]);
+    out.extend(signature);
+    push_receipt(out, receipt, hash, place)
 }
 
-fn push_receipt(out: &mut Vec<Felt>, r: &Value, place: &str) -> Result<(), InputError> {
+fn push_receipt(out: &mut Vec<Felt>, r: &Value, hash: Felt, place: &str) -> Result<(), InputError> {
     out.push(felt(obj(r, "actual_fee", place)?, "amount", place)?);
     let messages = array(r, "messages_sent", place)?;
     out.push(Felt::from(messages.len()));
@@ -209,7 +214,7 @@ fn push_receipt(out: &mut Vec<Felt>, r: &Value, place: &str) -> Result<(), Input
     let events = array(r, "events", place)?;
     out.push(Felt::from(events.len()));
     for e in events {
-        out.push(felt(e, "from_address", place)?);
+        out.extend([felt(e, "from_address", place)?, hash]);
         push_span(out, &felts(e, "keys", place)?);
         push_span(out, &felts(e, "data", place)?);
     }

@@ -115,20 +115,27 @@ func run_calls{range_check_ptr, dict_ptr: DictAccess*}(
     return run_calls(g, sender, next, n_calls - 1, results + 1, moves + Move.SIZE, undo_end);
 }
 
-// fib(0) = 0, fib(1) = 1, in the field.
+// fib(0) = 0, fib(1) = 1, in the field; two steps of the sequence a call.
 func fib(a: felt, b: felt, n: felt) -> felt {
     if (n == 0) {
         return a;
     }
-    return fib(b, a + b, n - 1);
+    if (n == 1) {
+        return b;
+    }
+    let c = a + b;
+    return fib(c, b + c, n - 2);
 }
 
-// n! in the field.
+// acc · n! in the field; two factors a call.
 func fact(acc: felt, n: felt) -> felt {
     if (n == 0) {
         return acc;
     }
-    return fact(acc * n, n - 1);
+    if (n == 1) {
+        return acc;
+    }
+    return fact(acc * n * (n - 1), n - 2);
 }
 
 // ERC20.transfer: the arguments must deserialize (a ContractAddress below 2^251, u128

@@ -4,7 +4,6 @@
 from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
 from starkware.cairo.common.cairo_builtins import PoseidonBuiltin
-from starkware.cairo.common.memcpy import memcpy
 
 // sn_keccak("Transfer"): the first key of an ERC-20 Transfer { #[key] from, #[key] to,
 // value: u256 } event.
@@ -29,17 +28,15 @@ struct Receipt {
     n_moves: felt,
 }
 
-// h(hash, signature...) for the signature at p = [len, felts...]; returns the leaf and
-// what follows.
+// h(hash, signature...) for the signature at p = [len, hash, signature...]: the input
+// carries the transaction's hash in front of its signature (checked against the hash the
+// program computed), so the leaf hashes the input in place. Returns what follows.
 func transaction_leaf{poseidon_ptr: PoseidonBuiltin*}(hash: felt, p: felt*) -> (
     leaf: felt, next: felt*
 ) {
-    alloc_locals;
-    let (chain: felt*) = alloc();
-    assert chain[0] = hash;
-    memcpy(chain + 1, p + 1, p[0]);
-    let (leaf) = poseidon_hash_many(p[0] + 1, chain);
-    return (leaf=leaf, next=p + 1 + p[0]);
+    assert p[1] = hash;
+    let (leaf) = poseidon_hash_many(p[0] + 1, p + 1);
+    return (leaf=leaf, next=p + 2 + p[0]);
 }
 
 func skip_messages(p: felt*, n: felt) -> felt* {
@@ -90,8 +87,9 @@ func receipt{poseidon_ptr: PoseidonBuiltin*}(
     );
 }
 
-// Leaves of n events at p = [(from, n_keys, keys..., n_data, data...)...]:
-// h(from, tx_hash, n_keys, keys..., n_data, data...).
+// Leaves of n events at p = [(from, tx_hash, n_keys, keys..., n_data, data...)...]:
+// h(from, tx_hash, n_keys, keys..., n_data, data...), the input hashed in place (its
+// tx_hash checked against the computed one).
 func events{poseidon_ptr: PoseidonBuiltin*}(
     p: felt*, n: felt, tx_hash: felt, token: felt, leaves: felt*, moves: Move*
 ) -> (next: felt*, moves_end: Move*) {
@@ -99,18 +97,13 @@ func events{poseidon_ptr: PoseidonBuiltin*}(
     if (n == 0) {
         return (next=p, moves_end=moves);
     }
-    local from_address = p[0];
-    let keys = p + 1;
+    assert p[1] = tx_hash;
+    let keys = p + 2;
     let data = keys + 1 + keys[0];
     local next: felt* = data + 1 + data[0];
-    local body_len = next - keys;
-    let (chain: felt*) = alloc();
-    assert chain[0] = from_address;
-    assert chain[1] = tx_hash;
-    memcpy(chain + 2, keys, body_len);
-    let (leaf) = poseidon_hash_many(body_len + 2, chain);
+    let (leaf) = poseidon_hash_many(next - p, p);
     assert leaves[0] = leaf;
-    let moves_end = record_move(from_address, keys, data, token, moves);
+    let moves_end = record_move(p[0], keys, data, token, moves);
     return events(next, n - 1, tx_hash, token, leaves + 1, moves_end);
 }
 

@@ -119,7 +119,8 @@ fn walk_transaction(c: &mut Cursor) -> Result<TxKind, InputShapeError> {
         TxKind::Invoke => c.span()?,    // calldata
         _ => c.skip(2)?,                // class hash and salt, or class hash and compiled class hash
     }
-    c.span()?; // signature
+    let signature = c.count()?;
+    c.skip(1 + signature)?; // hash, signature
     c.skip(1)?; // actual fee
     let n_messages = c.count()?;
     for _ in 0..n_messages {
@@ -129,7 +130,7 @@ fn walk_transaction(c: &mut Cursor) -> Result<TxKind, InputShapeError> {
     c.skip(3)?; // revert reason hash, l1 gas, l1 data gas
     let n_events = c.count()?;
     for _ in 0..n_events {
-        c.skip(1)?;
+        c.skip(2)?; // from, hash
         c.span()?;
         c.span()?;
     }

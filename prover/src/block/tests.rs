@@ -7,3 +7,14 @@ fn the_pinned_program_hash_is_the_compiled_programs() {
     let computed = program_hash_of(PROGRAM).expect("block.json loads");
     assert_eq!(felt_to_hex(&computed), felt_to_hex(&program_hash()), "update PROGRAM_HASH after recompiling block.cairo");
 }
+
+#[test]
+fn the_pinned_bytecode_digest_is_the_compiled_programs() {
+    let words = crate::cairo::runner::program_words(PROGRAM).expect("block.json loads");
+    assert_eq!(bytecode_keccak(&words), BYTECODE_KECCAK, "update BYTECODE_KECCAK after recompiling block.cairo");
+    assert_eq!(known_program_hash(&BUILTINS, &words), Some(program_hash()));
+    let mut other = words.clone();
+    other[7] += FE::from(1u64);
+    assert_eq!(known_program_hash(&BUILTINS, &other), None, "another bytecode is hashed, not recognized");
+    assert_eq!(known_program_hash(&BUILTINS[..2], &words), None, "other builtins too");
+}

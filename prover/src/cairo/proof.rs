@@ -81,7 +81,7 @@ pub fn verify_cairo_proof_with_policy(proof_bytes: &[u8], policy: &VerifierPolic
     verify(&air, &p.stark, policy)?;
     let pi = p.public_input;
     Ok(VerifiedClaim {
-        program_hash: pi.program_hash(),
+        program_hash: crate::block::known_program_hash(&pi.builtins(), &pi.program).unwrap_or_else(|| pi.program_hash()),
         builtins: pi.builtins(),
         inputs: pi.inputs.clone(),
         outputs: pi.outputs.clone(),

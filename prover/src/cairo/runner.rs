@@ -83,6 +83,11 @@ pub fn program_hash_of(program_json: &[u8]) -> Result<FE, ProveError> {
     Ok(super::public_input::program_hash(&l.declared, &l.words))
 }
 
+/// The bytecode of `program_json`.
+pub fn program_words(program_json: &[u8]) -> Result<Vec<FE>, ProveError> {
+    Ok(load(program_json)?.words)
+}
+
 /// Executes `program_json` on `inputs` in proof mode.
 pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveError> {
     let Loaded { program, declared, words } = load(program_json)?;
