@@ -17,7 +17,9 @@
 # no Starknet chain), KRAKEN_NODES (4), KRAKEN_BASE_PORT (7100: peers
 # on BASE+i, clients on BASE+100+i), KRAKEN_RPC_BASE (9545: node i's HTTP on RPC_BASE+i),
 # KRAKEN_ACCOUNTS (1000 genesis accounts), KRAKEN_LOAD_RATE (20 tx/s) and
-# KRAKEN_LOAD_SECONDS (10; 0 skips the load), KRAKEN_RESET (0).
+# KRAKEN_LOAD_SECONDS (10; 0 skips the load), KRAKEN_RESET (0), KRAKEN_PROVER (1: run the
+# watcher-prover beside the nodes, proofs in run/local/proofs; 0 skips it) and
+# KRAKEN_BLOCKS_PER_PROOF (1).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,13 +33,15 @@ accounts="${KRAKEN_ACCOUNTS:-1000}"
 load_rate="${KRAKEN_LOAD_RATE:-20}"
 load_seconds="${KRAKEN_LOAD_SECONDS:-10}"
 reset="${KRAKEN_RESET:-0}"
+prover="${KRAKEN_PROVER:-1}"
+blocks_per_proof="${KRAKEN_BLOCKS_PER_PROOF:-1}"
 health_timeout=180
 
 say() { printf '== %s\n' "$*"; }
 die() { printf 'run-local: %s\n' "$*" >&2; exit 1; }
 
 case "$engine" in native | vm | none) ;; *) die "KRAKEN_ENGINE=$engine: expected native, vm or none" ;; esac
-for v in nodes base_port rpc_base accounts load_rate load_seconds; do
+for v in nodes base_port rpc_base accounts load_rate load_seconds blocks_per_proof; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || die "KRAKEN_${v^^}=${!v}: expected a whole number"
 done
 ((nodes >= 4)) || die "KRAKEN_NODES=$nodes: a BFT committee needs at least 4 nodes"
@@ -66,7 +70,7 @@ stop() {
     if [[ -z "$pids" ]]; then
         say "no node of $dir is running"
     else
-        say "stopping nodes of $dir (pids $(echo $pids))"
+        say "stopping the nodes (and prover) of $dir (pids $(echo $pids))"
         kill $pids 2>/dev/null || true
         for _ in $(seq 50); do
             [[ -z "$(running_pids)" ]] && break
@@ -141,6 +145,12 @@ start() {
         done
         echo "   node $i healthy: $(curl -sf "$(rpc_url "$i")/health")"
     done
+    if [[ "$prover" == 1 && "$engine" != none ]]; then
+        say "starting the watcher-prover: ranges of $blocks_per_proof blocks into $dir/proofs; log $dir/logs/prover.log"
+        setsid "$bin" prover --rpc "$(all_urls)" --store "$dir/proofs" --blocks-per-proof "$blocks_per_proof" \
+            >> "$dir/logs/prover.log" 2>&1 < /dev/null &
+        echo $! > "$dir/pids/prover.pid"
+    fi
     if ((load_seconds > 0)) && [[ "$engine" == none ]]; then
         say "sending ${load_rate} opaque tx/s for ${load_seconds}s (kraken client --committee ...)"
         "$bin" client --committee "$dir/committee.json" --rate "$load_rate" --duration "${load_seconds}s" \
@@ -155,6 +165,10 @@ start() {
         echo "   node $i  JSON-RPC $(rpc_url "$i")   metrics $(rpc_url "$i")/metrics   log $dir/logs/node-$i.log"
     done
     if [[ "$engine" == none ]]; then echo "   stop: make stop"; return; fi
+    if [[ "$prover" == 1 ]]; then
+        echo "   prover  proofs in $dir/proofs/blocks/<first>/proof.{bin,json}   log $dir/logs/prover.log"
+        echo "           check one: $bin verify-block $dir/proofs/blocks/1/proof.bin --rpc $(rpc_url 0)"
+    fi
     echo "   genesis (addresses, test keys): $dir/genesis.json"
     echo "   try:  curl -s -X POST $(rpc_url 0) -H 'content-type: application/json' \\"
     echo "           -d '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"starknet_blockNumber\",\"params\":[]}'"

@@ -13,7 +13,9 @@ export KRAKEN_BIN="${KRAKEN_BIN:-$target/real/debug/kraken}"
 export KRAKEN_RUN_DIR="$target/e2e-run"
 export KRAKEN_RPC_BASE="${KRAKEN_E2E_RPC_BASE:-9645}"
 export KRAKEN_BASE_PORT="${KRAKEN_E2E_BASE_PORT:-7300}"
-export KRAKEN_ACCOUNTS=16 KRAKEN_LOAD_SECONDS=0 KRAKEN_RESET=1
+# No watcher-prover here: it would take the cores from the tests; `prove-block` below
+# proves one block instead, and the watcher has its own tests.
+export KRAKEN_ACCOUNTS=16 KRAKEN_LOAD_SECONDS=0 KRAKEN_RESET=1 KRAKEN_PROVER=0
 
 venv="$target/e2e-venv"
 starknet_py=0.28.1 # the release that speaks JSON-RPC v0.9.0 (0.29+ speak 0.10)

@@ -15,6 +15,8 @@ pub mod node;
 pub mod rpc;
 pub mod storage;
 pub mod types;
+#[cfg(not(madsim))]
+pub mod watcher;
 #[cfg(madsim)]
 pub mod testbed;
 #[cfg(test)]

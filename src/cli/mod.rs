@@ -154,6 +154,32 @@ pub enum Command {
         #[arg(long, default_value_t = 100)]
         security: u32,
     },
+    /// The watcher-prover: follow the chain through the nodes' JSON-RPC, prove each range
+    /// of blocks with the block program and store proof and record (blocks/<first>/proof.bin
+    /// and proof.json). Resumes from what the store holds.
+    Prover {
+        /// JSON-RPC URLs of the nodes, comma-separated or repeated; an unreachable one is skipped for the next.
+        #[arg(long, value_delimiter = ',', required = true)]
+        rpc: Vec<String>,
+        /// Directory the proofs go to.
+        #[arg(long, default_value = "proofs")]
+        store: PathBuf,
+        /// Proofs made at once (each also uses every core).
+        #[arg(long, default_value_t = 1)]
+        workers: usize,
+        /// Blocks per proof.
+        #[arg(long, default_value_t = 1)]
+        blocks_per_proof: u64,
+        /// First block to prove (ranges start here).
+        #[arg(long, default_value_t = 1)]
+        from: u64,
+        /// Stop once every range up to this block is stored (default: follow the chain forever).
+        #[arg(long)]
+        until: Option<u64>,
+        /// Conjectured security in bits: 100 or 128.
+        #[arg(long, default_value_t = 100)]
+        security: u32,
+    },
     /// Verify a block proof and print which blocks and how many transactions it covers;
     /// with --rpc, also check that they are the chain's blocks at those numbers.
     VerifyBlock {
@@ -326,6 +352,14 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::VerifyBlock { proof, rpc } => prove_block::verify_block(&proof, rpc.as_deref()),
         #[cfg(not(madsim))]
         Command::ProveBlock { rpc, block, out, security } => prove_block::prove_block(&rpc, block, out.as_deref(), security),
+        #[cfg(not(madsim))]
+        Command::Prover { rpc, store, workers, blocks_per_proof, from, until, security } => {
+            real::prover(&rpc, &store, workers, blocks_per_proof, from, until, security)
+        }
+        #[cfg(madsim)]
+        Command::Prover { .. } => anyhow::bail!(
+            "this is the simulator build; the watcher-prover follows a real chain: `make real`, then target/real/release/kraken prover"
+        ),
         #[cfg(madsim)]
         Command::ProveBlock { .. } => anyhow::bail!(
             "this is the simulator build; prove-block reads a chain over HTTP: `make real`, then target/real/release/kraken prove-block"

@@ -1,4 +1,4 @@
-//! Real-build subcommands: `node`, `client`, `status`, over the OS's TCP.
+//! Real-build subcommands: `node`, `client`, `status`, `prover`, over the OS's TCP.
 
 use kraken::net::{codec, frame};
 use kraken::load::Mix;
@@ -277,4 +277,31 @@ pub fn client(committee: &Path, rate: u64, duration: Duration, tx_size: usize) -
         println!("latency    submit->commit p50 {:.0} ms  p99 {:.0} ms  (commit polled every 50 ms)", pct(0.5), pct(0.99));
         Ok(if lat.len() == t.admitted.len() { 0 } else { 1 })
     })
+}
+
+pub fn prover(
+    rpc: &[String],
+    store: &Path,
+    workers: usize,
+    blocks_per_proof: u64,
+    from: u64,
+    until: Option<u64>,
+    security: u32,
+) -> anyhow::Result<i32> {
+    use kraken::watcher::{failover::Failover, plan::Ranges, run, store::ProofStore, Settings};
+    anyhow::ensure!((1..=64).contains(&workers), "--workers {workers}: between 1 and 64");
+    anyhow::ensure!((1..=10_000).contains(&blocks_per_proof), "--blocks-per-proof {blocks_per_proof}: between 1 and 10000");
+    anyhow::ensure!(until.is_none_or(|u| u >= from), "--until {}: before --from {from}", until.unwrap_or(0));
+    let settings = Settings {
+        ranges: Ranges { first: from, k: blocks_per_proof },
+        workers,
+        until,
+        options: super::prove::options(security)?,
+        poll: Duration::from_millis(500),
+    };
+    let store = ProofStore::local(store)?;
+    let nodes = Failover::new(rpc.iter().map(|url| super::rpc_client::Endpoint::new(url)).collect());
+    eprintln!("kraken prover: following {} node(s), proofs to {} ({} block(s) per proof, {workers} worker(s))", rpc.len(), store.place, blocks_per_proof);
+    runtime()?.block_on(run(&nodes, &store, &settings))?;
+    Ok(0)
 }
