@@ -148,7 +148,7 @@ start() {
     if [[ "$prover" == 1 && "$engine" != none ]]; then
         say "starting the watcher-prover: ranges of $blocks_per_proof blocks into $dir/proofs; log $dir/logs/prover.log"
         setsid "$bin" prover --rpc "$(all_urls)" --store "$dir/proofs" --blocks-per-proof "$blocks_per_proof" \
-            >> "$dir/logs/prover.log" 2>&1 < /dev/null &
+            --listen "127.0.0.1:$((rpc_base + nodes))" >> "$dir/logs/prover.log" 2>&1 < /dev/null &
         echo $! > "$dir/pids/prover.pid"
     fi
     if ((load_seconds > 0)) && [[ "$engine" == none ]]; then
@@ -166,7 +166,7 @@ start() {
     done
     if [[ "$engine" == none ]]; then echo "   stop: make stop"; return; fi
     if [[ "$prover" == 1 ]]; then
-        echo "   prover  proofs in $dir/proofs/blocks/<first>/proof.{bin,json}   log $dir/logs/prover.log"
+        echo "   prover  proofs in $dir/proofs/blocks/<first>/proof.{bin,json}   metrics $(rpc_url "$nodes")/metrics   log $dir/logs/prover.log"
         echo "           check one: $bin verify-block $dir/proofs/blocks/1/proof.bin --rpc $(rpc_url 0)"
     fi
     echo "   genesis (addresses, test keys): $dir/genesis.json"

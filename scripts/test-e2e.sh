@@ -63,3 +63,19 @@ proof="$KRAKEN_RUN_DIR/block-$block.proof"
 wasm="$target/wasm32-unknown-unknown/release/kraken_verifier_wasm.wasm"
 [[ -f "$wasm" ]] || (cd "$root" && cargo build -p kraken-verifier-wasm --target wasm32-unknown-unknown --release)
 node "$root/scripts/verify-wasm.mjs" "$wasm" "$proof" --block
+
+echo "== kraken prover: killed with SIGKILL mid-run and started again, it stores every block up to 6 once, each proof the chain's =="
+store="$KRAKEN_RUN_DIR/proofs"
+rm -rf "$store"
+"$KRAKEN_BIN" prover --rpc "$KRAKEN_RPC,http://127.0.0.1:$((KRAKEN_RPC_BASE + 1))" --store "$store" --until 6 &
+prover_pid=$!
+sleep 4
+kill -9 "$prover_pid"
+wait "$prover_pid" 2>/dev/null || true
+echo "   killed after storing: $(ls "$store/blocks" 2>/dev/null | sort -n | paste -sd' ' -)"
+"$KRAKEN_BIN" prover --rpc "$KRAKEN_RPC" --store "$store" --until 6
+for n in 1 2 3 4 5 6; do
+    [[ -f "$store/blocks/$n/proof.json" ]] || { echo "block $n has no proof" >&2; exit 1; }
+    "$KRAKEN_BIN" verify-block "$store/blocks/$n/proof.bin" --rpc "$KRAKEN_RPC" | head -1
+done
+[[ "$(ls "$store/blocks" | wc -l)" == 6 ]] || { echo "proofs beyond --until 6: $(ls "$store/blocks")" >&2; exit 1; }

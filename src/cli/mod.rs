@@ -179,6 +179,9 @@ pub enum Command {
         /// Conjectured security in bits: 100 or 128.
         #[arg(long, default_value_t = 100)]
         security: u32,
+        /// Serve /metrics (Prometheus) and /health on this address, e.g. 127.0.0.1:9549.
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
     },
     /// Verify a block proof and print which blocks and how many transactions it covers;
     /// with --rpc, also check that they are the chain's blocks at those numbers.
@@ -353,8 +356,8 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         #[cfg(not(madsim))]
         Command::ProveBlock { rpc, block, out, security } => prove_block::prove_block(&rpc, block, out.as_deref(), security),
         #[cfg(not(madsim))]
-        Command::Prover { rpc, store, workers, blocks_per_proof, from, until, security } => {
-            real::prover(&rpc, &store, workers, blocks_per_proof, from, until, security)
+        Command::Prover { rpc, store, workers, blocks_per_proof, from, until, security, listen } => {
+            real::prover(&rpc, &store, workers, blocks_per_proof, from, until, security, listen)
         }
         #[cfg(madsim)]
         Command::Prover { .. } => anyhow::bail!(

@@ -287,7 +287,9 @@ pub fn prover(
     from: u64,
     until: Option<u64>,
     security: u32,
+    listen: Option<SocketAddr>,
 ) -> anyhow::Result<i32> {
+    use kraken::watcher::metrics::{router, ProverMetrics};
     use kraken::watcher::{failover::Failover, plan::Ranges, run, store::ProofStore, Settings};
     anyhow::ensure!((1..=64).contains(&workers), "--workers {workers}: between 1 and 64");
     anyhow::ensure!((1..=10_000).contains(&blocks_per_proof), "--blocks-per-proof {blocks_per_proof}: between 1 and 10000");
@@ -302,6 +304,15 @@ pub fn prover(
     let store = ProofStore::local(store)?;
     let nodes = Failover::new(rpc.iter().map(|url| super::rpc_client::Endpoint::new(url)).collect());
     eprintln!("kraken prover: following {} node(s), proofs to {} ({} block(s) per proof, {workers} worker(s))", rpc.len(), store.place, blocks_per_proof);
-    runtime()?.block_on(run(&nodes, &store, &settings))?;
+    let metrics = ProverMetrics::new();
+    runtime()?.block_on(async {
+        if let Some(addr) = listen {
+            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("--listen {addr}: cannot listen: {e}"))?;
+            let app = router(metrics.clone());
+            tokio::spawn(async move { axum::serve(listener, app).await });
+            eprintln!("kraken prover: metrics at http://{addr}/metrics, health at http://{addr}/health");
+        }
+        run(&nodes, &store, &metrics, &settings).await
+    })?;
     Ok(0)
 }

@@ -7,6 +7,7 @@
 //! prover never slows them.
 
 pub mod failover;
+pub mod metrics;
 pub mod plan;
 pub mod record;
 pub mod store;
@@ -27,6 +28,7 @@ use tokio::task::JoinSet;
 
 use crate::block_proof::fetch::{fetch_input, Rpc};
 use crate::block_proof::to_fe;
+use metrics::ProverMetrics;
 use plan::Ranges;
 use record::ProofRecord;
 use store::ProofStore;
@@ -44,7 +46,7 @@ pub struct Settings {
 }
 
 /// Follows `rpc`'s chain and proves into `store` until `settings.until` (forever without).
-pub async fn run(rpc: &impl Rpc, store: &ProofStore, settings: &Settings) -> anyhow::Result<()> {
+pub async fn run(rpc: &impl Rpc, store: &ProofStore, metrics: &ProverMetrics, settings: &Settings) -> anyhow::Result<()> {
     let ranges = settings.ranges;
     let mut stored = store.stored().await?;
     if let Some((&first, &last)) = stored.iter().find(|(&f, &l)| !ranges.is_start(f) || ranges.at(f).1 != l) {
@@ -66,7 +68,10 @@ pub async fn run(rpc: &impl Rpc, store: &ProofStore, settings: &Settings) -> any
             return Ok(());
         }
         match rpc.call("starknet_blockNumber", json!([])).await {
-            Ok(v) => tip = v.as_u64().or(tip),
+            Ok(v) => {
+                tip = v.as_u64().or(tip);
+                metrics.tip(tip.unwrap_or(0));
+            }
             Err(e) => tracing::warn!(error = %e, "no node answers starknet_blockNumber"),
         }
         while jobs.len() < settings.workers {
@@ -86,6 +91,7 @@ pub async fn run(rpc: &impl Rpc, store: &ProofStore, settings: &Settings) -> any
                 }
             }
         }
+        metrics.in_flight(jobs.len());
         let finished = tokio::select! {
             Some(done) = jobs.join_next() => Some(done.context("a proving thread failed")?),
             _ = tokio::time::sleep(settings.poll) => None,
@@ -97,6 +103,7 @@ pub async fn run(rpc: &impl Rpc, store: &ProofStore, settings: &Settings) -> any
                 store.put(&record, proof).await?;
                 stored.insert(record.first_block, record.last_block);
                 cursor = ranges.lowest_missing(cursor, &stored);
+                metrics.proved(&record, cursor - 1);
                 tracing::info!(
                     blocks = %format!("{}..={}", record.first_block, record.last_block),
                     txs = record.transactions,
@@ -113,6 +120,7 @@ pub async fn run(rpc: &impl Rpc, store: &ProofStore, settings: &Settings) -> any
                 tracing::error!(first, error = %format!("{e:#}"), "the block program refuses these blocks; they stay unproved");
                 // Left busy: a deterministic refusal is not retried.
                 busy.insert(first);
+                metrics.refused();
             }
         }
     }
@@ -134,6 +142,7 @@ fn prove(first: u64, last: u64, felts: &[kraken_execution::Felt], options: &Proo
             transactions: b.n_txs,
             first_parent_hash: felt_to_hex(&b.first_parent_hash),
             last_block_hash: felt_to_hex(&b.last_block_hash),
+            last_block_timestamp: b.blocks.last().map_or(0, |x| x.timestamp),
             results_digest: felt_to_hex(&b.results_digest),
             statement: "kraken block program (prover/programs/block.cairo; prover/README.md, Block proofs)".into(),
             program_hash: claim.program_hash_hex(),

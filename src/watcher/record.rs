@@ -11,6 +11,8 @@ pub struct ProofRecord {
     pub transactions: u64,
     pub first_parent_hash: String,
     pub last_block_hash: String,
+    /// The last block's header timestamp (Unix seconds): proof latency is measured from it.
+    pub last_block_timestamp: u64,
     pub results_digest: String,
     /// What the proof states: the block program (`prover/programs/block.cairo`).
     pub statement: String,

@@ -9,6 +9,8 @@ use crate::field::{felt_to_hex, FE};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProvenBlock {
     pub number: u64,
+    /// Seconds since the Unix epoch.
+    pub timestamp: u64,
     pub transactions: usize,
     pub invokes: usize,
     pub deploy_accounts: usize,
@@ -98,6 +100,7 @@ fn proven_block(b: &InputBlock) -> ProvenBlock {
     let count = |k: TxKind| b.kinds.iter().filter(|&&x| x == k).count();
     ProvenBlock {
         number: b.number,
+        timestamp: b.timestamp,
         transactions: b.kinds.len(),
         invokes: count(TxKind::Invoke),
         deploy_accounts: count(TxKind::DeployAccount),

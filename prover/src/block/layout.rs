@@ -8,6 +8,8 @@ use crate::field::{felt_to_hex, FE};
 pub const GENESIS_LEN: usize = 4;
 /// Felts of a block header: number .. n_txs (the program's `Header` struct).
 pub const HEADER_LEN: usize = 16;
+/// Where the timestamp is in the header.
+const TIMESTAMP: usize = 4;
 /// Felts of the fee fields after kind and address (the program's `Fees` struct, without
 /// the paymaster data's length).
 const FEES_LEN: usize = 10;
@@ -28,10 +30,12 @@ pub struct InputShapeError {
     pub what: String,
 }
 
-/// One block of an input: its number, and its transactions' kinds in order.
+/// One block of an input: its number, timestamp, and its transactions' kinds in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputBlock {
     pub number: u64,
+    /// Seconds since the Unix epoch, as the header says.
+    pub timestamp: u64,
     pub kinds: Vec<TxKind>,
 }
 
@@ -92,12 +96,13 @@ pub fn walk_blocks(input: &[FE]) -> Result<Vec<InputBlock>, InputShapeError> {
         let header = c.at;
         c.skip(HEADER_LEN - 1)?;
         let number = small(&input[header]).ok_or_else(|| c.fail("a block number beyond u64"))?;
+        let timestamp = small(&input[header + TIMESTAMP]).ok_or_else(|| c.fail("a timestamp beyond u64"))?;
         let n_txs = c.count()?;
         let mut kinds = Vec::with_capacity(n_txs);
         for _ in 0..n_txs {
             kinds.push(walk_transaction(&mut c)?);
         }
-        blocks.push(InputBlock { number, kinds });
+        blocks.push(InputBlock { number, timestamp, kinds });
     }
     if c.at != input.len() {
         return Err(c.fail("felts left after the last block"));
