@@ -50,7 +50,7 @@ impl ProverMetrics {
         registry.register("proofs", "Proofs stored by this process", m.proofs.clone());
         registry.register("refused", "Ranges the block program refused (left unproved)", m.refused.clone());
         registry.register("prove_seconds", "Time to prove one range", m.prove_seconds.clone());
-        registry.register("proof_latency_seconds", "From a range's last block timestamp to its proof stored", m.latency_seconds.clone());
+        registry.register("proof_latency_seconds", "From this prover first seeing a range's last block to its proof made", m.latency_seconds.clone());
         Arc::new(ProverMetrics { registry, ..m })
     }
 
@@ -67,8 +67,7 @@ impl ProverMetrics {
         self.proofs.inc();
         self.proved_height.set(proved_height as i64);
         self.prove_seconds.observe(record.prove_ms as f64 / 1e3);
-        let latency_ms = record.proved_at_ms.saturating_sub(record.last_block_timestamp.saturating_mul(1000));
-        self.latency_seconds.observe(latency_ms as f64 / 1e3);
+        self.latency_seconds.observe(record.proved_at_ms.saturating_sub(record.seen_at_ms) as f64 / 1e3);
     }
 
     pub fn refused(&self) {

@@ -15,7 +15,7 @@ pub mod store;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
@@ -62,6 +62,9 @@ pub async fn run(rpc: &impl Rpc, store: &ProofStore, metrics: &ProverMetrics, se
     let mut busy = BTreeSet::new();
     let mut jobs = JoinSet::new();
     let mut tip = None;
+    // When each new tip was first seen (Unix ms): a block was seen when the first tip at
+    // or above it was.
+    let mut seen: BTreeMap<u64, u64> = BTreeMap::new();
     loop {
         if settings.until.is_some_and(|u| ranges.at(cursor).1 > u) {
             tracing::info!(proved_up_to = cursor - 1, "every range up to --until is stored");
@@ -69,8 +72,11 @@ pub async fn run(rpc: &impl Rpc, store: &ProofStore, metrics: &ProverMetrics, se
         }
         match rpc.call("starknet_blockNumber", json!([])).await {
             Ok(v) => {
-                tip = v.as_u64().or(tip);
-                metrics.tip(tip.unwrap_or(0));
+                if let Some(t) = v.as_u64().filter(|&t| tip.is_none_or(|old| t > old)) {
+                    seen.insert(t, now_ms());
+                    tip = Some(t);
+                    metrics.tip(t);
+                }
             }
             Err(e) => tracing::warn!(error = %e, "no node answers starknet_blockNumber"),
         }
@@ -99,10 +105,12 @@ pub async fn run(rpc: &impl Rpc, store: &ProofStore, metrics: &ProverMetrics, se
         let Some((first, outcome)) = finished else { continue };
         busy.remove(&first);
         match outcome {
-            Ok((record, proof)) => {
+            Ok((mut record, proof)) => {
+                record.seen_at_ms = seen.range(record.last_block..).next().map_or(record.proved_at_ms, |(_, &ms)| ms);
                 store.put(&record, proof).await?;
                 stored.insert(record.first_block, record.last_block);
                 cursor = ranges.lowest_missing(cursor, &stored);
+                seen = seen.split_off(&cursor);
                 metrics.proved(&record, cursor - 1);
                 tracing::info!(
                     blocks = %format!("{}..={}", record.first_block, record.last_block),
@@ -124,6 +132,10 @@ pub async fn run(rpc: &impl Rpc, store: &ProofStore, metrics: &ProverMetrics, se
             }
         }
     }
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
 /// Proves blocks first..=last from their input and checks the proof before it is stored.
@@ -154,7 +166,8 @@ fn prove(first: u64, last: u64, felts: &[kraken_execution::Felt], options: &Proo
             columns: report.columns as u64,
             prove_ms,
             proof_bytes: proof.len() as u64,
-            proved_at_ms: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64),
+            seen_at_ms: 0,
+            proved_at_ms: now_ms(),
         };
         Ok((record, proof))
     })();

@@ -11,7 +11,8 @@ pub struct ProofRecord {
     pub transactions: u64,
     pub first_parent_hash: String,
     pub last_block_hash: String,
-    /// The last block's header timestamp (Unix seconds): proof latency is measured from it.
+    /// The last block's header timestamp (Unix seconds; on Kraken a function of the
+    /// height, not a clock reading).
     pub last_block_timestamp: u64,
     pub results_digest: String,
     /// What the proof states: the block program (`prover/programs/block.cairo`).
@@ -25,6 +26,8 @@ pub struct ProofRecord {
     pub columns: u64,
     pub prove_ms: u64,
     pub proof_bytes: u64,
-    /// Unix time, ms.
+    /// When this prover first saw the chain reach the range's last block, Unix ms.
+    pub seen_at_ms: u64,
+    /// When the proof was made, Unix ms: `proved_at_ms - seen_at_ms` is the proof latency.
     pub proved_at_ms: u64,
 }

@@ -52,6 +52,7 @@ fn every_block_is_proved_and_each_proof_is_of_the_chains_block() {
             let record = store.record(n).await.unwrap().expect("stored");
             assert_eq!((record.first_block, record.last_block, record.transactions), (n, n, [1, 3, 2][n as usize - 1]));
             assert_eq!(record.proof_bytes, proof.len() as u64);
+            assert!(record.seen_at_ms > 0 && record.seen_at_ms <= record.proved_at_ms, "{record:?}");
         }
     });
 }
