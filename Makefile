@@ -61,7 +61,7 @@ test-wasm:
 bench: ## consensus benchmark in the simulator -> reports/bench/consensus.csv
 	$(CARGO) run --release --bin kraken -- bench
 
-bench-prove: real-dev ## prove blocks of 1, 10, 100 transactions with 1 and 2 threads (real dev build: the prover is fully optimised there) -> reports/bench/prove-blocks.csv
+bench-prove: real-dev ## prove an empty block and blocks of 1, 10, 100 transactions with 1 and 2 threads (real dev build: the prover is fully optimised there) -> reports/bench/prove-blocks.csv
 	$(REAL_DIR)/debug/kraken bench-prove-blocks
 
 bench-flood: ## what a byzantine member's message flood costs the node it targets, by kind (dev build, as make test) -> reports/bench/flood.csv

@@ -33,7 +33,7 @@ from starkware.cairo.common.cairo_builtins import PoseidonBuiltin
 from starkware.cairo.common.default_dict import default_dict_finalize, default_dict_new
 from starkware.cairo.common.dict import dict_update
 from starkware.cairo.common.dict_access import DictAccess
-from starkware.cairo.common.math import assert_nn_le, assert_not_zero
+from starkware.cairo.common.math import assert_not_zero
 from starkware.cairo.common.memcpy import memcpy
 from starkware.cairo.common.uint256 import Uint256, uint256_check
 
@@ -163,9 +163,9 @@ func block_hash{range_check_ptr, poseidon_ptr: PoseidonBuiltin*}(
     alloc_locals;
     assert h.l1_da_mode * (h.l1_da_mode - 1) = 0;
     // The packed counts below mean what they say only if each fits in 64 bits.
-    assert_nn_le(h.state_diff_length, 2 ** 64 - 1);
-    assert_nn_le(h.n_txs, 2 ** 64 - 1);
-    assert_nn_le(n_events, 2 ** 64 - 1);
+    assert_below_2_64(h.state_diff_length);
+    assert_below_2_64(h.n_txs);
+    assert_below_2_64(n_events);
     let (local prices: felt*) = alloc();
     assert prices[0] = 'STARKNET_GAS_PRICES0';
     memcpy(prices + 1, cast(h, felt*) + Header.l1_gas_price_wei, 6);
@@ -188,6 +188,17 @@ func block_hash{range_check_ptr, poseidon_ptr: PoseidonBuiltin*}(
     assert chain[13] = h.parent_hash;
     let (hash) = poseidon_hash_many(14, chain);
     return hash;
+}
+
+// x < 2^64, with two range-checked cells: x < 2^128, so x·2^64 < 2^192 < p does not
+// wrap, and x·2^64 < 2^128 means x < 2^64. (assert_nn_le(x, 2^64 - 1) would range-check
+// 2^64 - 1 - x, whose 16-bit parts span every value and cost an otherwise small trace
+// 2^16 hole fillers.)
+func assert_below_2_64{range_check_ptr}(x: felt) {
+    assert [range_check_ptr] = x;
+    assert [range_check_ptr + 1] = x * 2 ** 64;
+    let range_check_ptr = range_check_ptr + 2;
+    return ();
 }
 
 func transactions{range_check_ptr, poseidon_ptr: PoseidonBuiltin*, dict_ptr: DictAccess*}(

@@ -55,6 +55,8 @@ pub struct DiffRecord {
 }
 
 const EXECUTED_TIP: &[u8] = b"executed_tip";
+/// The block ranges whose proofs this node verified (first → last).
+const PROVED_RANGES: &[u8] = b"proved_ranges";
 
 /// One node's chain state and the executor that advances it.
 pub struct Chain {
@@ -106,6 +108,31 @@ impl Chain {
     /// The height of the executed block with this Starknet block hash.
     pub fn height_of(&self, block_hash: Felt) -> Result<Option<Height>, StoreError> {
         self.store.get(Table::BlockHashes, &felt_key(&block_hash))
+    }
+
+    /// The highest block up to which every block is covered by a proof this node
+    /// verified (genesis, block 0, needs none): what `l1_accepted` names.
+    pub fn settled_height(&self) -> Result<Height, StoreError> {
+        Ok(settled(&self.proved_ranges()?))
+    }
+
+    fn proved_ranges(&self) -> Result<BTreeMap<Height, Height>, StoreError> {
+        Ok(self.store.get(Table::Meta, PROVED_RANGES)?.unwrap_or_default())
+    }
+
+    /// Records that blocks first..=last are proved (the caller verified the proof);
+    /// returns the settled height after it.
+    pub fn record_proved(&self, first: Height, last: Height) -> Result<Height, StoreError> {
+        let mut ranges = self.proved_ranges()?;
+        ranges.insert(first, last.max(ranges.get(&first).copied().unwrap_or(0)));
+        let after = settled(&ranges);
+        // The settled prefix is kept as one range, so the map stays small.
+        ranges.retain(|&f, &mut l| f > after + 1 && l > after);
+        if after > 0 {
+            ranges.insert(1, after);
+        }
+        self.store.put(Table::Meta, PROVED_RANGES, &ranges)?;
+        Ok(after)
     }
 
     /// The state diff of executed block `height`.
@@ -264,5 +291,32 @@ mod tests {
         assert_eq!(reopened.record(1).unwrap().unwrap().sealed, record.sealed);
         let err = Chain::open(store, &settings(1)).err().expect("another genesis must be refused").to_string();
         assert!(err.contains("another chain"), "{err}");
+    }
+}
+
+/// The end of the run of proved blocks from block 1 on (0 when block 1 is not proved).
+fn settled(ranges: &BTreeMap<Height, Height>) -> Height {
+    let mut settled = 0;
+    for (&first, &last) in ranges {
+        if first > settled + 1 {
+            break;
+        }
+        settled = settled.max(last);
+    }
+    settled
+}
+
+#[cfg(test)]
+mod settled_tests {
+    use super::settled;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn settled_is_the_run_of_proved_blocks_from_block_1() {
+        let ranges = |r: &[(u64, u64)]| r.iter().copied().collect::<BTreeMap<_, _>>();
+        assert_eq!(settled(&ranges(&[])), 0);
+        assert_eq!(settled(&ranges(&[(2, 5)])), 0, "block 1 is not proved");
+        assert_eq!(settled(&ranges(&[(1, 1), (2, 5), (7, 9)])), 5, "block 6 is missing");
+        assert_eq!(settled(&ranges(&[(1, 4), (3, 8)])), 8, "overlaps count");
     }
 }

@@ -91,15 +91,15 @@ pub enum Command {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
-    /// Prove blocks of 1, 10 and 100 transactions of the default mix (an in-memory chain)
+    /// Prove an empty block and blocks of 1, 10 and 100 transactions of the default mix (an in-memory chain)
     /// with 1 and 2 threads; writes steps per transaction, trace, prove and verify time,
     /// proof size, peak RSS and throughput to a CSV. Use the real build (`make bench-prove`).
     BenchProveBlocks {
         /// CSV to write.
         #[arg(long, default_value = "reports/bench/prove-blocks.csv")]
         out: PathBuf,
-        /// Block sizes in transactions.
-        #[arg(long, value_delimiter = ',', default_value = "1,10,100")]
+        /// Block sizes in transactions (0: an empty block).
+        #[arg(long, value_delimiter = ',', default_value = "0,1,10,100")]
         sizes: Vec<usize>,
         /// Proving thread counts to compare (more than 1 needs the real build).
         #[arg(long, value_delimiter = ',', default_value = "1,2")]

@@ -20,26 +20,28 @@ fn block_param(ctx: &RpcContext, params: Option<Value>) -> RpcResult<BlockData> 
 }
 
 /// The header with `transactions` set.
-fn with(ctx: &RpcContext, b: &BlockData, transactions: Vec<Value>) -> Value {
-    let mut head = render::header(&b.sealed, ctx.chain.executor.chain.sequencer_address);
+fn with(ctx: &RpcContext, b: &BlockData, transactions: Vec<Value>) -> RpcResult<Value> {
+    let finality = ctx.finality(b.sealed.number)?;
+    let mut head = render::header(&b.sealed, ctx.chain.executor.chain.sequencer_address, finality);
     head.insert("transactions".into(), Value::Array(transactions));
-    Value::Object(head)
+    Ok(Value::Object(head))
 }
 
 pub fn with_tx_hashes(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value> {
     let b = block_param(ctx, params)?;
     let hashes = b.txs.iter().map(|(_, r)| hex(&r.tx_hash)).collect();
-    Ok(with(ctx, &b, hashes))
+    with(ctx, &b, hashes)
 }
 
 pub fn with_txs(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value> {
     let b = block_param(ctx, params)?;
     let txs = b.txs.iter().map(|(tx, r)| render::transaction(tx, r.tx_hash)).collect::<RpcResult<_>>()?;
-    Ok(with(ctx, &b, txs))
+    with(ctx, &b, txs)
 }
 
 pub fn with_receipts(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value> {
     let b = block_param(ctx, params)?;
+    let finality = ctx.finality(b.sealed.number)?;
     let txs = b
         .txs
         .iter()
@@ -49,10 +51,10 @@ pub fn with_receipts(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value
             if let Some(fields) = transaction.as_object_mut() {
                 fields.remove("transaction_hash");
             }
-            Ok(json!({ "transaction": transaction, "receipt": render::receipt(r, None) }))
+            Ok(json!({ "transaction": transaction, "receipt": render::receipt(r, None, finality) }))
         })
         .collect::<RpcResult<_>>()?;
-    Ok(with(ctx, &b, txs))
+    with(ctx, &b, txs)
 }
 
 pub fn transaction_count(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value> {

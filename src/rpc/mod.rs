@@ -15,6 +15,7 @@ mod methods;
 mod params;
 mod received;
 mod render;
+mod settle;
 mod state;
 mod txs;
 mod view;

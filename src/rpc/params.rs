@@ -79,10 +79,12 @@ pub fn hexes(fs: &[Felt]) -> Value {
 }
 
 /// A block id. Kraken executes whole committed blocks and has no pre-confirmed block:
-/// `pre_confirmed` and `l1_accepted` name the latest executed block, like `latest`.
+/// `pre_confirmed` names the latest executed block, like `latest`; `l1_accepted` the
+/// highest block up to which every block is covered by a proof this node verified.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BlockId {
     Latest,
+    L1Accepted,
     Number(u64),
     Hash(Felt),
 }
@@ -91,7 +93,8 @@ impl BlockId {
     pub fn parse(v: &Value) -> RpcResult<BlockId> {
         match v {
             Value::String(tag) => match tag.as_str() {
-                "latest" | "l1_accepted" | "pre_confirmed" => Ok(BlockId::Latest),
+                "latest" | "pre_confirmed" => Ok(BlockId::Latest),
+                "l1_accepted" => Ok(BlockId::L1Accepted),
                 other => Err(RpcError::invalid_params(format!("unknown block tag `{other}`"))),
             },
             Value::Object(map) if map.len() == 1 => {

@@ -9,11 +9,11 @@ use super::error::{RpcError, RpcResult};
 use super::params::{hex, hex_u128, hexes};
 use crate::types::Tx;
 
-/// Header fields of BLOCK_HEADER plus the status, into `out`.
-pub fn header(sealed: &SealedBlock, sequencer: Felt) -> Map<String, Value> {
+/// Header fields of BLOCK_HEADER plus the status (`finality`), into `out`.
+pub fn header(sealed: &SealedBlock, sequencer: Felt, finality: &str) -> Map<String, Value> {
     let price = |p: u128| json!({ "price_in_fri": hex_u128(p), "price_in_wei": hex_u128(p) });
     let v = json!({
-        "status": "ACCEPTED_ON_L2",
+        "status": finality,
         "block_hash": hex(&sealed.block_hash),
         "parent_hash": hex(&sealed.parent_hash),
         "block_number": sealed.number,
@@ -59,13 +59,14 @@ fn kind(k: TxKind) -> &'static str {
     }
 }
 
-/// TXN_RECEIPT of an included transaction; with `block`, TXN_RECEIPT_WITH_BLOCK_INFO.
-pub fn receipt(r: &Receipt, block: Option<&SealedBlock>) -> Value {
+/// TXN_RECEIPT of an included transaction (in a block of status `finality`); with
+/// `block`, TXN_RECEIPT_WITH_BLOCK_INFO.
+pub fn receipt(r: &Receipt, block: Option<&SealedBlock>, finality: &str) -> Value {
     let mut v = json!({
         "type": kind(r.kind),
         "transaction_hash": hex(&r.tx_hash),
         "actual_fee": { "amount": hex_u128(r.actual_fee), "unit": "FRI" },
-        "finality_status": "ACCEPTED_ON_L2",
+        "finality_status": finality,
         "messages_sent": r.messages.iter().map(|m| json!({
             "from_address": hex(&m.from_address),
             "to_address": hex(&m.to_address),

@@ -40,25 +40,26 @@ pub fn receipt(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value> {
     if !receipt.included() {
         return Err(RpcError::txn_hash_not_found());
     }
-    Ok(render::receipt(&receipt, Some(&block)))
+    Ok(render::receipt(&receipt, Some(&block), ctx.finality(block.number)?))
 }
 
-/// ACCEPTED_ON_L2 once executed; RECEIVED for a transaction this node admitted that is
+/// ACCEPTED_ON_L2 once executed (ACCEPTED_ON_L1 once proved, see `settle.rs`); RECEIVED for a transaction this node admitted that is
 /// not executed yet (in the mempool, or ordered); not found (29) otherwise, including a
 /// transaction rejected at execution (v0.9 has no REJECTED status).
 pub fn status(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value> {
     let hash = hash_param(params)?;
-    let receipt = match ctx.find_tx(hash) {
-        Ok((_, _, receipt)) => receipt,
+    let (block, receipt) = match ctx.find_tx(hash) {
+        Ok((block, _, receipt)) => (block, receipt),
         Err(e) if e.code == RpcError::txn_hash_not_found().code && ctx.received.contains(&hash) => {
             return Ok(json!({ "finality_status": "RECEIVED" }));
         }
         Err(e) => return Err(e),
     };
+    let finality = ctx.finality(block.number)?;
     Ok(match &receipt.status {
-        TxStatus::Succeeded => json!({ "finality_status": "ACCEPTED_ON_L2", "execution_status": "SUCCEEDED" }),
+        TxStatus::Succeeded => json!({ "finality_status": finality, "execution_status": "SUCCEEDED" }),
         TxStatus::Reverted { reason } => {
-            json!({ "finality_status": "ACCEPTED_ON_L2", "execution_status": "REVERTED", "failure_reason": reason })
+            json!({ "finality_status": finality, "execution_status": "REVERTED", "failure_reason": reason })
         }
         TxStatus::Rejected { .. } => return Err(RpcError::txn_hash_not_found()),
     })

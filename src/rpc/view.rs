@@ -29,6 +29,7 @@ impl RpcContext {
         let tip = self.tip()?;
         match id {
             BlockId::Latest => Ok(tip),
+            BlockId::L1Accepted => Ok(self.chain.settled_height()?.min(tip)),
             BlockId::Number(n) if n <= tip => Ok(n),
             BlockId::Number(_) => Err(RpcError::block_not_found()),
             BlockId::Hash(h) => self.chain.height_of(h)?.filter(|n| *n <= tip).ok_or_else(RpcError::block_not_found),
@@ -44,6 +45,12 @@ impl RpcContext {
         } else {
             Err(RpcError::block_not_found().with_data(format!("the state of block {height} is not kept; only the latest ({tip}) is")))
         }
+    }
+
+    /// The finality status of block `height`: ACCEPTED_ON_L1 once a proof covering every
+    /// block up to it was verified here (see `settle.rs`), ACCEPTED_ON_L2 before.
+    pub fn finality(&self, height: Height) -> RpcResult<&'static str> {
+        Ok(if height <= self.chain.settled_height()? { "ACCEPTED_ON_L1" } else { "ACCEPTED_ON_L2" })
     }
 
     pub fn block(&self, height: Height) -> RpcResult<BlockData> {

@@ -20,6 +20,11 @@ impl<R: Rpc> Failover<R> {
         assert!(!nodes.is_empty(), "at least one node");
         Failover { nodes, current: AtomicUsize::new(0) }
     }
+
+    /// Every node, for what each of them must hear (a proof to settle).
+    pub fn nodes(&self) -> &[R] {
+        &self.nodes
+    }
 }
 
 impl<R: Rpc> Rpc for Failover<R> {

@@ -3,8 +3,9 @@
 //! proof and record. Proving runs on `workers` blocking threads (each proof also uses
 //! both cores through rayon); fetching and storing stay on the async side. On start it
 //! reads what the store holds and proves what is missing, lowest first: after a crash no
-//! range is skipped and none is proved again. It only reads from the nodes, so a slow
-//! prover never slows them.
+//! range is skipped and none is proved again. Each stored proof is then handed to every
+//! node (`kraken_submitBlockProof`), which verifies it itself before it settles the
+//! blocks; the prover only reads otherwise, so a slow prover never slows the nodes.
 
 pub mod failover;
 pub mod metrics;
@@ -28,6 +29,7 @@ use tokio::task::JoinSet;
 
 use crate::block_proof::fetch::{fetch_input, Rpc};
 use crate::block_proof::to_fe;
+use failover::Failover;
 use metrics::ProverMetrics;
 use plan::Ranges;
 use record::ProofRecord;
@@ -46,7 +48,7 @@ pub struct Settings {
 }
 
 /// Follows `rpc`'s chain and proves into `store` until `settings.until` (forever without).
-pub async fn run(rpc: &impl Rpc, store: &ProofStore, metrics: &ProverMetrics, settings: &Settings) -> anyhow::Result<()> {
+pub async fn run<R: Rpc>(rpc: &Failover<R>, store: &ProofStore, metrics: &ProverMetrics, settings: &Settings) -> anyhow::Result<()> {
     let ranges = settings.ranges;
     let mut stored = store.stored().await?;
     if let Some((&first, &last)) = stored.iter().find(|(&f, &l)| !ranges.is_start(f) || ranges.at(f).1 != l) {
@@ -107,7 +109,9 @@ pub async fn run(rpc: &impl Rpc, store: &ProofStore, metrics: &ProverMetrics, se
         match outcome {
             Ok((mut record, proof)) => {
                 record.seen_at_ms = seen.range(record.last_block..).next().map_or(record.proved_at_ms, |(_, &ms)| ms);
+                let hex_proof = hex::encode(&proof);
                 store.put(&record, proof).await?;
+                hand_over(rpc.nodes(), &record, &hex_proof).await;
                 stored.insert(record.first_block, record.last_block);
                 cursor = ranges.lowest_missing(cursor, &stored);
                 seen = seen.split_off(&cursor);
@@ -130,6 +134,17 @@ pub async fn run(rpc: &impl Rpc, store: &ProofStore, metrics: &ProverMetrics, se
                 busy.insert(first);
                 metrics.refused();
             }
+        }
+    }
+}
+
+/// Hands a stored proof to every node to verify and settle; a node that refuses it or is
+/// down is logged, and the proof stays in the store.
+async fn hand_over<R: Rpc>(nodes: &[R], record: &ProofRecord, hex_proof: &str) {
+    for (i, node) in nodes.iter().enumerate() {
+        match node.call("kraken_submitBlockProof", json!({ "proof": hex_proof })).await {
+            Ok(answer) => tracing::debug!(node = i, first = record.first_block, l1_accepted = %answer["l1_accepted"], "proof settled"),
+            Err(e) => tracing::warn!(node = i, first = record.first_block, error = %e, "the node did not take the proof"),
         }
     }
 }

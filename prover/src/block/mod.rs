@@ -26,7 +26,7 @@ pub const BUILTINS: [&str; 3] = ["output", "range_check", "poseidon"];
 /// builtins and bytecode; see `cairo::public_input::program_hash`). Pinned so that the
 /// verifier, also in wasm, recognizes block proofs without the program's JSON; a test
 /// recomputes it from `PROGRAM`, and `compile.sh` output changes must update it.
-pub const PROGRAM_HASH: &str = "0x5dc0543e1e66b411a989e9394b09470340eb8b38915c51c7ed7ef63040eb002";
+pub const PROGRAM_HASH: &str = "0x640cf79cb26f12dfc9c4046904dfc4f5f621d00e04132d3779e1bcab1e92245";
 
 /// [`PROGRAM_HASH`] as a field element.
 pub fn program_hash() -> FE {
@@ -35,7 +35,7 @@ pub fn program_hash() -> FE {
 
 /// Keccak-256 of the block program's bytecode (its words' 32-byte encodings, in order).
 /// Pinned with [`PROGRAM_HASH`]; a test recomputes both from `PROGRAM`.
-pub const BYTECODE_KECCAK: &str = "0x84e3447c040ab2c894e6c8eb390d01f9d01012e2d496cc1177ec6a8a013bf412";
+pub const BYTECODE_KECCAK: &str = "0x41c7bfd75d45e647f208a4e5e4bd96820a15cc1f26cf1216c907db7ce25c740a";
 
 fn bytecode_keccak(words: &[FE]) -> String {
     use sha3::{Digest, Keccak256};

@@ -8,6 +8,7 @@ mod hostile;
 mod mutated;
 mod protocol;
 mod reads;
+mod settle;
 mod write;
 
 use std::sync::{Arc, OnceLock};
