@@ -1,10 +1,11 @@
 //! The Starknet JSON-RPC (spec v0.9.0) as pure handlers over the node's chain: a body
 //! in, a body out, no transport. The same code serves the real build and the simulator.
 //!
-//! Block ids: `latest`, `l1_accepted` and `pre_confirmed` all name the latest executed
-//! block (Kraken executes whole committed blocks; there is no pre-confirmed block and
-//! no L1). State reads (storage, nonces, classes, call, estimateFee) are served at the
-//! latest block only: the node keeps no historical state.
+//! Block ids: `latest` and `pre_confirmed` name the latest executed block (Kraken
+//! executes whole committed blocks; there is no pre-confirmed block); `l1_accepted` the
+//! highest block up to which every block is covered by a block proof this node verified
+//! (there is no L1: see `settle.rs`). Storage is read at any block (by walking state
+//! diffs back); nonces, classes, call and estimateFee at the latest block only.
 
 mod blocks;
 mod error;
