@@ -18,12 +18,12 @@ use kraken_prover::field::felt_from_str;
 
 const HEADER: &str = "txs,threads,security_bits,steps,steps_per_tx,trace_rows,columns,prove_s,verify_ms,proof_kib,peak_rss_mib,tx_per_s,tx_per_s_per_core,speedup_vs_1_thread";
 
-pub fn bench(out: &Path, sizes: &[usize], threads: &[usize], security: u32) -> anyhow::Result<i32> {
+pub fn bench(out: &Path, sizes: &[usize], threads: &[usize], security: u32, seed: u64) -> anyhow::Result<i32> {
     anyhow::ensure!(!sizes.is_empty() && sizes.iter().all(|&s| s <= 1000), "--sizes: block sizes up to 1000 transactions (0: an empty block)");
     anyhow::ensure!(!threads.is_empty() && threads.iter().all(|&t| (1..=64).contains(&t)), "--threads: between 1 and 64");
     super::prove::options(security)?;
     eprintln!("bench-prove-blocks: executing blocks of {sizes:?} transactions (default mix) on an in-memory chain ...");
-    let ctx = sample_chain(sizes, 7)?;
+    let ctx = sample_chain(sizes, seed)?;
     let dir = std::env::temp_dir().join(format!("kraken-bench-prove-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let exe = std::env::current_exe()?;

@@ -107,6 +107,9 @@ pub enum Command {
         /// Conjectured security in bits: 100 or 128.
         #[arg(long, default_value_t = 100)]
         security: u32,
+        /// Seed of the transactions drawn from the mix.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
     },
     /// One measurement of bench-prove-blocks, in its own process (internal).
     #[command(hide = true)]
@@ -350,7 +353,7 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Genesis { config, out } => genesis::describe(config.as_deref(), out.as_deref()),
         Command::Prove { program, inputs, out, security } => prove::prove(&program, &inputs, &out, security),
         Command::Verify { proof } => prove::verify(&proof),
-        Command::BenchProveBlocks { out, sizes, threads, security } => bench_prove::bench(&out, &sizes, &threads, security),
+        Command::BenchProveBlocks { out, sizes, threads, security, seed } => bench_prove::bench(&out, &sizes, &threads, security, seed),
         Command::BenchProveOne { input, threads, security } => bench_prove::one(&input, threads, security),
         Command::VerifyBlock { proof, rpc } => prove_block::verify_block(&proof, rpc.as_deref()),
         #[cfg(not(madsim))]
