@@ -28,7 +28,6 @@
 %builtins output range_check poseidon
 
 from starkware.cairo.common.alloc import alloc
-from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
 from starkware.cairo.common.cairo_builtins import PoseidonBuiltin
 from starkware.cairo.common.default_dict import default_dict_finalize, default_dict_new
 from starkware.cairo.common.dict import dict_update
@@ -37,8 +36,10 @@ from starkware.cairo.common.math import assert_not_zero
 from starkware.cairo.common.memcpy import memcpy
 from starkware.cairo.common.uint256 import Uint256, uint256_check
 
+
 from block.execute import Genesis, Undo, apply_moves, executable, roll_back, run_calls
 from block.receipt import Move, Receipt, receipt, transaction_leaf
+from block.sponge import hash7, hash_many
 from block.transaction import INVOKE, transaction_hash
 from block.trie import indexed_root
 
@@ -92,7 +93,7 @@ func main{output_ptr: felt*, range_check_ptr, poseidon_ptr: PoseidonBuiltin*}() 
     }
     assert end = inputs + n_inputs;
     default_dict_finalize(balances_start, dict_ptr, 0);
-    let (digest) = poseidon_hash_many(records_end - records, records);
+    let (digest) = hash_many(records_end - records, records);
 
     let outputs = inputs + n_inputs;
     assert outputs[0] = first.number;
@@ -169,7 +170,7 @@ func block_hash{range_check_ptr, poseidon_ptr: PoseidonBuiltin*}(
     let (local prices: felt*) = alloc();
     assert prices[0] = 'STARKNET_GAS_PRICES0';
     memcpy(prices + 1, cast(h, felt*) + Header.l1_gas_price_wei, 6);
-    let (local prices_hash) = poseidon_hash_many(7, prices);
+    let (local prices_hash) = hash7(prices);
     let (chain: felt*) = alloc();
     assert chain[0] = 'STARKNET_BLOCK_HASH1';
     assert chain[1] = h.number;
@@ -186,7 +187,7 @@ func block_hash{range_check_ptr, poseidon_ptr: PoseidonBuiltin*}(
     assert chain[11] = h.starknet_version;
     assert chain[12] = 0;
     assert chain[13] = h.parent_hash;
-    let (hash) = poseidon_hash_many(14, chain);
+    let (hash) = hash_many(14, chain);
     return hash;
 }
 

@@ -2,8 +2,9 @@
 // its transaction leaf h(hash, signature...), its receipt leaf and its events' leaves; and
 // the KRK balance moves its Transfer events record.
 from starkware.cairo.common.alloc import alloc
-from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
 from starkware.cairo.common.cairo_builtins import PoseidonBuiltin
+
+from block.sponge import hash7, hash_many
 
 // sn_keccak("Transfer"): the first key of an ERC-20 Transfer { #[key] from, #[key] to,
 // value: u256 } event.
@@ -35,7 +36,7 @@ func transaction_leaf{poseidon_ptr: PoseidonBuiltin*}(hash: felt, p: felt*) -> (
     leaf: felt, next: felt*
 ) {
     assert p[1] = hash;
-    let (leaf) = poseidon_hash_many(p[0] + 1, p + 1);
+    let (leaf) = hash_many(p[0] + 1, p + 1);
     return (leaf=leaf, next=p + 2 + p[0]);
 }
 
@@ -55,7 +56,7 @@ func receipt{poseidon_ptr: PoseidonBuiltin*}(
     local actual_fee = p[0];
     let messages = p + 1;
     let after_messages = skip_messages(messages + 1, messages[0]);
-    let (local message_hash) = poseidon_hash_many(after_messages - messages, messages);
+    let (local message_hash) = hash_many(after_messages - messages, messages);
     local revert_reason_hash = after_messages[0];
     let (local chain: felt*) = alloc();
     assert chain[0] = tx_hash;
@@ -65,7 +66,7 @@ func receipt{poseidon_ptr: PoseidonBuiltin*}(
     assert chain[4] = 0;  // L2 gas, hashed as 0 under this rule
     assert chain[5] = after_messages[1];
     assert chain[6] = after_messages[2];
-    let (local leaf) = poseidon_hash_many(7, chain);
+    let (local leaf) = hash7(chain);
     local n_events = after_messages[3];
     let (local moves: Move*) = alloc();
     let (next, moves_end) = events(after_messages + 4, n_events, tx_hash, token, event_leaves, moves);
@@ -101,7 +102,7 @@ func events{poseidon_ptr: PoseidonBuiltin*}(
     let keys = p + 2;
     let data = keys + 1 + keys[0];
     local next: felt* = data + 1 + data[0];
-    let (leaf) = poseidon_hash_many(next - p, p);
+    let (leaf) = hash_many(next - p, p);
     assert leaves[0] = leaf;
     let moves_end = record_move(p[0], keys, data, token, moves);
     return events(next, n - 1, tx_hash, token, leaves + 1, moves_end);

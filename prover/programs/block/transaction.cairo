@@ -3,8 +3,9 @@
 // resource bounds, the paymaster data, the account deployment data and the calldata each
 // hashed first.
 from starkware.cairo.common.alloc import alloc
-from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash_many
 from starkware.cairo.common.cairo_builtins import PoseidonBuiltin
+
+from block.sponge import hash4, hash10, hash11, hash_many
 
 const INVOKE = 0;
 const DEPLOY_ACCOUNT = 1;
@@ -38,7 +39,7 @@ struct Fees {
 
 // Hashes the length-prefixed span at p; returns the hash and what follows the span.
 func hash_span{poseidon_ptr: PoseidonBuiltin*}(p: felt*) -> (hash: felt, next: felt*) {
-    let (hash) = poseidon_hash_many(p[0], p + 1);
+    let (hash) = hash_many(p[0], p + 1);
     return (hash=hash, next=p + 1 + p[0]);
 }
 
@@ -56,7 +57,7 @@ func transaction_hash{poseidon_ptr: PoseidonBuiltin*}(tx: felt*, chain_id: felt)
     assert bounds[2] = L2_GAS * SHIFT_192 + fees.l2_gas_amount * SHIFT_128 + fees.l2_gas_price;
     assert bounds[3] = L1_DATA_GAS * SHIFT_192 + fees.l1_data_gas_amount * SHIFT_128 +
         fees.l1_data_gas_price;
-    let (local bounds_hash) = poseidon_hash_many(4, bounds);
+    let (local bounds_hash) = hash4(bounds);
     let (local paymaster_hash, rest) = hash_span(cast(fees, felt*) + Fees.paymaster_data_len);
     local da_modes = fees.nonce_da_mode * SHIFT_32 + fees.fee_da_mode;
     let (local chain: felt*) = alloc();
@@ -74,7 +75,7 @@ func transaction_hash{poseidon_ptr: PoseidonBuiltin*}(tx: felt*, chain_id: felt)
         assert chain[8] = deployment_hash;
         let (calldata_hash, next) = hash_span(calldata);
         assert chain[9] = calldata_hash;
-        let (hash) = poseidon_hash_many(10, chain);
+        let (hash) = hash10(chain);
         return (hash=hash, calldata=calldata, next=next);
     }
     if (kind == DEPLOY_ACCOUNT) {
@@ -85,7 +86,7 @@ func transaction_hash{poseidon_ptr: PoseidonBuiltin*}(tx: felt*, chain_id: felt)
         assert chain[8] = constructor_hash;
         assert chain[9] = tail[0];  // class hash
         assert chain[10] = tail[1];  // contract address salt
-        let (hash) = poseidon_hash_many(11, chain);
+        let (hash) = hash11(chain);
         return (hash=hash, calldata=cast(0, felt*), next=tail + 2);
     }
     assert kind = DECLARE;
@@ -96,6 +97,6 @@ func transaction_hash{poseidon_ptr: PoseidonBuiltin*}(tx: felt*, chain_id: felt)
     assert chain[8] = deployment_hash;
     assert chain[9] = tail[0];  // class hash
     assert chain[10] = tail[1];  // compiled class hash
-    let (hash) = poseidon_hash_many(11, chain);
+    let (hash) = hash11(chain);
     return (hash=hash, calldata=cast(0, felt*), next=tail + 2);
 }

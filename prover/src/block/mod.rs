@@ -26,7 +26,7 @@ pub const BUILTINS: [&str; 3] = ["output", "range_check", "poseidon"];
 /// builtins and bytecode; see `cairo::public_input::program_hash`). Pinned so that the
 /// verifier, also in wasm, recognizes block proofs without the program's JSON; a test
 /// recomputes it from `PROGRAM`, and `compile.sh` output changes must update it.
-pub const PROGRAM_HASH: &str = "0x640cf79cb26f12dfc9c4046904dfc4f5f621d00e04132d3779e1bcab1e92245";
+pub const PROGRAM_HASH: &str = "0x640bea83de5421b59300e1eda22fc939f2762806cd1d9656fabd7294f53d8fb";
 
 /// [`PROGRAM_HASH`] as a field element.
 pub fn program_hash() -> FE {
@@ -35,7 +35,7 @@ pub fn program_hash() -> FE {
 
 /// Keccak-256 of the block program's bytecode (its words' 32-byte encodings, in order).
 /// Pinned with [`PROGRAM_HASH`]; a test recomputes both from `PROGRAM`.
-pub const BYTECODE_KECCAK: &str = "0x41c7bfd75d45e647f208a4e5e4bd96820a15cc1f26cf1216c907db7ce25c740a";
+pub const BYTECODE_KECCAK: &str = "0x889b5432e919d0e867e2764d97786fb4a14d4cc6f45fe1c8300a9b67c1544f68";
 
 fn bytecode_keccak(words: &[FE]) -> String {
     use sha3::{Digest, Keccak256};
@@ -48,7 +48,7 @@ fn bytecode_keccak(words: &[FE]) -> String {
 }
 
 /// The block program's hash if `builtins` and `words` are the block program, without
-/// the Pedersen chain over its 2,140 words (about 60 ms of a verification, against well
+/// the Pedersen chain over its 2,452 words (about 60 ms of a verification, against well
 /// under a millisecond of Keccak): the verifier's shortcut for the one program it sees
 /// most. Any other bytecode gets `None`, and its hash is computed.
 pub fn known_program_hash(builtins: &[&str], words: &[FE]) -> Option<FE> {
