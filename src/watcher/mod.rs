@@ -28,6 +28,7 @@ use serde_json::json;
 use tokio::task::JoinSet;
 
 use crate::block_proof::fetch::{fetch_input, Rpc};
+use crate::block_proof::input::InputError;
 use crate::block_proof::to_fe;
 use failover::Failover;
 use metrics::ProverMetrics;
@@ -62,6 +63,7 @@ pub async fn run<R: Rpc>(rpc: &Failover<R>, store: &ProofStore, metrics: &Prover
     let mut cursor = ranges.lowest_missing(ranges.first, &stored);
     tracing::info!(store = %store.place, stored = stored.len(), next = cursor, "prover starting");
     let mut busy = BTreeSet::new();
+    let mut refused = BTreeSet::new();
     let mut jobs = JoinSet::new();
     let mut tip = None;
     // When each new tip was first seen (Unix ms): a block was seen when the first tip at
@@ -91,12 +93,25 @@ pub async fn run<R: Rpc>(rpc: &Failover<R>, store: &ProofStore, metrics: &Prover
                     let options = settings.options;
                     jobs.spawn_blocking(move || prove(first, last, &felts, &options));
                 }
+                Err(e) if e.downcast_ref::<InputError>().is_some() => {
+                    // Answers the block program cannot take (an L1 handler, a pre-v3
+                    // transaction): the same every time, so logged once and left unproved.
+                    tracing::error!(first, last, error = %format!("{e:#}"), "the block program cannot take these blocks; they stay unproved");
+                    busy.insert(first);
+                    refused.insert(first);
+                    metrics.refused();
+                }
                 Err(e) => {
-                    // A block the program refuses is logged once and left as backlog;
-                    // anything else (a node down) is retried at the next poll.
+                    // A node down or behind: retried at the next poll.
                     tracing::warn!(first, last, error = %format!("{e:#}"), "cannot build the input yet");
                     break;
                 }
+            }
+        }
+        if let (Some(u), true) = (settings.until, jobs.is_empty()) {
+            let waiting = ranges.next(cursor, u, Some(u), &stored, &refused);
+            if waiting.is_none() && tip.is_some_and(|t| t >= u) {
+                anyhow::bail!("every range up to --until {u} is stored but those starting at {refused:?}, which the block program refused (see the log)");
             }
         }
         metrics.in_flight(jobs.len());
@@ -132,6 +147,7 @@ pub async fn run<R: Rpc>(rpc: &Failover<R>, store: &ProofStore, metrics: &Prover
                 tracing::error!(first, error = %format!("{e:#}"), "the block program refuses these blocks; they stay unproved");
                 // Left busy: a deterministic refusal is not retried.
                 busy.insert(first);
+                refused.insert(first);
                 metrics.refused();
             }
         }

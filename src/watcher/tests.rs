@@ -135,3 +135,32 @@ fn stored_proofs_settle_the_nodes_that_verify_them() {
     });
     assert_eq!(ctx.chain.settled_height().unwrap(), 2, "the node verified both proofs and settled blocks 1 and 2");
 }
+
+/// A node whose block 2 holds a transaction kind the block program does not take.
+struct L1HandlerIn2(RpcContext);
+
+impl Rpc for L1HandlerIn2 {
+    async fn call(&self, method: &str, params: Value) -> Result<Value, RpcFailure> {
+        let block_2 = params[0]["block_number"] == 2;
+        let mut answer = self.0.call(method, params).await?;
+        if method == "starknet_getBlockWithReceipts" && block_2 {
+            answer["transactions"][0]["transaction"]["type"] = "L1_HANDLER".into();
+        }
+        Ok(answer)
+    }
+}
+
+#[test]
+fn a_block_the_program_cannot_take_is_left_unproved_and_named() {
+    let ctx = sample_chain(&[1, 1, 1], 6).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = ProofStore::local(dir.path()).unwrap();
+    let metrics = ProverMetrics::new();
+    let err = runtime()
+        .block_on(run(&Failover::new(vec![L1HandlerIn2(ctx)]), &store, &metrics, &settings(1, 3)))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("{2}") && err.contains("refused"), "{err}");
+    let stored = runtime().block_on(store.stored()).unwrap();
+    assert_eq!(stored.keys().copied().collect::<Vec<_>>(), [1, 3], "the blocks around it are proved");
+}
