@@ -1,5 +1,7 @@
 //! Checking a verified block proof against a chain: the blocks it claims must be the
-//! chain's blocks at those numbers.
+//! chain's blocks at those numbers. [`compare`] is the rule; a prover's client reads the
+//! chain over the JSON-RPC ([`check_against_chain`]), a node from its own store
+//! (`rpc/settle.rs`).
 
 use anyhow::{anyhow, bail};
 use kraken_execution::Felt;
@@ -9,14 +11,21 @@ use serde_json::json;
 use super::fetch::{genesis_contracts, Rpc};
 use super::to_felt as felt_of;
 
-/// Checks that `claim` is about `rpc`'s chain: the same chain id and genesis contracts,
-/// the same hash at the last block, and the same parent hash at the first (the proof
-/// links the blocks in between).
-pub async fn check_against_chain(rpc: &impl Rpc, claim: &BlockClaim) -> anyhow::Result<()> {
-    let chain_id = rpc.call("starknet_chainId", json!([])).await.map_err(|e| anyhow!("starknet_chainId: {e}"))?;
-    let chain_id = chain_id.as_str().and_then(|s| Felt::from_hex(s).ok()).ok_or_else(|| anyhow!("starknet_chainId answered {chain_id}"))?;
-    if chain_id != felt_of(&claim.chain_id) {
-        bail!("the proof is of chain {:#x}, the node serves chain {chain_id:#x}", felt_of(&claim.chain_id));
+/// What a chain says about the blocks a claim names.
+pub struct ChainHashes {
+    pub chain_id: Felt,
+    /// The hash of the claim's last block.
+    pub last_block_hash: Felt,
+    /// The parent hash of the claim's first block.
+    pub first_parent_hash: Felt,
+}
+
+/// `claim` is about the chain of `facts`: the same chain id and genesis contracts, the
+/// same hash at the last block, and the same parent at the first (the proof links the
+/// blocks in between).
+pub fn compare(claim: &BlockClaim, facts: &ChainHashes) -> anyhow::Result<()> {
+    if facts.chain_id != felt_of(&claim.chain_id) {
+        bail!("the proof is of chain {:#x}, this chain is {:#x}", felt_of(&claim.chain_id), facts.chain_id);
     }
     let claimed = [felt_of(&claim.fib), felt_of(&claim.fact), felt_of(&claim.token)];
     for ((name, address, _), claimed) in genesis_contracts().into_iter().zip(claimed) {
@@ -24,26 +33,33 @@ pub async fn check_against_chain(rpc: &impl Rpc, claim: &BlockClaim) -> anyhow::
             bail!("the proof takes the {name} contract to be {claimed:#x}; Kraken's genesis puts it at {address:#x}");
         }
     }
-    let last = header(rpc, claim.last_block).await?;
-    if last.0 != felt_of(&claim.last_block_hash) {
+    if facts.last_block_hash != felt_of(&claim.last_block_hash) {
         bail!(
             "the proof is of other blocks: it says block {} hashes to {:#x}, the chain's block {} is {:#x}",
             claim.last_block,
             felt_of(&claim.last_block_hash),
             claim.last_block,
-            last.0
+            facts.last_block_hash
         );
     }
-    let first = header(rpc, claim.first_block).await?;
-    if first.1 != felt_of(&claim.first_parent_hash) {
+    if facts.first_parent_hash != felt_of(&claim.first_parent_hash) {
         bail!(
             "the proof is of other blocks: it says block {}'s parent is {:#x}, the chain's is {:#x}",
             claim.first_block,
             felt_of(&claim.first_parent_hash),
-            first.1
+            facts.first_parent_hash
         );
     }
     Ok(())
+}
+
+/// [`compare`] against `rpc`'s chain.
+pub async fn check_against_chain(rpc: &impl Rpc, claim: &BlockClaim) -> anyhow::Result<()> {
+    let chain_id = rpc.call("starknet_chainId", json!([])).await.map_err(|e| anyhow!("starknet_chainId: {e}"))?;
+    let chain_id = chain_id.as_str().and_then(|s| Felt::from_hex(s).ok()).ok_or_else(|| anyhow!("starknet_chainId answered {chain_id}"))?;
+    let last_block_hash = header(rpc, claim.last_block).await?.0;
+    let first_parent_hash = header(rpc, claim.first_block).await?.1;
+    compare(claim, &ChainHashes { chain_id, last_block_hash, first_parent_hash })
 }
 
 /// Block `n`'s hash and parent hash.

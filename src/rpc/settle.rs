@@ -12,8 +12,7 @@ use serde_json::{json, Value};
 use super::error::{RpcError, RpcResult};
 use super::params::Params;
 use super::RpcContext;
-use crate::block_proof::fetch::genesis_contracts;
-use crate::block_proof::to_felt;
+use crate::block_proof::check::{compare, ChainHashes};
 use kraken_starknet::felt::short_string;
 
 pub fn submit_block_proof(ctx: &RpcContext, params: Option<Value>) -> RpcResult<Value> {
@@ -35,21 +34,13 @@ fn refused(why: String) -> RpcError {
 
 /// The claim names this chain, its genesis contracts, and this node's executed blocks.
 fn check_own_chain(ctx: &RpcContext, b: &BlockClaim) -> RpcResult<()> {
-    if to_felt(&b.chain_id) != short_string(&ctx.chain.executor.chain.chain_id) {
-        return Err(refused("a proof of another chain".into()));
-    }
-    let claimed = [to_felt(&b.fib), to_felt(&b.fact), to_felt(&b.token)];
-    if genesis_contracts().iter().zip(claimed).any(|((_, address, _), c)| *address != c) {
-        return Err(refused("the proof takes other contracts for the genesis fib, fact or KRK".into()));
-    }
     let block = |n: u64| {
         ctx.chain.record(n)?.map(|r| r.sealed).ok_or_else(|| refused(format!("block {n} is not executed on this node yet")))
     };
-    if block(b.last_block)?.block_hash != to_felt(&b.last_block_hash) {
-        return Err(refused(format!("a proof of other blocks: block {} has another hash here", b.last_block)));
-    }
-    if block(b.first_block)?.parent_hash != to_felt(&b.first_parent_hash) {
-        return Err(refused(format!("a proof of other blocks: block {} has another parent here", b.first_block)));
-    }
-    Ok(())
+    let facts = ChainHashes {
+        chain_id: short_string(&ctx.chain.executor.chain.chain_id),
+        last_block_hash: block(b.last_block)?.block_hash,
+        first_parent_hash: block(b.first_block)?.parent_hash,
+    };
+    compare(b, &facts).map_err(|e| refused(e.to_string()))
 }
