@@ -110,7 +110,7 @@ struct InForce {
 }
 
 /// Keeps the nemesis' stream apart from the other seeded streams of a run.
-const STREAM: u64 = 0x6e65_6d65_7369_73;
+const STREAM: u64 = 0x006e_656d_6573_6973;
 
 /// The faults `spec` draws from `seed` for `nodes` in a run of `duration` whose link
 /// quality is `base` outside spikes; sorted by time, every fault healed by

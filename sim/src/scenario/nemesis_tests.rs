@@ -1,6 +1,7 @@
 //! `[nemesis]`: its validation errors, and the schedules it draws: deterministic in the
 //! seed, within its bounds, healed before the quiet period, and replayable as `[[faults]]`.
 
+use super::tests::err;
 use super::*;
 use std::collections::BTreeSet;
 
@@ -28,12 +29,6 @@ fn parse(text: &str) -> Scenario {
     Scenario::from_str(text, "scenarios/n.toml").unwrap()
 }
 
-fn err(text: &str) -> String {
-    Scenario::from_str(text, "scenarios/n.toml")
-        .unwrap_err()
-        .to_string()
-}
-
 fn nemesis(extra: &str) -> String {
     format!("{BASE}{NEMESIS}{extra}")
 }
@@ -58,14 +53,14 @@ fn parses_the_table_with_defaults() {
 #[test]
 fn rejects_bad_tables_naming_key_and_line() {
     let cases = [
-        (nemesis("").replace("crash = 6", "crash = -1"), "scenarios/n.toml:13: nemesis.rates.crash: rate -1 is not"),
+        (nemesis("").replace("crash = 6", "crash = -1"), "scenarios/x.toml:13: nemesis.rates.crash: rate -1 is not"),
         (nemesis("").replace("crash = 6", "crash = nan"), "nemesis.rates.crash: rate NaN"),
         (nemesis("").replace("crash = 6", "crush = 6"), "nemesis.rates.crush: unknown fault kind"),
         (format!("{BASE}[nemesis]\nrates = {{ crash = 0 }}\n"), "nemesis.rates: give at least one kind"),
         (nemesis("faulty = 6\n"), "nemesis.faulty: 6 faulty nodes but the committee has 5"),
         (nemesis("faulty = 2\n"), "nemesis.faulty: 2 faulty nodes but a committee of 5 tolerates f = 1"),
         (nemesis("faulty = 0\n"), "nemesis.faulty: 0: at least 1"),
-        (nemesis("").replace("quiet = \"15s\"", "quiet = \"70s\""), "scenarios/n.toml:11: nemesis.quiet: start 2s plus quiet period 70s leave no time"),
+        (nemesis("").replace("quiet = \"15s\"", "quiet = \"70s\""), "scenarios/x.toml:11: nemesis.quiet: start 2s plus quiet period 70s leave no time"),
         (nemesis("").replace("quiet = \"15s\"", "quiet = \"5s\""), "nemesis.quiet: a quiet period of 5s is shorter than liveness_within = 10s"),
         (nemesis("").replace("min = \"500ms\"", "min = \"5s\""), "nemesis.length.min: min 5s is above max 4s"),
         (nemesis("").replace("min = \"500ms\"", "min = \"0s\""), "nemesis.length.min: a fault lasts at least 1ms"),
