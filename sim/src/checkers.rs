@@ -59,18 +59,23 @@ impl Verdict {
 
 /// The built-in checkers with the scenario's bounds: safety, liveness, no lost
 /// transactions (bound = `checks.liveness_within`), and tx latency when
-/// `checks.max_tx_latency` is set.
+/// `checks.max_tx_latency` is set. A safety-only run keeps safety and no tx committed
+/// twice.
 pub fn builtin(scenario: &Scenario) -> Vec<Box<dyn Checker>> {
+    let checks = &scenario.checks;
+    if checks.safety_only {
+        return vec![Box::new(Safety), Box::new(NoLostTx { bound: None })];
+    }
     let mut checkers: Vec<Box<dyn Checker>> = vec![
         Box::new(Safety),
         Box::new(Liveness {
-            within: scenario.checks.liveness_within,
+            within: checks.liveness_within,
         }),
         Box::new(NoLostTx {
-            bound: scenario.checks.liveness_within,
+            bound: Some(checks.liveness_within),
         }),
     ];
-    if let Some(bound) = scenario.checks.max_tx_latency {
+    if let Some(bound) = checks.max_tx_latency {
         checkers.push(Box::new(TxLatency { bound }));
     }
     checkers

@@ -5,7 +5,7 @@
 use crate::checkers::Verdict;
 use crate::events::Event;
 use crate::metrics::Metrics;
-use crate::scenario::FaultWindow;
+use crate::scenario::{Fault, FaultWindow};
 use std::time::Duration;
 
 /// Everything one run produced.
@@ -26,6 +26,8 @@ pub struct RunOutcome {
     pub metrics: Metrics,
     /// The scenario's fault windows.
     pub windows: Vec<FaultWindow>,
+    /// The fault timeline played: the scenario's, or the one its `[nemesis]` drew.
+    pub faults: Vec<Fault>,
     /// Simulated length of the run.
     pub sim_time: Duration,
     /// Wall-clock time the run took.

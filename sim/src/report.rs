@@ -1,9 +1,11 @@
 //! The report directory of one run, `<out>/<scenario>/<seed>/`:
 //!
 //! - `summary.json`: scenario, seed, git revision, duration, verdicts, headline figures,
-//!   fault windows, event-log hash, simulator speed and the replay command;
+//!   fault timeline and windows, event-log hash, simulator speed and the replay command;
 //! - `events.jsonl`: the recorded history (its SHA-256 is the history hash);
 //! - `<scenario>.toml`: a copy of the scenario file, so the directory replays on its own;
+//! - `faults.toml` (with `[nemesis]`): the drawn faults as `[[faults]]` entries, which
+//!   replay the run in the scenario's place of `[nemesis]`;
 //! - `throughput.csv` (second,offered,committed), `latency.csv`
 //!   (tx,submitted_us,committed_us,latency_ms), `blocks.csv`
 //!   (height,round,first_commit_us,txs);
@@ -14,7 +16,7 @@ use crate::checkers::Verdict;
 use crate::events::to_jsonl;
 use crate::metrics::Summary;
 use crate::outcome::RunOutcome;
-use crate::scenario::{FaultWindow, Scenario};
+use crate::scenario::{faults_toml, format_duration, Fault, FaultWindow, Scenario};
 use serde::Serialize;
 use std::fs;
 use std::io;
@@ -37,6 +39,7 @@ struct SummaryJson<'a> {
     passed: bool,
     verdicts: &'a [Verdict],
     figures: &'a Summary,
+    faults: Vec<FaultJson>,
     fault_windows: Vec<WindowJson<'a>>,
     events: usize,
     history_hash: &'a str,
@@ -50,6 +53,19 @@ struct WindowJson<'a> {
     label: &'a str,
     start_s: f64,
     end_s: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct FaultJson {
+    at_s: f64,
+    fault: String,
+}
+
+fn fault_json(f: &Fault) -> FaultJson {
+    FaultJson {
+        at_s: f.at.as_secs_f64(),
+        fault: f.action.to_string(),
+    }
 }
 
 fn window_json(w: &FaultWindow) -> WindowJson<'_> {
@@ -86,6 +102,7 @@ pub fn write_report(
         passed: outcome.passed(),
         verdicts: &outcome.verdicts,
         figures: &outcome.metrics.summary,
+        faults: outcome.faults.iter().map(fault_json).collect(),
         fault_windows: outcome.windows.iter().map(window_json).collect(),
         events: outcome.events.len(),
         history_hash: &outcome.history_hash,
@@ -101,6 +118,15 @@ pub fn write_report(
         dir.join(format!("{}.toml", scenario.name)),
         &scenario.source,
     )?;
+    if scenario.nemesis.is_some() {
+        let header = format!(
+            "# The faults [nemesis] drew for {} with seed {} (a {} run). Put these entries\n# in place of [nemesis] and the scenario replays this run under the same seed.\n\n",
+            scenario.origin,
+            outcome.seed,
+            format_duration(scenario.duration)
+        );
+        fs::write(dir.join("faults.toml"), header + &faults_toml(&outcome.faults))?;
+    }
     write_csvs(&dir, outcome)?;
 
     let title = format!("{} (seed {})", scenario.name, outcome.seed);

@@ -7,18 +7,24 @@
 //! See `sim/README.md` for the full schema with its defaults.
 
 mod duration;
+mod faults_toml;
 mod load;
 mod locate;
+mod nemesis;
 mod quantity;
 mod raw;
 mod size;
 mod validate;
+mod validate_nemesis;
 mod windows;
 
 pub use duration::{format_duration, parse_duration};
+pub use faults_toml::faults_toml;
+pub use nemesis::{NemesisKind, NemesisSpec, DISK_FULL_FREE};
 pub use size::{format_size, parse_size};
 pub use load::{LoadPhase, LoadSpec};
 pub use validate::{MAX_DURATION, MAX_OFFERED, MAX_TX_SIZE};
+pub use validate_nemesis::MAX_NEMESIS_FAULTS;
 pub use windows::FaultWindow;
 
 use std::fmt;
@@ -187,6 +193,9 @@ pub struct Checks {
     pub liveness_within: Duration,
     /// Optional bound on every committed transaction's submit-to-commit latency.
     pub max_tx_latency: Option<Duration>,
+    /// Judge safety only: no liveness, no owed transactions, no latency bound (faults
+    /// may then exceed f).
+    pub safety_only: bool,
 }
 
 /// A parsed, validated scenario.
@@ -212,8 +221,11 @@ pub struct Scenario {
     pub disk: DiskSpec,
     /// Identities that get a Twins copy, ascending.
     pub twins: Vec<usize>,
-    /// The fault timeline, sorted by time (stable for equal times).
+    /// The fault timeline, sorted by time (stable for equal times); with `nemesis`,
+    /// empty until [`Scenario::for_seed`] draws it.
     pub faults: Vec<Fault>,
+    /// The `[nemesis]` table: faults drawn from the run's seed.
+    pub nemesis: Option<NemesisSpec>,
     /// Checker bounds.
     pub checks: Checks,
     /// The `[node]` table, handed to the system unchanged.
@@ -284,6 +296,17 @@ impl Scenario {
         honest.chain(twins).collect()
     }
 
+    /// This scenario as `seed` plays it: with `[nemesis]`, its faults are the ones the
+    /// nemesis draws from `seed` (the same seed draws the same faults).
+    pub fn for_seed(&self, seed: u64) -> Scenario {
+        let mut scenario = self.clone();
+        if let Some(spec) = &self.nemesis {
+            scenario.faults =
+                nemesis::generate(spec, seed, &self.copies(), self.duration, self.network);
+        }
+        scenario
+    }
+
     /// The intervals during which faults were in force (for charts and liveness).
     pub fn fault_windows(&self) -> Vec<FaultWindow> {
         windows::fault_windows(self)
@@ -307,5 +330,7 @@ impl Scenario {
 
 #[cfg(test)]
 mod hostile;
+#[cfg(test)]
+mod nemesis_tests;
 #[cfg(test)]
 mod tests;

@@ -84,6 +84,17 @@ pub fn render(scenario: &Scenario, outcome: &RunOutcome, report: Option<&Path>) 
         ms(s.p99_ms),
         ms(s.max_ms)
     );
+    if scenario.nemesis.is_some() {
+        let _ = writeln!(
+            out,
+            "  nemesis: {} fault entries drawn from seed {} (faults.toml in the report replays them)",
+            outcome.faults.len(),
+            outcome.seed
+        );
+        for f in &outcome.faults {
+            let _ = writeln!(out, "    {:>9.3}s  {}", f.at.as_secs_f64(), f.action);
+        }
+    }
     for line in exits(outcome) {
         let _ = writeln!(out, "  {line}");
     }

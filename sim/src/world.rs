@@ -116,8 +116,9 @@ fn net_config(spec: &NetworkSpec, config: &mut madsim::net::Config) {
 /// The simulation runs in a fresh thread of its own, so the history depends only on
 /// the scenario, the seed and the binary. A panic inside it (a node, the client, or an
 /// assertion in the system) is reported as a failed `panic` verdict, with the history
-/// up to it.
+/// up to it. A `[nemesis]` draws its faults from `seed` first ([`Scenario::for_seed`]).
 pub fn run(scenario: &Scenario, seed: u64, system: Arc<dyn SimSystem>) -> RunOutcome {
+    let scenario = &scenario.for_seed(seed);
     let mut config = madsim::Config::default();
     net_config(&scenario.network, &mut config.net);
     let log_slot: Arc<std::sync::Mutex<Option<EventLog>>> = Arc::default();
@@ -174,6 +175,7 @@ pub fn run(scenario: &Scenario, seed: u64, system: Arc<dyn SimSystem>) -> RunOut
         history_hash: history_hash(&history.events),
         metrics: metrics::compute(&history),
         windows: scenario.fault_windows(),
+        faults: scenario.faults.clone(),
         verdicts,
         events: history.events,
         sim_time,

@@ -1,4 +1,4 @@
-//! The scenario example in `sim/README.md` is a valid scenario.
+//! The scenario examples in `sim/README.md` are valid scenarios.
 
 use kraken_sim::scenario::Scenario;
 
@@ -12,4 +12,15 @@ fn readme_example_parses() {
     assert_eq!(s.faults.len(), 10);
     assert_eq!(s.fault_windows().len(), 5);
     assert_eq!(s.last_heal().as_secs(), 30);
+}
+
+#[test]
+fn readme_nemesis_example_parses() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("```toml\n[nemesis]\n").expect("nemesis block") + "```toml\n".len();
+    let end = start + readme[start..].find("```").expect("end of block");
+    let text = format!("[scenario]\nduration = \"60s\"\n{}", &readme[start..end]);
+    let s = Scenario::from_str(&text, "README.md").unwrap();
+    assert_eq!(s.nemesis.as_ref().unwrap().rates.len(), 10);
+    assert!(!s.for_seed(1).faults.is_empty());
 }

@@ -141,3 +141,40 @@ fn failing_summary_names_the_replay_command() {
         "{text}"
     );
 }
+
+const NEMESIS: &str = r#"
+[scenario]
+name = "toy-nemesis"
+duration = "20s"
+[network]
+latency = { min = "2ms", max = "30ms" }
+[load]
+rate = 100
+[checks]
+liveness_within = "3s"
+"#;
+
+#[test]
+fn a_nemesis_run_reports_its_faults_and_they_replay_the_same_history() {
+    let table = "[nemesis]\nstart = \"1s\"\nquiet = \"5s\"\nrates = { isolate = 10, cut = 10, crash = 10, pause = 10, loss = 10, latency = 10 }\n";
+    let scenario = Scenario::from_str(&format!("{NEMESIS}{table}"), "tests/toy-nemesis.toml").unwrap();
+    let outcome = run(&scenario, 5, Arc::new(toy::Toy::default()));
+    assert!(outcome.passed(), "{:#?}", outcome.verdicts);
+    assert!(outcome.faults.len() > 5, "{:?}", outcome.faults);
+    let out = tempfile::tempdir().unwrap();
+    let dir = write_report(out.path(), &scenario, &outcome, "abc123").unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["faults"].as_array().unwrap().len(), outcome.faults.len());
+    let text = render(&scenario, &outcome, None);
+    assert!(text.contains(&format!("nemesis: {} fault entries drawn from seed 5", outcome.faults.len())), "{text}");
+    assert!(text.contains(&outcome.faults[0].action.to_string()), "{text}");
+
+    let faults = std::fs::read_to_string(dir.join("faults.toml")).unwrap();
+    let replay = Scenario::from_str(&format!("{NEMESIS}{faults}"), "tests/toy-nemesis.toml").unwrap();
+    assert_eq!(replay.faults, outcome.faults);
+    let replayed = run(&replay, 5, Arc::new(toy::Toy::default()));
+    assert_eq!(replayed.history_hash, outcome.history_hash, "faults.toml replayed another run");
+    // Another seed draws other faults, so another history.
+    assert_ne!(run(&scenario, 6, Arc::new(toy::Toy::default())).history_hash, outcome.history_hash);
+}

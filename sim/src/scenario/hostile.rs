@@ -36,8 +36,9 @@ fn check(text: &str) {
             assert!(s.twins.len() <= s.f());
             // What a run derives from a scenario before it starts.
             assert_eq!(s.copies().len(), s.committee_size + s.twins.len());
-            assert!(s.last_heal() <= s.duration);
-            for f in &s.faults {
+            let played = s.for_seed(s.seed);
+            assert!(played.last_heal() <= s.duration);
+            for f in &played.faults {
                 assert!(!f.action.to_string().is_empty());
             }
         }

@@ -19,6 +19,7 @@ pub struct RawFile {
     pub twins: RawTwins,
     #[serde(default)]
     pub faults: Vec<RawFault>,
+    pub nemesis: Option<RawNemesis>,
     #[serde(default)]
     pub checks: RawChecks,
     #[serde(default)]
@@ -58,13 +59,14 @@ fn default_size() -> i64 {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RawNetwork {
-    pub latency: Option<RawLatency>,
+    pub latency: Option<RawRange>,
     pub loss: Option<f64>,
 }
 
+/// `{ min = "..", max = ".." }`: a latency, or how long a nemesis fault lasts.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawLatency {
+pub struct RawRange {
     pub min: String,
     pub max: String,
 }
@@ -139,4 +141,18 @@ pub struct RawCut {
 pub struct RawChecks {
     pub liveness_within: Option<String>,
     pub max_tx_latency: Option<String>,
+    #[serde(default)]
+    pub safety_only: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNemesis {
+    pub start: Option<String>,
+    pub quiet: Option<String>,
+    pub faulty: Option<i64>,
+    pub length: Option<RawRange>,
+    pub rates: BTreeMap<String, f64>,
+    pub loss: Option<f64>,
+    pub latency: Option<RawRange>,
 }

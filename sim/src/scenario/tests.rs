@@ -89,7 +89,8 @@ max_tx_latency = "5s"
 view_timeout = "1s"
 "#;
 
-fn err(text: &str) -> String {
+/// The error `text` is refused with, as printed (origin `scenarios/x.toml`).
+pub(super) fn err(text: &str) -> String {
     Scenario::from_str(text, "scenarios/x.toml")
         .unwrap_err()
         .to_string()

@@ -3,7 +3,8 @@
 //! and line.
 
 use super::locate::Locator;
-use super::raw::{RawDisk, RawFault, RawFile, RawLatency, RawLoad, RawNetwork};
+use super::validate_nemesis;
+use super::raw::{RawDisk, RawFault, RawFile, RawRange, RawLoad, RawNetwork};
 use super::{
     format_duration, parse_duration, parse_size, Checks, DiskSpec, Fault, FaultAction, Latency,
     LoadPhase, LoadSpec, NetworkSpec, NodeCopy, Scenario, ScenarioError,
@@ -21,15 +22,17 @@ pub const MAX_OFFERED: f64 = 10_000_000.0;
 /// Largest transaction the load client builds, in bytes.
 pub const MAX_TX_SIZE: i64 = 16 << 20;
 
-struct Ctx<'a> {
+/// What every check needs: where errors point, and the committee they name nodes in.
+pub(super) struct Ctx<'a> {
     origin: &'a str,
     loc: Locator,
-    size: usize,
+    /// Committee size N.
+    pub(super) size: usize,
     twins: Vec<usize>,
 }
 
 impl Ctx<'_> {
-    fn err(&self, key: &str, message: impl Into<String>) -> ScenarioError {
+    pub(super) fn err(&self, key: &str, message: impl Into<String>) -> ScenarioError {
         ScenarioError::Invalid {
             origin: self.origin.to_string(),
             line: self.loc.line_of_path(key),
@@ -38,11 +41,12 @@ impl Ctx<'_> {
         }
     }
 
-    fn duration(&self, key: &str, text: &str) -> Result<Duration> {
+    pub(super) fn duration(&self, key: &str, text: &str) -> Result<Duration> {
         parse_duration(text).map_err(|m| self.err(key, m))
     }
 
-    fn latency(&self, key: &str, raw: &RawLatency) -> Result<Latency> {
+    /// `{ min, max }` durations with `min <= max`.
+    pub(super) fn range(&self, key: &str, raw: &RawRange) -> Result<(Duration, Duration)> {
         let min = self.duration(&format!("{key}.min"), &raw.min)?;
         let max = self.duration(&format!("{key}.max"), &raw.max)?;
         if min > max {
@@ -51,10 +55,15 @@ impl Ctx<'_> {
                 format!("min {} is above max {}", raw.min, raw.max),
             ));
         }
+        Ok((min, max))
+    }
+
+    pub(super) fn latency(&self, key: &str, raw: &RawRange) -> Result<Latency> {
+        let (min, max) = self.range(key, raw)?;
         Ok(Latency { min, max })
     }
 
-    fn loss(&self, key: &str, loss: f64) -> Result<f64> {
+    pub(super) fn loss(&self, key: &str, loss: f64) -> Result<f64> {
         if !(0.0..1.0).contains(&loss) {
             return Err(self.err(key, format!("loss {loss} is not in [0, 1)")));
         }
@@ -214,6 +223,23 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
         Some(text) => Some(ctx.duration("checks.max_tx_latency", text)?),
         None => None,
     };
+    let checks = Checks {
+        liveness_within,
+        max_tx_latency,
+        safety_only: raw.checks.safety_only,
+    };
+    let nemesis = match &raw.nemesis {
+        Some(table) => {
+            if !raw.faults.is_empty() {
+                return Err(ctx.err("nemesis", "give either [nemesis] or [[faults]], not both (the nemesis keeps its faults within bounds only it knows)"));
+            }
+            if !twins.is_empty() {
+                return Err(ctx.err("nemesis", "[nemesis] does not fault Twins copies yet: leave out [twins]"));
+            }
+            Some(validate_nemesis::nemesis(&ctx, table, duration, &checks)?)
+        }
+        None => None,
+    };
 
     let scenario = Scenario {
         origin: origin.to_string(),
@@ -227,15 +253,13 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
         disk,
         twins,
         faults,
-        checks: Checks {
-            liveness_within,
-            max_tx_latency,
-        },
+        nemesis,
+        checks,
         node: raw.node,
         source: text.to_string(),
     };
     let needed = scenario.last_heal() + liveness_within;
-    if !scenario.faults.is_empty() && duration < needed {
+    if !scenario.faults.is_empty() && !scenario.checks.safety_only && duration < needed {
         let key = if raw.checks.liveness_within.is_some() {
             "checks.liveness_within"
         } else {
