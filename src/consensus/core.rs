@@ -558,6 +558,13 @@ impl Core {
             return Ok(());
         }
         let tc = self.last_tc.clone().filter(|tc| tc.round + 1 == self.round);
+        // A block follows its QC's round or carries the round before's TC, or every peer
+        // refuses it. A leader restarted into a round it reached by a TC it no longer
+        // holds (certificates are not persisted) has nothing valid to propose: it lets the
+        // round time out rather than send a block nobody takes.
+        if qc.round + 1 != self.round && tc.is_none() {
+            return Ok(());
+        }
         let block = Block::new_signed(self.round, parent.height + 1, qc, tc, payload, self.me, &self.key);
         // Recorded on disk before the proposal leaves: a leader that crashes right after
         // sending must not come back and propose a different block in the same round.

@@ -1,8 +1,10 @@
 //! A leader that crashes around its proposal never proposes a second, different block in
-//! the same round after a restart.
+//! the same round after a restart, nor a block its peers must refuse.
 
 use super::{batch, simulate, Stage};
+use crate::consensus::messages::{ConsensusMessage, QuorumCert, Timeout};
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 #[test]
 fn a_leader_never_proposes_twice_in_a_round_across_a_restart() {
@@ -33,5 +35,25 @@ fn a_recorded_proposal_is_not_made_again_after_a_restart() {
         stage.batches.lock().unwrap().push(batch(b"second"));
         stage.restart().await;
         assert_eq!(stage.proposals().len(), 1, "the restarted leader proposed again: {:#?}", stage.proposals());
+    });
+}
+
+#[test]
+fn a_leader_restarted_without_the_certificate_that_moved_it_into_its_round_does_not_propose() {
+    simulate(|| async {
+        // Member 2 leads round 2. The others' timeouts of round 1 give it TC(1): it enters
+        // round 2, and would propose an empty block 250 ms later.
+        let stage = Stage::start(2, 4).await;
+        for a in [0, 1, 3] {
+            let t = Timeout::new(1, QuorumCert::genesis(), a, &stage.keys[a as usize]);
+            stage.deliver(a, ConsensusMessage::Timeout(t)).await;
+        }
+        // It crashes before that: its round is on disk, the TC is not.
+        stage.restart().await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        for b in stage.proposals() {
+            let follows = b.qc.round + 1 == b.round || b.tc.as_ref().is_some_and(|tc| tc.round + 1 == b.round);
+            assert!(follows, "a proposal every peer refuses (round {}, QC of round {}, no TC of round {})", b.round, b.qc.round, b.round - 1);
+        }
     });
 }
