@@ -50,9 +50,14 @@ impl Answers {
 
 /// The genesis contracts the block program executes, where Kraken's genesis puts them,
 /// with their class hashes.
+/// Built once: the genesis compiles its classes, and a node checks every proof handed to
+/// it against these.
 pub fn genesis_contracts() -> [(&'static str, Felt, Felt); 3] {
-    let g = Genesis::build(&GenesisConfig { accounts: 0, ..GenesisConfig::default() });
-    [("fib", g.fib, g.fib_class.0), ("fact", g.fact, g.fact_class.0), ("KRK token", g.token, g.erc20_class.0)]
+    static CONTRACTS: std::sync::OnceLock<[(&str, Felt, Felt); 3]> = std::sync::OnceLock::new();
+    *CONTRACTS.get_or_init(|| {
+        let g = Genesis::build(&GenesisConfig { accounts: 0, ..GenesisConfig::default() });
+        [("fib", g.fib, g.fib_class.0), ("fact", g.fact, g.fact_class.0), ("KRK token", g.token, g.erc20_class.0)]
+    })
 }
 
 /// The block program's input for `first..=last`, from `rpc`.

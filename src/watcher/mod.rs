@@ -91,7 +91,7 @@ pub async fn run<R: Rpc>(rpc: &Failover<R>, store: &ProofStore, metrics: &Prover
                 Ok(felts) => {
                     busy.insert(first);
                     let options = settings.options;
-                    jobs.spawn_blocking(move || prove(first, last, &felts, &options));
+                    jobs.spawn_blocking(move || (first, prove(first, last, &felts, &options)));
                 }
                 Err(e) if e.downcast_ref::<InputError>().is_some() => {
                     // Answers the block program cannot take (an L1 handler, a pre-v3
@@ -170,37 +170,34 @@ fn now_ms() -> u64 {
 }
 
 /// Proves blocks first..=last from their input and checks the proof before it is stored.
-fn prove(first: u64, last: u64, felts: &[kraken_execution::Felt], options: &ProofOptions) -> (u64, anyhow::Result<(ProofRecord, Vec<u8>)>) {
-    let outcome = (|| {
-        let felts: Vec<_> = felts.iter().map(to_fe).collect();
-        let start = Instant::now();
-        let (proof, report) = prove_blocks(&felts, options).with_context(|| format!("proving blocks {first}..={last}"))?;
-        let prove_ms = start.elapsed().as_millis() as u64;
-        let claim = verify_cairo_proof_with_policy(&proof, &VerifierPolicy { min_security_bits: 0 }).context("our own proof does not verify")?;
-        let b = BlockClaim::from_verified(&claim)?;
-        anyhow::ensure!((b.first_block, b.last_block) == (first, last), "the proof covers {}..={}, not {first}..={last}", b.first_block, b.last_block);
-        let record = ProofRecord {
-            first_block: first,
-            last_block: last,
-            transactions: b.n_txs,
-            first_parent_hash: felt_to_hex(&b.first_parent_hash),
-            last_block_hash: felt_to_hex(&b.last_block_hash),
-            last_block_timestamp: b.blocks.last().map_or(0, |x| x.timestamp),
-            results_digest: felt_to_hex(&b.results_digest),
-            statement: "kraken block program (prover/programs/block.cairo; prover/README.md, Block proofs)".into(),
-            program_hash: claim.program_hash_hex(),
-            prover_version: env!("CARGO_PKG_VERSION").into(),
-            options: options.to_string(),
-            security_bits: claim.security_bits,
-            steps: report.steps as u64,
-            trace_rows: report.trace_length as u64,
-            columns: report.columns as u64,
-            prove_ms,
-            proof_bytes: proof.len() as u64,
-            seen_at_ms: 0,
-            proved_at_ms: now_ms(),
-        };
-        Ok((record, proof))
-    })();
-    (first, outcome)
+fn prove(first: u64, last: u64, felts: &[kraken_execution::Felt], options: &ProofOptions) -> anyhow::Result<(ProofRecord, Vec<u8>)> {
+    let felts: Vec<_> = felts.iter().map(to_fe).collect();
+    let start = Instant::now();
+    let (proof, report) = prove_blocks(&felts, options).with_context(|| format!("proving blocks {first}..={last}"))?;
+    let prove_ms = start.elapsed().as_millis() as u64;
+    let claim = verify_cairo_proof_with_policy(&proof, &VerifierPolicy { min_security_bits: 0 }).context("our own proof does not verify")?;
+    let b = BlockClaim::from_verified(&claim)?;
+    anyhow::ensure!((b.first_block, b.last_block) == (first, last), "the proof covers {}..={}, not {first}..={last}", b.first_block, b.last_block);
+    let record = ProofRecord {
+        first_block: first,
+        last_block: last,
+        transactions: b.n_txs,
+        first_parent_hash: felt_to_hex(&b.first_parent_hash),
+        last_block_hash: felt_to_hex(&b.last_block_hash),
+        last_block_timestamp: b.blocks.last().map_or(0, |x| x.timestamp),
+        results_digest: felt_to_hex(&b.results_digest),
+        statement: "kraken block program (prover/programs/block.cairo; prover/README.md, Block proofs)".into(),
+        program_hash: claim.program_hash_hex(),
+        prover_version: env!("CARGO_PKG_VERSION").into(),
+        options: options.to_string(),
+        security_bits: claim.security_bits,
+        steps: report.steps as u64,
+        trace_rows: report.trace_length as u64,
+        columns: report.columns as u64,
+        prove_ms,
+        proof_bytes: proof.len() as u64,
+        seen_at_ms: 0,
+        proved_at_ms: now_ms(),
+    };
+    Ok((record, proof))
 }
