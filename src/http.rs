@@ -57,9 +57,7 @@ async fn json_rpc(State(state): State<HttpState>, body: Body) -> Response {
         return json_body(StatusCode::PAYLOAD_TOO_LARGE, rpc::error_body(e));
     };
     let Some(ctx) = &state.rpc else {
-        let e = RpcError::method_not_found("*")
-            .with_data("this node runs without [execution]: it orders opaque transactions and serves no Starknet JSON-RPC");
-        return json_body(StatusCode::OK, rpc::error_body(e));
+        return json_body(StatusCode::OK, rpc::error_body(RpcError::no_chain()));
     };
     match rpc::handle(ctx, &bytes).await {
         Some(reply) => json_body(StatusCode::OK, reply),

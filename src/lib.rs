@@ -15,7 +15,6 @@ pub mod node;
 pub mod rpc;
 pub mod storage;
 pub mod types;
-#[cfg(not(madsim))]
 pub mod watcher;
 #[cfg(madsim)]
 pub mod testbed;

@@ -8,7 +8,7 @@ use kraken_sim::world::{self, RunOutcome};
 use std::sync::Arc;
 
 fn play(scenario: &Scenario, seed: u64) -> RunOutcome {
-    world::run(scenario, seed, Arc::new(Kraken::new(&scenario.node, &scenario.load).expect("valid [node] table")))
+    world::run(scenario, seed, Arc::new(Kraken::new(&scenario).expect("valid [node] table")))
 }
 
 fn verdict<'a>(o: &'a RunOutcome, checker: &str) -> &'a kraken_sim::checkers::Verdict {

@@ -12,7 +12,7 @@ const SIZES: [usize; 5] = [4, 5, 6, 7, 10];
 
 fn play(text: &str, name: &str) -> RunOutcome {
     let s = Scenario::from_str(text, name).unwrap_or_else(|e| panic!("{name}: {e}"));
-    world::run(&s, s.seed, Arc::new(Kraken::new(&s.node, &s.load).unwrap()))
+    world::run(&s, s.seed, Arc::new(Kraken::new(&s).unwrap()))
 }
 
 fn names(range: std::ops::Range<usize>) -> String {
@@ -68,6 +68,6 @@ fn f_crashed_nodes() {
 #[test]
 fn six_nodes_split_three_three_stay_safe() {
     let s = Scenario::from_file("scenarios/split-6.toml").unwrap();
-    let o = world::run(&s, s.seed, Arc::new(Kraken::new(&s.node, &s.load).unwrap()));
+    let o = world::run(&s, s.seed, Arc::new(Kraken::new(&s).unwrap()));
     assert!(o.passed(), "{:?}", o.failures());
 }

@@ -26,7 +26,7 @@ liveness_within = "8s"
 
 fn play(extra: &str, seed: u64) -> RunOutcome {
     let s = Scenario::from_str(&format!("{BASE}{extra}"), "disk-faults").unwrap();
-    world::run(&s, seed, Arc::new(Kraken::new(&s.node, &s.load).expect("valid [node] table")))
+    world::run(&s, seed, Arc::new(Kraken::new(&s).expect("valid [node] table")))
 }
 
 fn verdict(o: &RunOutcome, checker: &str) -> bool {
@@ -189,7 +189,7 @@ fn a_full_disk_stops_the_node_loudly_and_it_resumes_once_freed() {
 #[test]
 fn the_shipped_disk_scenario_passes() {
     let s = Scenario::from_file("scenarios/disk-faults.toml").unwrap();
-    let o = world::run(&s, s.seed, Arc::new(Kraken::new(&s.node, &s.load).unwrap()));
+    let o = world::run(&s, s.seed, Arc::new(Kraken::new(&s).unwrap()));
     assert!(o.passed(), "{:?}", o.failures());
     assert_halted(&o, "n3", "disk full", 2.0, 7.0, 8.0);
     assert!(notes(&o, "n2", "disk crash").next().is_some(), "n2's power cut lost nothing");

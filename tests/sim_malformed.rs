@@ -77,7 +77,7 @@ fn hostile_frames_are_dropped_and_counted() {
     )
     .unwrap();
     let dropped = Arc::new(Mutex::new(None));
-    let system = Attacked { inner: Kraken::new(&s.node, &s.load).unwrap(), dropped_at_n0: dropped.clone() };
+    let system = Attacked { inner: Kraken::new(&s).unwrap(), dropped_at_n0: dropped.clone() };
     let o = world::run(&s, 1, Arc::new(system));
     assert!(o.passed(), "{:?}", o.failures());
     let dropped = dropped.lock().unwrap().expect("status from n0");

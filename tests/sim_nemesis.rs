@@ -11,7 +11,7 @@ use std::sync::Arc;
 #[test]
 fn nemesis_sweep_passes() {
     let s = Scenario::from_file("scenarios/nemesis.toml").unwrap();
-    let outcome = sweep(&s, 1..4, |_| Arc::new(Kraken::new(&s.node, &s.load).unwrap()));
+    let outcome = sweep(&s, 1..4, |_| Arc::new(Kraken::new(&s).unwrap()));
     assert!(outcome.passed(), "{}", outcome.render());
     let schedules: Vec<_> = (1..4).map(|seed| s.for_seed(seed).faults).collect();
     assert!(schedules.iter().all(|f| f.len() >= 10), "{schedules:?}");

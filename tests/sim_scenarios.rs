@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 fn play_file(path: &str, seed: Option<u64>) -> RunOutcome {
     let s = Scenario::from_file(path).unwrap();
-    world::run(&s, seed.unwrap_or(s.seed), Arc::new(Kraken::new(&s.node, &s.load).unwrap()))
+    world::run(&s, seed.unwrap_or(s.seed), Arc::new(Kraken::new(&s).unwrap()))
 }
 
 fn assert_passes(path: &str) -> RunOutcome {
@@ -72,7 +72,7 @@ fn crash_restart_recovers_from_disk() {
 fn same_seed_replays_identically_and_seeds_differ() {
     let text = std::fs::read_to_string("scenarios/healthy.toml").unwrap().replace("duration = \"30s\"", "duration = \"8s\"");
     let s = Scenario::from_str(&text, "healthy-short").unwrap();
-    let run = |seed| world::run(&s, seed, Arc::new(Kraken::new(&s.node, &s.load).unwrap()));
+    let run = |seed| world::run(&s, seed, Arc::new(Kraken::new(&s).unwrap()));
     let (a, b, c) = (run(5), run(5), run(6));
     assert_eq!(a.history_hash, b.history_hash, "same seed, different histories");
     assert_eq!(a.events, b.events);
@@ -80,8 +80,8 @@ fn same_seed_replays_identically_and_seeds_differ() {
     // Runs on other threads of the same process must not leak into a run (tokio's
     // select! once did, through its process-global RNG seed).
     let (s1, s2) = (s.clone(), s.clone());
-    let t1 = std::thread::spawn(move || world::run(&s1, 5, Arc::new(Kraken::new(&s1.node, &s1.load).unwrap())));
-    let t2 = std::thread::spawn(move || world::run(&s2, 6, Arc::new(Kraken::new(&s2.node, &s2.load).unwrap())));
+    let t1 = std::thread::spawn(move || world::run(&s1, 5, Arc::new(Kraken::new(&s1).unwrap())));
+    let t2 = std::thread::spawn(move || world::run(&s2, 6, Arc::new(Kraken::new(&s2).unwrap())));
     assert_eq!(t1.join().unwrap().history_hash, a.history_hash, "a concurrent run changed seed 5's history");
     assert_eq!(t2.join().unwrap().history_hash, c.history_hash, "a concurrent run changed seed 6's history");
 }

@@ -16,7 +16,7 @@ fn scenario() -> Scenario {
 }
 
 fn play(s: &Scenario, seed: u64) -> RunOutcome {
-    world::run(s, seed, Arc::new(Kraken::new(&s.node, &s.load).unwrap()))
+    world::run(s, seed, Arc::new(Kraken::new(&s).unwrap()))
 }
 
 fn executed(o: &RunOutcome, node: &str) -> Vec<(u64, u64, u64)> {
@@ -86,7 +86,7 @@ fn state_agreement_catches_a_divergent_node() {
     let odd_text = text.replace("genesis = { accounts = 128 }", "genesis = { accounts = 128, balance = 1000000000000000000 }");
     assert_ne!(odd_text, text);
     let odd = Scenario::from_str(&odd_text, "starknet-odd").unwrap();
-    let system = Divergent { honest: Kraken::new(&s.node, &s.load).unwrap(), odd: Kraken::new(&odd.node, &odd.load).unwrap() };
+    let system = Divergent { honest: Kraken::new(&s).unwrap(), odd: Kraken::new(&odd).unwrap() };
     let o = world::run(&s, 3, Arc::new(system));
     let v = o.verdicts.iter().find(|v| v.checker == "state-agreement").expect("state agreement was checked");
     assert!(!v.passed, "a node on another genesis went unnoticed: {}", v.detail);

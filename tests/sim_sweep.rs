@@ -42,7 +42,7 @@ fn a_seed_has_one_history_in_process_with_jobs_and_in_a_shard() {
     let scenario = Scenario::from_str(&short_healthy(""), "short").unwrap();
     let direct: Vec<(u64, String)> = (0..4)
         .map(|seed| {
-            let o = world::run(&scenario, seed, Arc::new(Kraken::new(&scenario.node, &scenario.load).unwrap()));
+            let o = world::run(&scenario, seed, Arc::new(Kraken::new(&scenario).unwrap()));
             assert!(o.passed(), "seed {seed}: {:?}", o.failures());
             (seed, o.history_hash)
         })

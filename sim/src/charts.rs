@@ -281,3 +281,115 @@ fn latency(
     root.present()?;
     Ok(())
 }
+
+/// Draws each proof's commit-to-proof latency at the time it was stored, and beside it
+/// the committed and the proved height over time (the gap between them is the backlog).
+pub fn proof_latency_png(
+    path: &Path,
+    title: &str,
+    metrics: &Metrics,
+    windows: &[FaultWindow],
+    end_s: f64,
+) -> std::io::Result<()> {
+    proof_latency(path, title, metrics, windows, end_s).map_err(to_io)
+}
+
+fn proof_latency(
+    path: &Path,
+    title: &str,
+    metrics: &Metrics,
+    windows: &[FaultWindow],
+    end_s: f64,
+) -> Result<()> {
+    register_font();
+    let root = BitMapBackend::new(path, (1300, 520)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let root = root.titled(title, (FAMILY, 22))?;
+    let (left, right) = root.split_horizontally(650);
+
+    let points: Vec<(f64, f64)> = metrics
+        .proofs
+        .iter()
+        .filter_map(|p| Some((p.proved_us as f64 / 1e6, p.latency_ms()? / 1e3)))
+        .collect();
+    let y_max = points.iter().map(|p| p.1).fold(1.0, f64::max) * 1.25;
+    let mut chart = ChartBuilder::on(&left)
+        .margin(14)
+        .x_label_area_size(42)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0f64..end_s, 0f64..y_max)?;
+    chart
+        .configure_mesh()
+        .x_desc("proof stored at (s)")
+        .y_desc("commit-to-proof latency (s)")
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .label_style((FAMILY, 13))
+        .axis_desc_style((FAMILY, 15))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    shade(&mut chart, windows, end_s, y_max)?;
+    chart.draw_series(LineSeries::new(points.iter().copied(), BLUE.mix(0.4).stroke_width(1)))?;
+    chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, BLUE.filled())))?;
+    if points.is_empty() {
+        chart.draw_series(std::iter::once(Text::new("no proof stored", (end_s * 0.1, y_max * 0.5), (FAMILY, 15))))?;
+    }
+
+    // Heights over time: committed from the blocks, proved from the proofs in store order.
+    let committed: Vec<(f64, f64)> = metrics.blocks.iter().map(|b| (b.first_commit_us as f64 / 1e6, b.height as f64)).collect();
+    let mut proved = Vec::new();
+    let mut stored = std::collections::BTreeMap::new();
+    for p in &metrics.proofs {
+        stored.insert(p.first, p.last);
+        let (mut next, mut top) = (stored.keys().next().copied().unwrap_or(0), 0);
+        while let Some(&last) = stored.get(&next) {
+            top = last;
+            next = last + 1;
+        }
+        proved.push((p.proved_us as f64 / 1e6, top as f64));
+    }
+    let h_max = committed.iter().map(|c| c.1).fold(1.0, f64::max) * 1.1;
+    let mut heights = ChartBuilder::on(&right)
+        .margin(14)
+        .x_label_area_size(42)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0f64..end_s, 0f64..h_max)?;
+    heights
+        .configure_mesh()
+        .x_desc("simulated time (s)")
+        .y_desc("block height")
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .label_style((FAMILY, 13))
+        .axis_desc_style((FAMILY, 15))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    shade(&mut heights, windows, end_s, h_max)?;
+    let grey = RGBColor(130, 130, 130);
+    heights
+        .draw_series(LineSeries::new(committed, grey.stroke_width(2)))?
+        .label("committed height")
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], grey.stroke_width(2)));
+    // A step line: the proved height holds until the next proof lands.
+    let steps: Vec<(f64, f64)> = proved
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &(t, h))| {
+            let until = proved.get(i + 1).map_or(end_s, |n| n.0);
+            [(t, h), (until, h)]
+        })
+        .collect();
+    heights
+        .draw_series(LineSeries::new(steps, BLUE.stroke_width(2)))?
+        .label("proved height")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLUE.stroke_width(2)));
+    heights
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .label_font((FAMILY, 14))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}

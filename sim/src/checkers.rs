@@ -4,12 +4,14 @@
 
 mod liveness;
 mod no_lost_tx;
+mod proofs;
 mod safety;
 mod state_agreement;
 mod tx_latency;
 
 pub use liveness::Liveness;
 pub use no_lost_tx::NoLostTx;
+pub use proofs::Proofs;
 pub use safety::Safety;
 pub use state_agreement::StateAgreement;
 pub use tx_latency::TxLatency;
@@ -59,12 +61,15 @@ impl Verdict {
 
 /// The built-in checkers with the scenario's bounds: safety, liveness, no lost
 /// transactions (bound = `checks.liveness_within`), and tx latency when
-/// `checks.max_tx_latency` is set. A safety-only run keeps safety and no tx committed
-/// twice.
+/// `checks.max_tx_latency` is set, and proofs with a `[prover]`. A safety-only run keeps
+/// safety, no tx committed twice, and valid proofs without the coverage check.
 pub fn builtin(scenario: &Scenario) -> Vec<Box<dyn Checker>> {
     let checks = &scenario.checks;
+    let proofs = |coverage| scenario.prover.is_some().then(|| Box::new(Proofs { coverage }) as Box<dyn Checker>);
     if checks.safety_only {
-        return vec![Box::new(Safety), Box::new(NoLostTx { bound: None })];
+        let mut checkers: Vec<Box<dyn Checker>> = vec![Box::new(Safety), Box::new(NoLostTx { bound: None })];
+        checkers.extend(proofs(false));
+        return checkers;
     }
     let mut checkers: Vec<Box<dyn Checker>> = vec![
         Box::new(Safety),
@@ -78,6 +83,7 @@ pub fn builtin(scenario: &Scenario) -> Vec<Box<dyn Checker>> {
     if let Some(bound) = checks.max_tx_latency {
         checkers.push(Box::new(TxLatency { bound }));
     }
+    checkers.extend(proofs(true));
     checkers
 }
 

@@ -100,6 +100,41 @@ pub enum EventKind {
         reverted: u64,
         /// Transactions rejected at execution (not included).
         rejected: u64,
+        /// The executed block's hash (what a block proof names).
+        block_hash: String,
+    },
+    /// The prover began proving blocks `first..=last`.
+    ProvingStarted {
+        first: u64,
+        last: u64,
+    },
+    /// The prover stored a proof of blocks `first..=last`, then read it back from the
+    /// store and verified it.
+    ProofStored {
+        first: u64,
+        last: u64,
+        /// Transactions the proof covers.
+        txs: u64,
+        /// Trace rows of the proof.
+        rows: u64,
+        /// Proof size in bytes (0 when no proof was made).
+        bytes: u64,
+        /// When proving of this range began, microseconds.
+        started_us: u64,
+        /// Whether the stored proof verified when read back; `None` when the prover
+        /// runs on its cost model only and makes no proof.
+        verified: Option<bool>,
+        /// The blocks the statement names and the last one's hash: from the verified
+        /// proof, or from the block program's output when no proof was made.
+        claimed_first: u64,
+        claimed_last: u64,
+        last_block_hash: String,
+    },
+    /// The prover cannot prove blocks `first..=last` (the block program refuses them).
+    ProofRefused {
+        first: u64,
+        last: u64,
+        reason: String,
     },
     /// Anything else worth keeping.
     Note {

@@ -16,6 +16,7 @@ pub mod disk;
 pub mod events;
 pub mod history;
 pub mod metrics;
+pub mod objects;
 pub mod outcome;
 pub mod report;
 pub mod scenario;
@@ -24,3 +25,6 @@ pub mod summary;
 pub mod sweep;
 #[cfg(madsim)]
 pub mod world;
+
+/// The prover's name in the history (it records its events under it).
+pub const PROVER: &str = "prover";

@@ -1,5 +1,5 @@
 //! Figures derived from a history: offered and committed transactions per second,
-//! per-transaction latency, per-block commits and the headline summary.
+//! per-transaction latency, per-block commits, proofs and the headline summary.
 //!
 //! A transaction (or block) counts as committed at the earliest time any honest copy
 //! commits it; latency runs from its first submission to that time.
@@ -52,6 +52,49 @@ pub struct SecondRow {
     pub committed: u64,
 }
 
+/// One stored proof, timed from the first honest commit of the last block it covers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProofRow {
+    pub first: u64,
+    pub last: u64,
+    pub txs: u64,
+    pub rows: u64,
+    /// First honest commit of `last`, microseconds (`None` if no honest node committed it).
+    pub committed_us: Option<u64>,
+    /// When proving began, microseconds.
+    pub started_us: u64,
+    /// When the proof was stored, microseconds.
+    pub proved_us: u64,
+    /// Proof size (0 when the prover made none: cost model only).
+    pub bytes: u64,
+}
+
+impl ProofRow {
+    /// Commit-to-stored latency in milliseconds.
+    pub fn latency_ms(&self) -> Option<f64> {
+        self.committed_us.map(|c| self.proved_us.saturating_sub(c) as f64 / 1000.0)
+    }
+}
+
+/// Headline figures of the prover, when the run had one.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProofSummary {
+    /// Proofs stored (a range proved twice counts twice).
+    pub proofs: u64,
+    /// Every block up to this one is proved (0: none).
+    pub proved_height: u64,
+    /// Highest height an honest node committed.
+    pub committed_height: u64,
+    /// Ranges the block program refused.
+    pub refused: u64,
+    /// Median commit-to-proof latency, ms.
+    pub p50_ms: Option<f64>,
+    /// 99th percentile, ms.
+    pub p99_ms: Option<f64>,
+    /// The prover ran on its cost model only: no proof was made.
+    pub cost_model_only: bool,
+}
+
 /// Headline figures.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Summary {
@@ -75,6 +118,8 @@ pub struct Summary {
     pub p99_ms: Option<f64>,
     /// Largest latency, ms.
     pub max_ms: Option<f64>,
+    /// The prover's figures (`None` without a prover).
+    pub proving: Option<ProofSummary>,
 }
 
 /// Everything derived from one history.
@@ -86,6 +131,8 @@ pub struct Metrics {
     pub txs: Vec<TxTiming>,
     /// Every height of the honest chain.
     pub blocks: Vec<BlockRow>,
+    /// Every stored proof, in the order stored.
+    pub proofs: Vec<ProofRow>,
     /// Headline figures.
     pub summary: Summary,
 }
@@ -191,13 +238,78 @@ pub fn compute(h: &History) -> Metrics {
         p90_ms: percentile(&latencies, 90.0),
         p99_ms: percentile(&latencies, 99.0),
         max_ms: latencies.last().copied(),
+        proving: None,
     };
+    let proofs = proof_rows(h, &blocks);
+    let proving = proof_summary(h, &proofs, &blocks);
     Metrics {
         seconds,
         txs,
         blocks: blocks.into_values().collect(),
-        summary,
+        proofs,
+        summary: Summary { proving, ..summary },
     }
+}
+
+fn proof_rows(h: &History, blocks: &BTreeMap<u64, BlockRow>) -> Vec<ProofRow> {
+    h.events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ProofStored { first, last, txs, rows, bytes, started_us, .. } => Some(ProofRow {
+                first: *first,
+                last: *last,
+                txs: *txs,
+                rows: *rows,
+                committed_us: blocks.get(last).map(|b| b.first_commit_us),
+                started_us: *started_us,
+                proved_us: e.t_us,
+                bytes: *bytes,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The prover's figures; `None` when the history has no prover.
+fn proof_summary(h: &History, proofs: &[ProofRow], blocks: &BTreeMap<u64, BlockRow>) -> Option<ProofSummary> {
+    let mut refused = 0;
+    let mut cost_model_only = false;
+    let mut has_prover = false;
+    for e in &h.events {
+        match &e.kind {
+            EventKind::ProofRefused { .. } => refused += 1,
+            EventKind::ProofStored { verified, .. } => cost_model_only |= verified.is_none(),
+            _ => {}
+        }
+        has_prover |= e.node == crate::PROVER;
+    }
+    if !has_prover {
+        return None;
+    }
+    let mut covered: BTreeMap<u64, u64> = BTreeMap::new();
+    for p in proofs {
+        covered.insert(p.first, p.last);
+    }
+    // The proved prefix: ranges that follow one another from the lowest proved block.
+    let mut proved_height = 0;
+    if let Some((&first, _)) = covered.iter().next() {
+        let mut next = first;
+        while let Some(&last) = covered.get(&next) {
+            proved_height = last;
+            next = last + 1;
+        }
+    }
+    let mut latencies: Vec<f64> = proofs.iter().filter_map(ProofRow::latency_ms).collect();
+    latencies.sort_by(f64::total_cmp);
+    Some(ProofSummary {
+        proofs: proofs.len() as u64,
+        proved_height,
+        committed_height: blocks.keys().next_back().copied().unwrap_or(0),
+        refused,
+        p50_ms: percentile(&latencies, 50.0),
+        p99_ms: percentile(&latencies, 99.0),
+        cost_model_only,
+    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,10 @@
 //! - `throughput.csv` (second,offered,committed), `latency.csv`
 //!   (tx,submitted_us,committed_us,latency_ms), `blocks.csv`
 //!   (height,round,first_commit_us,txs);
-//! - `throughput.png` and `latency.png`, fault windows shaded.
+//! - `throughput.png` and `latency.png`, fault windows shaded;
+//! - with a prover: `proofs.csv` (first_block,last_block,txs,rows,committed_us,
+//!   started_us,proved_us,latency_ms,bytes) and `proof_latency.png` (latency per proof,
+//!   and the committed and proved heights over time).
 
 use crate::charts;
 use crate::checkers::Verdict;
@@ -145,7 +148,36 @@ pub fn write_report(
         &outcome.windows,
         end_s,
     )?;
+    if outcome.metrics.summary.proving.is_some() {
+        write_proofs_csv(&dir, outcome)?;
+        charts::proof_latency_png(
+            &dir.join("proof_latency.png"),
+            &format!("{title}: proof latency"),
+            &outcome.metrics,
+            &outcome.windows,
+            end_s,
+        )?;
+    }
     Ok(dir)
+}
+
+fn write_proofs_csv(dir: &Path, outcome: &RunOutcome) -> io::Result<()> {
+    let mut w = csv::Writer::from_path(dir.join("proofs.csv"))?;
+    w.write_record(["first_block", "last_block", "txs", "rows", "committed_us", "started_us", "proved_us", "latency_ms", "bytes"])?;
+    for p in &outcome.metrics.proofs {
+        w.write_record([
+            p.first.to_string(),
+            p.last.to_string(),
+            p.txs.to_string(),
+            p.rows.to_string(),
+            p.committed_us.map(|c| c.to_string()).unwrap_or_default(),
+            p.started_us.to_string(),
+            p.proved_us.to_string(),
+            p.latency_ms().map(|l| format!("{l:.3}")).unwrap_or_default(),
+            p.bytes.to_string(),
+        ])?;
+    }
+    w.flush()
 }
 
 fn write_csvs(dir: &Path, outcome: &RunOutcome) -> io::Result<()> {

@@ -135,6 +135,14 @@ pub enum FaultAction {
     },
     /// Lift `DiskError` and `DiskFull` on the node's disk.
     DiskOk(NodeCopy),
+    /// Kill the prover (`crash = "prover"`); what it stored stays in the store.
+    CrashProver,
+    /// Start the crashed prover again (`restart = "prover"`).
+    RestartProver,
+    /// The prover's object store becomes unreachable (`store = "down"`).
+    StoreDown,
+    /// The object store answers again (`store = "up"`).
+    StoreUp,
 }
 
 /// One entry of the fault timeline.
@@ -182,6 +190,10 @@ impl fmt::Display for FaultAction {
                 write!(f, "disk_full {node} free={}", format_size(*free))
             }
             FaultAction::DiskOk(c) => write!(f, "disk_ok {c}"),
+            FaultAction::CrashProver => write!(f, "crash prover"),
+            FaultAction::RestartProver => write!(f, "restart prover"),
+            FaultAction::StoreDown => write!(f, "store down"),
+            FaultAction::StoreUp => write!(f, "store up"),
         }
     }
 }
@@ -230,6 +242,9 @@ pub struct Scenario {
     pub checks: Checks,
     /// The `[node]` table, handed to the system unchanged.
     pub node: toml::Table,
+    /// The `[prover]` table, handed to the system unchanged: when present, a prover
+    /// follows the chain beside the nodes, with an object store for its proofs.
+    pub prover: Option<toml::Table>,
     /// The scenario file's text, as read (reports keep a copy).
     pub source: String,
 }
@@ -317,6 +332,7 @@ impl Scenario {
     pub fn last_heal(&self) -> Duration {
         self.fault_windows()
             .iter()
+            .filter(|w| !w.beside_nodes)
             .map(|w| w.end.unwrap_or(w.start))
             .max()
             .unwrap_or(Duration::ZERO)

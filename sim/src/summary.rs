@@ -33,9 +33,13 @@ pub fn render(scenario: &Scenario, outcome: &RunOutcome, report: Option<&Path>) 
     let mut out = String::new();
     let status = if outcome.passed() { "PASS" } else { "FAIL" };
     let s = &outcome.metrics.summary;
+    let model_only = match &s.proving {
+        Some(p) if p.cost_model_only => "  [prover: cost model only, no proofs made]",
+        _ => "",
+    };
     let _ = writeln!(
         out,
-        "{status}  {} ({}) seed {}",
+        "{status}  {} ({}) seed {}{model_only}",
         scenario.name, scenario.origin, outcome.seed
     );
     let _ = writeln!(
@@ -84,6 +88,19 @@ pub fn render(scenario: &Scenario, outcome: &RunOutcome, report: Option<&Path>) 
         ms(s.p99_ms),
         ms(s.max_ms)
     );
+    if let Some(p) = &s.proving {
+        let _ = writeln!(
+            out,
+            "  proofs: {} stored, proved up to block {} of {} committed (lag {} blocks), {} refused; commit-to-proof latency p50 {}, p99 {}",
+            p.proofs,
+            p.proved_height,
+            p.committed_height,
+            p.committed_height.saturating_sub(p.proved_height),
+            p.refused,
+            ms(p.p50_ms),
+            ms(p.p99_ms)
+        );
+    }
     if scenario.nemesis.is_some() {
         let _ = writeln!(
             out,

@@ -7,13 +7,16 @@
 //! the derived metrics. Everything inside is deterministic in the seed.
 //!
 //! IP plan: identity `i` is `10.0.0.(i+1)`, its Twins copy `10.0.1.(i+1)`, the client
-//! `10.0.100.1`.
+//! `10.0.100.1`, the prover (with a `[prover]` table) `10.0.200.1`.
 
 use crate::checkers::{self, Checker, Verdict};
 use crate::disk::{CrashReport, DiskHandle, SimDisk};
 use crate::events::{history_hash, EventKind, EventLog, WORLD};
 use crate::history::History;
 use crate::metrics;
+use crate::objects::SimObjectStore;
+use crate::PROVER;
+use futures::FutureExt;
 pub use crate::outcome::RunOutcome;
 use crate::scenario::{FaultAction, LoadSpec, NetworkSpec, NodeCopy, Scenario};
 use futures::future::LocalBoxFuture;
@@ -39,7 +42,39 @@ pub trait SimSystem: Send + Sync + 'static {
     fn checkers(&self) -> Vec<Box<dyn Checker>> {
         Vec::new()
     }
+    /// The prover of a scenario with a `[prover]` table, run inside its own madsim node;
+    /// called at start and again on every restart. A system without one records that
+    /// it has none (and the `proofs` checker then finds no proof).
+    fn prover_main(&self, env: ProverEnv) -> LocalBoxFuture<'static, ()> {
+        async move {
+            env.events.record(PROVER, EventKind::Note { what: "no prover".into(), detail: "this system has no prover".into() });
+        }
+        .boxed_local()
+    }
 }
+
+/// What the prover process is given.
+#[derive(Clone, Debug)]
+pub struct ProverEnv {
+    /// The prover's address.
+    pub ip: IpAddr,
+    /// Per identity, the addresses of all its copies.
+    pub nodes: Vec<Vec<IpAddr>>,
+    /// The scenario's `[prover]` table.
+    pub config: toml::Table,
+    /// The object store it keeps its proofs in: outlives its crashes, goes down and up
+    /// with the scenario's `store` faults.
+    pub store: SimObjectStore,
+    /// 0 at the first start, +1 on every restart.
+    pub incarnation: u32,
+    /// The run's event log.
+    pub events: EventLog,
+    /// The run's seed.
+    pub seed: u64,
+}
+
+/// Address of the prover.
+pub const PROVER_IP: IpAddr = IpAddr::V4(Ipv4Addr::new(10, 0, 200, 1));
 
 /// What one node process is given.
 #[derive(Clone, Debug)]
@@ -269,7 +304,7 @@ async fn simulate(
 
     let client_env = ClientEnv {
         ip: CLIENT_IP,
-        nodes: peers,
+        nodes: peers.clone(),
         names,
         load: scenario.load.clone(),
         events: events.clone(),
@@ -283,11 +318,38 @@ async fn simulate(
         .ip(CLIENT_IP)
         .init(move || client_system.client_main(client_env.clone()))
         .build();
+    let store = SimObjectStore::default();
+    let prover = scenario.prover.as_ref().map(|config| {
+        let incarnations = Arc::new(AtomicU32::new(0));
+        let env = ProverEnv {
+            ip: PROVER_IP,
+            nodes: peers.clone(),
+            config: config.clone(),
+            store: store.clone(),
+            incarnation: 0,
+            events: events.clone(),
+            seed,
+        };
+        let system = system.clone();
+        handle
+            .create_node()
+            .name(PROVER)
+            .ip(PROVER_IP)
+            .init(move || {
+                let incarnation = incarnations.fetch_add(1, Ordering::SeqCst);
+                env.events.record(PROVER, EventKind::NodeStarted { incarnation });
+                system.prover_main(ProverEnv { incarnation, ..env.clone() })
+            })
+            .build()
+            .id()
+    });
 
     let mut nemesis = Nemesis {
         handle: &handle,
         events: &events,
         nodes: &nodes,
+        prover,
+        store,
         partition: BTreeSet::new(),
         cuts: BTreeSet::new(),
     };
@@ -346,6 +408,9 @@ struct Nemesis<'a> {
     handle: &'a Handle,
     events: &'a EventLog,
     nodes: &'a BTreeMap<NodeCopy, (NodeId, SimDisk)>,
+    /// The prover's madsim node, with a `[prover]`.
+    prover: Option<NodeId>,
+    store: SimObjectStore,
     /// Directed links clogged by the current partition.
     partition: BTreeSet<(NodeCopy, NodeCopy)>,
     /// Directed links clogged by cuts.
@@ -441,6 +506,17 @@ impl Nemesis<'_> {
                     .record(&copy.to_string(), EventKind::NodeResumed);
             }
             FaultAction::Network(spec) => NetSim::current().update_config(|c| net_config(spec, c)),
+            FaultAction::CrashProver => {
+                self.handle.kill(self.prover.expect("validated: a [prover] runs"));
+                self.events.record(PROVER, EventKind::NodeCrashed);
+            }
+            FaultAction::RestartProver => {
+                self.events.record(PROVER, EventKind::NodeRestarted);
+                self.handle.restart(self.prover.expect("validated: a [prover] runs"));
+            }
+            FaultAction::StoreDown | FaultAction::StoreUp => {
+                self.store.set_down(*action == FaultAction::StoreDown);
+            }
         }
     }
 }

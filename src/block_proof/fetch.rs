@@ -31,6 +31,22 @@ impl std::fmt::Display for RpcFailure {
     }
 }
 
+impl RpcFailure {
+    /// The `result` of a JSON-RPC 2.0 answer, or its `error` as a failure (its `data`,
+    /// when given, appended to the message).
+    pub fn answer(mut reply: Value) -> Result<Value, RpcFailure> {
+        if let Some(result) = reply.get_mut("result") {
+            return Ok(result.take());
+        }
+        let e = &reply["error"];
+        let mut message = e["message"].as_str().unwrap_or("malformed reply").to_string();
+        if let Some(data) = e.get("data") {
+            message = format!("{message}: {}", data.as_str().map_or_else(|| data.to_string(), str::to_string));
+        }
+        Err(RpcFailure { code: e["code"].as_i64(), message })
+    }
+}
+
 /// The Starknet spec's BLOCK_NOT_FOUND.
 const BLOCK_NOT_FOUND: i64 = 24;
 

@@ -41,7 +41,7 @@ pub fn node(committee: &Path, key: &Path, store: &Path, config: Option<&Path>, r
         let client_listener = tokio::net::TcpListener::bind(member.client[0])
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen for clients on {}: {e}", member.client[0]))?;
-        let http_listener = match rpc {
+        let rpc_listener = match rpc {
             Some(addr) => Some(
                 tokio::net::TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("--rpc {addr}: cannot listen: {e}"))?,
             ),
@@ -57,7 +57,7 @@ pub fn node(committee: &Path, key: &Path, store: &Path, config: Option<&Path>, r
             observer: Arc::new(LogObserver),
             peer_listener,
             client_listener,
-            http_listener,
+            rpc_listener,
         })
         .await
         .map_err(|e| e.context("the node stopped"))
@@ -290,7 +290,7 @@ pub fn prover(
     listen: Option<SocketAddr>,
 ) -> anyhow::Result<i32> {
     use kraken::watcher::metrics::{router, ProverMetrics};
-    use kraken::watcher::{failover::Failover, plan::Ranges, run, store::ProofStore, Settings};
+    use kraken::watcher::{failover::Failover, plan::Ranges, prove::OnThreads, run, store::ProofStore, Settings};
     anyhow::ensure!((1..=64).contains(&workers), "--workers {workers}: between 1 and 64");
     anyhow::ensure!((1..=10_000).contains(&blocks_per_proof), "--blocks-per-proof {blocks_per_proof}: between 1 and 10000");
     anyhow::ensure!(until.is_none_or(|u| u >= from), "--until {}: before --from {from}", until.unwrap_or(0));
@@ -298,9 +298,9 @@ pub fn prover(
         ranges: Ranges { first: from, k: blocks_per_proof },
         workers,
         until,
-        options: super::prove::options(security)?,
         poll: Duration::from_millis(500),
     };
+    let prover = std::sync::Arc::new(OnThreads { options: super::prove::options(security)? });
     let store = ProofStore::local(store)?;
     let nodes = Failover::new(rpc.iter().map(|url| super::rpc_client::Endpoint::new(url)).collect());
     eprintln!("kraken prover: following {} node(s), proofs to {} ({} block(s) per proof, {workers} worker(s))", rpc.len(), store.place, blocks_per_proof);
@@ -312,7 +312,7 @@ pub fn prover(
             tokio::spawn(async move { axum::serve(listener, app).await });
             eprintln!("kraken prover: metrics at http://{addr}/metrics, health at http://{addr}/health");
         }
-        run(&nodes, &store, &metrics, &settings).await
+        run(&nodes, &store, prover, metrics.as_ref(), &settings).await
     })?;
     Ok(0)
 }

@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
+use kraken::block_proof::fetch::RpcFailure as Failure;
 use kraken::load::Mix;
 
 /// How often in-flight transactions are looked up.
@@ -49,13 +50,6 @@ pub struct Endpoint {
     url: String,
 }
 
-/// A JSON-RPC error answer, or a transport failure (code `None`).
-#[derive(Debug)]
-struct Failure {
-    code: Option<i64>,
-    message: String,
-}
-
 impl Endpoint {
     pub fn new(url: &str) -> Endpoint {
         Endpoint { http: reqwest::Client::new(), url: url.to_string() }
@@ -68,7 +62,7 @@ impl Endpoint {
     }
 
     async fn call(&self, method: &str, params: Value) -> Result<Value, Failure> {
-        answer(self.post(&json!({ "jsonrpc": "2.0", "id": 0, "method": method, "params": params })).await?)
+        Failure::answer(self.post(&json!({ "jsonrpc": "2.0", "id": 0, "method": method, "params": params })).await?)
     }
 
     /// The answers to `calls`, in order, sent as batches.
@@ -87,10 +81,10 @@ impl Endpoint {
                         let message = format!("{}: {} answers to a batch of {}", self.url, replies.len(), chunk.len());
                         out.extend(chunk.iter().map(|_| Err(Failure { code: None, message: message.clone() })));
                     } else {
-                        out.extend(replies.into_iter().map(answer));
+                        out.extend(replies.into_iter().map(Failure::answer));
                     }
                 }
-                Ok(other) => out.extend(chunk.iter().map(|_| answer(other.clone()))),
+                Ok(other) => out.extend(chunk.iter().map(|_| Failure::answer(other.clone()))),
                 Err(e) => out.extend(chunk.iter().map(|_| Err(Failure { code: e.code, message: e.message.clone() }))),
             }
         }
@@ -99,23 +93,9 @@ impl Endpoint {
 }
 
 impl kraken::block_proof::fetch::Rpc for Endpoint {
-    async fn call(&self, method: &str, params: Value) -> Result<Value, kraken::block_proof::fetch::RpcFailure> {
-        Endpoint::call(self, method, params)
-            .await
-            .map_err(|f| kraken::block_proof::fetch::RpcFailure { code: f.code, message: f.message })
+    async fn call(&self, method: &str, params: Value) -> Result<Value, Failure> {
+        Endpoint::call(self, method, params).await
     }
-}
-
-fn answer(mut reply: Value) -> Result<Value, Failure> {
-    if let Some(result) = reply.get_mut("result") {
-        return Ok(result.take());
-    }
-    let e = &reply["error"];
-    let mut message = e["message"].as_str().unwrap_or("malformed reply").to_string();
-    if let Some(data) = e.get("data") {
-        message = format!("{message}: {}", data.as_str().map_or_else(|| data.to_string(), str::to_string));
-    }
-    Err(Failure { code: e["code"].as_i64(), message })
 }
 
 fn felt_of(v: &Value) -> Option<Felt> {

@@ -15,7 +15,7 @@ pub(super) fn load(file: &Path) -> anyhow::Result<(Scenario, Arc<Kraken>)> {
 }
 
 fn system_for(scenario: &Scenario) -> anyhow::Result<Arc<Kraken>> {
-    Kraken::new(&scenario.node, &scenario.load).map(Arc::new).map_err(|e| anyhow::anyhow!("{}: {e}", scenario.origin))
+    Kraken::new(&scenario).map(Arc::new).map_err(|e| anyhow::anyhow!("{}: {e}", scenario.origin))
 }
 
 /// The revision reports name: `KRAKEN_REVISION` (set in the container image, which has no
@@ -127,7 +127,7 @@ pub fn bench_flood(out: &Path, kinds: &[String], rate: u64, seconds: u64) -> any
     for kind in kinds {
         let name = kind.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default();
         eprintln!("bench-flood: {name} at {rate}/s for {seconds} s (making the frames first)...");
-        let flood = Flood::new(Kraken::new(&scenario.node, &scenario.load)?, kind, rate, seconds, scenario.seed);
+        let flood = Flood::new(Kraken::new(&scenario)?, kind, rate, seconds, scenario.seed);
         let messages = flood.messages(rate);
         let o = world::run(&scenario, scenario.seed, Arc::new(flood));
         let wall = o.wall_time.as_secs_f64();

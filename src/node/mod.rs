@@ -44,18 +44,15 @@ pub struct NodeSetup {
     pub observer: Arc<dyn Observer>,
     pub peer_listener: TcpListener,
     pub client_listener: TcpListener,
-    /// The HTTP endpoint (JSON-RPC, metrics, health) of a real node.
-    #[cfg(not(madsim))]
-    pub http_listener: Option<TcpListener>,
+    /// Where the Starknet JSON-RPC is served: over HTTP with metrics and health in the
+    /// real build, as framed bodies over the simulated network in the simulator.
+    pub rpc_listener: Option<TcpListener>,
 }
 
 /// Starts every task of the node and runs until the node is killed, or until a component
 /// stops it ([`Halt`]: its disk failed), which returns the reason as an error.
 pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
-    #[cfg(not(madsim))]
-    let NodeSetup { committee, me, key, store, config, observer, peer_listener, client_listener, http_listener } = setup;
-    #[cfg(madsim)]
-    let NodeSetup { committee, me, key, store, config, observer, peer_listener, client_listener } = setup;
+    let NodeSetup { committee, me, key, store, config, observer, peer_listener, client_listener, rpc_listener } = setup;
     anyhow::ensure!(committee.member(me).is_some(), "node index {me} is not in the committee");
     #[cfg(not(madsim))]
     let metrics = Arc::new(crate::metrics::Metrics::new());
@@ -104,11 +101,12 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
         arrivals_rx,
     )?;
     tokio::spawn(dispatch::route(inbound_rx, consensus_tx, mempool_tx, observer.clone(), stats.clone()));
-    #[cfg(not(madsim))]
-    if let Some(listener) = http_listener {
+    if let Some(listener) = rpc_listener {
         let rpc = chain.clone().map(|chain| crate::rpc::RpcContext { chain, mempool: mempool.clone(), store: store.clone(), received: Default::default() });
-        let state = crate::http::HttpState { rpc, metrics, pool: pool.clone(), net: stats.clone(), store: store.clone() };
-        tokio::spawn(crate::http::serve(listener, state));
+        #[cfg(not(madsim))]
+        tokio::spawn(crate::http::serve(listener, crate::http::HttpState { rpc, metrics, pool: pool.clone(), net: stats.clone(), store: store.clone() }));
+        #[cfg(madsim)]
+        tokio::spawn(crate::rpc::framed::serve(listener, rpc));
     }
     tokio::spawn(client_api::serve(client_listener, mempool, store, chain, stats.clone()));
     tokio::select! {

@@ -42,6 +42,10 @@ impl RpcError {
     pub fn method_not_found(method: &str) -> Self {
         Self::new(-32601, "Method not found").with_data(method.to_string())
     }
+    /// Every method of a node that runs without `[execution]`.
+    pub fn no_chain() -> Self {
+        Self::method_not_found("*").with_data("this node runs without [execution]: it orders opaque transactions and serves no Starknet JSON-RPC")
+    }
     pub fn invalid_params(detail: impl ToString) -> Self {
         Self::new(-32602, "Invalid params").with_data(detail.to_string())
     }

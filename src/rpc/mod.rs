@@ -11,6 +11,8 @@ mod blocks;
 mod error;
 mod events;
 mod exec;
+#[cfg(madsim)]
+pub mod framed;
 mod jsonrpc;
 mod methods;
 mod params;

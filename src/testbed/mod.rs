@@ -1,9 +1,11 @@
 //! How the Kraken stack plugs into the simulator: node start-up inside a madsim node, the
-//! load client, and the disk adapter. The only part of `src/` that knows `kraken-sim`.
+//! load client, the prover, and the disk adapter. The only part of `src/` that knows
+//! `kraken-sim`.
 
 mod disk;
 mod flood;
 mod observer;
+mod prover;
 mod workload;
 
 use crate::node::{self, NodeConfig, NodeSetup};
@@ -14,14 +16,16 @@ use futures_util::FutureExt;
 use kraken_execution::{Engine, Genesis};
 use kraken_sim::checkers::{Checker, StateAgreement};
 use kraken_sim::events::EventKind;
-use kraken_sim::scenario::LoadSpec;
-use kraken_sim::world::{ClientEnv, NodeEnv, SimSystem};
+use kraken_sim::scenario::Scenario;
+use kraken_sim::world::{ClientEnv, NodeEnv, ProverEnv, SimSystem};
 use crate::load::Mix;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 pub use disk::SimBackend;
 pub use flood::{Flood, FloodKind};
+pub use prover::RPC_PORT;
+use prover::ProverConfig;
 
 /// Node-to-node port on every simulated node.
 pub const PEER_PORT: u16 = 7000;
@@ -33,13 +37,16 @@ pub struct Kraken {
     config: NodeConfig,
     /// With execution: the genesis every node builds, and the client's transaction mix.
     starknet: Option<(Genesis, Mix)>,
+    /// The `[prover]` table, checked.
+    prover: Option<ProverConfig>,
 }
 
 impl Kraken {
-    /// Validates the scenario's `[node]` table and `[load] mix` up front, so a typo is
-    /// reported before the run rather than as a node that never starts.
-    pub fn new(node_table: &toml::Table, load: &LoadSpec) -> anyhow::Result<Self> {
-        let config: NodeConfig = node_table
+    /// Validates the scenario's `[node]` table, `[load] mix` and `[prover]` up front, so a
+    /// typo is reported before the run rather than as a node that never starts.
+    pub fn new(scenario: &Scenario) -> anyhow::Result<Self> {
+        let load = &scenario.load;
+        let config: NodeConfig = scenario.node
             .clone()
             .try_into()
             .map_err(|e: toml::de::Error| anyhow::anyhow!("[node]: {}", e.message()))?;
@@ -59,7 +66,12 @@ impl Kraken {
             None if !load.mix.is_empty() => anyhow::bail!("[load] mix needs [node.execution] (the nodes must execute transactions)"),
             None => None,
         };
-        Ok(Kraken { config, starknet })
+        let prover = match &scenario.prover {
+            Some(_) if starknet.is_none() => anyhow::bail!("[prover] needs [node.execution]: it proves executed Starknet blocks"),
+            Some(table) => Some(ProverConfig::parse(table)?),
+            None => None,
+        };
+        Ok(Kraken { config, starknet, prover })
     }
 }
 
@@ -80,6 +92,7 @@ async fn run_node(env: &NodeEnv, config: NodeConfig) -> anyhow::Result<()> {
     let bind = |port| tokio::net::TcpListener::bind(SocketAddr::new(env.ip, port));
     let peer_listener = bind(PEER_PORT).await?;
     let client_listener = bind(CLIENT_PORT).await?;
+    let rpc_listener = Some(bind(RPC_PORT).await?);
     let setup = NodeSetup {
         committee: Arc::new(committee),
         me: env.identity as u32,
@@ -89,6 +102,7 @@ async fn run_node(env: &NodeEnv, config: NodeConfig) -> anyhow::Result<()> {
         observer: Arc::new(observer::SimObserver::new(env.name.clone(), env.events.clone())),
         peer_listener,
         client_listener,
+        rpc_listener,
     };
     node::run(setup).await
 }
@@ -111,6 +125,11 @@ impl SimSystem for Kraken {
             Some((genesis, mix)) => workload::run_starknet(env, genesis.clone(), mix.clone()).boxed_local(),
             None => workload::run_opaque(env).boxed_local(),
         }
+    }
+
+    fn prover_main(&self, env: ProverEnv) -> LocalBoxFuture<'static, ()> {
+        let config = self.prover.clone().expect("the world starts a prover only with a [prover] table, which Kraken::new checked");
+        prover::run_prover(env, config).boxed_local()
     }
 
     fn checkers(&self) -> Vec<Box<dyn Checker>> {

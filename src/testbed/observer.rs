@@ -54,6 +54,7 @@ impl Observer for SimObserver {
                 included: count(|s| !matches!(s, TxStatus::Rejected { .. })),
                 reverted: count(|s| matches!(s, TxStatus::Reverted { .. })),
                 rejected: count(|s| matches!(s, TxStatus::Rejected { .. })),
+                block_hash: format!("{:#x}", b.sealed.block_hash),
             },
         );
     }

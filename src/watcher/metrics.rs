@@ -16,6 +16,7 @@ use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 use serde_json::json;
 
+use super::observer::ProverObserver;
 use super::record::ProofRecord;
 
 pub struct ProverMetrics {
@@ -54,30 +55,33 @@ impl ProverMetrics {
         Arc::new(ProverMetrics { registry, ..m })
     }
 
-    pub fn tip(&self, tip: u64) {
+    fn render(&self) -> String {
+        let mut text = String::new();
+        encode(&mut text, &self.registry).expect("writing to a String cannot fail");
+        text
+    }
+}
+
+impl ProverObserver for ProverMetrics {
+    fn tip(&self, tip: u64) {
         self.chain_tip.set(tip as i64);
     }
 
-    pub fn in_flight(&self, n: usize) {
+    fn in_flight(&self, n: usize) {
         self.in_flight.set(n as i64);
     }
 
-    /// A proof was stored; every block up to `proved_height` now is.
-    pub fn proved(&self, record: &ProofRecord, proved_height: u64) {
+    fn started(&self, _first: u64, _last: u64) {}
+
+    fn proved(&self, record: &ProofRecord, _stored: &[u8], proved_height: u64) {
         self.proofs.inc();
         self.proved_height.set(proved_height as i64);
         self.prove_seconds.observe(record.prove_ms as f64 / 1e3);
         self.latency_seconds.observe(record.proved_at_ms.saturating_sub(record.seen_at_ms) as f64 / 1e3);
     }
 
-    pub fn refused(&self) {
+    fn refused(&self, _first: u64, _last: u64, _reason: &str) {
         self.refused.inc();
-    }
-
-    fn render(&self) -> String {
-        let mut text = String::new();
-        encode(&mut text, &self.registry).expect("writing to a String cannot fail");
-        text
     }
 }
 

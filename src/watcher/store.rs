@@ -27,7 +27,13 @@ fn key(first: u64, file: &str) -> Key {
 }
 
 impl ProofStore {
+    /// Proofs in `objects`; `place` names it in messages.
+    pub fn new(objects: Arc<dyn ObjectStore>, place: String) -> ProofStore {
+        ProofStore { objects, place }
+    }
+
     /// Proofs in the directory `dir` (created if missing).
+    #[cfg(not(madsim))]
     pub fn local(dir: &std::path::Path) -> anyhow::Result<ProofStore> {
         std::fs::create_dir_all(dir).with_context(|| format!("--store {}: cannot create the directory", dir.display()))?;
         let objects = object_store::local::LocalFileSystem::new_with_prefix(dir)

@@ -12,6 +12,7 @@ use super::failover::Failover;
 use super::plan::Ranges;
 use super::store::ProofStore;
 use super::metrics::ProverMetrics;
+use super::prove::OnThreads;
 use super::{run, Settings};
 use crate::block_proof::check::check_against_chain;
 use crate::block_proof::fetch::{Rpc, RpcFailure};
@@ -27,9 +28,12 @@ fn settings(k: u64, until: u64) -> Settings {
         ranges: Ranges { first: 1, k },
         workers: 2,
         until: Some(until),
-        options: ProofOptions::test_only(),
         poll: std::time::Duration::from_millis(20),
     }
+}
+
+fn threads() -> std::sync::Arc<OnThreads> {
+    std::sync::Arc::new(OnThreads { options: ProofOptions::test_only() })
 }
 
 fn modified(dir: &Path, first: u64) -> std::time::SystemTime {
@@ -42,7 +46,7 @@ fn every_block_is_proved_and_each_proof_is_of_the_chains_block() {
     let dir = tempfile::tempdir().unwrap();
     let store = ProofStore::local(dir.path()).unwrap();
     runtime().block_on(async {
-        run(&Failover::new(vec![ctx.clone()]), &store, &ProverMetrics::new(), &settings(1, 3)).await.unwrap();
+        run(&Failover::new(vec![ctx.clone()]), &store, threads(), ProverMetrics::new().as_ref(), &settings(1, 3)).await.unwrap();
         assert_eq!(store.stored().await.unwrap().into_iter().collect::<Vec<_>>(), [(1, 1), (2, 2), (3, 3)]);
         for n in 1..=3 {
             let proof = store.proof(n).await.unwrap().expect("stored");
@@ -63,12 +67,12 @@ fn a_restart_fills_the_gap_and_proves_nothing_twice() {
     let dir = tempfile::tempdir().unwrap();
     let store = ProofStore::local(dir.path()).unwrap();
     runtime().block_on(async {
-        run(&Failover::new(vec![ctx.clone()]), &store, &ProverMetrics::new(), &settings(1, 3)).await.unwrap();
+        run(&Failover::new(vec![ctx.clone()]), &store, threads(), ProverMetrics::new().as_ref(), &settings(1, 3)).await.unwrap();
         // A crash between the proof and its record: block 2 has a proof but no record.
         std::fs::remove_file(dir.path().join("blocks/2/proof.json")).unwrap();
         let (one, three) = (modified(dir.path(), 1), modified(dir.path(), 3));
         std::thread::sleep(std::time::Duration::from_millis(20));
-        run(&Failover::new(vec![ctx.clone()]), &store, &ProverMetrics::new(), &settings(1, 5)).await.unwrap();
+        run(&Failover::new(vec![ctx.clone()]), &store, threads(), ProverMetrics::new().as_ref(), &settings(1, 5)).await.unwrap();
         assert_eq!(store.stored().await.unwrap().keys().copied().collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
         assert_eq!((modified(dir.path(), 1), modified(dir.path(), 3)), (one, three), "blocks 1 and 3 were not proved again");
     });
@@ -80,10 +84,10 @@ fn ranges_of_several_blocks_and_a_store_of_other_ranges_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let store = ProofStore::local(dir.path()).unwrap();
     runtime().block_on(async {
-        run(&Failover::new(vec![ctx.clone()]), &store, &ProverMetrics::new(), &settings(2, 4)).await.unwrap();
+        run(&Failover::new(vec![ctx.clone()]), &store, threads(), ProverMetrics::new().as_ref(), &settings(2, 4)).await.unwrap();
         assert_eq!(store.stored().await.unwrap().into_iter().collect::<Vec<_>>(), [(1, 2), (3, 4)]);
         assert_eq!(store.record(3).await.unwrap().unwrap().transactions, 2);
-        let err = run(&Failover::new(vec![ctx.clone()]), &store, &ProverMetrics::new(), &settings(1, 4)).await.unwrap_err().to_string();
+        let err = run(&Failover::new(vec![ctx.clone()]), &store, threads(), ProverMetrics::new().as_ref(), &settings(1, 4)).await.unwrap_err().to_string();
         assert!(err.contains("blocks 1..=2") && err.contains("--blocks-per-proof"), "{err}");
     });
 }
@@ -118,7 +122,7 @@ fn an_unreachable_node_is_skipped_for_the_next() {
     let store = ProofStore::local(dir.path()).unwrap();
     let nodes = Failover::new(vec![Node::Down(Down), Node::Up(ctx)]);
     runtime().block_on(async {
-        run(&nodes, &store, &ProverMetrics::new(), &settings(1, 1)).await.unwrap();
+        run(&nodes, &store, threads(), ProverMetrics::new().as_ref(), &settings(1, 1)).await.unwrap();
         assert_eq!(store.stored().await.unwrap().len(), 1);
     });
 }
@@ -128,10 +132,9 @@ fn stored_proofs_settle_the_nodes_that_verify_them() {
     let ctx = sample_chain(&[0, 1], 5).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = ProofStore::local(dir.path()).unwrap();
-    let mut at_100_bits = settings(1, 2);
-    at_100_bits.options = ProofOptions::conjectured_100();
+    let at_100_bits = std::sync::Arc::new(OnThreads { options: ProofOptions::conjectured_100() });
     runtime().block_on(async {
-        run(&Failover::new(vec![ctx.clone()]), &store, &ProverMetrics::new(), &at_100_bits).await.unwrap();
+        run(&Failover::new(vec![ctx.clone()]), &store, at_100_bits, ProverMetrics::new().as_ref(), &settings(1, 2)).await.unwrap();
     });
     assert_eq!(ctx.chain.settled_height().unwrap(), 2, "the node verified both proofs and settled blocks 1 and 2");
 }
@@ -157,7 +160,7 @@ fn a_block_the_program_cannot_take_is_left_unproved_and_named() {
     let store = ProofStore::local(dir.path()).unwrap();
     let metrics = ProverMetrics::new();
     let err = runtime()
-        .block_on(run(&Failover::new(vec![L1HandlerIn2(ctx)]), &store, &metrics, &settings(1, 3)))
+        .block_on(run(&Failover::new(vec![L1HandlerIn2(ctx)]), &store, threads(), metrics.as_ref(), &settings(1, 3)))
         .unwrap_err()
         .to_string();
     assert!(err.contains("{2}") && err.contains("refused"), "{err}");

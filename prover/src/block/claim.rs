@@ -65,9 +65,15 @@ impl BlockClaim {
         if claim.builtins != BUILTINS {
             return Err(BlockClaimError::Builtins(claim.builtins.clone()));
         }
+        BlockClaim::from_run(&claim.inputs, &claim.outputs, claim.security_bits)
+    }
+
+    /// Reads the block program's input and output (of a verified proof, or of a run that
+    /// was not proved: `security_bits` 0) as the blocks they state.
+    pub fn from_run(inputs: &[FE], outputs: &[FE], security_bits: u32) -> Result<BlockClaim, BlockClaimError> {
         let [first, last, first_parent_hash, last_block_hash, n_txs, results_digest] =
-            <[FE; 6]>::try_from(claim.outputs.clone()).map_err(|o| BlockClaimError::Outputs(o.len()))?;
-        let input_blocks = walk_blocks(&claim.inputs)?;
+            <[FE; 6]>::try_from(outputs.to_vec()).map_err(|o| BlockClaimError::Outputs(o.len()))?;
+        let input_blocks = walk_blocks(inputs)?;
         let number = |x: &FE| small(x).unwrap_or(u64::MAX);
         let (first_block, last_block, n_txs) = (number(&first), number(&last), number(&n_txs));
         let (held_first, held_last) = (input_blocks[0].number, input_blocks[input_blocks.len() - 1].number);
@@ -78,7 +84,7 @@ impl BlockClaim {
         if n_txs != held_txs as u64 {
             return Err(BlockClaimError::Count(n_txs, held_txs as u64));
         }
-        let genesis = &claim.inputs[..GENESIS_LEN];
+        let genesis = &inputs[..GENESIS_LEN];
         Ok(BlockClaim {
             chain_id: genesis[0].clone(),
             fib: genesis[1].clone(),
@@ -91,7 +97,7 @@ impl BlockClaim {
             n_txs,
             results_digest,
             blocks: input_blocks.iter().map(proven_block).collect(),
-            security_bits: claim.security_bits,
+            security_bits,
         })
     }
 }

@@ -84,5 +84,26 @@ pub fn run_blocks(inputs: &[FE]) -> Result<BlockRun, crate::ProveError> {
     Ok(BlockRun { outputs: e.public_input.outputs, steps: e.public_input.steps })
 }
 
+/// What a proof of the block program on `inputs` would state and how big its trace would
+/// be, found without proving (the simulator's prover charges its cost model for it).
+#[cfg(feature = "trace")]
+#[derive(Clone, Debug)]
+pub struct BlockShape {
+    /// The statement, with `security_bits` 0: nothing is proved.
+    pub claim: BlockClaim,
+    pub steps: u64,
+    pub trace_rows: u64,
+    pub columns: u64,
+}
+
+/// Runs the block program on `inputs` and builds its trace, without proving.
+#[cfg(feature = "trace")]
+pub fn shape_blocks(inputs: &[FE], options: &crate::ProofOptions) -> Result<BlockShape, crate::ProveError> {
+    let e = crate::cairo::runner::execute(PROGRAM, inputs)?;
+    let (rows, columns) = crate::cairo::trace_shape(&e, options)?;
+    let claim = BlockClaim::from_run(inputs, &e.public_input.outputs, 0).map_err(|err| crate::ProveError::Trace(err.to_string()))?;
+    Ok(BlockShape { claim, steps: e.public_input.steps, trace_rows: rows as u64, columns: columns as u64 })
+}
+
 #[cfg(all(test, feature = "trace"))]
 mod tests;

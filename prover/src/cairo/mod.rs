@@ -24,6 +24,6 @@ pub use public_input::CairoPublicInput;
 #[cfg(all(test, feature = "trace"))]
 mod tests;
 #[cfg(feature = "prover")]
-pub use proof::{prove_execution, ProveReport};
+pub use proof::{prove_execution, trace_shape, ProveReport};
 #[cfg(feature = "trace")]
 pub use proof::prove_program;

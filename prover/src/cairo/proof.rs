@@ -123,6 +123,17 @@ impl std::fmt::Display for ProveReport {
     }
 }
 
+/// The trace a proof of `exec` would have, built without proving: (rows, columns, main
+/// and auxiliary). What a cost model of proving time needs.
+#[cfg(feature = "prover")]
+pub fn trace_shape(exec: &super::trace::Execution, options: &ProofOptions) -> Result<(usize, usize), crate::error::ProveError> {
+    use crate::air::Air;
+    let (pi, main) = super::trace::build_main(exec, options.fri_final_log as u32 + 1)?;
+    let n = main[0].len();
+    let air = CairoAir::new(pi, n);
+    Ok((n, air.num_main() + air.num_aux()))
+}
+
 /// Proves an execution (from cairo-vm or built by hand) and returns the proof bytes.
 #[cfg(feature = "prover")]
 pub fn prove_execution(

@@ -78,6 +78,7 @@ mod tests {
                 included: 1,
                 reverted: 0,
                 rejected: 0,
+                block_hash: format!("{root}/{height}"),
             },
         }
     }

@@ -50,6 +50,10 @@ fn action(action: &FaultAction) -> String {
             format_size(*free)
         ),
         FaultAction::DiskOk(c) => format!("disk_ok = {}", quoted(c)),
+        FaultAction::CrashProver => "crash = \"prover\"".to_string(),
+        FaultAction::RestartProver => "restart = \"prover\"".to_string(),
+        FaultAction::StoreDown => "store = \"down\"".to_string(),
+        FaultAction::StoreUp => "store = \"up\"".to_string(),
     }
 }
 

@@ -117,6 +117,7 @@ fn faulty_at_once(s: &Scenario) -> usize {
                     nodes.remove(c);
                 }
                 FaultAction::Network(_) | FaultAction::DiskOk(_) => {}
+                other => panic!("the nemesis drew {other}, which it never should"),
             }
             i += 1;
         }

@@ -24,6 +24,7 @@ pub struct RawFile {
     pub checks: RawChecks,
     #[serde(default)]
     pub node: toml::Table,
+    pub prover: Option<toml::Table>,
 }
 
 #[derive(Deserialize)]
@@ -118,6 +119,7 @@ pub struct RawFault {
     pub disk_error: Option<String>,
     pub disk_full: Option<RawDiskFull>,
     pub disk_ok: Option<String>,
+    pub store: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -424,3 +424,29 @@ fn reads_files() {
     let e = Scenario::from_file(dir.path().join("none.toml")).unwrap_err();
     assert!(matches!(e, ScenarioError::Io { .. }));
 }
+
+#[test]
+fn prover_faults_need_a_prover_and_keep_their_order() {
+    let with_prover = |faults: &str| format!("[scenario]\nduration = \"60s\"\n[prover]\nworkers = 2\n{faults}");
+    let cases = [
+        (with_faults("[[faults]]\nat = \"1s\"\ncrash = \"prover\"\n"), "faults[0].crash", "no prover to fault"),
+        (with_faults("[[faults]]\nat = \"1s\"\nstore = \"down\"\n"), "faults[0].store", "comes with the [prover] table"),
+        (with_prover("[[faults]]\nat = \"1s\"\nrestart = \"prover\"\n"), "faults[0].restart", "restart only after crash"),
+        (with_prover("[[faults]]\nat = \"1s\"\nstore = \"up\"\n"), "faults[0].store", "it is not down"),
+        (with_prover("[[faults]]\nat = \"1s\"\nstore = \"sideways\"\n"), "faults[0].store", "write \"down\" or \"up\""),
+    ];
+    for (text, key, message) in cases {
+        let e = err(&text);
+        assert!(e.contains(key) && e.contains(message), "{text}\n=> {e}");
+    }
+    let s = Scenario::from_str(
+        &with_prover("[[faults]]\nat = \"5s\"\ncrash = \"prover\"\n[[faults]]\nat = \"9s\"\nrestart = \"prover\"\n[[faults]]\nat = \"10s\"\nstore = \"down\"\n[[faults]]\nat = \"12s\"\nstore = \"up\"\n"),
+        "x",
+    )
+    .unwrap();
+    assert_eq!(s.prover.as_ref().unwrap()["workers"].as_integer(), Some(2));
+    let labels: Vec<_> = s.fault_windows().iter().map(|w| (w.label.clone(), w.beside_nodes)).collect();
+    assert_eq!(labels, [("crash prover".to_string(), true), ("store down".to_string(), true)]);
+    assert_eq!(s.last_heal(), Duration::ZERO, "the nodes' liveness is not judged from a prover fault");
+    assert!(faults_toml(&s.faults).contains("crash = \"prover\"") && faults_toml(&s.faults).contains("store = \"up\""));
+}

@@ -29,6 +29,8 @@ pub(super) struct Ctx<'a> {
     /// Committee size N.
     pub(super) size: usize,
     twins: Vec<usize>,
+    /// Whether the scenario has a `[prover]` (faults may then name it and its store).
+    prover: bool,
 }
 
 impl Ctx<'_> {
@@ -124,6 +126,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
         loc,
         size: 0,
         twins: Vec::new(),
+        prover: raw.prover.is_some(),
     };
 
     let name = match raw.scenario.name {
@@ -256,6 +259,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
         nemesis,
         checks,
         node: raw.node,
+        prover: raw.prover,
         source: text.to_string(),
     };
     let needed = scenario.last_heal() + liveness_within;
@@ -429,6 +433,7 @@ fn faults(
         .collect();
     let mut state: BTreeMap<NodeCopy, State> = copies.iter().map(|&c| (c, State::Up)).collect();
     let mut disk: BTreeMap<NodeCopy, DiskFaults> = BTreeMap::new();
+    let (mut prover_up, mut store_up) = (true, true);
     let mut net = base;
     let mut out = Vec::new();
     for (i, at, parsed) in parsed {
@@ -504,6 +509,22 @@ fn faults(
             FaultAction::DiskError(_) | FaultAction::DiskFull { .. } | FaultAction::DiskOk(_) => {
                 disk_transition(ctx, &key, at, &action, &mut disk)?
             }
+            FaultAction::CrashProver | FaultAction::RestartProver => {
+                let crash = action == FaultAction::CrashProver;
+                if prover_up != crash {
+                    let (verb, rule) = if crash { ("crash", "it is already crashed") } else { ("restart", "restart only after crash") };
+                    return Err(ctx.err(&format!("{key}.{verb}"), format!("cannot {verb} the prover at {}: {rule}", format_duration(at))));
+                }
+                prover_up = !crash;
+            }
+            FaultAction::StoreDown | FaultAction::StoreUp => {
+                let down = action == FaultAction::StoreDown;
+                if store_up != down {
+                    let rule = if down { "it is already down" } else { "it is not down" };
+                    return Err(ctx.err(&format!("{key}.store"), format!("cannot take the store {} at {}: {rule}", if down { "down" } else { "up" }, format_duration(at))));
+                }
+                store_up = !down;
+            }
             _ => {}
         }
         out.push(Fault { at, action });
@@ -566,6 +587,7 @@ fn action(ctx: &Ctx<'_>, index: usize, fault: &RawFault) -> Result<Parsed> {
         ("disk_error", fault.disk_error.is_some()),
         ("disk_full", fault.disk_full.is_some()),
         ("disk_ok", fault.disk_ok.is_some()),
+        ("store", fault.store.is_some()),
     ]
     .into_iter()
     .filter_map(|(name, set)| set.then_some(name))
@@ -578,7 +600,7 @@ fn action(ctx: &Ctx<'_>, index: usize, fault: &RawFault) -> Result<Parsed> {
         };
         return Err(ctx.err(
             key,
-            format!("give exactly one action (partition, heal, cut, crash, restart, pause, resume, network, power_cut, disk_error, disk_full, disk_ok); found {found}"),
+            format!("give exactly one action (partition, heal, cut, crash, restart, pause, resume, network, power_cut, disk_error, disk_full, disk_ok, store); found {found}"),
         ));
     }
     let one = |verb: &str, name: &Option<String>| {
@@ -641,8 +663,25 @@ fn action(ctx: &Ctx<'_>, index: usize, fault: &RawFault) -> Result<Parsed> {
                 both: cut.both,
             }
         }
+        "crash" | "restart" if [&fault.crash, &fault.restart].contains(&&Some("prover".to_string())) => {
+            if !ctx.prover {
+                return Err(ctx.err(&format!("{key}.{}", present[0]), "there is no prover to fault: add a [prover] table"));
+            }
+            if present[0] == "crash" { FaultAction::CrashProver } else { FaultAction::RestartProver }
+        }
         "crash" => FaultAction::Crash(one("crash", &fault.crash)?),
         "restart" => FaultAction::Restart(one("restart", &fault.restart)?),
+        "store" => {
+            let key = format!("{key}.store");
+            if !ctx.prover {
+                return Err(ctx.err(&key, "there is no store to fault: the object store comes with the [prover] table"));
+            }
+            match fault.store.as_deref() {
+                Some("down") => FaultAction::StoreDown,
+                Some("up") => FaultAction::StoreUp,
+                other => return Err(ctx.err(&key, format!("{:?}: write \"down\" or \"up\"", other.unwrap_or_default()))),
+            }
+        }
         "pause" => FaultAction::Pause(one("pause", &fault.pause)?),
         "resume" => FaultAction::Resume(one("resume", &fault.resume)?),
         "power_cut" => FaultAction::PowerCut(one("power_cut", &fault.power_cut)?),

@@ -13,6 +13,9 @@ pub struct FaultWindow {
     pub end: Option<Duration>,
     /// What it was, e.g. `partition n0,n1 | n2,n3` or `crash n2`.
     pub label: String,
+    /// The fault hits a service beside the nodes (the prover, its store): the nodes'
+    /// liveness is not judged from its heal.
+    pub beside_nodes: bool,
 }
 
 #[derive(PartialEq)]
@@ -23,12 +26,15 @@ enum Kind {
     Paused(NodeCopy),
     Network,
     Disk(NodeCopy),
+    ProverDown,
+    StoreDown,
 }
 
 /// Windows in the order they open: partition..heal (or the next partition), cut..heal,
 /// crash or power_cut..restart, pause..resume (or crash), network change..next network
 /// change (a change back to the `[network]` spec closes the window without opening
-/// another), disk_error or disk_full..disk_ok.
+/// another), disk_error or disk_full..disk_ok, crash..restart of the prover, store
+/// down..up.
 pub fn fault_windows(scenario: &Scenario) -> Vec<FaultWindow> {
     let mut windows: Vec<FaultWindow> = Vec::new();
     let mut open: Vec<(Kind, usize)> = Vec::new();
@@ -84,13 +90,25 @@ pub fn fault_windows(scenario: &Scenario) -> Vec<FaultWindow> {
                 close(&mut open, &mut windows, at, &|k| *k == Kind::Network);
                 (*spec != scenario.network).then_some(Kind::Network)
             }
+            FaultAction::CrashProver => Some(Kind::ProverDown),
+            FaultAction::RestartProver => {
+                close(&mut open, &mut windows, at, &|k| *k == Kind::ProverDown);
+                None
+            }
+            FaultAction::StoreDown => Some(Kind::StoreDown),
+            FaultAction::StoreUp => {
+                close(&mut open, &mut windows, at, &|k| *k == Kind::StoreDown);
+                None
+            }
         };
         if let Some(kind) = opens {
+            let beside_nodes = matches!(kind, Kind::ProverDown | Kind::StoreDown);
             open.push((kind, windows.len()));
             windows.push(FaultWindow {
                 start: at,
                 end: None,
                 label: fault.action.to_string(),
+                beside_nodes,
             });
         }
     }
