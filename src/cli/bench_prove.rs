@@ -1,7 +1,8 @@
 //! `kraken bench-prove-blocks`: proves an empty block and blocks of 1, 10 and 100 transactions of the default
 //! mix from an in-memory chain, each with 1 and 2 proving threads, and writes Cairo steps
 //! per transaction, trace rows and columns, prove and verify time, proof size and peak
-//! RSS to a CSV. Each measurement runs in its own child process (this binary,
+//! RSS to a CSV, with the simulator's cost model beside each 1-thread time (`model_s`:
+//! how `src/watcher/cost.rs` is calibrated). Each measurement runs in its own child process (this binary,
 //! `bench-prove-one`), so its peak RSS is its own and its thread pool has its size.
 
 use std::io::Write;
@@ -16,12 +17,12 @@ use kraken_prover::block::prove_blocks;
 use kraken_prover::cairo::verify_cairo_proof;
 use kraken_prover::field::felt_from_str;
 
-const HEADER: &str = "txs,threads,security_bits,steps,steps_per_tx,trace_rows,columns,prove_s,verify_ms,proof_kib,peak_rss_mib,tx_per_s,tx_per_s_per_core,speedup_vs_1_thread";
+const HEADER: &str = "txs,threads,security_bits,steps,steps_per_tx,trace_rows,columns,prove_s,model_s,verify_ms,proof_kib,peak_rss_mib,tx_per_s,tx_per_s_per_core,speedup_vs_1_thread";
 
 pub fn bench(out: &Path, sizes: &[usize], threads: &[usize], security: u32, seed: u64) -> anyhow::Result<i32> {
     anyhow::ensure!(!sizes.is_empty() && sizes.iter().all(|&s| s <= 1000), "--sizes: block sizes up to 1000 transactions (0: an empty block)");
     anyhow::ensure!(!threads.is_empty() && threads.iter().all(|&t| (1..=64).contains(&t)), "--threads: between 1 and 64");
-    super::prove::options(security)?;
+    let options = super::prove::options(security)?;
     eprintln!("bench-prove-blocks: executing blocks of {sizes:?} transactions (default mix) on an in-memory chain ...");
     let ctx = sample_chain(sizes, seed)?;
     let dir = std::env::temp_dir().join(format!("kraken-bench-prove-{}", std::process::id()));
@@ -54,9 +55,11 @@ pub fn bench(out: &Path, sizes: &[usize], threads: &[usize], security: u32, seed
             // An empty block has no per-transaction figure: its steps are the block's own.
             let per_tx = steps / size.max(1) as f64;
             let speedup = *single.get_or_insert(prove_s) / prove_s;
+            // The model is of one worker on one thread.
+            let model_s = kraken::watcher::cost::prove_seconds(rows as u64, columns as u64, &options) / t as f64;
             writeln!(
                 csv,
-                "{size},{t},{security},{steps},{per_tx:.0},{rows},{columns},{prove_s:.3},{verify_ms:.1},{:.1},{:.0},{tx_per_s:.2},{:.2},{speedup:.2}",
+                "{size},{t},{security},{steps},{per_tx:.0},{rows},{columns},{prove_s:.3},{model_s:.3},{verify_ms:.1},{:.1},{:.0},{tx_per_s:.2},{:.2},{speedup:.2}",
                 bytes / 1024.0,
                 rss_kib / 1024.0,
                 tx_per_s / t as f64
