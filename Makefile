@@ -18,7 +18,7 @@ export CARGO_TARGET_DIR := $(TARGET_DIR)
 # reproducible; a plain `cargo test` draws new ones (set PROPTEST_RNG_SEED to replay).
 export PROPTEST_RNG_SEED ?= 20261204
 
-.PHONY: help setup run scenario sweep test test-deploy test-sim test-real test-wasm test-e2e bench bench-flood bench-prove bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
+.PHONY: help setup run scenario sweep test test-deploy test-sim test-real test-wasm test-e2e bench bench-flood bench-prove bench-proving bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
 
 help: ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -49,8 +49,8 @@ test-sim:
 	$(CARGO) test --workspace
 
 test-real:
-	@echo "== tests, real build (4-process cluster on loopback included) =="
-	$(REAL_CARGO) test --target-dir $(REAL_DIR) -p kraken -p kraken-sim
+	@echo "== tests, real build (4-process cluster on loopback and the S3 store against s3s-fs included) =="
+	KRAKEN_S3S_FS=$(abspath $(TARGET_DIR))/tools/bin/s3s-fs $(REAL_CARGO) test --target-dir $(REAL_DIR) -p kraken -p kraken-sim
 
 WASM_VERIFIER := $(TARGET_DIR)/wasm32-unknown-unknown/release/kraken_verifier_wasm.wasm
 
@@ -63,6 +63,10 @@ bench: ## consensus benchmark in the simulator -> reports/bench/consensus.csv
 
 bench-prove: real-dev ## prove an empty block and blocks of 1, 10, 100 transactions with 1 and 2 threads (real dev build: the prover is fully optimised there) -> reports/bench/prove-blocks.csv
 	$(REAL_DIR)/debug/kraken bench-prove-blocks
+
+bench-proving: real-dev ## the simulator's proof throughput and latency beside the real cluster's, same load and prover -> reports/bench/proving.csv
+	$(CARGO) build --bin kraken
+	bash scripts/bench-proving.sh
 
 bench-flood: ## what a byzantine member's message flood costs the node it targets, by kind (dev build, as make test) -> reports/bench/flood.csv
 	$(CARGO) run --bin kraken -- bench-flood

@@ -18,8 +18,9 @@
 # on BASE+i, clients on BASE+100+i), KRAKEN_RPC_BASE (9545: node i's HTTP on RPC_BASE+i),
 # KRAKEN_ACCOUNTS (1000 genesis accounts), KRAKEN_LOAD_RATE (20 tx/s) and
 # KRAKEN_LOAD_SECONDS (10; 0 skips the load), KRAKEN_RESET (0), KRAKEN_PROVER (1: run the
-# watcher-prover beside the nodes, proofs in run/local/proofs; 0 skips it) and
-# KRAKEN_BLOCKS_PER_PROOF (1).
+# watcher-prover beside the nodes, proofs in run/local/proofs; 0 skips it),
+# KRAKEN_BLOCKS_PER_PROOF (1), and the node parameters KRAKEN_EMPTY_BLOCK_MS and
+# KRAKEN_BATCH_DELAY_MS (the nodes' defaults when unset).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,6 +36,8 @@ load_seconds="${KRAKEN_LOAD_SECONDS:-10}"
 reset="${KRAKEN_RESET:-0}"
 prover="${KRAKEN_PROVER:-1}"
 blocks_per_proof="${KRAKEN_BLOCKS_PER_PROOF:-1}"
+empty_block_ms="${KRAKEN_EMPTY_BLOCK_MS:-}"
+batch_delay_ms="${KRAKEN_BATCH_DELAY_MS:-}"
 health_timeout=180
 
 say() { printf '== %s\n' "$*"; }
@@ -44,6 +47,9 @@ case "$engine" in native | vm | none) ;; *) die "KRAKEN_ENGINE=$engine: expected
 for v in nodes base_port rpc_base accounts load_rate load_seconds blocks_per_proof; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || die "KRAKEN_${v^^}=${!v}: expected a whole number"
 done
+for v in empty_block_ms batch_delay_ms; do
+    [[ -z "${!v}" || "${!v}" =~ ^[0-9]+$ ]] || die "KRAKEN_${v^^}=${!v}: expected a whole number of milliseconds"
+done
 ((nodes >= 4)) || die "KRAKEN_NODES=$nodes: a BFT committee needs at least 4 nodes"
 
 rpc_url() { echo "http://127.0.0.1:$((rpc_base + $1))"; }
@@ -51,7 +57,7 @@ all_urls() { for ((i = 0; i < nodes; i++)); do rpc_url "$i"; done | paste -sd, -
 
 # The settings a run dir was made with; a dir made otherwise is replaced, not reused.
 settings() {
-    echo "engine=$engine nodes=$nodes base_port=$base_port rpc_base=$rpc_base accounts=$accounts"
+    echo "engine=$engine nodes=$nodes base_port=$base_port rpc_base=$rpc_base accounts=$accounts empty_block_ms=$empty_block_ms batch_delay_ms=$batch_delay_ms"
 }
 
 running_pids() {
@@ -90,6 +96,8 @@ generate() {
     mkdir -p "$new/stores" "$new/logs" "$new/pids"
     "$bin" committee --nodes "$nodes" --base-port "$base_port" --out "$new" > /dev/null
     echo "# Written by scripts/run-local.sh; every node of the cluster runs with it." > "$new/node.toml"
+    if [[ -n "$empty_block_ms" ]]; then printf '[consensus]\nempty_block_ms = %s\n\n' "$empty_block_ms" >> "$new/node.toml"; fi
+    if [[ -n "$batch_delay_ms" ]]; then printf '[mempool]\nbatch_delay_ms = %s\n\n' "$batch_delay_ms" >> "$new/node.toml"; fi
     if [[ "$engine" != none ]]; then
         cat >> "$new/node.toml" <<EOF
 [execution]
@@ -147,7 +155,7 @@ start() {
     done
     if [[ "$prover" == 1 && "$engine" != none ]]; then
         say "starting the watcher-prover: ranges of $blocks_per_proof blocks into $dir/proofs; log $dir/logs/prover.log"
-        setsid "$bin" prover --rpc "$(all_urls)" --store "$dir/proofs" --blocks-per-proof "$blocks_per_proof" \
+        setsid "$bin" prover --rpc "$(all_urls)" --committee "$dir/committee.json" --store "$dir/proofs" --blocks-per-proof "$blocks_per_proof" \
             --listen "127.0.0.1:$((rpc_base + nodes))" >> "$dir/logs/prover.log" 2>&1 < /dev/null &
         echo $! > "$dir/pids/prover.pid"
     fi

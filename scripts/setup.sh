@@ -48,3 +48,14 @@ for dir in "$TARGET/debug" "$TARGET/release" "$TARGET/real/debug" "$TARGET/real/
   fi
 done
 say "starknet-native-compile stand-in in $TARGET (in-process native compilation)"
+
+# s3s-fs: a real S3 API server that checks SigV4 signatures, for the S3 proof-store tests
+# (tests/real_s3.rs). The version the issue pinned builds on this toolchain; built once
+# into the target dir (a few minutes on a cold machine), outside the simulator's flags.
+S3S_FS="$TARGET/tools/bin/s3s-fs"
+if [ -x "$S3S_FS" ]; then
+  say "s3s-fs present ($S3S_FS)"
+else
+  say "installing s3s-fs 0.14.1 into $TARGET/tools (S3 server for the proof-store tests; once)"
+  CARGO_ENCODED_RUSTFLAGS= cargo install s3s-fs --version 0.14.1 --features binary --locked --root "$TARGET/tools" --quiet
+fi

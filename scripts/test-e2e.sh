@@ -68,7 +68,7 @@ prove_until=30
 echo "== kraken prover: killed with SIGKILL mid-run and started again, it stores every block up to $prove_until once, each proof the chain's =="
 store="$KRAKEN_RUN_DIR/proofs"
 rm -rf "$store"
-"$KRAKEN_BIN" prover --rpc "$KRAKEN_RPC,http://127.0.0.1:$((KRAKEN_RPC_BASE + 1))" --store "$store" --until "$prove_until" &
+"$KRAKEN_BIN" prover --rpc "$KRAKEN_RPC,http://127.0.0.1:$((KRAKEN_RPC_BASE + 1))" --committee "$KRAKEN_RUN_DIR/committee.json" --store "$store" --until "$prove_until" &
 prover_pid=$!
 # Kill it once it has stored a few proofs, in the middle of the range.
 until (($(ls "$store/blocks" 2>/dev/null | wc -l) >= 3)); do
@@ -78,7 +78,7 @@ done
 kill -9 "$prover_pid"
 wait "$prover_pid" 2>/dev/null || true
 echo "   killed after storing: $(ls "$store/blocks" | sort -n | paste -sd' ' -)"
-"$KRAKEN_BIN" prover --rpc "$KRAKEN_RPC" --store "$store" --until "$prove_until"
+"$KRAKEN_BIN" prover --rpc "$KRAKEN_RPC" --committee "$KRAKEN_RUN_DIR/committee.json" --store "$store" --until "$prove_until"
 for ((n = 1; n <= prove_until; n++)); do
     [[ -f "$store/blocks/$n/proof.json" ]] || { echo "block $n has no proof" >&2; exit 1; }
     "$KRAKEN_BIN" verify-block "$store/blocks/$n/proof.bin" --rpc "$KRAKEN_RPC" > /dev/null || { echo "the proof of block $n does not check" >&2; exit 1; }

@@ -2,6 +2,7 @@
 //! See ARCHITECTURE.md for the map.
 
 pub mod block_proof;
+pub mod certify;
 pub mod chain;
 pub mod consensus;
 #[cfg(not(madsim))]

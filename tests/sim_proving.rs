@@ -1,7 +1,8 @@
 //! The watcher-prover in the simulator: it proves the chain through its own crash, a store
 //! outage and a partition, the same seed gives the same history (proofs included), and
 //! the `proofs` checker catches a tampered proof, a proof of a forked block and a
-//! skipped block (each switched on by a TEST ONLY `[prover]` parameter).
+//! skipped block (each switched on by a TEST ONLY `[prover]` parameter), and the block
+//! certificates keep a lying node's forked blocks out of the store.
 #![cfg(madsim)]
 
 use kraken::testbed::Kraken;
@@ -105,9 +106,19 @@ fn the_proofs_checker_catches_a_tampered_proof() {
 
 #[test]
 fn the_proofs_checker_catches_a_proof_of_a_forked_block() {
-    let o = play(&scenario("unsafe_prove_forked_blocks = true"), 3);
+    let o = play(&scenario("unsafe_prove_forked_blocks = true\nunsafe_trust_nodes = true"), 3);
     let v = proofs(&o);
     assert!(!v.passed && v.detail.contains("a proof of another chain"), "{}", v.detail);
+}
+
+#[test]
+fn a_node_serving_forked_blocks_is_refused_by_the_certificates_and_the_chain_still_proved() {
+    let o = play(&scenario("unsafe_prove_forked_blocks = true"), 3);
+    assert!(o.passed(), "{:?}", o.failures());
+    let refusals: Vec<_> = o.events.iter().filter(|e| matches!(&e.kind, EventKind::Note { what, .. } if what == "uncertified")).collect();
+    assert!(!refusals.is_empty(), "the lying node n0 was never caught");
+    let proved = stored(&o);
+    assert!(proved.len() >= 3 && proved.iter().all(|p| p.2 == Some(true)), "{proved:?}");
 }
 
 #[test]
@@ -115,4 +126,17 @@ fn the_proofs_checker_catches_a_skipped_block() {
     let o = play(&scenario("unsafe_skip_block = 3"), 3);
     let v = proofs(&o);
     assert!(!v.passed && v.detail.contains("block 3 was executed but never proved"), "{}", v.detail);
+}
+
+#[test]
+fn the_shipped_proving_scenarios_are_valid_and_a_bad_prover_table_is_named() {
+    for file in ["scenarios/proving.toml", "scenarios/proving-overload.toml"] {
+        let s = Scenario::from_file(file).unwrap();
+        assert!(s.prover.is_some(), "{file}");
+        Kraken::new(&s).unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    for (extra, message) in [("workerz = 2", "unknown field `workerz`"), ("unsafe_skip_block = 0", "unsafe_skip_block: blocks start at 1"), ("mode = \"fast\"", "unknown variant `fast`")] {
+        let e = Kraken::new(&scenario(extra)).err().expect("refused").to_string();
+        assert!(e.contains("[prover]") && e.contains(message), "{extra}: {e}");
+    }
 }

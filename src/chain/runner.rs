@@ -7,22 +7,27 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::{Chain, ExecutedRecord};
+use crate::certify::Attest;
 use crate::consensus::CommittedBlock;
 use crate::node::Observer;
 use crate::types::{Author, TxId};
 
 /// Starts the execution task. The returned observer wraps `observer` and wakes the task
 /// on every commit; the node hands it to consensus.
-pub fn spawn_runner(chain: Arc<Chain>, observer: Arc<dyn Observer>) -> Arc<dyn Observer> {
+pub fn spawn_runner(chain: Arc<Chain>, observer: Arc<dyn Observer>, attest: mpsc::Sender<Attest>) -> Arc<dyn Observer> {
     let (wake, woken) = mpsc::unbounded_channel();
-    tokio::spawn(run(chain, observer.clone(), woken));
+    tokio::spawn(run(chain, observer.clone(), woken, attest));
     Arc::new(WakeOnCommit { inner: observer, wake })
 }
 
-async fn run(chain: Arc<Chain>, observer: Arc<dyn Observer>, mut woken: mpsc::UnboundedReceiver<()>) {
+/// Every executed block goes to `attest`, which signs it for the block certificates.
+async fn run(chain: Arc<Chain>, observer: Arc<dyn Observer>, mut woken: mpsc::UnboundedReceiver<()>, attest: mpsc::Sender<Attest>) {
     loop {
         match chain.execute_next() {
-            Ok(Some(record)) => observer.block_executed(&record),
+            Ok(Some(record)) => {
+                observer.block_executed(&record);
+                let _ = attest.send(Attest::Executed { height: record.sealed.number, block_hash: record.sealed.block_hash }).await;
+            }
             Ok(None) => {
                 if woken.recv().await.is_none() {
                     return;

@@ -159,17 +159,29 @@ pub enum Command {
     },
     /// The watcher-prover: follow the chain through the nodes' JSON-RPC, prove each range
     /// of blocks with the block program and store proof and record (blocks/<first>/proof.bin
-    /// and proof.json). Resumes from what the store holds.
+    /// and proof.json). Resumes from what the store holds. Proves only blocks the committee
+    /// certified (a quorum of its signatures over the block hash), whichever node serves them.
     Prover {
         /// JSON-RPC URLs of the nodes, comma-separated or repeated; an unreachable one is skipped for the next.
         #[arg(long, value_delimiter = ',', required = true)]
         rpc: Vec<String>,
-        /// Directory the proofs go to.
+        /// The committee file (the nodes' committee.json): whose signatures certify a block.
+        #[arg(long)]
+        committee: PathBuf,
+        /// Directory the proofs go to (with fs storage).
         #[arg(long, default_value = "proofs")]
         store: PathBuf,
-        /// Proofs made at once (each also uses every core).
+        /// fs (the --store directory) or s3 (S3_BUCKET_NAME, AWS_ACCESS_KEY_ID,
+        /// AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL) [default: $PROVER_STORAGE, else fs].
+        #[arg(long, value_parser = ["fs", "s3"])]
+        storage: Option<String>,
+        /// Proofs made at once (each also uses --threads threads).
         #[arg(long, default_value_t = 1)]
         workers: usize,
+        /// Proving threads, one pool shared by the workers (0: one per core). The
+        /// simulator's cost model charges each worker one thread: --threads = --workers.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
         /// Blocks per proof.
         #[arg(long, default_value_t = 1)]
         blocks_per_proof: u64,
@@ -359,8 +371,10 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         #[cfg(not(madsim))]
         Command::ProveBlock { rpc, block, out, security } => prove_block::prove_block(&rpc, block, out.as_deref(), security),
         #[cfg(not(madsim))]
-        Command::Prover { rpc, store, workers, blocks_per_proof, from, until, security, listen } => {
-            real::prover(&rpc, &store, workers, blocks_per_proof, from, until, security, listen)
+        Command::Prover { rpc, committee, store, storage, workers, threads, blocks_per_proof, from, until, security, listen } => {
+            kraken_prover::use_threads(threads);
+            let ranges = real::ProverRanges { blocks_per_proof, from, until };
+            real::prover(&rpc, &committee, (&store, storage.as_deref()), workers, ranges, security, listen)
         }
         #[cfg(madsim)]
         Command::Prover { .. } => anyhow::bail!(

@@ -279,33 +279,42 @@ pub fn client(committee: &Path, rate: u64, duration: Duration, tx_size: usize) -
     })
 }
 
+/// Which blocks `kraken prover` proves.
+pub struct ProverRanges {
+    pub blocks_per_proof: u64,
+    pub from: u64,
+    pub until: Option<u64>,
+}
+
 pub fn prover(
     rpc: &[String],
-    store: &Path,
+    committee: &Path,
+    (dir, storage): (&Path, Option<&str>),
     workers: usize,
-    blocks_per_proof: u64,
-    from: u64,
-    until: Option<u64>,
+    ProverRanges { blocks_per_proof, from, until }: ProverRanges,
     security: u32,
     listen: Option<SocketAddr>,
 ) -> anyhow::Result<i32> {
     use kraken::watcher::metrics::{router, ProverMetrics};
-    use kraken::watcher::{failover::Failover, plan::Ranges, prove::OnThreads, run, store::ProofStore, Settings};
+    use kraken::watcher::{failover::Failover, plan::Ranges, prove::OnThreads, run, storage::open_store, Settings};
     anyhow::ensure!((1..=64).contains(&workers), "--workers {workers}: between 1 and 64");
     anyhow::ensure!((1..=10_000).contains(&blocks_per_proof), "--blocks-per-proof {blocks_per_proof}: between 1 and 10000");
     anyhow::ensure!(until.is_none_or(|u| u >= from), "--until {}: before --from {from}", until.unwrap_or(0));
+    let committee = kraken::types::Committee::load(committee).map_err(|e| anyhow::anyhow!("--committee: {e}"))?;
     let settings = Settings {
         ranges: Ranges { first: from, k: blocks_per_proof },
         workers,
         until,
         poll: Duration::from_millis(500),
+        committee: Some(std::sync::Arc::new(committee)),
     };
     let prover = std::sync::Arc::new(OnThreads { options: super::prove::options(security)? });
-    let store = ProofStore::local(store)?;
+    let runtime = runtime()?;
+    let store = runtime.block_on(open_store(storage, dir))?;
     let nodes = Failover::new(rpc.iter().map(|url| super::rpc_client::Endpoint::new(url)).collect());
     eprintln!("kraken prover: following {} node(s), proofs to {} ({} block(s) per proof, {workers} worker(s))", rpc.len(), store.place, blocks_per_proof);
     let metrics = ProverMetrics::new();
-    runtime()?.block_on(async {
+    runtime.block_on(async {
         if let Some(addr) = listen {
             let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("--listen {addr}: cannot listen: {e}"))?;
             let app = router(metrics.clone());

@@ -85,6 +85,13 @@ pub fn timeout_digest(round: Round, high_qc_round: Round) -> Digest {
     Hasher::new("kraken/timeout").u64(round).u64(high_qc_round).finish()
 }
 
+/// Holds when `sigs` (of length `len`, bounded by the committee before any is checked)
+/// are valid signatures of a quorum of distinct members; any invalid one refuses all.
+pub fn check_quorum<'a>(committee: &Committee, sigs: impl Iterator<Item = (Author, Digest, &'a Signature)>, len: usize) -> Result<(), Invalid> {
+    bounded(len, committee)?;
+    quorum(check_signers(committee, sigs)?, committee)
+}
+
 impl QuorumCert {
     pub fn genesis() -> Self {
         QuorumCert { block: Block::genesis().digest(), round: 0, votes: Vec::new() }
@@ -98,10 +105,8 @@ impl QuorumCert {
         if self.is_genesis() {
             return Ok(());
         }
-        bounded(self.votes.len(), committee)?;
         let msg = vote_digest(&self.block, self.round);
-        let signers = check_signers(committee, self.votes.iter().map(|(a, s)| (*a, msg, s)))?;
-        quorum(signers, committee)
+        check_quorum(committee, self.votes.iter().map(|(a, s)| (*a, msg, s)), self.votes.len())
     }
 }
 
@@ -111,12 +116,7 @@ impl TimeoutCert {
     }
 
     pub fn verify(&self, committee: &Committee) -> Result<(), Invalid> {
-        bounded(self.votes.len(), committee)?;
-        let signers = check_signers(
-            committee,
-            self.votes.iter().map(|(a, qr, s)| (*a, timeout_digest(self.round, *qr), s)),
-        )?;
-        quorum(signers, committee)
+        check_quorum(committee, self.votes.iter().map(|(a, qr, s)| (*a, timeout_digest(self.round, *qr), s)), self.votes.len())
     }
 }
 

@@ -13,7 +13,7 @@ mod tree;
 
 pub use self::core::{ConsensusParams, Core};
 pub use commit::{CommitRecord, CommittedBlock};
-pub use messages::ConsensusMessage;
+pub use messages::{check_quorum, ConsensusMessage, Invalid};
 pub use safety::SafetyState;
 pub use tree::{committed_tip, Tip};
 

@@ -17,6 +17,7 @@ pub use halt::{Halt, Halted};
 pub use warn_limit::WarnLimit;
 pub use observer::{LogObserver, Observer};
 
+use crate::certify::{self, Attestation};
 use crate::chain::{spawn_runner, Chain, StarknetAdmission};
 use crate::consensus::{ConsensusMessage, Core};
 use crate::mempool::{BatchPool, Mempool, MempoolMessage, TxCheck};
@@ -33,6 +34,8 @@ use tokio::sync::mpsc;
 pub enum NodeMessage {
     Consensus(ConsensusMessage),
     Mempool(MempoolMessage),
+    /// The sender's signature over a block it executed (block certificates).
+    Attestation(Attestation),
 }
 
 pub struct NodeSetup {
@@ -58,17 +61,18 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
     let metrics = Arc::new(crate::metrics::Metrics::new());
     #[cfg(not(madsim))]
     let observer: Arc<dyn Observer> = Arc::new(crate::metrics::MetricsObserver { metrics: metrics.clone(), inner: observer });
-    let (observer, tx_check, chain) = match &config.execution {
+    let stats = Arc::new(NetStats::default());
+    let network = Network::start(&committee, me, key.clone(), stats.clone());
+    let (observer, tx_check, chain, attest) = match &config.execution {
         Some(settings) => {
             let chain = Chain::open(store.clone(), settings)?;
             let check: Arc<dyn TxCheck> = Arc::new(StarknetAdmission { chain: chain.clone() });
-            (spawn_runner(chain.clone(), observer), Some(check), Some(chain))
+            let attest = certify::spawn(committee.clone(), me, key.clone(), store.clone(), chain.clone(), network.clone(), observer.clone());
+            (spawn_runner(chain.clone(), observer, attest.clone()), Some(check), Some(chain), Some(attest))
         }
-        None => (observer, None, None),
+        None => (observer, None, None, None),
     };
     let (halt, mut halted) = Halt::new();
-    let stats = Arc::new(NetStats::default());
-    let network = Network::start(&committee, me, key.clone(), stats.clone());
     let pool = Arc::new(BatchPool::default());
 
     let (consensus_tx, consensus_rx) = mpsc::channel(10_000);
@@ -100,7 +104,7 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
         consensus_rx,
         arrivals_rx,
     )?;
-    tokio::spawn(dispatch::route(inbound_rx, consensus_tx, mempool_tx, observer.clone(), stats.clone()));
+    tokio::spawn(dispatch::route(inbound_rx, dispatch::Routes { consensus: consensus_tx, mempool: mempool_tx, attest }, observer.clone(), stats.clone()));
     if let Some(listener) = rpc_listener {
         let rpc = chain.clone().map(|chain| crate::rpc::RpcContext { chain, mempool: mempool.clone(), store: store.clone(), received: Default::default() });
         #[cfg(not(madsim))]

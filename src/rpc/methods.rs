@@ -9,8 +9,10 @@ use super::{blocks, events, exec, state, txs, write, RpcContext, SPEC_VERSION};
 use kraken_starknet::felt::short_string;
 
 pub async fn dispatch(ctx: &RpcContext, method: &str, params: Option<Value>) -> RpcResult<Value> {
-    if method == "kraken_submitBlockProof" {
-        return super::settle::submit_block_proof(ctx, params);
+    match method {
+        "kraken_submitBlockProof" => return super::settle::submit_block_proof(ctx, params),
+        "kraken_getBlockCertificate" => return super::certificate::block_certificate(ctx, params),
+        _ => {}
     }
     let Some(name) = method.strip_prefix("starknet_") else {
         return Err(RpcError::method_not_found(method));

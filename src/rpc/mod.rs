@@ -8,6 +8,7 @@
 //! diffs back); nonces, classes, call and estimateFee at the latest block only.
 
 mod blocks;
+mod certificate;
 mod error;
 mod events;
 mod exec;

@@ -55,6 +55,9 @@ pub enum Table {
     BlockHashes,
     /// height (big-endian) -> the block's state diff (JSON-RPC state updates)
     StateDiffs,
+    /// height (big-endian) -> each member's signature over its hash of the executed
+    /// block (block certificates)
+    Attestations,
 }
 
 impl Table {
@@ -80,10 +83,11 @@ impl Table {
             Table::TxLocations => "tx_locations",
             Table::BlockHashes => "block_hashes",
             Table::StateDiffs => "state_diffs",
+            Table::Attestations => "attestations",
         })
     }
 
-    const ALL: [Table; 20] = [
+    const ALL: [Table; 21] = [
         Table::PendingBatches,
         Table::Blocks,
         Table::Batches,
@@ -104,6 +108,7 @@ impl Table {
         Table::TxLocations,
         Table::BlockHashes,
         Table::StateDiffs,
+        Table::Attestations,
     ];
 }
 

@@ -15,11 +15,13 @@
 //! poll = "200ms"         # how often it asks for the chain's tip
 //! ```
 //!
-//! TEST ONLY switches that break the prover, so that the `proofs` checker is seen to
-//! catch each: `unsafe_tamper_proofs` (flip a byte of each proof after its self-check),
-//! `unsafe_prove_forked_blocks` (prove the last block of every range with its timestamp
-//! changed: valid proofs of blocks the chain does not have; a forked block inside a
-//! range the block program itself refuses, its child's parent link no longer holds),
+//! The prover checks each range against the committee's block certificates, as the
+//! real one does. TEST ONLY switches that break the prover or the nodes, so that the
+//! `proofs` checker is seen to catch each: `unsafe_tamper_proofs` (flip a byte of each
+//! proof after its self-check), `unsafe_prove_forked_blocks` (node n0 lies: it serves
+//! the last block of every range with its timestamp changed, a block the chain does not
+//! have; the certificate check refuses its proof and asks the next node), with
+//! `unsafe_trust_nodes` (no certificate check: the forked blocks are proved and stored),
 //! `unsafe_skip_block = N` (the store claims a proof of block N's range that nobody
 //! made).
 
@@ -50,6 +52,7 @@ use crate::watcher::prove::{now_ms, prove_range, record_of, Prove, Shape};
 use crate::watcher::record::ProofRecord;
 use crate::watcher::store::ProofStore;
 use crate::watcher::{cost, run, Settings};
+use super::sim_committee;
 
 /// The JSON-RPC port of every simulated node.
 pub const RPC_PORT: u16 = 7200;
@@ -72,6 +75,8 @@ pub struct ProverConfig {
     unsafe_tamper_proofs: bool,
     #[serde(default)]
     unsafe_prove_forked_blocks: bool,
+    #[serde(default)]
+    unsafe_trust_nodes: bool,
     unsafe_skip_block: Option<u64>,
 }
 
@@ -157,10 +162,11 @@ async fn follow(env: &ProverEnv, config: &ProverConfig) -> anyhow::Result<()> {
         store.put(&phantom_record(first, first + config.blocks_per_proof - 1), Vec::new()).await?;
     }
     let fork_every = config.unsafe_prove_forked_blocks.then_some(config.blocks_per_proof);
-    let nodes = env.nodes.iter().map(|copies| Forking { inner: FramedRpc::new(SocketAddr::new(copies[0], RPC_PORT)), every: fork_every }).collect();
-    let settings = Settings { ranges: Ranges { first: 1, k: config.blocks_per_proof }, workers: config.workers, until: None, poll: config.poll };
+    let nodes = env.nodes.iter().enumerate().map(|(i, copies)| Forking { inner: FramedRpc::new(SocketAddr::new(copies[0], RPC_PORT)), every: fork_every.filter(|_| i == 0) }).collect();
+    let committee = (!config.unsafe_trust_nodes).then(|| Arc::new(sim_committee(&env.nodes, env.seed).0));
+    let settings = Settings { ranges: Ranges { first: 1, k: config.blocks_per_proof }, workers: config.workers, until: None, poll: config.poll, committee };
     let prover = Arc::new(Simulated { options, stark: config.mode == Mode::Prove, tamper: config.unsafe_tamper_proofs });
-    let observer = History { events: env.events.clone(), started: Mutex::default() };
+    let observer = Recorder { events: env.events.clone(), started: Mutex::default() };
     run(&Failover::new(nodes), &store, prover, &observer, &settings).await
 }
 
@@ -226,7 +232,7 @@ fn phantom_record(first: u64, last: u64) -> ProofRecord {
     }
 }
 
-/// A node's JSON-RPC; TEST ONLY with `every = Some(k)` (`unsafe_prove_forked_blocks`):
+/// A node's JSON-RPC; TEST ONLY with `every = Some(k)` (`unsafe_prove_forked_blocks`, n0):
 /// every k-th block (the last of each range) is served with its timestamp moved one
 /// second, so its hash is no longer the chain's.
 struct Forking {
@@ -248,13 +254,13 @@ impl Rpc for Forking {
 }
 
 /// Records what the prover does into the run's history.
-struct History {
+struct Recorder {
     events: EventLog,
     /// When each range in flight began, by first block (µs).
     started: Mutex<BTreeMap<u64, u64>>,
 }
 
-impl ProverObserver for History {
+impl ProverObserver for Recorder {
     fn tip(&self, _tip: u64) {}
 
     fn in_flight(&self, _n: usize) {}
@@ -296,5 +302,10 @@ impl ProverObserver for History {
     fn refused(&self, first: u64, last: u64, reason: &str) {
         self.started.lock().expect("lock").remove(&first);
         self.events.record(PROVER, EventKind::ProofRefused { first, last, reason: reason.into() });
+    }
+
+    fn uncertified(&self, first: u64, last: u64, reason: &str) {
+        self.started.lock().expect("lock").remove(&first);
+        self.events.record(PROVER, EventKind::Note { what: "uncertified".into(), detail: serde_json::json!({ "first": first, "last": last, "reason": reason }) });
     }
 }

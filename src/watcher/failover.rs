@@ -1,7 +1,7 @@
 //! Several nodes' JSON-RPC as one: a call goes to the node that answered last, and on a
 //! transport failure (an unreachable node) to the next one. Answers are not trusted more
-//! for coming from any node in particular: the proof checks the blocks it is given hash
-//! as the chain says.
+//! for coming from any node in particular: the blocks proved must hash as the committee
+//! certified (`certified.rs`), and a node caught serving others is left for the next.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -24,6 +24,23 @@ impl<R: Rpc> Failover<R> {
     /// Every node, for what each of them must hear (a proof to settle).
     pub fn nodes(&self) -> &[R] {
         &self.nodes
+    }
+
+    /// Every node with its index, the one answering now first.
+    pub fn in_turn(&self) -> impl Iterator<Item = (usize, &R)> {
+        let start = self.current.load(Ordering::Relaxed);
+        (0..self.nodes.len()).map(move |i| (start + i) % self.nodes.len()).map(|at| (at, &self.nodes[at]))
+    }
+
+    /// The node that answered last.
+    pub fn current(&self) -> usize {
+        self.current.load(Ordering::Relaxed)
+    }
+
+    /// Stops asking node `at` (it served a block the committee did not sign): if it is
+    /// still the one answering, the next one answers from now on.
+    pub fn distrust(&self, at: usize) {
+        let _ = self.current.compare_exchange(at, (at + 1) % self.nodes.len(), Ordering::Relaxed, Ordering::Relaxed);
     }
 }
 

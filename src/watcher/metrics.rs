@@ -26,6 +26,7 @@ pub struct ProverMetrics {
     in_flight: Gauge,
     proofs: Counter,
     refused: Counter,
+    uncertified: Counter,
     prove_seconds: Histogram,
     latency_seconds: Histogram,
 }
@@ -41,6 +42,7 @@ impl ProverMetrics {
             in_flight: Gauge::default(),
             proofs: Counter::default(),
             refused: Counter::default(),
+            uncertified: Counter::default(),
             prove_seconds: seconds(),
             latency_seconds: seconds(),
         };
@@ -50,6 +52,7 @@ impl ProverMetrics {
         registry.register("in_flight", "Ranges being proved now", m.in_flight.clone());
         registry.register("proofs", "Proofs stored by this process", m.proofs.clone());
         registry.register("refused", "Ranges the block program refused (left unproved)", m.refused.clone());
+        registry.register("uncertified", "Ranges a node served other than the committee certified them (refused, asked of the next node)", m.uncertified.clone());
         registry.register("prove_seconds", "Time to prove one range", m.prove_seconds.clone());
         registry.register("proof_latency_seconds", "From this prover first seeing a range's last block to its proof made", m.latency_seconds.clone());
         Arc::new(ProverMetrics { registry, ..m })
@@ -82,6 +85,10 @@ impl ProverObserver for ProverMetrics {
 
     fn refused(&self, _first: u64, _last: u64, _reason: &str) {
         self.refused.inc();
+    }
+
+    fn uncertified(&self, _first: u64, _last: u64, _reason: &str) {
+        self.uncertified.inc();
     }
 }
 

@@ -6,10 +6,14 @@
 //! store holds and proves what is missing, lowest first: after a crash no range is
 //! skipped and none is proved again. A proof is read back after it is stored; one the
 //! store did not take (an outage) is kept and stored again with backoff, never dropped.
+//! Only ranges whose last block the committee certified are proved, and a proof is
+//! kept only when it proves that certified hash (`certified.rs`): the prover trusts the
+//! committee file, not the node it reads from.
 //! Each stored proof is then handed to every node (`kraken_submitBlockProof`), which
 //! verifies it itself before it settles the blocks; the prover only reads otherwise, so
 //! a slow prover never slows the nodes.
 
+pub mod certified;
 pub mod cost;
 pub mod failover;
 #[cfg(not(madsim))]
@@ -18,6 +22,8 @@ pub mod observer;
 pub mod plan;
 pub mod prove;
 pub mod record;
+#[cfg(not(madsim))]
+pub mod storage;
 pub mod store;
 
 #[cfg(all(test, not(madsim)))]
@@ -28,10 +34,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::stream::{FuturesUnordered, StreamExt};
+use kraken_execution::Felt;
 use serde_json::json;
 
-use crate::block_proof::fetch::{fetch_input, Rpc};
+use crate::block_proof::fetch::{fetch_answers, Rpc};
 use crate::block_proof::input::InputError;
+use crate::types::Committee;
+use certified::{certified_hash, check_served, Uncertified};
 use failover::Failover;
 use observer::ProverObserver;
 use plan::Ranges;
@@ -49,6 +58,9 @@ pub struct Settings {
     /// How often to look for new blocks; also the first delay before storing a proof
     /// again after the store failed (doubling up to 32 times this).
     pub poll: Duration,
+    /// Whose signatures certify a block. `None` is TEST ONLY (the simulator's
+    /// `unsafe_trust_nodes`): blocks are taken on the nodes' word.
+    pub committee: Option<Arc<Committee>>,
 }
 
 /// Proofs made and not yet in the store (it was unreachable), by first block.
@@ -119,12 +131,37 @@ pub async fn run<R: Rpc, P: Prove>(rpc: &Failover<R>, store: &ProofStore, prover
         while jobs.len() < settings.workers {
             let Some(t) = tip else { break };
             let Some((first, last)) = ranges.next(cursor, t, settings.until, &stored, &busy) else { break };
-            match fetch_input(rpc, first, last).await {
+            let certified = match &settings.committee {
+                Some(committee) => match certified_hash(rpc, committee, last).await {
+                    Ok(hash) => Some(hash),
+                    Err(e) => {
+                        tracing::warn!(first, last, error = %format!("{e:#}"), "waiting for the committee to certify the range's last block");
+                        break;
+                    }
+                },
+                None => None,
+            };
+            let input = async {
+                let answers = fetch_answers(rpc, first, last).await?;
+                if let Some(hash) = certified {
+                    check_served(&answers, last, hash)?;
+                }
+                anyhow::Ok(answers.program_input()?)
+            };
+            let input = input.await;
+            // Who served the blocks, to be left if they are not the certified ones.
+            let served_by = rpc.current();
+            match input {
                 Ok(felts) => {
                     busy.insert(first);
                     observer.started(first, last);
                     let prover = prover.clone();
-                    jobs.push(tokio::spawn(async move { (first, last, prover.prove(first, last, felts).await) }));
+                    let certified = certified.map(|hash| (hash, served_by));
+                    jobs.push(tokio::spawn(async move { (first, last, certified, prover.prove(first, last, felts).await) }));
+                }
+                Err(e) if e.downcast_ref::<Uncertified>().is_some() => {
+                    distrust(rpc, served_by, observer, first, last, &format!("{e:#}"));
+                    break;
                 }
                 Err(e) if e.downcast_ref::<InputError>().is_some() => {
                     // Answers the block program cannot take (an L1 handler, a pre-v3
@@ -154,7 +191,16 @@ pub async fn run<R: Rpc, P: Prove>(rpc: &Failover<R>, store: &ProofStore, prover
             Some(done) = jobs.next() => Some(done.map_err(|e| anyhow::anyhow!("a proving task failed: {e}"))?),
             _ = tokio::time::sleep(settings.poll) => None,
         };
-        let Some((first, last, outcome)) = finished else { continue };
+        let Some((first, last, certified, outcome)) = finished else { continue };
+        if let (Ok((record, _)), Some((hash, served_by))) = (&outcome, certified) {
+            if Felt::from_hex(&record.last_block_hash).ok() != Some(hash) {
+                // The node's block fields hash to another block than the certified one.
+                let reason = format!("block {last}: the proof's block hash is {}, the committee certified {hash:#x}", record.last_block_hash);
+                distrust(rpc, served_by, observer, first, last, &reason);
+                busy.remove(&first);
+                continue;
+            }
+        }
         match outcome {
             Ok((mut record, proof)) => {
                 record.seen_at_ms = seen.range(record.last_block..).next().map_or(record.proved_at_ms, |(_, &ms)| ms);
@@ -171,6 +217,14 @@ pub async fn run<R: Rpc, P: Prove>(rpc: &Failover<R>, store: &ProofStore, prover
             }
         }
     }
+}
+
+/// A node served `first..=last` other than the committee certified them: said loudly,
+/// and the range is asked of the next node.
+fn distrust<R: Rpc>(rpc: &Failover<R>, node: usize, observer: &dyn ProverObserver, first: u64, last: u64, reason: &str) {
+    rpc.distrust(node);
+    tracing::error!(node, first, last, error = %reason, "a node served blocks the committee did not certify; refused, asking the next node");
+    observer.uncertified(first, last, reason);
 }
 
 /// Stores the proofs waiting for the store, lowest first, each read back to check the

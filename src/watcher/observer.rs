@@ -16,4 +16,7 @@ pub trait ProverObserver: Send + Sync {
     fn proved(&self, record: &ProofRecord, stored: &[u8], proved_height: u64);
     /// The block program refuses `first..=last`; they stay unproved.
     fn refused(&self, first: u64, last: u64, reason: &str);
+    /// A node served `first..=last` other than the committee certified them; refused,
+    /// they are asked of the next node.
+    fn uncertified(&self, first: u64, last: u64, reason: &str);
 }

@@ -17,10 +17,19 @@ use super::{run, Settings};
 use crate::block_proof::check::check_against_chain;
 use crate::block_proof::fetch::{Rpc, RpcFailure};
 use crate::block_proof::sample::sample_chain;
+use crate::certify::{keep, Attestation};
+use crate::types::{Committee, KeyPair};
+use super::observer::ProverObserver;
+use super::record::ProofRecord;
+use std::sync::{Arc, Mutex};
 use crate::rpc::RpcContext;
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+}
+
+fn committee() -> (Committee, Vec<KeyPair>) {
+    Committee::generate(4, 11, |_| (vec![], vec![]))
 }
 
 fn settings(k: u64, until: u64) -> Settings {
@@ -29,7 +38,27 @@ fn settings(k: u64, until: u64) -> Settings {
         workers: 2,
         until: Some(until),
         poll: std::time::Duration::from_millis(20),
+        committee: Some(Arc::new(committee().0)),
     }
+}
+
+/// A sample chain whose blocks `signers` of the committee signed (as their nodes would
+/// have, having executed them).
+fn signed_chain(sizes: &[usize], seed: u64, signers: &[u32]) -> RpcContext {
+    let ctx = sample_chain(sizes, seed).unwrap();
+    let keys = committee().1;
+    for height in 1..=sizes.len() as u64 {
+        let hash = ctx.chain.record(height).unwrap().unwrap().sealed.block_hash;
+        for &member in signers {
+            keep(&ctx.store, member, &Attestation::sign(height, hash, &keys[member as usize])).unwrap();
+        }
+    }
+    ctx
+}
+
+/// A chain the whole committee certified.
+fn chain(sizes: &[usize], seed: u64) -> RpcContext {
+    signed_chain(sizes, seed, &[0, 1, 2, 3])
 }
 
 fn threads() -> std::sync::Arc<OnThreads> {
@@ -42,7 +71,7 @@ fn modified(dir: &Path, first: u64) -> std::time::SystemTime {
 
 #[test]
 fn every_block_is_proved_and_each_proof_is_of_the_chains_block() {
-    let ctx = sample_chain(&[1, 3, 2], 1).unwrap();
+    let ctx = chain(&[1, 3, 2], 1);
     let dir = tempfile::tempdir().unwrap();
     let store = ProofStore::local(dir.path()).unwrap();
     runtime().block_on(async {
@@ -63,7 +92,7 @@ fn every_block_is_proved_and_each_proof_is_of_the_chains_block() {
 
 #[test]
 fn a_restart_fills_the_gap_and_proves_nothing_twice() {
-    let ctx = sample_chain(&[1, 1, 1, 1, 1], 2).unwrap();
+    let ctx = chain(&[1, 1, 1, 1, 1], 2);
     let dir = tempfile::tempdir().unwrap();
     let store = ProofStore::local(dir.path()).unwrap();
     runtime().block_on(async {
@@ -80,7 +109,7 @@ fn a_restart_fills_the_gap_and_proves_nothing_twice() {
 
 #[test]
 fn ranges_of_several_blocks_and_a_store_of_other_ranges_is_refused() {
-    let ctx = sample_chain(&[1, 2, 1, 1], 3).unwrap();
+    let ctx = chain(&[1, 2, 1, 1], 3);
     let dir = tempfile::tempdir().unwrap();
     let store = ProofStore::local(dir.path()).unwrap();
     runtime().block_on(async {
@@ -117,7 +146,7 @@ impl Rpc for Node {
 
 #[test]
 fn an_unreachable_node_is_skipped_for_the_next() {
-    let ctx = sample_chain(&[2], 4).unwrap();
+    let ctx = chain(&[2], 4);
     let dir = tempfile::tempdir().unwrap();
     let store = ProofStore::local(dir.path()).unwrap();
     let nodes = Failover::new(vec![Node::Down(Down), Node::Up(ctx)]);
@@ -129,7 +158,7 @@ fn an_unreachable_node_is_skipped_for_the_next() {
 
 #[test]
 fn stored_proofs_settle_the_nodes_that_verify_them() {
-    let ctx = sample_chain(&[0, 1], 5).unwrap();
+    let ctx = chain(&[0, 1], 5);
     let dir = tempfile::tempdir().unwrap();
     let store = ProofStore::local(dir.path()).unwrap();
     let at_100_bits = std::sync::Arc::new(OnThreads { options: ProofOptions::conjectured_100() });
@@ -155,7 +184,7 @@ impl Rpc for L1HandlerIn2 {
 
 #[test]
 fn a_block_the_program_cannot_take_is_left_unproved_and_named() {
-    let ctx = sample_chain(&[1, 1, 1], 6).unwrap();
+    let ctx = chain(&[1, 1, 1], 6);
     let dir = tempfile::tempdir().unwrap();
     let store = ProofStore::local(dir.path()).unwrap();
     let metrics = ProverMetrics::new();
@@ -166,4 +195,96 @@ fn a_block_the_program_cannot_take_is_left_unproved_and_named() {
     assert!(err.contains("{2}") && err.contains("refused"), "{err}");
     let stored = runtime().block_on(store.stored()).unwrap();
     assert_eq!(stored.keys().copied().collect::<Vec<_>>(), [1, 3], "the blocks around it are proved");
+}
+
+/// What the prover reported of nodes serving uncertified blocks.
+#[derive(Default)]
+struct Uncertified(Mutex<Vec<(u64, u64, String)>>);
+
+impl ProverObserver for Uncertified {
+    fn tip(&self, _: u64) {}
+    fn in_flight(&self, _: usize) {}
+    fn started(&self, _: u64, _: u64) {}
+    fn proved(&self, _: &ProofRecord, _: &[u8], _: u64) {}
+    fn refused(&self, first: u64, _: u64, reason: &str) {
+        panic!("range {first} refused: {reason}");
+    }
+    fn uncertified(&self, first: u64, last: u64, reason: &str) {
+        self.0.lock().unwrap().push((first, last, reason.to_string()));
+    }
+}
+
+/// A lying node: its block 2 is another block (its timestamp moved), and with
+/// `claim_hash` it also says that block's hash is a new one.
+struct Forger {
+    honest: RpcContext,
+    claim_hash: bool,
+}
+
+impl Rpc for Forger {
+    async fn call(&self, method: &str, params: Value) -> Result<Value, RpcFailure> {
+        let block_2 = params[0]["block_number"] == 2;
+        let mut answer = self.honest.call(method, params).await?;
+        if method == "starknet_getBlockWithReceipts" && block_2 {
+            answer["timestamp"] = (answer["timestamp"].as_u64().unwrap() + 1).into();
+            if self.claim_hash {
+                answer["block_hash"] = "0x5eed".into();
+            }
+        }
+        Ok(answer)
+    }
+}
+
+enum Witness {
+    Forger(Forger),
+    Honest(RpcContext),
+}
+
+impl Rpc for Witness {
+    async fn call(&self, method: &str, params: Value) -> Result<Value, RpcFailure> {
+        match self {
+            Witness::Forger(f) => f.call(method, params).await,
+            Witness::Honest(ctx) => ctx.call(method, params).await,
+        }
+    }
+}
+
+#[test]
+fn a_forged_block_is_refused_and_the_chain_proved_from_the_next_node() {
+    for claim_hash in [false, true] {
+        let ctx = chain(&[1, 2, 1], 7);
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProofStore::local(dir.path()).unwrap();
+        let nodes = Failover::new(vec![Witness::Forger(Forger { honest: ctx.clone(), claim_hash }), Witness::Honest(ctx.clone())]);
+        let seen = Uncertified::default();
+        runtime().block_on(async {
+            run(&nodes, &store, threads(), &seen, &settings(1, 3)).await.unwrap();
+            for n in 1..=3 {
+                let proof = store.proof(n).await.unwrap().expect("stored");
+                let claim = verify_cairo_proof_with_policy(&proof, &VerifierPolicy { min_security_bits: 0 }).unwrap();
+                check_against_chain(&ctx, &BlockClaim::from_verified(&claim).unwrap()).await.unwrap();
+            }
+        });
+        let seen = seen.0.into_inner().unwrap();
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        let (first, last, reason) = &seen[0];
+        assert_eq!((*first, *last), (2, 2));
+        // A forger that keeps the certified hash is caught by the hash its block proves
+        // to; one that claims another hash, before proving.
+        let caught = if claim_hash { "the node serves a block with hash \"0x5eed\"" } else { "the proof's block hash is" };
+        assert!(reason.contains(caught), "{reason}");
+    }
+}
+
+#[test]
+fn blocks_short_of_a_quorum_of_signatures_wait_unproved() {
+    let ctx = signed_chain(&[1, 1], 8, &[0, 3]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = ProofStore::local(dir.path()).unwrap();
+    runtime().block_on(async {
+        let (nodes, metrics, settings) = (Failover::new(vec![ctx.clone()]), ProverMetrics::new(), settings(1, 2));
+        let waiting = run(&nodes, &store, threads(), metrics.as_ref(), &settings);
+        assert!(tokio::time::timeout(std::time::Duration::from_millis(500), waiting).await.is_err(), "the prover waits for the certificates");
+        assert!(store.stored().await.unwrap().is_empty());
+    });
 }

@@ -1,6 +1,8 @@
 //! `NodeMessage`, the body of every signed envelope: every consensus and mempool variant,
 //! valid, mutated and hostile.
 
+use crate::certify::Attestation;
+use kraken_execution::Felt;
 use super::decode_within;
 use crate::consensus::messages::{timeout_digest, Block, QuorumCert, Timeout, TimeoutCert, Vote};
 use crate::consensus::ConsensusMessage;
@@ -57,6 +59,7 @@ fn samples() -> Vec<NodeMessage> {
         m(MempoolMessage::Batch(batch)),
         m(MempoolMessage::Batch(Batch { txs: vec![] })),
         m(MempoolMessage::Request(payload)),
+        NodeMessage::Attestation(Attestation::sign(7, Felt::from(0xb10c_u64), &k[2])),
     ]
 }
 
@@ -71,6 +74,7 @@ fn variant(msg: &NodeMessage) -> &'static str {
         NodeMessage::Consensus(ConsensusMessage::SyncReply(_)) => "sync reply",
         NodeMessage::Mempool(MempoolMessage::Batch(_)) => "batch",
         NodeMessage::Mempool(MempoolMessage::Request(_)) => "batch request",
+        NodeMessage::Attestation(_) => "attestation",
     }
 }
 
@@ -81,7 +85,7 @@ fn encoded() -> Vec<Vec<u8>> {
 #[test]
 fn samples_cover_every_variant_and_round_trip() {
     let kinds: BTreeSet<_> = samples().iter().map(variant).collect();
-    assert_eq!(kinds.len(), 8, "{kinds:?}");
+    assert_eq!(kinds.len(), 9, "{kinds:?}");
     for bytes in encoded() {
         let back = decode(&bytes).expect("a valid message decodes");
         assert_eq!(codec::encode(&back), bytes);
