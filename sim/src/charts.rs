@@ -1,10 +1,13 @@
 //! PNG charts of a run, drawn with plotters and an embedded DejaVu Sans font (no system
 //! fontconfig needed): throughput (offered vs committed tx/s) and latency (scatter with
-//! per-second p50/p99 lines, plus the distribution as a CDF), fault windows shaded and
-//! labelled.
+//! per-second p50/p99 lines, plus the distribution as a CDF) and proof latency (each
+//! proof's commit-to-proof latency, beside the committed and proved heights), fault
+//! windows shaded and labelled.
 
 use crate::metrics::Metrics;
 use crate::scenario::FaultWindow;
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
 use std::sync::Once;
@@ -20,6 +23,7 @@ const WINDOW_COLORS: [RGBColor; 5] = [
 ];
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 fn register_font() {
     static ONCE: Once = Once::new();
@@ -38,11 +42,7 @@ fn to_io(e: Box<dyn std::error::Error>) -> std::io::Error {
 /// Shades each fault window over `[0, y_max]` and writes its label near the top,
 /// staggering labels so that overlapping windows stay readable.
 fn shade<DB: DrawingBackend>(
-    chart: &mut ChartContext<
-        '_,
-        DB,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
+    chart: &mut Chart<'_, DB>,
     windows: &[FaultWindow],
     end_s: f64,
     y_max: f64,
@@ -72,6 +72,61 @@ where
     Ok(())
 }
 
+/// A white PNG canvas of `width` x 520 pixels with `title` on top.
+fn canvas<'a>(path: &'a Path, width: u32, title: &str) -> Result<DrawingArea<BitMapBackend<'a>, Shift>> {
+    register_font();
+    let root = BitMapBackend::new(path, (width, 520)).into_drawing_area();
+    root.fill(&WHITE)?;
+    Ok(root.titled(title, (FAMILY, 22))?)
+}
+
+/// A chart over simulated time (`0..end_s` across, `0..y_max` up) with its axes
+/// described and labelled (`y_decimals` places) and the fault windows shaded.
+fn time_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    (x_desc, y_desc): (&str, &str),
+    y_decimals: usize,
+    windows: &[FaultWindow],
+    end_s: f64,
+    y_max: f64,
+) -> Result<Chart<'a, DB>>
+where
+    DB::ErrorType: 'static,
+{
+    let mut chart = ChartBuilder::on(area)
+        .margin(14)
+        .x_label_area_size(42)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0f64..end_s, 0f64..y_max)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v:.y_decimals$}"))
+        .label_style((FAMILY, 13))
+        .axis_desc_style((FAMILY, 15))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    shade(&mut chart, windows, end_s, y_max)?;
+    Ok(chart)
+}
+
+/// Draws the legend of the labelled series in a framed box at `position`.
+fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Chart<'a, DB>, position: SeriesLabelPosition) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font((FAMILY, 14))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()?;
+    Ok(())
+}
+
 /// Draws offered and committed tx/s per second of simulated time.
 pub fn throughput_png(
     path: &Path,
@@ -90,9 +145,7 @@ fn throughput(
     windows: &[FaultWindow],
     end_s: f64,
 ) -> Result<()> {
-    register_font();
-    let root = BitMapBackend::new(path, (1100, 520)).into_drawing_area();
-    root.fill(&WHITE)?;
+    let root = canvas(path, 1100, title)?;
     let peak = metrics
         .seconds
         .iter()
@@ -101,23 +154,8 @@ fn throughput(
         .unwrap_or(0)
         .max(1) as f64;
     let y_max = peak * 1.3;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, (FAMILY, 22))
-        .margin(14)
-        .x_label_area_size(42)
-        .y_label_area_size(64)
-        .build_cartesian_2d(0f64..end_s, 0f64..y_max)?;
-    chart
-        .configure_mesh()
-        .x_desc("simulated time (s)")
-        .y_desc("transactions per second")
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .label_style((FAMILY, 13))
-        .axis_desc_style((FAMILY, 15))
-        .light_line_style(WHITE.mix(0.0))
-        .draw()?;
-    shade(&mut chart, windows, end_s, y_max)?;
+    let axes = ("simulated time (s)", "transactions per second");
+    let mut chart = time_chart(&root, axes, 0, windows, end_s, y_max)?;
     let step = |f: fn(&crate::metrics::SecondRow) -> u64| {
         metrics.seconds.iter().flat_map(move |s| {
             let y = f(s) as f64;
@@ -133,13 +171,7 @@ fn throughput(
         .draw_series(LineSeries::new(step(|s| s.committed), BLUE.stroke_width(2)))?
         .label("committed")
         .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLUE.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font((FAMILY, 14))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     root.present()?;
     Ok(())
 }
@@ -169,10 +201,7 @@ fn latency(
     windows: &[FaultWindow],
     end_s: f64,
 ) -> Result<()> {
-    register_font();
-    let root = BitMapBackend::new(path, (1300, 520)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let root = root.titled(title, (FAMILY, 22))?;
+    let root = canvas(path, 1300, title)?;
     let (left, right) = root.split_horizontally(860);
 
     let points: Vec<(f64, f64)> = metrics
@@ -184,22 +213,8 @@ fn latency(
     sorted.sort_by(f64::total_cmp);
     let y_max = sorted.last().copied().unwrap_or(1.0).max(1.0) * 1.25;
 
-    let mut chart = ChartBuilder::on(&left)
-        .margin(14)
-        .x_label_area_size(42)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0f64..end_s, 0f64..y_max)?;
-    chart
-        .configure_mesh()
-        .x_desc("commit time (s)")
-        .y_desc("submit-to-commit latency (ms)")
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .label_style((FAMILY, 13))
-        .axis_desc_style((FAMILY, 15))
-        .light_line_style(WHITE.mix(0.0))
-        .draw()?;
-    shade(&mut chart, windows, end_s, y_max)?;
+    let axes = ("commit time (s)", "submit-to-commit latency (ms)");
+    let mut chart = time_chart(&left, axes, 0, windows, end_s, y_max)?;
     let dot = RGBColor(31, 119, 180).mix(0.35);
     chart.draw_series(points.iter().map(|&p| Circle::new(p, 2, dot.filled())))?;
 
@@ -236,13 +251,7 @@ fn latency(
             }
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font((FAMILY, 14))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
 
     let x_max = sorted.last().copied().unwrap_or(1.0).max(1.0) * 1.05;
     let mut cdf = ChartBuilder::on(&right)
@@ -301,10 +310,7 @@ fn proof_latency(
     windows: &[FaultWindow],
     end_s: f64,
 ) -> Result<()> {
-    register_font();
-    let root = BitMapBackend::new(path, (1300, 520)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let root = root.titled(title, (FAMILY, 22))?;
+    let root = canvas(path, 1300, title)?;
     let (left, right) = root.split_horizontally(650);
 
     let points: Vec<(f64, f64)> = metrics
@@ -313,22 +319,8 @@ fn proof_latency(
         .filter_map(|p| Some((p.proved_us as f64 / 1e6, p.latency_ms()? / 1e3)))
         .collect();
     let y_max = points.iter().map(|p| p.1).fold(1.0, f64::max) * 1.25;
-    let mut chart = ChartBuilder::on(&left)
-        .margin(14)
-        .x_label_area_size(42)
-        .y_label_area_size(64)
-        .build_cartesian_2d(0f64..end_s, 0f64..y_max)?;
-    chart
-        .configure_mesh()
-        .x_desc("proof stored at (s)")
-        .y_desc("commit-to-proof latency (s)")
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| format!("{v:.1}"))
-        .label_style((FAMILY, 13))
-        .axis_desc_style((FAMILY, 15))
-        .light_line_style(WHITE.mix(0.0))
-        .draw()?;
-    shade(&mut chart, windows, end_s, y_max)?;
+    let axes = ("proof stored at (s)", "commit-to-proof latency (s)");
+    let mut chart = time_chart(&left, axes, 1, windows, end_s, y_max)?;
     chart.draw_series(LineSeries::new(points.iter().copied(), BLUE.mix(0.4).stroke_width(1)))?;
     chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, BLUE.filled())))?;
     if points.is_empty() {
@@ -349,22 +341,8 @@ fn proof_latency(
         proved.push((p.proved_us as f64 / 1e6, top as f64));
     }
     let h_max = committed.iter().map(|c| c.1).fold(1.0, f64::max) * 1.1;
-    let mut heights = ChartBuilder::on(&right)
-        .margin(14)
-        .x_label_area_size(42)
-        .y_label_area_size(64)
-        .build_cartesian_2d(0f64..end_s, 0f64..h_max)?;
-    heights
-        .configure_mesh()
-        .x_desc("simulated time (s)")
-        .y_desc("block height")
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .label_style((FAMILY, 13))
-        .axis_desc_style((FAMILY, 15))
-        .light_line_style(WHITE.mix(0.0))
-        .draw()?;
-    shade(&mut heights, windows, end_s, h_max)?;
+    let axes = ("simulated time (s)", "block height");
+    let mut heights = time_chart(&right, axes, 0, windows, end_s, h_max)?;
     let grey = RGBColor(130, 130, 130);
     heights
         .draw_series(LineSeries::new(committed, grey.stroke_width(2)))?
@@ -383,13 +361,7 @@ fn proof_latency(
         .draw_series(LineSeries::new(steps, BLUE.stroke_width(2)))?
         .label("proved height")
         .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLUE.stroke_width(2)));
-    heights
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font((FAMILY, 14))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
+    legend(&mut heights, SeriesLabelPosition::UpperLeft)?;
     root.present()?;
     Ok(())
 }

@@ -22,6 +22,9 @@ use crate::types::{Author, Committee, Height, KeyPair, Signature};
 /// table cannot be filled with signatures of heights that will never exist.
 const AHEAD: Height = 10_000;
 
+/// How far below the executed tip a restarted node looks for blocks it left unsigned.
+const RESIGN_WINDOW: Height = 64;
+
 /// What the task is told.
 pub enum Attest {
     /// This node executed the block.
@@ -71,11 +74,13 @@ impl Collector {
     }
 
     /// A crash between executing a block and signing it leaves the newest executed
-    /// blocks unsigned by us: sign them now.
+    /// blocks unsigned by us: sign them now. Only the last `RESIGN_WINDOW` are looked at
+    /// (a crash leaves a few), so a long chain from before signatures costs no long walk.
     fn sign_unsigned_tip(&self) -> Result<(), StoreError> {
         let Some(tip) = self.chain.executed_height()? else { return Ok(()) };
+        let floor = tip.saturating_sub(RESIGN_WINDOW);
         let mut height = tip;
-        while height > 0 && !signed(&self.store, height)?.contains_key(&self.me) {
+        while height > floor && !signed(&self.store, height)?.contains_key(&self.me) {
             height -= 1;
         }
         for h in height + 1..=tip {

@@ -130,16 +130,17 @@ impl Rpc for Down {
     }
 }
 
-enum Node {
-    Down(Down),
-    Up(RpcContext),
+/// One node of a failover list: an odd one (down, lying) or an honest one.
+enum Node<Odd> {
+    Odd(Odd),
+    Honest(RpcContext),
 }
 
-impl Rpc for Node {
+impl<Odd: Rpc> Rpc for Node<Odd> {
     async fn call(&self, method: &str, params: Value) -> Result<Value, RpcFailure> {
         match self {
-            Node::Down(d) => d.call(method, params).await,
-            Node::Up(ctx) => ctx.call(method, params).await,
+            Node::Odd(odd) => odd.call(method, params).await,
+            Node::Honest(ctx) => ctx.call(method, params).await,
         }
     }
 }
@@ -149,7 +150,7 @@ fn an_unreachable_node_is_skipped_for_the_next() {
     let ctx = chain(&[2], 4);
     let dir = tempfile::tempdir().unwrap();
     let store = ProofStore::local(dir.path()).unwrap();
-    let nodes = Failover::new(vec![Node::Down(Down), Node::Up(ctx)]);
+    let nodes = Failover::new(vec![Node::Odd(Down), Node::Honest(ctx)]);
     runtime().block_on(async {
         run(&nodes, &store, threads(), ProverMetrics::new().as_ref(), &settings(1, 1)).await.unwrap();
         assert_eq!(store.stored().await.unwrap().len(), 1);
@@ -235,27 +236,13 @@ impl Rpc for Forger {
     }
 }
 
-enum Witness {
-    Forger(Forger),
-    Honest(RpcContext),
-}
-
-impl Rpc for Witness {
-    async fn call(&self, method: &str, params: Value) -> Result<Value, RpcFailure> {
-        match self {
-            Witness::Forger(f) => f.call(method, params).await,
-            Witness::Honest(ctx) => ctx.call(method, params).await,
-        }
-    }
-}
-
 #[test]
 fn a_forged_block_is_refused_and_the_chain_proved_from_the_next_node() {
     for claim_hash in [false, true] {
         let ctx = chain(&[1, 2, 1], 7);
         let dir = tempfile::tempdir().unwrap();
         let store = ProofStore::local(dir.path()).unwrap();
-        let nodes = Failover::new(vec![Witness::Forger(Forger { honest: ctx.clone(), claim_hash }), Witness::Honest(ctx.clone())]);
+        let nodes = Failover::new(vec![Node::Odd(Forger { honest: ctx.clone(), claim_hash }), Node::Honest(ctx.clone())]);
         let seen = Uncertified::default();
         runtime().block_on(async {
             run(&nodes, &store, threads(), &seen, &settings(1, 3)).await.unwrap();
