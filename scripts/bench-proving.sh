@@ -10,8 +10,14 @@
 # seen_at_ms) to the proof made (proved_at_ms), which starts up to one poll (0.5 s) after
 # the commit.
 #
+# The cost model was calibrated on one machine; before the runs, ~30 s of isolated proving
+# on this one (`kraken bench-prove-blocks --sizes 2,4,10 --threads 1`, nothing else
+# running) measures its speed against the model, and the scenario charges that
+# (`[prover] cost_scale`). Proving on the loaded cluster is not what is calibrated.
+#
 # Settings (environment): BENCH_RATES ("1 4"), BENCH_SECONDS (60), BENCH_WORKERS (2),
-# BENCH_BLOCKS_PER_PROOF (4), BENCH_OUT (reports/bench/proving.csv).
+# BENCH_BLOCKS_PER_PROOF (4), BENCH_COST_SCALE (measured unless set),
+# BENCH_OUT (reports/bench/proving.csv).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,7 +27,7 @@ sim_bin="$target/debug/kraken"
 work="$target/bench-proving"
 export KRAKEN_BIN="$real_bin" KRAKEN_RUN_DIR="$work/cluster"
 export KRAKEN_RPC_BASE="${KRAKEN_BENCH_RPC_BASE:-9845}" KRAKEN_BASE_PORT="${KRAKEN_BENCH_BASE_PORT:-7700}"
-export KRAKEN_ACCOUNTS=256 KRAKEN_LOAD_SECONDS=0 KRAKEN_RESET=1 KRAKEN_PROVER=0
+export KRAKEN_ACCOUNTS=256 KRAKEN_LOAD_SECONDS=0 KRAKEN_RESET=1 KRAKEN_PROVER=0 KRAKEN_EXPLORER=0
 # Fewer, fuller blocks, as in scenarios/proving.toml.
 export KRAKEN_EMPTY_BLOCK_MS=3000 KRAKEN_BATCH_DELAY_MS=2000
 rates="${BENCH_RATES:-1 4}"
@@ -48,7 +54,15 @@ print(f"{blocks},{blocks / seconds:.3f},{pct(50):.2f},{pct(99):.2f}")
 }
 
 mkdir -p "$work" "$(dirname "$out")"
-echo "world,rate,seconds,workers,blocks_per_proof,blocks_proved,proved_blocks_per_s,latency_p50_s,latency_p99_s" > "$out"
+scale="${BENCH_COST_SCALE:-}"
+if [[ -z "$scale" ]]; then
+    echo "== calibration: isolated proving on this machine against the cost model =="
+    "$real_bin" bench-prove-blocks --sizes 2,4,10 --threads 1 --out "$work/calibration.csv" | tee "$work/calibration.log"
+    scale="$(sed -n 's/^cost_scale = \([0-9.]*\).*/\1/p' "$work/calibration.log")"
+    [[ -n "$scale" ]] || { echo "bench-proving: the calibration printed no cost_scale (see $work/calibration.log)" >&2; exit 1; }
+fi
+echo "== the simulator charges $scale x the cost model's proving time =="
+echo "world,rate,seconds,workers,blocks_per_proof,cost_scale,blocks_proved,proved_blocks_per_s,latency_p50_s,latency_p99_s" > "$out"
 trap 'bash "$root/scripts/run-local.sh" stop > /dev/null; [[ -n "${prover_pid:-}" ]] && kill "$prover_pid" 2> /dev/null || true' EXIT
 for rate in $rates; do
     echo "== simulator: $rate tx/s for ${seconds}s, $workers worker(s), $k blocks a proof =="
@@ -73,10 +87,11 @@ genesis = { accounts = $KRAKEN_ACCOUNTS }
 [prover]
 workers = $workers
 blocks_per_proof = $k
+cost_scale = $scale
 TOML
     "$sim_bin" scenario "$work/bench-proving.toml" --out "$work/sim" 2> "$work/sim.log" | grep -E "^(PASS|FAIL)|proofs:" || true
     sim="$(tail -n +2 "$work/sim/bench-proving/1/proofs.csv" | awk -F, '{ print $1 "," $2 "," $8 }' | stats "$seconds")"
-    echo "sim,$rate,$seconds,$workers,$k,$sim" >> "$out"
+    echo "sim,$rate,$seconds,$workers,$k,$scale,$sim" >> "$out"
 
     echo "== real cluster: the same, kraken prover --workers $workers --threads $workers =="
     bash "$root/scripts/run-local.sh" start > "$work/cluster.log"
@@ -94,7 +109,7 @@ TOML
     real="$(for f in "$work"/proofs/blocks/*/proof.json; do
         [[ -e "$f" ]] && python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%d,%d,%d" % (r["first_block"], r["last_block"], r["proved_at_ms"] - r["seen_at_ms"]))' "$f"
     done | stats "$seconds")"
-    echo "real,$rate,$seconds,$workers,$k,$real" >> "$out"
+    echo "real,$rate,$seconds,$workers,$k,,$real" >> "$out"
 done
 echo "== wrote $out =="
 column -s, -t < "$out"

@@ -10,6 +10,7 @@ use kraken_sim::checkers::Verdict;
 use kraken_sim::events::EventKind;
 use kraken_sim::scenario::Scenario;
 use kraken_sim::world::{self, RunOutcome};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A short run whose prover makes real proofs (with the fast test-only options).
@@ -98,6 +99,30 @@ fn the_cost_model_mode_makes_no_proof_and_says_so() {
 }
 
 #[test]
+fn the_cost_scale_multiplies_the_time_each_proof_is_charged() {
+    // The shortest time from a proof's start to its storing, per trace size, in simulated
+    // microseconds (the shortest: a proof the crash and the store outage did not delay).
+    let fastest = |extra: &str| -> BTreeMap<u64, u64> {
+        let o = play(&scenario(&format!("mode = \"cost-model\"\n{extra}")), 4);
+        assert!(o.passed(), "{extra}: {:?}", o.failures());
+        let mut out = BTreeMap::new();
+        for e in &o.events {
+            if let EventKind::ProofStored { rows, started_us, .. } = &e.kind {
+                let took = out.entry(*rows).or_insert(u64::MAX);
+                *took = (*took).min(e.t_us - started_us);
+            }
+        }
+        out
+    };
+    let (model, tripled) = (fastest(""), fastest("cost_scale = 3"));
+    let both: Vec<_> = model.iter().filter_map(|(rows, m)| Some((rows, *m as f64, *tripled.get(rows)? as f64))).collect();
+    assert!(!both.is_empty(), "no trace size proved in both runs: {model:?} vs {tripled:?}");
+    for (rows, m, t) in both {
+        assert!((2.9..=3.1).contains(&(t / m)), "{rows} rows: {t} us with cost_scale = 3, {m} us without");
+    }
+}
+
+#[test]
 fn the_proofs_checker_catches_a_tampered_proof() {
     let o = play(&scenario("unsafe_tamper_proofs = true"), 3);
     let v = proofs(&o);
@@ -135,7 +160,7 @@ fn the_shipped_proving_scenarios_are_valid_and_a_bad_prover_table_is_named() {
         assert!(s.prover.is_some(), "{file}");
         Kraken::new(&s).unwrap_or_else(|e| panic!("{file}: {e}"));
     }
-    for (extra, message) in [("workerz = 2", "unknown field `workerz`"), ("unsafe_skip_block = 0", "unsafe_skip_block: blocks start at 1"), ("mode = \"fast\"", "unknown variant `fast`")] {
+    for (extra, message) in [("workerz = 2", "unknown field `workerz`"), ("unsafe_skip_block = 0", "unsafe_skip_block: blocks start at 1"), ("mode = \"fast\"", "unknown variant `fast`"), ("cost_scale = 0.0", "cost_scale = 0: above 0")] {
         let e = Kraken::new(&scenario(extra)).err().expect("refused").to_string();
         assert!(e.contains("[prover]") && e.contains(message), "{extra}: {e}");
     }

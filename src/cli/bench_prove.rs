@@ -31,6 +31,8 @@ pub fn bench(out: &Path, sizes: &[usize], threads: &[usize], security: u32, seed
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent)?;
     }
+    // measured ÷ model of every 1-thread measurement: this machine against the model's.
+    let mut ratios = Vec::new();
     let mut csv = std::fs::File::create(out).map_err(|e| anyhow::anyhow!("--out {}: {e}", out.display()))?;
     writeln!(csv, "{HEADER}")?;
     println!("{:>5} {:>7} {:>8} {:>9} {:>12} {:>8} {:>9} {:>9} {:>9} {:>8} {:>7}", "txs", "threads", "steps", "steps/tx", "trace", "prove s", "verify ms", "proof KiB", "RSS MiB", "tx/s", "speedup");
@@ -57,6 +59,9 @@ pub fn bench(out: &Path, sizes: &[usize], threads: &[usize], security: u32, seed
             let speedup = *single.get_or_insert(prove_s) / prove_s;
             // The model is of one worker on one thread.
             let model_s = kraken::watcher::cost::prove_seconds(rows as u64, columns as u64, &options) / t as f64;
+            if t == 1 {
+                ratios.push(prove_s / model_s);
+            }
             writeln!(
                 csv,
                 "{size},{t},{security},{steps},{per_tx:.0},{rows},{columns},{prove_s:.3},{model_s:.3},{verify_ms:.1},{:.1},{:.0},{tx_per_s:.2},{:.2},{speedup:.2}",
@@ -74,6 +79,10 @@ pub fn bench(out: &Path, sizes: &[usize], threads: &[usize], security: u32, seed
     }
     std::fs::remove_dir_all(&dir)?;
     println!("wrote {}", out.display());
+    if !ratios.is_empty() {
+        let scale = ratios.iter().sum::<f64>() / ratios.len() as f64;
+        println!("cost_scale = {scale:.2}  (1-thread prove time / the cost model's, mean of {} blocks: a scenario's [prover] cost_scale charges this machine's time)", ratios.len());
+    }
     Ok(0)
 }
 

@@ -71,6 +71,10 @@ pub struct ProverConfig {
     mode: Mode,
     #[serde(default = "default_poll", with = "humantime")]
     poll: Duration,
+    /// Multiplies the cost model's time: this machine's proving speed against the model's
+    /// calibration machine (`kraken bench-prove-blocks --threads 1` prints it).
+    #[serde(default = "unscaled")]
+    cost_scale: f64,
     #[serde(default)]
     unsafe_tamper_proofs: bool,
     #[serde(default)]
@@ -85,6 +89,9 @@ fn one() -> usize {
 }
 fn one_block() -> u64 {
     1
+}
+fn unscaled() -> f64 {
+    1.0
 }
 fn default_poll() -> Duration {
     Duration::from_millis(200)
@@ -132,6 +139,7 @@ impl ProverConfig {
         anyhow::ensure!((1..=64).contains(&config.workers), "[prover] workers = {}: between 1 and 64", config.workers);
         anyhow::ensure!((1..=10_000).contains(&config.blocks_per_proof), "[prover] blocks_per_proof = {}: between 1 and 10000", config.blocks_per_proof);
         anyhow::ensure!(config.poll >= Duration::from_millis(1), "[prover] poll: at least 1ms");
+        anyhow::ensure!(config.cost_scale > 0.0 && config.cost_scale <= 100.0, "[prover] cost_scale = {}: above 0 and at most 100", config.cost_scale);
         anyhow::ensure!(config.unsafe_skip_block != Some(0), "[prover] unsafe_skip_block: blocks start at 1");
         config.options()?;
         Ok(config)
@@ -165,7 +173,7 @@ async fn follow(env: &ProverEnv, config: &ProverConfig) -> anyhow::Result<()> {
     let nodes = env.nodes.iter().enumerate().map(|(i, copies)| Forking { inner: FramedRpc::new(SocketAddr::new(copies[0], RPC_PORT)), every: fork_every.filter(|_| i == 0) }).collect();
     let committee = (!config.unsafe_trust_nodes).then(|| Arc::new(sim_committee(&env.nodes, env.seed).0));
     let settings = Settings { ranges: Ranges { first: 1, k: config.blocks_per_proof }, workers: config.workers, until: None, poll: config.poll, committee };
-    let prover = Arc::new(Simulated { options, stark: config.mode == Mode::Prove, tamper: config.unsafe_tamper_proofs });
+    let prover = Arc::new(Simulated { options, stark: config.mode == Mode::Prove, cost_scale: config.cost_scale, tamper: config.unsafe_tamper_proofs });
     let observer = Recorder { events: env.events.clone(), started: Mutex::default() };
     run(&Failover::new(nodes), &store, prover, &observer, &settings).await
 }
@@ -176,6 +184,7 @@ struct Simulated {
     options: ProofOptions,
     /// Make the STARK (`mode = "prove"`), or only size the trace (`"cost-model"`).
     stark: bool,
+    cost_scale: f64,
     tamper: bool,
 }
 
@@ -186,7 +195,7 @@ impl Prove for Simulated {
             let middle = proof.len() / 2;
             proof[middle] ^= 1;
         }
-        let seconds = cost::prove_seconds(record.trace_rows, record.columns, &self.options);
+        let seconds = self.cost_scale * cost::prove_seconds(record.trace_rows, record.columns, &self.options);
         tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
         record.prove_ms = (seconds * 1e3) as u64;
         record.proved_at_ms = now_ms();

@@ -18,6 +18,9 @@
 //!
 //! Beyond it the model is low: a 2^18-row trace (100 txs) took 173 s, the model says
 //! 124 s (memory-bound there).
+//!
+//! The constants follow that machine on that day; the same command elsewhere ends with
+//! `cost_scale = X` (measured ÷ model), which a scenario's `[prover] cost_scale` charges.
 
 use kraken_prover::ProofOptions;
 
