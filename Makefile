@@ -18,7 +18,7 @@ export CARGO_TARGET_DIR := $(TARGET_DIR)
 # reproducible; a plain `cargo test` draws new ones (set PROPTEST_RNG_SEED to replay).
 export PROPTEST_RNG_SEED ?= 20261204
 
-.PHONY: help setup run scenario sweep test test-deploy test-sim test-real test-wasm test-e2e bench bench-flood bench-prove bench-proving bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
+.PHONY: help setup run scenario sweep test test-deploy test-sim test-real test-wasm test-e2e wasm explorer explorer-report bench bench-flood bench-prove bench-proving bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
 
 help: ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -48,15 +48,28 @@ test-sim:
 	@echo "== tests, simulator build (cargo test --workspace) =="
 	$(CARGO) test --workspace
 
-test-real:
-	@echo "== tests, real build (4-process cluster on loopback and the S3 store against s3s-fs included) =="
-	KRAKEN_S3S_FS=$(abspath $(TARGET_DIR))/tools/bin/s3s-fs $(REAL_CARGO) test --target-dir $(REAL_DIR) -p kraken -p kraken-sim
+test-real: wasm
+	@echo "== tests, real build (4-process cluster on loopback, the S3 store against s3s-fs, the explorer in headless Chromium) =="
+	KRAKEN_S3S_FS=$(abspath $(TARGET_DIR))/tools/bin/s3s-fs KRAKEN_VERIFIER_WEB=$(abspath $(VERIFIER_WEB)) $(REAL_CARGO) test --target-dir $(REAL_DIR) -p kraken -p kraken-sim
 
 WASM_VERIFIER := $(TARGET_DIR)/wasm32-unknown-unknown/release/kraken_verifier_wasm.wasm
+# The module and its ES-module glue, as wasm-bindgen writes them: what the explorer serves.
+VERIFIER_WEB  := $(TARGET_DIR)/verifier-web
+WASM_BINDGEN  := $(TARGET_DIR)/tools/bin/wasm-bindgen
 
-test-wasm:
-	@echo "== the proof verifier builds for wasm32 (browser): $(WASM_VERIFIER) =="
-	$(CARGO) build -p kraken-verifier-wasm --target wasm32-unknown-unknown --release
+test-wasm: wasm ## the proof verifier builds for wasm32 (test-e2e verifies a cluster's proof with it under node)
+
+# No debug info in the module the browser downloads (the release profile keeps some).
+wasm: setup ## build the proof verifier for the browser (wasm32 + wasm-bindgen glue): what the explorer serves
+	@echo "== the proof verifier for the browser: $(VERIFIER_WEB) (wasm32, wasm-bindgen $$($(WASM_BINDGEN) --version | cut -d' ' -f2)) =="
+	CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_STRIP=debuginfo $(CARGO) build -p kraken-verifier-wasm --target wasm32-unknown-unknown --release
+	$(WASM_BINDGEN) --target web --no-typescript --out-dir $(VERIFIER_WEB) $(WASM_VERIFIER)
+	@echo '{"type": "module"}' > $(VERIFIER_WEB)/package.json
+
+explorer-report: wasm ## the explorer's browser test, saving screenshots and verify/load times -> reports/explorer/
+	KRAKEN_EXPLORER_REPORT=$(abspath reports/explorer) KRAKEN_VERIFIER_WEB=$(abspath $(VERIFIER_WEB)) $(REAL_CARGO) test --target-dir $(REAL_DIR) -p kraken -p kraken-sim --test real_explorer -- --nocapture the_explorer_verifies
+
+explorer: real-dev wasm ## build the explorer (real build and its wasm verifier); run it with make run-local, or target/real/debug/kraken explorer --help
 
 bench: ## consensus benchmark in the simulator -> reports/bench/consensus.csv
 	$(CARGO) run --release --bin kraken -- bench
@@ -81,7 +94,7 @@ real-dev: setup
 	@echo "== building the real (TCP) binary: $(REAL_DIR)/debug/kraken (the build make test-real uses) =="
 	$(REAL_CARGO) test --no-run --target-dir $(REAL_DIR) -p kraken -p kraken-sim
 
-run-local: real-dev ## start a 4-node cluster on loopback (JSON-RPC on :9545..), send a short load, print the endpoints
+run-local: real-dev wasm ## start a 4-node cluster on loopback (JSON-RPC on :9545..), send a short load, print the endpoints
 	@KRAKEN_BIN=$(REAL_DIR)/debug/kraken bash scripts/run-local.sh start
 
 stop: ## stop the cluster make run-local started (its stores and logs stay in run/local)

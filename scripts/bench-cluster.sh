@@ -16,7 +16,7 @@ export KRAKEN_BIN="${KRAKEN_BIN:-$target/real/debug/kraken}"
 export KRAKEN_RUN_DIR="$target/bench-run"
 export KRAKEN_RPC_BASE="${KRAKEN_BENCH_RPC_BASE:-9745}"
 export KRAKEN_BASE_PORT="${KRAKEN_BENCH_BASE_PORT:-7500}"
-export KRAKEN_ACCOUNTS=2000 KRAKEN_LOAD_SECONDS=0 KRAKEN_RESET=1 KRAKEN_PROVER=0  # the prover would take the cores it measures
+export KRAKEN_ACCOUNTS=2000 KRAKEN_LOAD_SECONDS=0 KRAKEN_RESET=1 KRAKEN_PROVER=0 KRAKEN_EXPLORER=0  # the prover would take the cores it measures
 engines="${BENCH_ENGINES:-native vm}"
 rates="${BENCH_RATES:-50 100 200 400}"
 seconds="${BENCH_SECONDS:-20}"

@@ -19,7 +19,8 @@
 # KRAKEN_ACCOUNTS (1000 genesis accounts), KRAKEN_LOAD_RATE (20 tx/s) and
 # KRAKEN_LOAD_SECONDS (10; 0 skips the load), KRAKEN_RESET (0), KRAKEN_PROVER (1: run the
 # watcher-prover beside the nodes, proofs in run/local/proofs; 0 skips it),
-# KRAKEN_BLOCKS_PER_PROOF (1), and the node parameters KRAKEN_EMPTY_BLOCK_MS and
+# KRAKEN_BLOCKS_PER_PROOF (1), KRAKEN_EXPLORER (1: serve the explorer over the nodes and
+# the proofs; 0 skips it) on KRAKEN_EXPLORER_PORT (4000), and the node parameters KRAKEN_EMPTY_BLOCK_MS and
 # KRAKEN_BATCH_DELAY_MS (the nodes' defaults when unset).
 set -euo pipefail
 
@@ -36,6 +37,8 @@ load_seconds="${KRAKEN_LOAD_SECONDS:-10}"
 reset="${KRAKEN_RESET:-0}"
 prover="${KRAKEN_PROVER:-1}"
 blocks_per_proof="${KRAKEN_BLOCKS_PER_PROOF:-1}"
+explorer="${KRAKEN_EXPLORER:-1}"
+explorer_port="${KRAKEN_EXPLORER_PORT:-4000}"
 empty_block_ms="${KRAKEN_EMPTY_BLOCK_MS:-}"
 batch_delay_ms="${KRAKEN_BATCH_DELAY_MS:-}"
 health_timeout=180
@@ -44,7 +47,7 @@ say() { printf '== %s\n' "$*"; }
 die() { printf 'run-local: %s\n' "$*" >&2; exit 1; }
 
 case "$engine" in native | vm | none) ;; *) die "KRAKEN_ENGINE=$engine: expected native, vm or none" ;; esac
-for v in nodes base_port rpc_base accounts load_rate load_seconds blocks_per_proof; do
+for v in nodes base_port rpc_base accounts load_rate load_seconds blocks_per_proof explorer_port; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || die "KRAKEN_${v^^}=${!v}: expected a whole number"
 done
 for v in empty_block_ms batch_delay_ms; do
@@ -159,6 +162,15 @@ start() {
             --listen "127.0.0.1:$((rpc_base + nodes))" >> "$dir/logs/prover.log" 2>&1 < /dev/null &
         echo $! > "$dir/pids/prover.pid"
     fi
+    if [[ "$explorer" == 1 && "$engine" != none ]]; then
+        say "starting the explorer on http://127.0.0.1:$explorer_port/ (proofs from $dir/proofs); log $dir/logs/explorer.log"
+        mkdir -p "$dir/proofs"
+        setsid "$bin" explorer --rpc "$(all_urls)" --store "$dir/proofs" --listen "127.0.0.1:$explorer_port" \
+            >> "$dir/logs/explorer.log" 2>&1 < /dev/null &
+        echo $! > "$dir/pids/explorer.pid"
+        sleep 0.5
+        kill -0 "$(cat "$dir/pids/explorer.pid")" 2>/dev/null || die "the explorer exited: $(tail -n 3 "$dir/logs/explorer.log")"
+    fi
     if ((load_seconds > 0)) && [[ "$engine" == none ]]; then
         say "sending ${load_rate} opaque tx/s for ${load_seconds}s (kraken client --committee ...)"
         "$bin" client --committee "$dir/committee.json" --rate "$load_rate" --duration "${load_seconds}s" \
@@ -176,6 +188,9 @@ start() {
     if [[ "$prover" == 1 ]]; then
         echo "   prover  proofs in $dir/proofs/blocks/<first>/proof.{bin,json}   metrics $(rpc_url "$nodes")/metrics   log $dir/logs/prover.log"
         echo "           check one: $bin verify-block $dir/proofs/blocks/1/proof.bin --rpc $(rpc_url 0)"
+    fi
+    if [[ "$explorer" == 1 ]]; then
+        echo "   explorer  http://127.0.0.1:$explorer_port/   log $dir/logs/explorer.log   (ENABLE_BLOCK_VERIFICATION=true make run-local: each block page verifies its proof as it opens)"
     fi
     echo "   genesis (addresses, test keys): $dir/genesis.json"
     echo "   try:  curl -s -X POST $(rpc_url 0) -H 'content-type: application/json' \\"

@@ -37,6 +37,16 @@ else
   apt-get install -y -qq nodejs
 fi
 
+# Headless Chromium and its WebDriver for the explorer's browser tests (tests/real_explorer.rs).
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+  say "chromium and chromedriver present"
+else
+  say "installing Debian's chromium and chromium-driver (the explorer's browser tests)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium chromium-driver
+fi
+
 # blockifier's build script installs `starknet-native-compile` with cargo unless the
 # target dir already has one; Kraken compiles in-process and never runs it, so each
 # profile dir gets the stand-in (see scripts/native-compile-shim.sh and ARCHITECTURE.md).
@@ -48,6 +58,17 @@ for dir in "$TARGET/debug" "$TARGET/release" "$TARGET/real/debug" "$TARGET/real/
   fi
 done
 say "starknet-native-compile stand-in in $TARGET (in-process native compilation)"
+
+# wasm-bindgen's CLI, at exactly the version of the crate the verifier pins (the CLI
+# refuses a module made by another): `make wasm` runs it for the explorer's verifier.
+WBG_VERSION="$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' prover/wasm/Cargo.toml)"
+WBG="$TARGET/tools/bin/wasm-bindgen"
+if [ -x "$WBG" ] && [ "$("$WBG" --version)" = "wasm-bindgen $WBG_VERSION" ]; then
+  say "wasm-bindgen $WBG_VERSION present ($WBG)"
+else
+  say "installing wasm-bindgen-cli $WBG_VERSION into $TARGET/tools (the browser verifier's glue; once, a few minutes)"
+  CARGO_ENCODED_RUSTFLAGS= cargo install wasm-bindgen-cli --version "$WBG_VERSION" --root "$TARGET/tools" --quiet
+fi
 
 # s3s-fs: a real S3 API server that checks SigV4 signatures, for the S3 proof-store tests
 # (tests/real_s3.rs). The version the issue pinned builds on this toolchain; built once

@@ -15,7 +15,7 @@ export KRAKEN_RPC_BASE="${KRAKEN_E2E_RPC_BASE:-9645}"
 export KRAKEN_BASE_PORT="${KRAKEN_E2E_BASE_PORT:-7300}"
 # No watcher-prover here: it would take the cores from the tests; `prove-block` below
 # proves one block instead, and the watcher has its own tests.
-export KRAKEN_ACCOUNTS=16 KRAKEN_LOAD_SECONDS=0 KRAKEN_RESET=1 KRAKEN_PROVER=0
+export KRAKEN_ACCOUNTS=16 KRAKEN_LOAD_SECONDS=0 KRAKEN_RESET=1 KRAKEN_PROVER=0 KRAKEN_EXPLORER=0
 
 venv="$target/e2e-venv"
 starknet_py=0.28.1 # the release that speaks JSON-RPC v0.9.0 (0.29+ speak 0.10)
@@ -60,9 +60,9 @@ PY
 proof="$KRAKEN_RUN_DIR/block-$block.proof"
 "$KRAKEN_BIN" prove-block --rpc "$KRAKEN_RPC" --block "$block" --out "$proof"
 "$KRAKEN_BIN" verify-block "$proof" --rpc "$KRAKEN_RPC"
-wasm="$target/wasm32-unknown-unknown/release/kraken_verifier_wasm.wasm"
-[[ -f "$wasm" ]] || (cd "$root" && cargo build -p kraken-verifier-wasm --target wasm32-unknown-unknown --release)
-node "$root/scripts/verify-wasm.mjs" "$wasm" "$proof" --block
+verifier="$target/verifier-web"
+[[ -f "$verifier/kraken_verifier_wasm.js" ]] || make -C "$root" wasm TARGET_DIR="$target"
+node "$root/scripts/verify-wasm.mjs" "$verifier" "$proof" --block
 
 prove_until=30
 echo "== kraken prover: killed with SIGKILL mid-run and started again, it stores every block up to $prove_until once, each proof the chain's =="

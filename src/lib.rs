@@ -6,6 +6,10 @@ pub mod certify;
 pub mod chain;
 pub mod consensus;
 #[cfg(not(madsim))]
+pub mod endpoint;
+#[cfg(not(madsim))]
+pub mod explorer;
+#[cfg(not(madsim))]
 pub mod http;
 pub mod load;
 pub mod mempool;

@@ -7,6 +7,8 @@ mod genesis;
 mod prove;
 mod prove_block;
 #[cfg(not(madsim))]
+mod explorer;
+#[cfg(not(madsim))]
 mod real;
 #[cfg(not(madsim))]
 mod rpc_client;
@@ -198,6 +200,29 @@ pub enum Command {
         #[arg(long)]
         listen: Option<std::net::SocketAddr>,
     },
+    /// Serve the web explorer: blocks, transactions, contracts and each block's proof
+    /// status, proofs verified in the reader's browser (real build; `make explorer`).
+    /// ENABLE_BLOCK_VERIFICATION=true verifies each block's proof as its page opens
+    /// (default false: the page offers a button).
+    Explorer {
+        /// JSON-RPC URLs of the nodes, comma-separated or repeated; an unreachable one is skipped for the next.
+        #[arg(long, value_delimiter = ',', required = true)]
+        rpc: Vec<String>,
+        /// The prover's proof directory (with fs storage).
+        #[arg(long, default_value = "proofs")]
+        store: PathBuf,
+        /// fs (the --store directory) or s3 (S3_BUCKET_NAME, AWS_ACCESS_KEY_ID,
+        /// AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL) [default: $PROVER_STORAGE, else fs].
+        #[arg(long, value_parser = ["fs", "s3"])]
+        storage: Option<String>,
+        /// Address to serve the pages on.
+        #[arg(long, default_value = "127.0.0.1:4000")]
+        listen: std::net::SocketAddr,
+        /// Directory of the browser's verifier (wasm32 module and wasm-bindgen glue)
+        /// [default: verifier-web in this binary's target dir, where `make wasm` puts it].
+        #[arg(long)]
+        verifier: Option<PathBuf>,
+    },
     /// Verify a block proof and print which blocks and how many transactions it covers;
     /// with --rpc, also check that they are the chain's blocks at those numbers.
     VerifyBlock {
@@ -376,6 +401,10 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
             let ranges = real::ProverRanges { blocks_per_proof, from, until };
             real::prover(&rpc, &committee, (&store, storage.as_deref()), workers, ranges, security, listen)
         }
+        #[cfg(not(madsim))]
+        Command::Explorer { rpc, store, storage, listen, verifier } => explorer::explorer(&rpc, (&store, storage.as_deref()), listen, verifier),
+        #[cfg(madsim)]
+        Command::Explorer { .. } => anyhow::bail!("this is the simulator build; the explorer reads a real chain over HTTP: `make explorer`"),
         #[cfg(madsim)]
         Command::Prover { .. } => anyhow::bail!(
             "this is the simulator build; the watcher-prover follows a real chain: `make real`, then target/real/release/kraken prover"

@@ -41,7 +41,7 @@ pub fn prove_block(rpc: &str, (first, last): (u64, u64), out: Option<&Path>, sec
 
     let options = super::prove::options(security)?;
     let out = out.map(Path::to_path_buf).unwrap_or_else(|| default_out(first, last));
-    let endpoint = super::rpc_client::Endpoint::new(rpc);
+    let endpoint = kraken::endpoint::Endpoint::new(rpc);
     eprintln!("fetching blocks {first}..={last} from {rpc} ...");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let fetched = runtime.block_on(fetch_input(&endpoint, first, last))?;
@@ -91,7 +91,7 @@ pub fn verify_block(file: &Path, rpc: Option<&str>) -> anyhow::Result<i32> {
 #[cfg(not(madsim))]
 fn check_on_chain(url: &str, blocks: &BlockClaim) -> anyhow::Result<()> {
     use kraken::block_proof::check::check_against_chain;
-    let endpoint = super::rpc_client::Endpoint::new(url);
+    let endpoint = kraken::endpoint::Endpoint::new(url);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(check_against_chain(&endpoint, blocks))
 }

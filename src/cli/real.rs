@@ -311,7 +311,7 @@ pub fn prover(
     let prover = std::sync::Arc::new(OnThreads { options: super::prove::options(security)? });
     let runtime = runtime()?;
     let store = runtime.block_on(open_store(storage, dir))?;
-    let nodes = Failover::new(rpc.iter().map(|url| super::rpc_client::Endpoint::new(url)).collect());
+    let nodes = Failover::new(rpc.iter().map(|url| kraken::endpoint::Endpoint::new(url)).collect());
     eprintln!("kraken prover: following {} node(s), proofs to {} ({} block(s) per proof, {workers} worker(s))", rpc.len(), store.place, blocks_per_proof);
     let metrics = ProverMetrics::new();
     runtime.block_on(async {

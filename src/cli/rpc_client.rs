@@ -19,14 +19,13 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use kraken::block_proof::fetch::RpcFailure as Failure;
+use kraken::endpoint::Endpoint;
 use kraken::load::Mix;
 
 /// How often in-flight transactions are looked up.
 const POLL: Duration = Duration::from_millis(100);
 /// After this long without a receipt, an account re-reads its nonce and moves on.
 const OVERDUE: Duration = Duration::from_secs(30);
-/// Requests per JSON-RPC batch (the node accepts up to 1024).
-const BATCH: usize = 500;
 
 pub struct LoadPlan {
     pub endpoints: Vec<String>,
@@ -41,61 +40,6 @@ pub struct LoadPlan {
     pub csv: Option<PathBuf>,
     pub label: String,
     pub seed: u64,
-}
-
-/// A JSON-RPC endpoint over HTTP.
-#[derive(Clone)]
-pub struct Endpoint {
-    http: reqwest::Client,
-    url: String,
-}
-
-impl Endpoint {
-    pub fn new(url: &str) -> Endpoint {
-        Endpoint { http: reqwest::Client::new(), url: url.to_string() }
-    }
-
-    async fn post(&self, body: &Value) -> Result<Value, Failure> {
-        let transport = |e: reqwest::Error| Failure { code: None, message: format!("{}: {e}", self.url) };
-        let reply = self.http.post(&self.url).json(body).send().await.map_err(transport)?;
-        reply.json::<Value>().await.map_err(transport)
-    }
-
-    async fn call(&self, method: &str, params: Value) -> Result<Value, Failure> {
-        Failure::answer(self.post(&json!({ "jsonrpc": "2.0", "id": 0, "method": method, "params": params })).await?)
-    }
-
-    /// The answers to `calls`, in order, sent as batches.
-    async fn batch(&self, calls: &[(&str, Value)]) -> Vec<Result<Value, Failure>> {
-        let mut out = Vec::with_capacity(calls.len());
-        for chunk in calls.chunks(BATCH) {
-            let body: Vec<Value> = chunk
-                .iter()
-                .enumerate()
-                .map(|(id, (method, params))| json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }))
-                .collect();
-            match self.post(&Value::Array(body)).await {
-                Ok(Value::Array(mut replies)) => {
-                    replies.sort_by_key(|r| r["id"].as_u64());
-                    if replies.len() != chunk.len() {
-                        let message = format!("{}: {} answers to a batch of {}", self.url, replies.len(), chunk.len());
-                        out.extend(chunk.iter().map(|_| Err(Failure { code: None, message: message.clone() })));
-                    } else {
-                        out.extend(replies.into_iter().map(Failure::answer));
-                    }
-                }
-                Ok(other) => out.extend(chunk.iter().map(|_| Failure::answer(other.clone()))),
-                Err(e) => out.extend(chunk.iter().map(|_| Err(Failure { code: e.code, message: e.message.clone() }))),
-            }
-        }
-        out
-    }
-}
-
-impl kraken::block_proof::fetch::Rpc for Endpoint {
-    async fn call(&self, method: &str, params: Value) -> Result<Value, Failure> {
-        Endpoint::call(self, method, params).await
-    }
 }
 
 fn felt_of(v: &Value) -> Option<Felt> {
@@ -154,7 +98,7 @@ pub async fn run(plan: LoadPlan) -> anyhow::Result<i32> {
         plan.genesis.accounts.len()
     );
     let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build()?;
-    let endpoints: Vec<Endpoint> = plan.endpoints.iter().map(|url| Endpoint { http: http.clone(), url: url.clone() }).collect();
+    let endpoints: Vec<Endpoint> = plan.endpoints.iter().map(|url| Endpoint::with_client(http.clone(), url)).collect();
     let chain_id = plan.genesis.chain.chain_id();
     for e in &endpoints {
         let id = e.call("starknet_chainId", json!([])).await.map_err(|f| anyhow::anyhow!("--rpc: {}", f.message))?;
@@ -162,7 +106,7 @@ pub async fn run(plan: LoadPlan) -> anyhow::Result<i32> {
         anyhow::ensure!(
             felt_of(&id) == Some(expected),
             "--rpc {}: the node's chain id {id} is not the genesis config's ({} = {expected:#x}); pass the nodes' --config",
-            e.url,
+            e.url(),
             plan.genesis.chain.chain_id
         );
     }

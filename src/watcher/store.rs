@@ -52,14 +52,24 @@ impl ProofStore {
 
     /// The stored proofs: first block → last block, read from their records.
     pub async fn stored(&self) -> anyhow::Result<BTreeMap<u64, u64>> {
-        let prefix = Key::from("blocks");
-        let metas: Vec<_> = self.objects.list(Some(&prefix)).try_collect().await.with_context(|| format!("{}: listing proofs", self.place))?;
         let mut out = BTreeMap::new();
-        for meta in metas.iter().filter(|m| m.location.filename() == Some("proof.json")) {
-            let record = self.record_at(&meta.location).await?;
-            out.insert(record.first_block, record.last_block);
+        for first in self.firsts().await? {
+            if let Some(record) = self.record(first).await? {
+                out.insert(record.first_block, record.last_block);
+            }
         }
         Ok(out)
+    }
+
+    /// The first block of every stored proof, from the keys alone (no record is read).
+    pub async fn firsts(&self) -> anyhow::Result<Vec<u64>> {
+        let prefix = Key::from("blocks");
+        let metas: Vec<_> = self.objects.list(Some(&prefix)).try_collect().await.with_context(|| format!("{}: listing proofs", self.place))?;
+        Ok(metas
+            .iter()
+            .filter(|m| m.location.filename() == Some("proof.json"))
+            .filter_map(|m| m.location.parts().nth(1)?.as_ref().parse().ok())
+            .collect())
     }
 
     /// The record of the proof starting at `first`, if stored.

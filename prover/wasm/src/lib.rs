@@ -1,45 +1,24 @@
-//! Kraken's verifier as a WebAssembly module with a plain C ABI (no bindings generator):
-//! the host copies a proof into memory from `alloc`, calls `verify`, and reads back a
-//! JSON report. `scripts/verify-wasm.mjs` is such a host (Node); the explorer is another.
+//! Kraken's verifier as a WebAssembly module for browsers and Node, through
+//! `wasm-bindgen`: `verify(proof: Uint8Array) -> string`, the JSON report of verifying
+//! the proof bytes. `make wasm` builds it and runs the `wasm-bindgen` CLI (the version of
+//! the crate, pinned in Cargo.toml) into `<target>/verifier-web/`: the module and its
+//! ES-module glue, which the explorer serves and `scripts/verify-wasm.mjs` runs in Node.
 //!
-//! `verify(ptr, len)` returns `(report_ptr << 32) | report_len`; the host frees both
-//! buffers with `dealloc`. The report is `{"valid": false, "error": "..."}` or
+//! The report is `{"valid": false, "error": "..."}` or
 //! `{"valid": true, "program_hash", "security_bits", "steps", "block": null | {...}}`,
-//! where `block` says which blocks and transactions a block proof covers.
+//! where `block` says which blocks and transactions a block proof covers, and on which
+//! chain (its id and the genesis contracts the proof executed). The minimum security is
+//! the native verifier's ([`verify_cairo_proof`]).
 
 use kraken_prover::block::BlockClaim;
 use kraken_prover::cairo::{verify_cairo_proof, VerifiedClaim};
 use kraken_prover::field::felt_to_hex;
+use wasm_bindgen::prelude::wasm_bindgen;
 
-/// A buffer of `len` bytes for the host to fill.
-#[no_mangle]
-pub extern "C" fn alloc(len: u32) -> *mut u8 {
-    let mut buf = Vec::<u8>::with_capacity(len as usize);
-    let ptr = buf.as_mut_ptr();
-    std::mem::forget(buf);
-    ptr
-}
-
-/// Frees a buffer from `alloc` or a report from `verify`.
-///
-/// # Safety
-/// `ptr` and `len` must come from `alloc(len)` or from `verify`'s result.
-#[no_mangle]
-pub unsafe extern "C" fn dealloc(ptr: *mut u8, len: u32) {
-    drop(Vec::from_raw_parts(ptr, 0, len as usize));
-}
-
-/// Verifies the proof in `ptr[..len]` and returns its JSON report (see the module doc).
-///
-/// # Safety
-/// `ptr[..len]` must be initialised memory from `alloc(len)`.
-#[no_mangle]
-pub unsafe extern "C" fn verify(ptr: *const u8, len: u32) -> u64 {
-    let proof = std::slice::from_raw_parts(ptr, len as usize);
-    let mut report = report(proof).into_bytes().into_boxed_slice();
-    let (out, n) = (report.as_mut_ptr(), report.len());
-    std::mem::forget(report);
-    ((out as u64) << 32) | n as u64
+/// Verifies `proof` and returns its JSON report (see the module doc).
+#[wasm_bindgen]
+pub fn verify(proof: &[u8]) -> String {
+    report(proof)
 }
 
 /// The JSON report of verifying `proof`.
@@ -71,8 +50,11 @@ fn block(claim: &VerifiedClaim) -> String {
         })
         .collect();
     format!(
-        r#"{{"chain_id":"{}","first_block":{},"last_block":{},"first_parent_hash":"{}","last_block_hash":"{}","transactions":{},"results_digest":"{}","blocks":[{}]}}"#,
+        r#"{{"chain_id":"{}","fib":"{}","fact":"{}","token":"{}","first_block":{},"last_block":{},"first_parent_hash":"{}","last_block_hash":"{}","transactions":{},"results_digest":"{}","blocks":[{}]}}"#,
         felt_to_hex(&b.chain_id),
+        felt_to_hex(&b.fib),
+        felt_to_hex(&b.fact),
+        felt_to_hex(&b.token),
         b.first_block,
         b.last_block,
         felt_to_hex(&b.first_parent_hash),
