@@ -69,3 +69,18 @@ fn liveness_catches_more_than_f_crashes() {
     assert!(!verdict(&o, "liveness").passed, "two of four nodes down, yet liveness passed");
     assert!(verdict(&o, "safety").passed);
 }
+
+#[test]
+fn shrinking_keeps_the_safety_failure_with_fewer_faults_and_replays_it() {
+    use kraken_sim::shrink::{shrink, Budget};
+    let text = format!("{}\n[node.consensus]\nunsafe_one_chain_commit = true\n", std::fs::read_to_string("scenarios/twins.toml").unwrap());
+    let broken = Scenario::from_str(&text, "twins-broken").unwrap();
+    let seed = (1..6).find(|&seed| !verdict(&play(&broken, seed), "safety").passed).expect("a failing seed in 1..6");
+    let system = |s: &Scenario| Kraken::new(s).map(|k| Arc::new(k) as Arc<dyn kraken_sim::world::SimSystem>).map_err(|e| e.to_string());
+    let budget = Budget { runs: 16, time: std::time::Duration::from_secs(600) };
+    let shrunk = shrink(&text, "twins-broken", seed, &system, budget, &mut |_| {}).unwrap();
+    assert_eq!(shrunk.checker, "safety");
+    let smaller = Scenario::from_str(&shrunk.text, "shrunk").unwrap();
+    assert!(!shrunk.kept.is_empty() && smaller.faults.len() < broken.faults.len(), "nothing shrunk: {:?}", shrunk.kept);
+    assert!(!verdict(&play(&smaller, seed), "safety").passed, "the shrunk scenario no longer fails:\n{}", shrunk.text);
+}

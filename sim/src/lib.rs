@@ -20,6 +20,8 @@ pub mod objects;
 pub mod outcome;
 pub mod report;
 pub mod scenario;
+#[cfg(madsim)]
+pub mod shrink;
 pub mod summary;
 #[cfg(madsim)]
 pub mod sweep;

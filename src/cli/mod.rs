@@ -13,6 +13,8 @@ mod real;
 #[cfg(not(madsim))]
 mod rpc_client;
 #[cfg(madsim)]
+mod shrink;
+#[cfg(madsim)]
 mod sim;
 #[cfg(madsim)]
 mod sweep;
@@ -42,6 +44,23 @@ pub enum Command {
         /// Report root; the report goes to OUT/<scenario>/<seed>/.
         #[arg(long, default_value = "reports")]
         out: PathBuf,
+    },
+    /// Shrink a failing run to a smaller scenario that fails the same checker under the
+    /// same seed (fewer faults, faults earlier, shorter, less load, fewer twins), and
+    /// write it with the command that replays it.
+    Shrink {
+        /// The failing run's report directory (REPORT_ROOT/<scenario>/<seed>), as
+        /// `kraken scenario` or `sweep --out` wrote it.
+        report: PathBuf,
+        /// Where to write the shrunk scenario [default: REPORT/shrunk.toml].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Stop after this many runs.
+        #[arg(long, default_value_t = 200)]
+        max_runs: usize,
+        /// Stop trying new steps after this much wall-clock time, e.g. 10m.
+        #[arg(long, value_parser = parse_duration, default_value = "30m")]
+        time_budget: std::time::Duration,
     },
     /// Play a scenario under many seeds, in this process or in worker processes, all of a
     /// range or one shard of it, and list the failing ones with replay commands.
@@ -418,6 +437,8 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         #[cfg(madsim)]
         Command::Sweep(args) => sweep::sweep(&args),
         #[cfg(madsim)]
+        Command::Shrink { report, out, max_runs, time_budget } => shrink::shrink(&report, out.as_deref(), max_runs, time_budget),
+        #[cfg(madsim)]
         Command::SweepWorker { file, out } => sweep::worker(&file, out.as_deref()),
         #[cfg(madsim)]
         Command::SweepMerge { dir, junit } => sweep::merge(&dir, junit.as_deref()),
@@ -431,6 +452,7 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         ),
         #[cfg(not(madsim))]
         Command::Scenario { .. }
+        | Command::Shrink { .. }
         | Command::Sweep(_)
         | Command::SweepWorker { .. }
         | Command::SweepMerge { .. }
