@@ -22,6 +22,10 @@ mod sweep;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+/// `kraken shrink`'s budget by default, and `sweep --shrink`'s.
+const SHRINK_RUNS: usize = 200;
+const SHRINK_TIME: &str = "30m";
+
 #[derive(Parser)]
 #[command(name = "kraken", version, about = "A Starknet stack whose real code also runs in a deterministic simulator")]
 pub struct Cli {
@@ -56,10 +60,10 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Stop after this many runs.
-        #[arg(long, default_value_t = 200)]
+        #[arg(long, default_value_t = SHRINK_RUNS)]
         max_runs: usize,
         /// Stop trying new steps after this much wall-clock time, e.g. 10m.
-        #[arg(long, value_parser = parse_duration, default_value = "30m")]
+        #[arg(long, value_parser = parse_duration, default_value = SHRINK_TIME)]
         time_budget: std::time::Duration,
     },
     /// Play a scenario under many seeds, in this process or in worker processes, all of a
@@ -375,6 +379,10 @@ pub struct SweepArgs {
     /// Write the outcome as JSON here (what `kraken sweep-merge` reads).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Shrink the first failing seed's run (as `kraken shrink` does, default budget) into
+    /// OUT/<scenario>/<seed>/shrunk.toml. Needs --out.
+    #[arg(long, requires = "out")]
+    pub shrink: bool,
 }
 
 /// The node config at `path` (the defaults without one).

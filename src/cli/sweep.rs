@@ -1,6 +1,7 @@
 //! `kraken sweep`, the hidden `kraken sweep-worker` that `sweep --jobs N` starts N of (this
 //! binary again: seeds in on stdin, results out as JSON lines on stdout), and
 //! `kraken sweep-merge`, which joins the `--json` files of a sharded sweep's shards.
+//! `sweep --shrink` hands the first failing seed's report to `shrink.rs`.
 
 use super::sim::{git_revision, load};
 use super::SweepArgs;
@@ -45,6 +46,19 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<i32> {
     }
     if let Some(path) = &args.junit {
         write("--junit", path, &sweeps::junit(&outcome))?;
+    }
+    if let (true, Some(out)) = (args.shrink, &args.out) {
+        // A seed whose worker died left no report to shrink.
+        let dirs = outcome.failed().into_iter().map(|r| out.join(&outcome.scenario).join(r.seed.to_string()));
+        match dirs.into_iter().find(|dir| dir.join("summary.json").exists()) {
+            Some(dir) => {
+                eprintln!("sweep: shrinking the first failing seed's run ({})", dir.display());
+                let time = super::parse_duration(super::SHRINK_TIME).map_err(|e| anyhow::anyhow!(e))?;
+                super::shrink::shrink(&dir, None, super::SHRINK_RUNS, time)?;
+            }
+            None if !outcome.passed() => eprintln!("sweep: --shrink: no failing seed left a report to shrink"),
+            None => {}
+        }
     }
     Ok(if outcome.passed() { 0 } else { 1 })
 }
