@@ -55,11 +55,16 @@ pub fn compare(claim: &BlockClaim, facts: &ChainHashes) -> anyhow::Result<()> {
 
 /// [`compare`] against `rpc`'s chain.
 pub async fn check_against_chain(rpc: &impl Rpc, claim: &BlockClaim) -> anyhow::Result<()> {
+    compare(claim, &chain_hashes(rpc, claim.first_block, claim.last_block).await?)
+}
+
+/// What `rpc`'s chain says about blocks `first..=last`.
+pub async fn chain_hashes(rpc: &impl Rpc, first: u64, last: u64) -> anyhow::Result<ChainHashes> {
     let chain_id = rpc.call("starknet_chainId", json!([])).await.map_err(|e| anyhow!("starknet_chainId: {e}"))?;
     let chain_id = chain_id.as_str().and_then(|s| Felt::from_hex(s).ok()).ok_or_else(|| anyhow!("starknet_chainId answered {chain_id}"))?;
-    let last_block_hash = header(rpc, claim.last_block).await?.0;
-    let first_parent_hash = header(rpc, claim.first_block).await?.1;
-    compare(claim, &ChainHashes { chain_id, last_block_hash, first_parent_hash })
+    let last_block_hash = header(rpc, last).await?.0;
+    let first_parent_hash = header(rpc, first).await?.1;
+    Ok(ChainHashes { chain_id, last_block_hash, first_parent_hash })
 }
 
 /// Block `n`'s hash and parent hash.

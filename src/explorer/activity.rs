@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::chain::{felt, BlockRef, ChainError};
+use kraken_execution::Felt;
+
+use super::chain::{BlockRef, ChainError};
 use super::Explorer;
 
 /// How often the tip and the store are read.
@@ -23,7 +25,6 @@ const RATE_WINDOW: Duration = Duration::from_secs(30);
 pub struct Seen {
     pub number: u64,
     pub hash: String,
-    pub timestamp: u64,
     /// (hash, type, sender) of each transaction.
     pub txs: Vec<(String, String, String)>,
     /// When this explorer first saw it (Kraken's block timestamps are a function of the
@@ -95,12 +96,12 @@ impl Activity {
     /// Transactions of recent blocks sent by `address` (hash, type, block), newest first.
     pub fn sent_by(&self, address: &str) -> Vec<(String, String, u64)> {
         let s = self.state.lock().expect("activity lock");
-        let wanted = felt(&Value::from(address));
+        let wanted = Felt::from_hex(address).ok();
         s.recent
             .iter()
             .rev()
             .flat_map(|b| b.txs.iter().map(move |t| (b.number, t)))
-            .filter(|(_, (_, _, sender))| wanted.is_some() && felt(&Value::from(sender.as_str())) == wanted)
+            .filter(|(_, (_, _, sender))| wanted.is_some() && Felt::from_hex(sender).ok() == wanted)
             .map(|(n, (hash, kind, _))| (hash.clone(), kind.clone(), n))
             .collect()
     }
@@ -120,7 +121,7 @@ async fn follow_chain(explorer: &Explorer) {
     let activity = &explorer.activity;
     let tip = match explorer.tip().await {
         Ok(tip) => tip,
-        Err(e) => return activity.state.lock().expect("activity lock").nodes_error = Some(describe(e)),
+        Err(e) => return activity.state.lock().expect("activity lock").nodes_error = Some(e.to_string()),
     };
     let last_seen = activity.state.lock().expect("activity lock").recent.back().map(|b| b.number);
     let newest = tip.unwrap_or(0);
@@ -133,7 +134,8 @@ async fn follow_chain(explorer: &Explorer) {
             match explorer.block_with_txs(BlockRef::Number(n)).await.and_then(|b| seen_block(&b)) {
                 Ok(block) => seen.push(block),
                 Err(e) => {
-                    error = Some(describe(e));
+                    let named = matches!(e, ChainError::NotFound).then(|| "the nodes lost a block they had named".to_string());
+                    error = Some(named.unwrap_or_else(|| e.to_string()));
                     break;
                 }
             }
@@ -156,7 +158,6 @@ fn seen_block(block: &Value) -> Result<Seen, ChainError> {
     Ok(Seen {
         number: block["block_number"].as_u64().ok_or_else(malformed)?,
         hash: block["block_hash"].as_str().ok_or_else(malformed)?.to_string(),
-        timestamp: block["timestamp"].as_u64().unwrap_or(0),
         txs: txs.iter().map(|t| (text(&t["transaction_hash"]), text(&t["type"]), text(&t["sender_address"]))).collect(),
         at: Instant::now(),
     })
@@ -191,12 +192,5 @@ async fn follow_store(explorer: &Explorer) {
             s.store_error = None;
         }
         Err(e) => s.store_error = Some(format!("{e:#}")),
-    }
-}
-
-fn describe(e: ChainError) -> String {
-    match e {
-        ChainError::NotFound => "the nodes lost a block they had named".into(),
-        ChainError::Nodes(message) => message,
     }
 }

@@ -28,6 +28,15 @@ impl From<RpcFailure> for ChainError {
     }
 }
 
+impl std::fmt::Display for ChainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChainError::NotFound => write!(f, "not found"),
+            ChainError::Nodes(message) => write!(f, "{message}"),
+        }
+    }
+}
+
 pub type Read<T> = Result<T, ChainError>;
 
 /// A block by number or by hash, as the RPC's BLOCK_ID.
@@ -67,11 +76,6 @@ impl Explorer {
         }
     }
 
-    pub async fn chain_id(&self) -> Read<Felt> {
-        let id = self.ask("starknet_chainId", json!([])).await?;
-        felt(&id).ok_or_else(|| ChainError::Nodes(format!("starknet_chainId answered {id}")))
-    }
-
     /// The header and transaction hashes.
     pub async fn block_header(&self, block: BlockRef) -> Read<Value> {
         self.ask("starknet_getBlockWithTxHashes", json!([block.id()])).await
@@ -107,9 +111,4 @@ impl Explorer {
         let nonce = self.ask("starknet_getNonce", json!(["latest", address])).await?;
         Ok((class_hash, nonce))
     }
-}
-
-/// A hex felt field of an answer.
-pub fn felt(v: &Value) -> Option<Felt> {
-    Felt::from_hex(v.as_str()?).ok()
 }

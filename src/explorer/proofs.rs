@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 
-use super::chain::{felt, BlockRef, ChainError};
 use super::Explorer;
+use crate::block_proof::check::chain_hashes;
 use crate::block_proof::fetch::genesis_contracts;
 
 /// The `/api/proof/{n}` answer: `status` is `missing` (no stored proof covers block n),
@@ -43,21 +43,14 @@ pub async fn status(explorer: &Explorer, n: u64) -> Value {
 /// What the chain says of blocks `first..=last`: the facts `block_proof::check::compare`
 /// holds a proof's statement to (the browser applies the same rule).
 pub async fn expected(explorer: &Explorer, first: u64, last: u64) -> Result<Value, String> {
-    let describe = |what: String, e: ChainError| match e {
-        ChainError::NotFound => format!("the nodes have no {what}"),
-        ChainError::Nodes(message) => format!("{what}: {message}"),
-    };
-    let chain_id = explorer.chain_id().await.map_err(|e| describe("chain id".into(), e))?;
-    let hash_of = |b: &Value, key: &str| felt(&b[key]).map(|f| format!("{f:#x}")).ok_or_else(|| format!("block without `{key}`: {b}"));
-    let last_block = explorer.block_header(BlockRef::Number(last)).await.map_err(|e| describe(format!("block {last}"), e))?;
-    let first_block = explorer.block_header(BlockRef::Number(first)).await.map_err(|e| describe(format!("block {first}"), e))?;
+    let facts = chain_hashes(&explorer.nodes, first, last).await.map_err(|e| format!("{e:#}"))?;
     let [(_, fib, _), (_, fact, _), (_, token, _)] = genesis_contracts();
     Ok(json!({
-        "chain_id": format!("{chain_id:#x}"),
+        "chain_id": format!("{:#x}", facts.chain_id),
         "fib": format!("{fib:#x}"),
         "fact": format!("{fact:#x}"),
         "token": format!("{token:#x}"),
-        "last_block_hash": hash_of(&last_block, "block_hash")?,
-        "first_parent_hash": hash_of(&first_block, "parent_hash")?,
+        "last_block_hash": format!("{:#x}", facts.last_block_hash),
+        "first_parent_hash": format!("{:#x}", facts.first_parent_hash),
     }))
 }

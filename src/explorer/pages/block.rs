@@ -38,7 +38,7 @@ pub async fn block(State(explorer): State<Arc<Explorer>>, Path(id): Path<String>
             let who: Vec<String> = c["signatures"].as_array().map(|s| s.iter().filter_map(|x| x["signer"].as_u64()).map(|m| format!("member {m}")).collect()).unwrap_or_default();
             if who.is_empty() { "none held by this node yet".into() } else { format!("{} ({} signatures)", who.join(", "), who.len()) }
         }
-        Err(e) => format!("not available: {}", esc(&format!("{e:?}"))),
+        Err(e) => format!("not available: {}", esc(&e.to_string())),
     };
     let proof = match explorer.activity.proof_covering(n) {
         Some((first, last)) => format!("Stored: a proof of blocks {first}..={last}"),
