@@ -6,6 +6,8 @@
 //!
 //! One program: any compiled Cairo program (Kraken's input convention) on given inputs.
 //! `cargo run --release -p kraken-prover --example bench -- --program programs/pedersen.json --inputs 1,2 [--out F]`
+//! (`--inputs-file F` instead of `--inputs`: a felt a line, as `kraken bench-prove-blocks
+//! --keep-inputs DIR` writes block inputs)
 //!
 //! `--threads 1,2` measures each case once per thread count (rayon's pool size; the real
 //! build with `--features parallel` only) and prints the phases side by side with the
@@ -127,7 +129,10 @@ fn main() {
     let get = |k: &str| args.iter().position(|a| a == k).and_then(|i| args.get(i + 1)).cloned();
     let bits: Option<u32> = get("--single-bits").map(|b| b.parse().expect("--single-bits"));
     let program_path = get("--program");
-    let inputs_arg = get("--inputs").unwrap_or_default();
+    let inputs_arg = match get("--inputs-file") {
+        Some(f) => std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("--inputs-file {f}: {e}")).split_whitespace().collect::<Vec<_>>().join(","),
+        None => get("--inputs").unwrap_or_default(),
+    };
     let threads_arg = get("--threads").unwrap_or_else(|| "0".into());
 
     // Child processes: one measurement each, on one thread count.
@@ -158,7 +163,10 @@ fn main() {
     let (header, cases): (String, Vec<Vec<String>>) = match &program_path {
         Some(path) => (
             format!("program,inputs,{}", measure_header()),
-            vec![vec!["--program".into(), path.clone(), "--inputs".into(), inputs_arg.clone()]],
+            vec![match get("--inputs-file") {
+                Some(f) => vec!["--program".into(), path.clone(), "--inputs-file".into(), f],
+                None => vec!["--program".into(), path.clone(), "--inputs".into(), inputs_arg.clone()],
+            }],
         ),
         None => {
             let min: u32 = get("--min").map(|v| v.parse().expect("min")).unwrap_or(10);

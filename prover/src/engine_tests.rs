@@ -181,17 +181,37 @@ fn every_mutated_field_is_rejected() {
         q.fri_final.pop();
     });
     rejects(&air, &p, "nonce", |q| q.nonce ^= 1 << 40);
+    // Every tree's batch opening: a changed node (first, middle, last) or one dropped.
+    let ends = |len: usize| [0, len / 2, len - 1];
+    for k in ends(p.main_nodes.len()) {
+        rejects(&air, &p, "main node", |q| q.main_nodes[k][0] ^= 1);
+    }
+    for k in ends(p.aux_nodes.len()) {
+        rejects(&air, &p, "aux node", |q| q.aux_nodes[k][0] ^= 1);
+    }
+    for k in ends(p.comp_nodes.len()) {
+        rejects(&air, &p, "comp node", |q| q.comp_nodes[k][9] ^= 1);
+    }
+    for s in (0..p.fri_nodes.len()).filter(|&s| !p.fri_nodes[s].is_empty()) {
+        rejects(&air, &p, "fri node", |q| q.fri_nodes[s][0][1] ^= 1);
+        rejects(&air, &p, "fri node dropped", |q| {
+            q.fri_nodes[s].pop();
+        });
+    }
+    rejects(&air, &p, "main node dropped", |q| {
+        q.main_nodes.pop();
+    });
+    rejects(&air, &p, "aux node added", |q| q.aux_nodes.push([0; 32]));
+    rejects(&air, &p, "fri layer opening dropped", |q| {
+        q.fri_nodes.pop();
+    });
     for k in [0, p.queries.len() - 1] {
-        rejects(&air, &p, "main value", |q| q.queries[k].main.values[1] += one);
-        rejects(&air, &p, "main path", |q| q.queries[k].main.path[2][0] ^= 1);
-        rejects(&air, &p, "aux value", |q| q.queries[k].aux.as_mut().unwrap().values[0] += one);
-        rejects(&air, &p, "aux path", |q| q.queries[k].aux.as_mut().unwrap().path[0][0] ^= 1);
+        rejects(&air, &p, "main value", |q| q.queries[k].main[1] += one);
+        rejects(&air, &p, "aux value", |q| q.queries[k].aux.as_mut().unwrap()[0] += one);
         rejects(&air, &p, "aux missing", |q| q.queries[k].aux = None);
-        rejects(&air, &p, "comp value", |q| q.queries[k].comp.values[3] += one);
-        rejects(&air, &p, "comp path", |q| q.queries[k].comp.path[1][9] ^= 1);
+        rejects(&air, &p, "comp value", |q| q.queries[k].comp[3] += one);
         for s in 0..p.queries[k].fri.len() {
-            rejects(&air, &p, "fri sibling", |q| q.queries[k].fri[s].sibling += one);
-            rejects(&air, &p, "fri path", |q| q.queries[k].fri[s].path[0][1] ^= 1);
+            rejects(&air, &p, "fri sibling", |q| q.queries[k].fri[s] += one);
         }
         rejects(&air, &p, "fri step dropped", |q| {
             q.queries[k].fri.pop();

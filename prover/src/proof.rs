@@ -4,26 +4,14 @@ use crate::field::FE;
 use crate::merkle::Digest;
 use crate::options::ProofOptions;
 
-/// Values of one committed leaf (row pair) and its Merkle path.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Opening {
-    pub values: Vec<FE>,
-    pub path: Vec<Digest>,
-}
-
-/// One FRI layer at one query: the sibling value of the folded pair and its path.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FriStep {
-    pub sibling: FE,
-    pub path: Vec<Digest>,
-}
-
+/// What one query opens: the values of its leaf (row pair) in each trace commitment, and
+/// at each FRI layer after the first the sibling of the pair it folds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueryProof {
-    pub main: Opening,
-    pub aux: Option<Opening>,
-    pub comp: Opening,
-    pub fri: Vec<FriStep>,
+    pub main: Vec<FE>,
+    pub aux: Option<Vec<FE>>,
+    pub comp: Vec<FE>,
+    pub fri: Vec<FE>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +33,12 @@ pub struct StarkProof {
     pub fri_final: Vec<FE>,
     pub nonce: u64,
     pub queries: Vec<QueryProof>,
+    /// The batch openings (see `merkle`) of the queries' leaves in the main, aux (empty
+    /// without aux) and composition trees and in each FRI layer tree.
+    pub main_nodes: Vec<Digest>,
+    pub aux_nodes: Vec<Digest>,
+    pub comp_nodes: Vec<Digest>,
+    pub fri_nodes: Vec<Vec<Digest>>,
 }
 
 /// Number of FRI folds for a trace of `2^log_n` rows.

@@ -8,10 +8,11 @@ use crate::error::DecodeError;
 use crate::field::{fe_from_bytes, fe_to_bytes, FE};
 use crate::merkle::Digest;
 use crate::options::ProofOptions;
-use crate::proof::{FriStep, Opening, QueryProof, StarkProof};
+use crate::proof::{QueryProof, StarkProof};
 
 pub const MAGIC: &[u8; 4] = b"KRKN";
-pub const FORMAT_VERSION: u16 = 1;
+/// 2: Merkle batch openings per tree instead of a path per query.
+pub const FORMAT_VERSION: u16 = 2;
 
 /// What the body of a proof file proves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,15 +139,6 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn write_opening(w: &mut Writer, o: &Opening) {
-    w.fes(&o.values);
-    w.digests(&o.path);
-}
-
-fn read_opening(r: &mut Reader) -> Result<Opening, DecodeError> {
-    Ok(Opening { values: r.fes("opening values")?, path: r.digests("merkle path")? })
-}
-
 pub fn write_stark(w: &mut Writer, p: &StarkProof) {
     w.u8(p.log_trace_length);
     w.bytes(&p.options.to_bytes());
@@ -167,20 +159,23 @@ pub fn write_stark(w: &mut Writer, p: &StarkProof) {
     w.u64(p.nonce);
     w.u32(p.queries.len() as u32);
     for q in &p.queries {
-        write_opening(w, &q.main);
+        w.fes(&q.main);
         match &q.aux {
             Some(a) => {
                 w.u8(1);
-                write_opening(w, a);
+                w.fes(a);
             }
             None => w.u8(0),
         }
-        write_opening(w, &q.comp);
-        w.u32(q.fri.len() as u32);
-        for s in &q.fri {
-            w.fe(&s.sibling);
-            w.digests(&s.path);
-        }
+        w.fes(&q.comp);
+        w.fes(&q.fri);
+    }
+    w.digests(&p.main_nodes);
+    w.digests(&p.aux_nodes);
+    w.digests(&p.comp_nodes);
+    w.u32(p.fri_nodes.len() as u32);
+    for nodes in &p.fri_nodes {
+        w.digests(nodes);
     }
 }
 
@@ -210,20 +205,21 @@ pub fn read_stark(r: &mut Reader) -> Result<StarkProof, DecodeError> {
     let fri_roots = r.digests("fri roots")?;
     let fri_final = r.fes("fri final")?;
     let nonce = r.u64()?;
-    // A query is at least ~80 bytes even when empty.
-    let nq = r.count(64, "queries")?;
+    // A query is at least 17 bytes even when empty.
+    let nq = r.count(17, "queries")?;
     let mut queries = Vec::with_capacity(nq);
     for _ in 0..nq {
-        let main = read_opening(r)?;
-        let aux = if flag(r)? { Some(read_opening(r)?) } else { None };
-        let comp = read_opening(r)?;
-        let ns = r.count(36, "fri steps")?;
-        let mut fri = Vec::with_capacity(ns);
-        for _ in 0..ns {
-            fri.push(FriStep { sibling: r.fe()?, path: r.digests("fri path")? });
-        }
+        let main = r.fes("main opening")?;
+        let aux = if flag(r)? { Some(r.fes("aux opening")?) } else { None };
+        let comp = r.fes("composition opening")?;
+        let fri = r.fes("fri siblings")?;
         queries.push(QueryProof { main, aux, comp, fri });
     }
+    let main_nodes = r.digests("main opening nodes")?;
+    let aux_nodes = r.digests("aux opening nodes")?;
+    let comp_nodes = r.digests("composition opening nodes")?;
+    let layers = r.count(4, "fri layers")?;
+    let fri_nodes = (0..layers).map(|_| r.digests("fri opening nodes")).collect::<Result<_, _>>()?;
     Ok(StarkProof {
         log_trace_length,
         options,
@@ -237,6 +233,10 @@ pub fn read_stark(r: &mut Reader) -> Result<StarkProof, DecodeError> {
         fri_final,
         nonce,
         queries,
+        main_nodes,
+        aux_nodes,
+        comp_nodes,
+        fri_nodes,
     })
 }
 

@@ -11,7 +11,7 @@ use crate::fri;
 use crate::merkle::{row_pair, Commitment};
 use crate::options::ProofOptions;
 use crate::phases::{Laps, PhaseTimes};
-use crate::proof::{fri_folds, FriStep, Opening, QueryProof, StarkProof};
+use crate::proof::{fri_folds, QueryProof, StarkProof};
 use crate::protocol;
 use crate::transcript::grind;
 use lambdaworks_math::polynomial::Polynomial;
@@ -36,9 +36,9 @@ fn lde(columns: &[Vec<FE>], fft: &Fft) -> Lde {
     Lde { coeffs, evals }
 }
 
-fn open(cols: &[Vec<FE>], c: &Commitment, j: usize) -> Opening {
+fn open(cols: &[Vec<FE>], j: usize) -> Vec<FE> {
     let refs: Vec<&Vec<FE>> = cols.iter().collect();
-    Opening { values: row_pair(&refs, j), path: c.path(j) }
+    row_pair(&refs, j)
 }
 
 fn commit(cols: &[Vec<FE>]) -> Commitment {
@@ -174,27 +174,33 @@ pub fn prove_timed<A: Air>(
     let nonce = grind(&t.grinding_seed(), options.grinding_bits);
     t.append_bytes(&nonce.to_be_bytes());
     let idx = protocol::query_indices(&mut t, options.queries as usize, d.m / 2);
+    // Each query's leaf position in every FRI layer tree, and the sibling it opens there.
+    let mut fri_positions = vec![Vec::with_capacity(idx.len()); layer_commits.len()];
     let queries = idx
         .iter()
         .map(|&i| {
-            let mut fri = Vec::with_capacity(folds.saturating_sub(1));
+            let mut fri = Vec::with_capacity(layer_commits.len());
             let mut p = i;
-            for (k, c) in layer_commits.iter().enumerate() {
+            for (k, positions) in fri_positions.iter_mut().enumerate() {
                 let layer = &layers[k + 1];
                 let half = layer.len() / 2;
                 let j = p % half;
-                let sib = if p < half { j + half } else { j };
-                fri.push(FriStep { sibling: layer[sib], path: c.path(j) });
+                fri.push(layer[if p < half { j + half } else { j }]);
+                positions.push(j);
                 p = j;
             }
             QueryProof {
-                main: open(&main_lde.evals, &main_c, i),
-                aux: aux_c.as_ref().map(|c| open(&aux_lde.evals, c, i)),
-                comp: open(&comp_lde, &comp_c, i),
+                main: open(&main_lde.evals, i),
+                aux: aux_c.as_ref().map(|_| open(&aux_lde.evals, i)),
+                comp: open(&comp_lde, i),
                 fri,
             }
         })
         .collect();
+    let main_nodes = main_c.batch_nodes(&idx);
+    let aux_nodes = aux_c.as_ref().map(|c| c.batch_nodes(&idx)).unwrap_or_default();
+    let comp_nodes = comp_c.batch_nodes(&idx);
+    let fri_nodes = layer_commits.iter().zip(&fri_positions).map(|(c, js)| c.batch_nodes(js)).collect();
     times.queries = laps.lap();
 
     let proof = StarkProof {
@@ -210,6 +216,10 @@ pub fn prove_timed<A: Air>(
         fri_final,
         nonce,
         queries,
+        main_nodes,
+        aux_nodes,
+        comp_nodes,
+        fri_nodes,
     };
     Ok((proof, times))
 }

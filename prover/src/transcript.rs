@@ -63,10 +63,22 @@ pub fn grinding_ok(seed: &[u8; 32], nonce: u64, bits: u8) -> bool {
     lead.leading_zeros() >= bits as u32
 }
 
-/// Smallest nonce that passes `grinding_ok` (deterministic, so proving is reproducible).
+/// Smallest nonce that passes `grinding_ok` (deterministic, so proving is reproducible),
+/// searched a batch of chunks at a time on the proving threads.
 #[cfg(feature = "prover")]
 pub fn grind(seed: &[u8; 32], bits: u8) -> u64 {
-    (0u64..).find(|n| grinding_ok(seed, *n, bits)).unwrap_or(0)
+    const CHUNK: u64 = 1 << 12;
+    const BATCH: u64 = 64;
+    let chunks: Vec<u64> = (0..BATCH).collect();
+    (0u64..)
+        .find_map(|round| {
+            let first = |&c: &u64| {
+                let start = (round * BATCH + c) * CHUNK;
+                (start..start + CHUNK).find(|n| grinding_ok(seed, *n, bits))
+            };
+            crate::par::map(&chunks, first).into_iter().flatten().next()
+        })
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -89,9 +101,15 @@ mod tests {
 
     #[test]
     fn grinding_finds_and_checks_nonce() {
-        let seed = [7u8; 32];
-        let n = grind(&seed, 8);
-        assert!(grinding_ok(&seed, n, 8));
-        assert!((0..n).all(|m| !grinding_ok(&seed, m, 8)));
+        // 8 bits ends in the first chunk; 19 bits, for this seed, past the first batch of
+        // chunks the threads search together.
+        let seed = [1u8; 32];
+        for bits in [8, 19] {
+            let n = grind(&seed, bits);
+            assert!(grinding_ok(&seed, n, bits));
+            assert!((0..n).all(|m| !grinding_ok(&seed, m, bits)), "{bits} bits: {n} is not the smallest");
+            println!("{bits} bits: nonce {n}");
+        }
+        assert!(grind(&seed, 19) > 64 << 12);
     }
 }

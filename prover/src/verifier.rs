@@ -1,5 +1,5 @@
 //! The STARK verifier: replays the transcript, checks the out-of-domain composition
-//! identity, the proof of work, every Merkle decommitment and FRI folding chain.
+//! identity, the proof of work, every Merkle batch opening and FRI folding chain.
 //! Small and dependency-light so it builds for wasm32.
 
 use crate::air::Air;
@@ -7,7 +7,7 @@ use crate::domain::Domain;
 use crate::error::VerifyError;
 use crate::field::FE;
 use crate::fri::{eval_poly, fold_pair, layer_point, two_inv};
-use crate::merkle::verify_path;
+use crate::merkle::{leaf_digest, verify_batch, Digest};
 use crate::proof::{fri_folds, StarkProof};
 use crate::protocol;
 use crate::transcript::grinding_ok;
@@ -111,42 +111,42 @@ pub fn verify<A: Air>(air: &A, proof: &StarkProof, policy: &VerifierPolicy) -> R
         return Err(VerifyError::OodMismatch);
     }
 
-    // Queries.
+    // Queries: each one's leaves are collected per tree (the FRI layers' from its folding
+    // chain) and every tree's batch opening is checked at the end.
+    shape(proof.fri_nodes.len() == folds - 1, "fri openings")?;
+    shape(proof.aux_root.is_some() || proof.aux_nodes.is_empty(), "aux opening")?;
     let zg = z * d.g;
     let depth0 = d.log_m as usize - 1;
     let ti = two_inv();
+    let leaf = |i: usize, values: &[FE]| (i, leaf_digest(values.iter()));
+    let (mut main_leaves, mut aux_leaves, mut comp_leaves) = (Vec::new(), Vec::new(), Vec::new());
+    let mut fri_leaves: Vec<Vec<(usize, Digest)>> = vec![Vec::new(); folds - 1];
     for (q, &i) in proof.queries.iter().zip(idx.iter()) {
-        shape(q.main.values.len() == 2 * nm, "main opening")?;
-        shape(q.comp.values.len() == 2 * degree, "composition opening")?;
+        shape(q.main.len() == 2 * nm, "main opening")?;
+        shape(q.comp.len() == 2 * degree, "composition opening")?;
         shape(q.fri.len() == folds - 1, "fri steps")?;
-        if !verify_path(&proof.main_root, depth0, i, &q.main.values, &q.main.path) {
-            return Err(VerifyError::Merkle("main trace"));
-        }
+        main_leaves.push(leaf(i, &q.main));
         let aux_vals: &[FE] = match (&q.aux, &proof.aux_root) {
-            (Some(a), Some(root)) => {
-                shape(a.values.len() == 2 * na, "aux opening")?;
-                if !verify_path(root, depth0, i, &a.values, &a.path) {
-                    return Err(VerifyError::Merkle("aux trace"));
-                }
-                &a.values
+            (Some(a), Some(_)) => {
+                shape(a.len() == 2 * na, "aux opening")?;
+                aux_leaves.push(leaf(i, a));
+                a
             }
             (None, None) => &[],
             _ => return Err(VerifyError::Shape("aux opening")),
         };
-        if !verify_path(&proof.comp_root, depth0, i, &q.comp.values, &q.comp.path) {
-            return Err(VerifyError::Merkle("composition"));
-        }
+        comp_leaves.push(leaf(i, &q.comp));
         // DEEP polynomial at x and -x, from the opened rows.
         let x = d.lde_point(i);
         let deep_at = |half: usize, x: &FE| -> Result<FE, VerifyError> {
             let inv = |p: &FE| (x - p).inv().map_err(|_| VerifyError::Fri(0));
             let mut cs = FE::zero();
             for (k, (gamma, ood)) in gammas.iter().zip(&proof.ood_comp).enumerate() {
-                cs += gamma * (q.comp.values[half * degree + k] - ood);
+                cs += gamma * (q.comp[half * degree + k] - ood);
             }
             let (mut a, mut b) = (FE::zero(), FE::zero());
             for c in 0..width {
-                let v = if c < nm { &q.main.values[half * nm + c] } else { &aux_vals[half * na + c - nm] };
+                let v = if c < nm { &q.main[half * nm + c] } else { &aux_vals[half * na + c - nm] };
                 a += gammas[degree + 2 * c] * (v - proof.ood_cur[c]);
                 b += gammas[degree + 2 * c + 1] * (v - proof.ood_next[c]);
             }
@@ -157,20 +157,34 @@ pub fn verify<A: Air>(air: &A, proof: &StarkProof, policy: &VerifierPolicy) -> R
         let x_inv = x.inv().map_err(|_| VerifyError::Fri(0))?;
         let mut f = fold_pair(&p_pos, &p_neg, &x_inv, &zetas[0], &ti);
         let mut p = i;
-        for (k, step) in q.fri.iter().enumerate() {
+        for (k, sibling) in q.fri.iter().enumerate() {
             let layer = k + 1;
             let half = d.m >> (layer + 1);
             let j = p % half;
-            let pair = if p < half { [f, step.sibling] } else { [step.sibling, f] };
-            if !verify_path(&proof.fri_roots[k], depth0 - layer, j, &pair, &step.path) {
-                return Err(VerifyError::Merkle("fri layer"));
-            }
+            let pair = if p < half { [f, *sibling] } else { [*sibling, f] };
+            fri_leaves[k].push(leaf(j, &pair));
             let xk_inv = layer_point(&d, layer as u32, j).inv().map_err(|_| VerifyError::Fri(layer))?;
             f = fold_pair(&pair[0], &pair[1], &xk_inv, &zetas[layer], &ti);
             p = j;
         }
         if f != eval_poly(&proof.fri_final, &layer_point(&d, folds as u32, p)) {
             return Err(VerifyError::Fri(folds));
+        }
+    }
+    if !verify_batch(&proof.main_root, depth0, &main_leaves, &proof.main_nodes) {
+        return Err(VerifyError::Merkle("main trace"));
+    }
+    if let Some(root) = &proof.aux_root {
+        if !verify_batch(root, depth0, &aux_leaves, &proof.aux_nodes) {
+            return Err(VerifyError::Merkle("aux trace"));
+        }
+    }
+    if !verify_batch(&proof.comp_root, depth0, &comp_leaves, &proof.comp_nodes) {
+        return Err(VerifyError::Merkle("composition"));
+    }
+    for (k, leaves) in fri_leaves.iter().enumerate() {
+        if !verify_batch(&proof.fri_roots[k], depth0 - (k + 1), leaves, &proof.fri_nodes[k]) {
+            return Err(VerifyError::Merkle("fri layer"));
         }
     }
     Ok(())

@@ -19,14 +19,14 @@ use kraken_prover::field::felt_from_str;
 
 const HEADER: &str = "txs,threads,security_bits,steps,steps_per_tx,trace_rows,columns,prove_s,model_s,verify_ms,proof_kib,peak_rss_mib,tx_per_s,tx_per_s_per_core,speedup_vs_1_thread";
 
-pub fn bench(out: &Path, sizes: &[usize], threads: &[usize], security: u32, seed: u64) -> anyhow::Result<i32> {
+pub fn bench(out: &Path, sizes: &[usize], threads: &[usize], security: u32, seed: u64, keep_inputs: Option<&Path>) -> anyhow::Result<i32> {
     anyhow::ensure!(!sizes.is_empty() && sizes.iter().all(|&s| s <= 1000), "--sizes: block sizes up to 1000 transactions (0: an empty block)");
     anyhow::ensure!(!threads.is_empty() && threads.iter().all(|&t| (1..=64).contains(&t)), "--threads: between 1 and 64");
     let options = super::prove::options(security)?;
     eprintln!("bench-prove-blocks: executing blocks of {sizes:?} transactions (default mix) on an in-memory chain ...");
     let ctx = sample_chain(sizes, seed)?;
-    let dir = std::env::temp_dir().join(format!("kraken-bench-prove-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
+    let dir = keep_inputs.map_or_else(|| std::env::temp_dir().join(format!("kraken-bench-prove-{}", std::process::id())), Path::to_path_buf);
+    std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
     let exe = std::env::current_exe()?;
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent)?;
@@ -39,7 +39,7 @@ pub fn bench(out: &Path, sizes: &[usize], threads: &[usize], security: u32, seed
     for (i, &size) in sizes.iter().enumerate() {
         let block = i as u64 + 1;
         let input = block_on(fetch_input(&ctx, block, block))?;
-        let file = dir.join(format!("block-{block}.felts"));
+        let file = dir.join(format!("block-{size}-tx.felts"));
         std::fs::write(&file, input.iter().map(|x| format!("{x:#x}")).collect::<Vec<_>>().join("\n"))?;
         let mut single = None;
         for &t in threads {
@@ -77,7 +77,10 @@ pub fn bench(out: &Path, sizes: &[usize], threads: &[usize], security: u32, seed
             );
         }
     }
-    std::fs::remove_dir_all(&dir)?;
+    match keep_inputs {
+        Some(_) => println!("kept the block inputs in {}", dir.display()),
+        None => std::fs::remove_dir_all(&dir)?,
+    }
     println!("wrote {}", out.display());
     if !ratios.is_empty() {
         let scale = ratios.iter().sum::<f64>() / ratios.len() as f64;

@@ -135,6 +135,12 @@ pub enum Command {
         /// Seed of the transactions drawn from the mix.
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Keep each block's program input here (`block-<txs>-tx.felts`, a felt a line),
+        /// e.g. for the prover's release benchmark: `cargo run --release -p kraken-prover
+        /// --features parallel --example bench -- --program programs/block.json
+        /// --inputs-file FILE`.
+        #[arg(long)]
+        keep_inputs: Option<PathBuf>,
     },
     /// One measurement of bench-prove-blocks, in its own process (internal).
     #[command(hide = true)]
@@ -417,7 +423,7 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Genesis { config, out } => genesis::describe(config.as_deref(), out.as_deref()),
         Command::Prove { program, inputs, out, security } => prove::prove(&program, &inputs, &out, security),
         Command::Verify { proof } => prove::verify(&proof),
-        Command::BenchProveBlocks { out, sizes, threads, security, seed } => bench_prove::bench(&out, &sizes, &threads, security, seed),
+        Command::BenchProveBlocks { out, sizes, threads, security, seed, keep_inputs } => bench_prove::bench(&out, &sizes, &threads, security, seed, keep_inputs.as_deref()),
         Command::BenchProveOne { input, threads, security } => bench_prove::one(&input, threads, security),
         Command::VerifyBlock { proof, rpc } => prove_block::verify_block(&proof, rpc.as_deref()),
         #[cfg(not(madsim))]

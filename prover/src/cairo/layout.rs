@@ -8,7 +8,7 @@
 //! products, the offsets' running products, then each builtin's aux columns.
 //!
 //! A row's memory slots: the CPU's four accesses, the spares, then the cells of each
-//! builtin's instance on that row.
+//! builtin's accesses on that row.
 
 use super::builtins::{self, Builtin, BUILTINS};
 use super::cpu;
@@ -86,7 +86,7 @@ impl Layout {
 
     /// Memory accesses per row: the CPU's four, the spares, then the builtins' cells.
     pub fn mem_slots(&self) -> usize {
-        cpu::ACCESSES.len() + self.mem_extra + self.sum(|b| b.cells())
+        cpu::ACCESSES.len() + self.mem_extra + self.sum(|b| b.slots())
     }
     /// Range-checked offsets per row: three offsets and spares.
     pub fn rc_slots(&self) -> usize {
@@ -174,7 +174,7 @@ mod tests {
                 main.extend(at.block..at.block + b.columns(&l));
                 main.extend(at.tail..at.tail + b.tail_columns(&l));
                 aux.extend(at.aux..at.aux + b.aux_columns(&l));
-                cells += b.cells();
+                cells += b.slots();
                 assert_eq!(l.place(b.name()), Some(at));
             }
             assert_eq!(cells, l.mem_slots());

@@ -167,12 +167,12 @@ pub fn execute(program_json: &[u8], inputs: &[FE]) -> Result<Execution, ProveErr
         return Err(perr("program not loaded at address 1"));
     }
     let public_input = CairoPublicInput {
-        // Two spare memory slots, one spare offset and, with range_check, two spare parts
+        // Two spare memory slots, one spare offset and, with range_check, one spare part
         // per row.
         layout: Layout {
             mem_extra: 2,
             rc_fill: 1,
-            rcb_fill: if declared.contains(&range_check::NAME) { 2 } else { 0 },
+            rcb_fill: if declared.contains(&range_check::NAME) { 1 } else { 0 },
             builtins: used.map(|s| s.is_some()),
         },
         program: words,

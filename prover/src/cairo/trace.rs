@@ -63,10 +63,10 @@ pub fn build_main(exec: &Execution, min_log_n: u32) -> Result<(CairoPublicInput,
 /// The layouts to try at one trace length, cheapest first: the runner's, then more spare
 /// memory slots and spare range-check parts per row. A range_check builtin over
 /// 128-bit values (uint256 limbs, dict keys) leaves most of the 2^16 part values as holes
-/// to fill: with 2 spare parts a row that alone would force 2^15 rows, where 8 spare
-/// parts (18 more columns) fill them in 2^13.
+/// to fill: with 1 spare part a row that alone would force 2^16 rows, where 8 spare parts
+/// (21 more columns) fill them in 2^13.
 fn spare_slot_options(base: Layout) -> Vec<Layout> {
-    let rcb: &[usize] = if base.rcb_fill == 0 { &[0] } else { &[2, 4, 8, 16] };
+    let rcb: &[usize] = if base.rcb_fill == 0 { &[0] } else { &[1, 2, 4, 8, 16] };
     let mut v = vec![base];
     for mem_extra in [base.mem_extra, 4, 8] {
         for &rcb_fill in rcb {
@@ -157,7 +157,7 @@ fn cpu_accesses(cpu: &[CpuRow], n: usize, mem_slots: usize) -> Result<Vec<(u64, 
     Ok(accesses)
 }
 
-/// Each builtin's instances over `n` rows, in registry order; every row's cells join
+/// Each builtin's instances over `n` rows, in registry order; every row's accesses join
 /// `accesses`. `Err` names a builtin whose instances do not fit.
 fn builtin_parts(
     exec: &Execution,
@@ -172,10 +172,9 @@ fn builtin_parts(
     for (i, b) in pi.layout.present() {
         let f = Fill { layout: pi.layout, memory: &exec.memory, n, segment: pi.segments[i], fresh, max_addr };
         let Some(part) = b.fill(&f, pi)? else { return Ok(Err(b.name())) };
-        for r in 0..n {
-            accesses.extend_from_slice(&part.cells[r / b.rows()]);
-        }
-        max_addr = part.cells.iter().flatten().map(|x| x.0).fold(max_addr, u64::max);
+        debug_assert_eq!(part.accesses.len(), n * b.slots());
+        accesses.extend_from_slice(&part.accesses);
+        max_addr = part.accesses.iter().map(|x| x.0).fold(max_addr, u64::max);
         parts.push(part);
     }
     Ok(Ok(parts))

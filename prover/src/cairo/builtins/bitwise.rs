@@ -146,7 +146,7 @@ impl Builtin for Bitwise {
         let dummy = || Instance { ia: f.max_addr + 1, x: [0; 32], y: [0; 32], xv: z, yv: z, and: z };
         let Some(blocks) = f.tile(self, dummy, |ia| Instance::read(f, ia))? else { return Ok(None) };
         Ok(Some(Part {
-            cells: blocks.iter().map(|b| b.cells().to_vec()).collect(),
+            accesses: super::every_row_accesses(blocks.iter().map(Instance::cells), ROWS),
             columns: columns(&blocks, f.n),
             tail: Vec::new(),
         }))

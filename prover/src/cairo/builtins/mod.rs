@@ -44,13 +44,18 @@ pub fn cairo_order() -> Vec<usize> {
 }
 
 /// One builtin of the Cairo AIR. Instances take `rows()` consecutive rows each (the last
-/// one repeats to fill the trace) and every row accesses the `cells()` memory cells of its
-/// instance. Column indices come from a [`Place`]: main columns, then aux columns.
+/// one repeats to fill the trace) and every row accesses `slots()` memory cells of its
+/// instance (by default all `cells()`). Column indices come from a [`Place`]: main
+/// columns, then aux columns.
 pub trait Builtin: Sync {
     /// Cairo's name: the `%builtins` entry, cairo-vm's segment, the program hash header.
     fn name(&self) -> &'static str;
     /// Memory cells per instance.
     fn cells(&self) -> usize;
+    /// Memory cells each row accesses.
+    fn slots(&self) -> usize {
+        self.cells()
+    }
     /// Trace rows per instance.
     fn rows(&self) -> usize;
     /// Columns of its block.
@@ -73,7 +78,8 @@ pub trait Builtin: Sync {
     fn transition_rows(&self, l: &Layout) -> Vec<RowSet>;
     /// Its transition constraints on a row pair, with its own periodic columns.
     fn eval(&self, at: &Place, cur: &[FE], next: &[FE], periodic: &[FE], challenges: &[FE], out: &mut [FE]);
-    /// Appends the (address, value) of each of its cells on a row of main columns.
+    /// Appends the (address, value) of each of its `slots()` accesses on a row of main
+    /// columns.
     fn memory(&self, at: &Place, row: &[FE], out: &mut Vec<(FE, FE)>);
     /// Its boundary constraints, given the segment the public input claims for it.
     fn boundaries(&self, at: &Place, pi: &CairoPublicInput, segment: Option<Segment>, last: usize) -> Vec<Boundary>;
@@ -144,12 +150,18 @@ impl Fill<'_> {
 /// A builtin's share of a trace of n rows.
 #[cfg(feature = "prover")]
 pub struct Part {
-    /// The cells of each block's instance, which every row of the block accesses.
-    pub cells: Vec<Vec<(u64, FE)>>,
+    /// The memory accesses of every row, `slots()` a row.
+    pub accesses: Vec<(u64, FE)>,
     /// Its block columns, n values each.
     pub columns: Vec<Vec<FE>>,
     /// Its tail columns, n values each.
     pub tail: Vec<Vec<FE>>,
+}
+
+/// The accesses of blocks of `rows` rows each of which accesses all its instance's cells.
+#[cfg(feature = "prover")]
+pub fn every_row_accesses<const K: usize>(cells: impl Iterator<Item = [(u64, FE); K]>, rows: usize) -> Vec<(u64, FE)> {
+    cells.flat_map(|c| std::iter::repeat_n(c, rows).flatten()).collect()
 }
 
 /// x + p as a 256-bit big-endian integer (x < 2^251, so it does not overflow): the bits of

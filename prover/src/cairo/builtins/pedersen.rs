@@ -182,7 +182,7 @@ impl Builtin for Pedersen {
         let dummy = || Instance::new(f.max_addr + 1, FE::zero(), FE::zero(), None);
         let Some(blocks) = f.tile(self, dummy, |ia| Ok(Instance::read(f, ia)))? else { return Ok(None) };
         Ok(Some(Part {
-            cells: blocks.iter().map(|b| b.cells().to_vec()).collect(),
+            accesses: super::every_row_accesses(blocks.iter().map(Instance::cells), ROWS),
             columns: columns(&blocks, f.n),
             tail: Vec::new(),
         }))

@@ -71,7 +71,8 @@ fn forged_poseidon_output_cell_is_rejected() {
     assert_eq!(broken, None);
     // The last hash claimed one larger: memory, CPU and output agree, and the trace's last
     // three cubes are solved so that the permutation's linear output matches the forged
-    // value; only the cube constraints of the last round can object.
+    // value; only the cube constraints of the last round (the late full rows' last three)
+    // can object.
     let exec = runner::execute(POSEIDON, &inputs).unwrap();
     let ps = exec.public_input.segment(poseidon::NAME).unwrap();
     let last = ps.stop - 6;
@@ -83,7 +84,8 @@ fn forged_poseidon_output_cell_is_rejected() {
     assert!(r.is_err(), "forged poseidon output accepted");
     let start = constraints_of(POSEIDON, &inputs, poseidon::NAME).start;
     let (k, row) = broken.unwrap();
-    assert!((start + CUBES - 3..start + CUBES).contains(&k), "broke {k} at row {row}");
+    assert!((start + LATE_CUBES + 3..start + LATE_CUBES + 6).contains(&k), "broke {k} at row {row}");
+    assert_eq!(row % ROWS, ROWS - 1, "the last row of an instance");
     // Without solving the cubes, the memory argument rejects the forged cell as well.
     let (r, _) = forged_exec(POSEIDON, &inputs, |e| replace_everywhere(e, &old, &(old + fe(1))));
     assert!(r.is_err());
@@ -94,15 +96,17 @@ fn forged_poseidon_trace_columns_are_rejected() {
     let inputs = ps_inputs();
     let at = layout::Layout::new(2, 1).with(poseidon::NAME).place(poseidon::NAME).unwrap();
     forged_run(POSEIDON, &inputs, |_, _| {}).unwrap();
-    for k in [CUBE, CUBE + 40, CUBE + CUBES - 1, IN + 1] {
-        assert!(forged_run(POSEIDON, &inputs, |_, m| m[at.block + k][2] += fe(1)).is_err(), "column {k}");
+    // A cube of each kind of row, the spare cube of a full row, the state, an input, an
+    // output, and the accessed cell's address and value.
+    for (k, row) in [(C, 1), (C + 3, 15), (C + CUBES - 1, 0), (C + 4, 6), (C + CUBES - 1, 13), (S + 2, 9), (IN + 1, 7), (OUT, 2), (A, 3), (V, 4), (V, 9)] {
+        assert!(forged_run(POSEIDON, &inputs, |_, m| m[at.block + k][row] += fe(1)).is_err(), "column {k}, row {row}");
     }
     // The honest trace proved under a public input claiming another hash.
     assert!(forged_run(POSEIDON, &inputs, |e, _| e.public_input.outputs[0] += fe(1)).is_err());
     // An instance skipped (rows from 1 on move to the next instance).
     assert!(forged_run(POSEIDON, &inputs, |_, m| {
         for r in 1..m[0].len() {
-            m[at.block + IA][r] += fe(6);
+            m[at.block + A][r] += fe(6);
         }
     })
     .is_err());

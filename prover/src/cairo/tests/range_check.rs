@@ -23,9 +23,21 @@ fn forged_range_check_parts_are_rejected() {
     let inputs = [fe(3), fe(5), fe(1 << 40)];
     forged_run(SUM_RC, &inputs, |_, _| {}).unwrap();
     let at = runner::execute(SUM_RC, &inputs).unwrap().public_input.layout.place(range_check::NAME).unwrap();
-    // A part changed without its sorted copy, and the builtin address column skipping.
-    assert!(forged_run(SUM_RC, &inputs, |_, m| m[at.block + PART + 2][1] += fe(1)).is_err());
-    assert!(forged_run(SUM_RC, &inputs, |_, m| m[at.block + ADDR][1] += fe(1)).is_err());
+    // A part changed without its sorted copy, the running sum or the value changed on one
+    // row, and the builtin address column moving within a block or skipping a cell.
+    for (col, row) in [(PART, 2), (ACC, 3), (ACC, 7), (VALUE, 5), (ADDR, 1), (ADDR, 8)] {
+        assert!(forged_run(SUM_RC, &inputs, |_, m| m[at.block + col][row] += fe(1)).is_err(), "column {col} row {row}");
+    }
+    // A value whose parts sum to it, but one part is not below 2^16 (a part of 2^16 and
+    // the next part one less): the sorted copy cannot step over it.
+    assert!(forged_run(SUM_RC, &inputs, |_, m| {
+        let (part, acc) = (&mut m[at.block + PART], fe(1 << 16));
+        part[0] += acc;
+        part[1] = part[1] - fe(1);
+        let acc_col = &mut m[at.block + ACC];
+        acc_col[0] += acc;
+    })
+    .is_err());
     // Claiming a different builtin segment.
     assert!(forged_run(SUM_RC, &inputs, |e, _| {
         if let Some(rc) = e.public_input.segment_mut(range_check::NAME).as_mut() {
