@@ -20,7 +20,7 @@
 //! `PoseidonCairoStark252` (the optimized constants: partial rounds add a constant to s2
 //! only, like starknet-crypto's `poseidon_permute_comp`).
 
-use super::Builtin;
+use super::{instance_bounds, Builtin};
 use crate::air::{Boundary, RowSet};
 use crate::cairo::layout::{Layout, Place};
 use crate::cairo::public_input::{CairoPublicInput, Segment};
@@ -50,6 +50,16 @@ pub enum RowRounds {
     Partial(usize),
 }
 use RowRounds::{Partial, TwoFull};
+
+impl RowRounds {
+    /// The S-boxes (cubes) of such a row.
+    fn sboxes(self) -> usize {
+        match self {
+            TwoFull => 6,
+            Partial(k) => k,
+        }
+    }
+}
 
 /// The rounds of each row of an instance, in order: 4 + 83 + 4 rounds.
 pub const SCHEDULE: [RowRounds; ROWS] = [
@@ -105,11 +115,7 @@ fn row_constants() -> &'static [[FE; CUBES]; ROWS] {
     RC.get_or_init(|| {
         let mut all = <P as PermutationParameters>::ROUND_CONSTANTS.iter();
         let rows = SCHEDULE.map(|kind| {
-            let used = match kind {
-                TwoFull => 6,
-                Partial(k) => k,
-            };
-            std::array::from_fn(|j| if j < used { *all.next().expect("107 round constants") } else { FE::zero() })
+            std::array::from_fn(|j| if j < kind.sboxes() { *all.next().expect("107 round constants") } else { FE::zero() })
         });
         assert!(all.next().is_none(), "every round constant used");
         rows
@@ -239,15 +245,10 @@ impl Builtin for Poseidon {
     }
 
     fn boundaries(&self, at: &Place, _: &CairoPublicInput, segment: Option<Segment>, last: usize) -> Vec<Boundary> {
-        // The first row accesses the first instance's first cell and the last row the last
-        // instance's last cell; the address steps make every instance in between appear.
-        match segment.filter(|s| s.stop > s.base) {
-            Some(s) => vec![
-                Boundary { col: at.block + A, row: 0, value: fe(s.base) },
-                Boundary { col: at.block + A, row: last, value: fe(s.stop - 1) },
-            ],
-            None => Vec::new(),
-        }
+        // The address column runs over cells, not instances: the first row accesses the
+        // first cell and the last row the last one, and the address steps make every
+        // instance in between appear.
+        instance_bounds(at.block + A, 1, segment, last)
     }
 
     #[cfg(feature = "prover")]
