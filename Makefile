@@ -18,7 +18,7 @@ export CARGO_TARGET_DIR := $(TARGET_DIR)
 # reproducible; a plain `cargo test` draws new ones (set PROPTEST_RNG_SEED to replay).
 export PROPTEST_RNG_SEED ?= 20261204
 
-.PHONY: help setup run scenario sweep test test-deploy test-sim test-real test-wasm test-e2e wasm explorer explorer-report bench bench-flood bench-prove bench-proving bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
+.PHONY: help setup run scenario sweep twins test test-deploy test-sim test-real test-wasm test-e2e wasm explorer explorer-report bench bench-flood bench-prove bench-proving bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
 
 help: ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ scenario: ## play SCENARIO=file [SEED=n]
 
 sweep: ## play SCENARIO under SEEDS=a..b [JOBS=n worker processes]
 	$(CARGO) run --bin kraken -- sweep $(SCENARIO) --seeds $(SEEDS)$(if $(JOBS), --jobs $(JOBS))
+
+twins: ## Twins: every schedule of 3 rounds, any leader, any 2-group partition, in seed order until TWINS_BUDGET (default 10m) -> reports/twins/
+	$(CARGO) run --bin kraken -- twins --rounds 3 --leaders n0,n1,n2,n3 --apart false --jobs $(or $(JOBS),2) --time-budget $(or $(TWINS_BUDGET),10m)
 
 test: setup test-deploy test-sim test-real test-wasm test-e2e ## every test: deploy manifests, simulator build, real build, wasm verifier, starknet-rs and starknet.py against a cluster
 	@echo "== all tests passed =="

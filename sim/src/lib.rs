@@ -25,6 +25,7 @@ pub mod shrink;
 pub mod summary;
 #[cfg(madsim)]
 pub mod sweep;
+pub mod twins;
 #[cfg(madsim)]
 pub mod world;
 

@@ -6,6 +6,8 @@
 //! - `<scenario>.toml`: a copy of the scenario file, so the directory replays on its own;
 //! - `faults.toml` (with `[nemesis]`): the drawn faults as `[[faults]]` entries, which
 //!   replay the run in the scenario's place of `[nemesis]`;
+//! - `rounds.toml` (with `[twins] generate`): the picked round schedule as a `rounds`
+//!   entry, which replays the run in the place of `generate`;
 //! - `throughput.csv` (second,offered,committed), `latency.csv`
 //!   (tx,submitted_us,committed_us,latency_ms), `blocks.csv`
 //!   (height,round,first_commit_us,txs);
@@ -19,7 +21,7 @@ use crate::checkers::Verdict;
 use crate::events::to_jsonl;
 use crate::metrics::Summary;
 use crate::outcome::RunOutcome;
-use crate::scenario::{faults_toml, format_duration, Fault, FaultWindow, Scenario};
+use crate::scenario::{faults_toml, format_duration, rounds_toml, Fault, FaultWindow, Scenario};
 use serde::Serialize;
 use std::fs;
 use std::io;
@@ -129,6 +131,14 @@ pub fn write_report(
             format_duration(scenario.duration)
         );
         fs::write(dir.join("faults.toml"), header + &faults_toml(&outcome.faults))?;
+    }
+    if scenario.rounds.as_ref().is_some_and(|r| r.generator.is_some()) {
+        let header = format!(
+            "# The round schedule [twins] generate picked for {} with seed {}. Put this entry\n# in [twins] in place of generate and the scenario replays this run under the same seed.\n\n",
+            scenario.origin, outcome.seed
+        );
+        let plans = scenario.for_seed(outcome.seed).rounds.map(|r| r.plans).unwrap_or_default();
+        fs::write(dir.join("rounds.toml"), header + &rounds_toml(&plans))?;
     }
     write_csvs(&dir, outcome)?;
 

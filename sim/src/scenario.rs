@@ -13,13 +13,16 @@ mod locate;
 mod nemesis;
 mod quantity;
 mod raw;
+mod rounds;
 mod size;
 mod validate;
 mod validate_nemesis;
+mod validate_rounds;
 mod windows;
 
 pub use duration::{format_duration, parse_duration};
 pub use faults_toml::faults_toml;
+pub use rounds::{permute, rounds_toml, RoundPlan, RoundSchedule, RoundsGenerator};
 pub use nemesis::{NemesisKind, NemesisSpec, DISK_FULL_FREE};
 pub use size::{format_size, parse_size};
 pub use load::{LoadPhase, LoadSpec};
@@ -44,6 +47,13 @@ impl fmt::Display for NodeCopy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "n{}{}", self.identity, if self.twin { "'" } else { "" })
     }
+}
+
+/// The node processes of a committee of `size` with Twins copies of `twins`: n0..n{N-1},
+/// then the copies.
+fn copies_of(size: usize, twins: &[usize]) -> Vec<NodeCopy> {
+    let honest = (0..size).map(|identity| NodeCopy { identity, twin: false });
+    honest.chain(twins.iter().map(|&identity| NodeCopy { identity, twin: true })).collect()
 }
 
 /// Uniform one-way latency range.
@@ -233,6 +243,8 @@ pub struct Scenario {
     pub disk: DiskSpec,
     /// Identities that get a Twins copy, ascending.
     pub twins: Vec<usize>,
+    /// `[twins] rounds` or `generate`: the first rounds' leaders and partitions.
+    pub rounds: Option<RoundSchedule>,
     /// The fault timeline, sorted by time (stable for equal times); with `nemesis`,
     /// empty until [`Scenario::for_seed`] draws it.
     pub faults: Vec<Fault>,
@@ -300,15 +312,7 @@ impl Scenario {
 
     /// Every node process: n0..n{N-1}, then the Twins copies.
     pub fn copies(&self) -> Vec<NodeCopy> {
-        let honest = (0..self.committee_size).map(|identity| NodeCopy {
-            identity,
-            twin: false,
-        });
-        let twins = self.twins.iter().map(|&identity| NodeCopy {
-            identity,
-            twin: true,
-        });
-        honest.chain(twins).collect()
+        copies_of(self.committee_size, &self.twins)
     }
 
     /// This scenario as `seed` plays it: with `[nemesis]`, its faults are the ones the
@@ -319,6 +323,11 @@ impl Scenario {
             scenario.faults =
                 nemesis::generate(spec, seed, &self.copies(), self.duration, self.network);
         }
+        if let Some(schedule) = &mut scenario.rounds {
+            if let Some(generator) = &schedule.generator {
+                schedule.plans = generator.for_seed(seed);
+            }
+        }
         scenario
     }
 
@@ -328,12 +337,14 @@ impl Scenario {
     }
 
     /// When the fault configuration last changed: the latest end of a closed window or
-    /// start of an open one (0 without faults). Liveness is judged from here.
+    /// start of an open one, or a round schedule's GST (0 without either). Liveness is
+    /// judged from here.
     pub fn last_heal(&self) -> Duration {
         self.fault_windows()
             .iter()
             .filter(|w| !w.beside_nodes)
             .map(|w| w.end.unwrap_or(w.start))
+            .chain(self.rounds.as_ref().map(|r| r.gst))
             .max()
             .unwrap_or(Duration::ZERO)
     }

@@ -1,5 +1,6 @@
 //! Shrinking a failing run to a smaller one that fails the same way: fewer faults,
-//! faults earlier (shorter windows), a shorter run, lower load, fewer twins. Each step is
+//! faults earlier (shorter windows), a shorter run, lower load, fewer twins, fewer
+//! scheduled rounds. Each step is
 //! a smaller scenario played under the same seed and kept only if the same checker still
 //! fails; steps repeat until none is kept or the budget is spent. The scenario is edited
 //! as TOML text (`toml_edit`), so what is not shrunk, comments included, stays as written.
@@ -114,6 +115,12 @@ fn candidates(doc: &DocumentMut) -> Vec<(String, DocumentMut)> {
         }
         out.push((format!("without twin {}", gone.trim()), d));
     }
+    let rounds = doc.get("twins").and_then(|t| t.get("rounds")).and_then(Item::as_array).map_or(0, |a| a.len());
+    if rounds > 1 {
+        let mut d = doc.clone();
+        d["twins"]["rounds"].as_array_mut().expect("counted above").remove(rounds - 1);
+        out.push((format!("{} scheduled rounds instead of {rounds}", rounds - 1), d));
+    }
     // Each fault halfway to the one before it: the window it closes gets shorter.
     let mut previous = Duration::ZERO;
     for i in 0..faults {
@@ -166,6 +173,18 @@ pub fn with_drawn_faults(scenario: &str, drawn: &str) -> Result<String, String> 
     Ok(doc.to_string())
 }
 
+/// A `[twins] generate` scenario with the schedule one run picked (a report's
+/// `rounds.toml`) in place of `generate`: the same run, as fixed rounds a shrinker can cut.
+pub fn with_picked_rounds(scenario: &str, picked: &str) -> Result<String, String> {
+    let mut doc: DocumentMut = scenario.parse().map_err(|e| format!("the scenario: {e}"))?;
+    let picked: DocumentMut = picked.parse().map_err(|e| format!("rounds.toml: {e}"))?;
+    let rounds = picked.get("rounds").ok_or("rounds.toml: no rounds")?.clone();
+    let twins = doc["twins"].as_table_like_mut().ok_or("the scenario has no [twins] table")?;
+    twins.remove("generate");
+    twins.insert("rounds", rounds);
+    Ok(doc.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,5 +219,21 @@ mod tests {
         let doc: DocumentMut = text.parse().unwrap();
         assert!(doc.get("nemesis").is_none(), "{text}");
         assert_eq!(doc["faults"].as_array_of_tables().unwrap().len(), 1, "{text}");
+    }
+
+    #[test]
+    fn picked_rounds_replace_the_generator_and_shrink_from_the_end() {
+        let base = "[scenario]\nduration = \"6s\"\n[twins]\nnodes = [\"n1\"]\ngenerate = { rounds = 2 }\ngst = \"2s\"\n[checks]\nliveness_within = \"4s\"\n";
+        let scenario = Scenario::from_str(base, "x.toml").unwrap().for_seed(7);
+        let plans = scenario.rounds.as_ref().unwrap().plans.clone();
+        let text = with_picked_rounds(base, &format!("# picked\n{}", crate::scenario::rounds_toml(&plans))).unwrap();
+        let fixed = Scenario::from_str(&text, "x.toml").unwrap();
+        let schedule = fixed.rounds.as_ref().unwrap();
+        assert!(schedule.generator.is_none());
+        assert_eq!(schedule.plans, plans, "{text}");
+        let doc: DocumentMut = text.parse().unwrap();
+        let fewer = candidates(&doc).into_iter().find(|(what, _)| what == "1 scheduled rounds instead of 2").expect("a step drops the last round").1;
+        let fewer = Scenario::from_str(&fewer.to_string(), "x.toml").unwrap();
+        assert_eq!(fewer.rounds.unwrap().plans, plans[..1]);
     }
 }

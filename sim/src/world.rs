@@ -18,7 +18,7 @@ use crate::objects::SimObjectStore;
 use crate::PROVER;
 use futures::FutureExt;
 pub use crate::outcome::RunOutcome;
-use crate::scenario::{FaultAction, LoadSpec, NetworkSpec, NodeCopy, Scenario};
+use crate::scenario::{FaultAction, LoadSpec, NetworkSpec, NodeCopy, RoundSchedule, Scenario};
 use futures::future::LocalBoxFuture;
 use madsim::net::NetSim;
 use madsim::runtime::{Handle, Runtime};
@@ -99,6 +99,10 @@ pub struct NodeEnv {
     pub node_config: toml::Table,
     /// The run's seed.
     pub seed: u64,
+    /// The first rounds' leaders and partitions (`[twins] rounds`, or the schedule
+    /// `generate` picked for this seed) and their GST, for the system to enforce on its
+    /// own messages; `None` for most scenarios.
+    pub rounds: Option<Arc<RoundSchedule>>,
 }
 
 /// What the load client is given.
@@ -260,6 +264,7 @@ async fn simulate(
         let (system, events, disk_for_node, peers, exits) =
             (system.clone(), events.clone(), disk.clone(), peers.clone(), exit_tx.clone());
         let node_config = scenario.node.clone();
+        let rounds = scenario.rounds.clone().map(Arc::new);
         let node = handle
             .create_node()
             .name(copy.to_string())
@@ -277,6 +282,7 @@ async fn simulate(
                     events: events.clone(),
                     node_config: node_config.clone(),
                     seed,
+                    rounds: rounds.clone(),
                 };
                 events.record(&env.name, EventKind::NodeStarted { incarnation });
                 let main = system.node_main(env);

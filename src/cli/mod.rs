@@ -18,6 +18,8 @@ mod shrink;
 mod sim;
 #[cfg(madsim)]
 mod sweep;
+#[cfg(madsim)]
+mod twins;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -78,7 +80,15 @@ pub enum Command {
         /// Also write each run's report under OUT.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Only the reports of failing runs.
+        #[arg(long)]
+        failing_only: bool,
     },
+    /// Twins, systematically: enumerate every schedule of a few rounds (per round a leader
+    /// and a partition of the node copies, the Twins copy of a byzantine identity
+    /// included), play each in the simulator, and check safety, and liveness after the
+    /// schedule's GST. Prints how many schedules it covered of how many, and how fast.
+    Twins(TwinsArgs),
     /// Merge the `sweep --json` files of a sharded sweep's shards into one table; exits
     /// non-zero when a seed failed or a shard left no file.
     SweepMerge {
@@ -391,6 +401,52 @@ pub struct SweepArgs {
     pub shrink: bool,
 }
 
+/// The flags of `kraken twins`; those left out keep the base scenario's values.
+#[derive(clap::Args)]
+pub struct TwinsArgs {
+    /// The scenario the schedules are generated into: its network, load, node settings,
+    /// duration and GST (`[twins] gst`).
+    #[arg(long, default_value = "scenarios/twins-generated.toml")]
+    pub base: PathBuf,
+    /// Committee size N.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(4..=7))]
+    pub nodes: Option<u64>,
+    /// The byzantine identities, each run as two copies sharing its key (at most f).
+    #[arg(long, value_delimiter = ',', value_name = "n1,...")]
+    pub twins: Option<Vec<String>>,
+    /// Scheduled rounds per scenario: the enumeration grows as choices^rounds.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=8))]
+    pub rounds: Option<u64>,
+    /// Most groups in a round's partition.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=8))]
+    pub partitions: Option<u64>,
+    /// The identities a round may be led by [base default: every identity].
+    #[arg(long, value_delimiter = ',', value_name = "n0,...")]
+    pub leaders: Option<Vec<String>>,
+    /// Only partitions that keep each Twins pair in different groups (true/false).
+    #[arg(long)]
+    pub apart: Option<bool>,
+    /// Run K schedules (seeds S..S+K, a pseudo-random sample of the enumeration) instead
+    /// of all of them.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
+    pub sample: Option<u64>,
+    /// The first seed of --sample.
+    #[arg(long, value_name = "S", default_value_t = 0, requires = "sample")]
+    pub seed: u64,
+    /// Worker processes (this binary started again); 1 runs every schedule here.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: u16,
+    /// Start no new schedule once this much wall-clock time has passed, e.g. 10m.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub time_budget: Option<std::time::Duration>,
+    /// Where the generated scenario and the reports of failing schedules go.
+    #[arg(long, default_value = "reports/twins")]
+    pub out: PathBuf,
+    /// Write JUnit XML here for CI: one testcase per schedule.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+}
+
 /// The node config at `path` (the defaults without one).
 pub fn node_config(path: Option<&std::path::Path>) -> anyhow::Result<kraken::node::NodeConfig> {
     let Some(p) = path else { return Ok(Default::default()) };
@@ -451,9 +507,13 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         #[cfg(madsim)]
         Command::Sweep(args) => sweep::sweep(&args),
         #[cfg(madsim)]
+        Command::Twins(args) => twins::twins(&args),
+        #[cfg(madsim)]
         Command::Shrink { report, out, max_runs, time_budget } => shrink::shrink(&report, out.as_deref(), max_runs, time_budget),
         #[cfg(madsim)]
-        Command::SweepWorker { file, out } => sweep::worker(&file, out.as_deref()),
+        Command::SweepWorker { file, out, failing_only } => {
+            sweep::worker(&file, out.as_deref(), if failing_only { sweep::Reports::Failing } else { sweep::Reports::All })
+        }
         #[cfg(madsim)]
         Command::SweepMerge { dir, junit } => sweep::merge(&dir, junit.as_deref()),
         #[cfg(madsim)]
@@ -468,6 +528,7 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Scenario { .. }
         | Command::Shrink { .. }
         | Command::Sweep(_)
+        | Command::Twins(_)
         | Command::SweepWorker { .. }
         | Command::SweepMerge { .. }
         | Command::Bench { .. }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use kraken::testbed::Kraken;
 use kraken_sim::scenario::Scenario;
-use kraken_sim::shrink::{shrink as shrink_run, with_drawn_faults, Budget};
+use kraken_sim::shrink::{shrink as shrink_run, with_drawn_faults, with_picked_rounds, Budget};
 use kraken_sim::world::SimSystem;
 
 pub fn shrink(report: &Path, out: Option<&Path>, max_runs: usize, time_budget: Duration) -> anyhow::Result<i32> {
@@ -21,6 +21,10 @@ pub fn shrink(report: &Path, out: Option<&Path>, max_runs: usize, time_budget: D
     if report.join("faults.toml").exists() {
         text = with_drawn_faults(&text, &read("faults.toml")?).map_err(|e| anyhow::anyhow!("{}: {e}", report.display()))?;
         eprintln!("shrink: the [nemesis] faults this run drew (faults.toml) replace [nemesis]");
+    }
+    if report.join("rounds.toml").exists() {
+        text = with_picked_rounds(&text, &read("rounds.toml")?).map_err(|e| anyhow::anyhow!("{}: {e}", report.display()))?;
+        eprintln!("shrink: the round schedule this run picked (rounds.toml) replaces [twins] generate");
     }
     let origin = report.join(format!("{name}.toml")).display().to_string();
     let system = |s: &Scenario| Kraken::new(s).map(|k| Arc::new(k) as Arc<dyn SimSystem>).map_err(|e| format!("{}: {e}", s.origin));

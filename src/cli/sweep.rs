@@ -1,7 +1,8 @@
 //! `kraken sweep`, the hidden `kraken sweep-worker` that `sweep --jobs N` starts N of (this
 //! binary again: seeds in on stdin, results out as JSON lines on stdout), and
 //! `kraken sweep-merge`, which joins the `--json` files of a sharded sweep's shards.
-//! `sweep --shrink` hands the first failing seed's report to `shrink.rs`.
+//! `sweep --shrink` hands the first failing seed's report to `shrink.rs`; `twins.rs`
+//! sweeps its generated scenario through [`run_plan`].
 
 use super::sim::{git_revision, load};
 use super::SweepArgs;
@@ -24,22 +25,7 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<i32> {
         // Found unwritable now rather than by every seed.
         std::fs::create_dir_all(out).with_context(|| format!("--out {}", out.display()))?;
     }
-    let outcome = if args.jobs == 1 {
-        in_process(&args.file, &plan, args.out.as_deref())?
-    } else {
-        // Workers build their own system: the parent only needs the scenario's name.
-        let scenario = Scenario::from_file(&args.file).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let exe = std::env::current_exe().context("finding this binary to start sweep workers")?;
-        let worker = || {
-            let mut command = Command::new(&exe);
-            command.arg("sweep-worker").arg(&args.file);
-            if let Some(out) = &args.out {
-                command.arg("--out").arg(out);
-            }
-            command
-        };
-        sweeps::sweep_pool(&scenario, &plan, args.jobs.into(), worker)?
-    };
+    let outcome = run_plan(&args.file, &plan, args.jobs, args.out.as_deref(), Reports::All)?;
     println!("{}", outcome.render());
     if let Some(path) = &args.json {
         write("--json", path, &serde_json::to_string_pretty(&outcome)?)?;
@@ -63,7 +49,38 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<i32> {
     Ok(if outcome.passed() { 0 } else { 1 })
 }
 
-fn in_process(file: &Path, plan: &Plan, out: Option<&Path>) -> anyhow::Result<SweepOutcome> {
+/// Which runs leave a report under `--out`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Reports {
+    All,
+    /// A twins enumeration runs thousands of schedules: only the failing ones are kept.
+    Failing,
+}
+
+/// Plays `plan` of the scenario `file`, in this process (`jobs` = 1) or in `jobs` worker
+/// processes, writing reports under `out`.
+pub fn run_plan(file: &Path, plan: &Plan, jobs: u16, out: Option<&Path>, reports: Reports) -> anyhow::Result<SweepOutcome> {
+    if jobs == 1 {
+        return in_process(file, plan, out, reports);
+    }
+    // Workers build their own system: the parent only needs the scenario's name.
+    let scenario = Scenario::from_file(file).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let exe = std::env::current_exe().context("finding this binary to start sweep workers")?;
+    let worker = || {
+        let mut command = Command::new(&exe);
+        command.arg("sweep-worker").arg(file);
+        if let Some(out) = out {
+            command.arg("--out").arg(out);
+        }
+        if reports == Reports::Failing {
+            command.arg("--failing-only");
+        }
+        command
+    };
+    Ok(sweeps::sweep_pool(&scenario, plan, jobs.into(), worker)?)
+}
+
+fn in_process(file: &Path, plan: &Plan, out: Option<&Path>, reports: Reports) -> anyhow::Result<SweepOutcome> {
     let (scenario, system) = load(file)?;
     let revision = git_revision();
     let mut write_error = None;
@@ -72,7 +89,7 @@ fn in_process(file: &Path, plan: &Plan, out: Option<&Path>) -> anyhow::Result<Sw
         plan,
         |_| system.clone() as Arc<dyn SimSystem>,
         |run| {
-            if let Err(e) = write_report(out, &scenario, run, &revision) {
+            if let Err(e) = write_report(out, reports, &scenario, run, &revision) {
                 write_error.get_or_insert(e);
             }
         },
@@ -85,13 +102,13 @@ fn in_process(file: &Path, plan: &Plan, out: Option<&Path>) -> anyhow::Result<Sw
     Ok(outcome)
 }
 
-pub fn worker(file: &Path, out: Option<&Path>) -> anyhow::Result<i32> {
+pub fn worker(file: &Path, out: Option<&Path>, reports: Reports) -> anyhow::Result<i32> {
     let (scenario, system) = load(file)?;
     let revision = git_revision();
     sweeps::serve(
         &scenario,
         |_| system.clone() as Arc<dyn SimSystem>,
-        |run| write_report(out, &scenario, run, &revision),
+        |run| write_report(out, reports, &scenario, run, &revision),
         std::io::stdin().lock(),
         std::io::stdout().lock(),
     )?;
@@ -107,16 +124,19 @@ pub fn merge(dir: &Path, junit: Option<&Path>) -> anyhow::Result<i32> {
     Ok(if merged.passed() { 0 } else { 1 })
 }
 
-/// Writes the run's report under `out`, if there is one.
-fn write_report(out: Option<&Path>, scenario: &Scenario, run: &RunOutcome, revision: &str) -> std::io::Result<()> {
+/// Writes the run's report under `out`, if there is one (and the run is one to keep).
+fn write_report(out: Option<&Path>, reports: Reports, scenario: &Scenario, run: &RunOutcome, revision: &str) -> std::io::Result<()> {
     let Some(out) = out else { return Ok(()) };
+    if reports == Reports::Failing && run.passed() {
+        return Ok(());
+    }
     report::write_report(out, scenario, run, revision).map(drop).map_err(|e| {
         std::io::Error::other(format!("--out {}: could not write the report of seed {}: {e}", out.display(), run.seed))
     })
 }
 
 /// Writes `text` to the file a flag names, making its directory.
-fn write(flag: &str, path: &Path, text: &str) -> anyhow::Result<()> {
+pub(super) fn write(flag: &str, path: &Path, text: &str) -> anyhow::Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
     dir.map_or(Ok(()), std::fs::create_dir_all)
         .and_then(|()| std::fs::write(path, text))

@@ -487,21 +487,24 @@ impl Core {
         self.safety.record(self.round);
         self.persist_safety()?;
         tracing::debug!(me = self.me, round = self.round, "round timed out");
-        let t = Timeout::new(self.round, self.safety.state.high_qc.clone(), self.me, &self.key);
+        let last_tc = self.last_tc.clone().filter(|tc| tc.round + 1 == self.round);
+        let t = Timeout::new(self.round, self.safety.state.high_qc.clone(), self.me, &self.key).with_last_tc(last_tc);
         self.net.broadcast(&NodeMessage::Consensus(ConsensusMessage::Timeout(t.clone())));
         self.my_timeout = Some(t.clone());
         self.add_timeout(t)
     }
 
     /// A timeout counts if it is for a round in our window and its author is not yet
-    /// counted there; its QC counts if it is higher than ours. One that offers neither
-    /// is dropped before its signatures (one, plus a quorum in its QC) are checked.
+    /// counted there; its QC counts if it is higher than ours, its TC if it ends our
+    /// round or a later one. One that offers none of these is dropped before its
+    /// signatures (one, plus a quorum in each certificate) are checked.
     fn on_timeout(&mut self, t: Timeout, from: Author) -> Handled {
         let counts = t.round >= self.round
             && t.round <= self.round + MAX_ROUNDS_AHEAD
             && !self.aggregator.has_timeout(&t);
         let raises_qc = t.high_qc.round > self.safety.state.high_qc.round;
-        if !counts && !raises_qc {
+        let advances = t.last_tc.as_ref().is_some_and(|tc| tc.round >= self.round);
+        if !counts && !raises_qc && !advances {
             return Ok(());
         }
         if let Err(e) = t.verify(&self.committee) {
@@ -509,6 +512,9 @@ impl Core {
             return Ok(());
         }
         self.process_qc(&t.high_qc)?;
+        if let Some(tc) = &t.last_tc {
+            self.process_tc(tc)?;
+        }
         if counts && t.round >= self.round {
             self.add_timeout(t)?;
         }

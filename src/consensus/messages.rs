@@ -38,6 +38,11 @@ pub struct Vote {
 pub struct Timeout {
     pub round: Round,
     pub high_qc: QuorumCert,
+    /// The TC of the round before, when the sender entered `round` by it: a node still
+    /// in an earlier round catches up from it, and can then join this round's timeout
+    /// (without it, honest nodes split across two rounds wait on each other forever).
+    /// A TC is its own proof, so the timeout's signature need not cover it.
+    pub last_tc: Option<TimeoutCert>,
     pub author: Author,
     pub signature: Signature,
 }
@@ -75,6 +80,8 @@ pub enum Invalid {
     BadRoundJump { round: Round, qc: Round },
     #[error("block round {round} must exceed its QC round {qc}")]
     RoundNotAfterQc { round: Round, qc: Round },
+    #[error("timeout of round {round} carries a TC of round {tc}, not of the round before")]
+    TcNotOfRoundBefore { round: Round, tc: Round },
 }
 
 pub fn vote_digest(block: &Digest, round: Round) -> Digest {
@@ -253,17 +260,31 @@ impl Vote {
 impl Timeout {
     pub fn new(round: Round, high_qc: QuorumCert, author: Author, key: &KeyPair) -> Self {
         let signature = key.sign(&timeout_digest(round, high_qc.round));
-        Timeout { round, high_qc, author, signature }
+        Timeout { round, high_qc, last_tc: None, author, signature }
+    }
+
+    /// This timeout carrying `tc`, the TC that ended the round before.
+    pub fn with_last_tc(mut self, tc: Option<TimeoutCert>) -> Self {
+        self.last_tc = tc;
+        self
     }
 
     pub fn verify(&self, committee: &Committee) -> Result<(), Invalid> {
-        // The cheapest check first: an oversized QC is refused without any signature.
+        // The cheapest checks first: an oversized certificate, or a TC of the wrong
+        // round, is refused without any signature.
         bounded(self.high_qc.votes.len(), committee)?;
+        if let Some(tc) = &self.last_tc {
+            bounded(tc.votes.len(), committee)?;
+            if tc.round.checked_add(1) != Some(self.round) {
+                return Err(Invalid::TcNotOfRoundBefore { round: self.round, tc: tc.round });
+            }
+        }
         check_signers(
             committee,
             std::iter::once((self.author, timeout_digest(self.round, self.high_qc.round), &self.signature)),
         )?;
-        self.high_qc.verify(committee)
+        self.high_qc.verify(committee)?;
+        self.last_tc.as_ref().map_or(Ok(()), |tc| tc.verify(committee))
     }
 }
 
@@ -365,5 +386,25 @@ mod tests {
         let mut lied = t.clone();
         lied.high_qc.round = 3;
         assert!(lied.verify(&c).is_err());
+    }
+
+    #[test]
+    fn a_timeouts_tc_is_a_valid_certificate_of_the_round_before() {
+        let (c, k) = setup();
+        let tc = |round: Round, signers: usize| TimeoutCert {
+            round,
+            votes: (0..signers).map(|i| (i as Author, 0, k[i].sign(&timeout_digest(round, 0)))).collect(),
+        };
+        let t = |round, last| Timeout::new(round, QuorumCert::genesis(), 0, &k[0]).with_last_tc(Some(last));
+        t(3, tc(2, 3)).verify(&c).unwrap();
+        assert_eq!(t(4, tc(2, 3)).verify(&c), Err(Invalid::TcNotOfRoundBefore { round: 4, tc: 2 }));
+        assert_eq!(t(2, tc(2, 3)).verify(&c), Err(Invalid::TcNotOfRoundBefore { round: 2, tc: 2 }));
+        assert_eq!(t(0, tc(Round::MAX, 3)).verify(&c), Err(Invalid::TcNotOfRoundBefore { round: 0, tc: Round::MAX }));
+        assert_eq!(t(3, tc(2, 2)).verify(&c), Err(Invalid::NoQuorum { got: 2, need: 3 }));
+        let mut forged = tc(2, 3);
+        forged.votes[1].1 = 1;
+        assert_eq!(t(3, forged).verify(&c), Err(Invalid::BadSignature(1)));
+        let oversized = TimeoutCert { round: 2, votes: vec![(0, 0, Signature([0; 64])); 5] };
+        assert_eq!(t(3, oversized).verify(&c), Err(Invalid::TooManySignatures { got: 5, size: 4 }));
     }
 }

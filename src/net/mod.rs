@@ -12,3 +12,20 @@ mod stats;
 pub use receiver::{listen, Inbound};
 pub use sender::Network;
 pub use stats::NetStats;
+
+use crate::types::{Author, Round};
+use serde::Serialize;
+
+/// A message the network carries, and the consensus round it belongs to, if any.
+pub trait Wire: Serialize {
+    fn round(&self) -> Option<Round>;
+}
+
+/// Which copies of a peer a message reaches. Real nodes have none (every message goes
+/// to every address of its peer); a simulated Twins schedule partitions the copies
+/// differently for each round's messages.
+pub trait Links: Send + Sync {
+    /// Whether a message of `round` (`None`: one that belongs to no round) reaches copy
+    /// `copy` (an index into the member's addresses) of member `to`.
+    fn reaches(&self, to: Author, copy: usize, round: Option<Round>) -> bool;
+}

@@ -23,7 +23,7 @@ use crate::consensus::{ConsensusMessage, Core};
 use crate::mempool::{BatchPool, Mempool, MempoolMessage, TxCheck};
 use crate::net::{self, NetStats, Network};
 use crate::storage::Store;
-use crate::types::{Author, Committee, KeyPair};
+use crate::types::{Author, Committee, KeyPair, Round};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -38,6 +38,21 @@ pub enum NodeMessage {
     Attestation(Attestation),
 }
 
+impl net::Wire for NodeMessage {
+    /// Proposals, votes and timeouts belong to their round; sync, batches and
+    /// attestations to none.
+    fn round(&self) -> Option<Round> {
+        match self {
+            NodeMessage::Consensus(ConsensusMessage::Propose(block)) => Some(block.round),
+            NodeMessage::Consensus(ConsensusMessage::Vote(vote)) => Some(vote.round),
+            NodeMessage::Consensus(ConsensusMessage::Timeout(timeout)) => Some(timeout.round),
+            NodeMessage::Consensus(ConsensusMessage::SyncRequest { .. } | ConsensusMessage::SyncReply(_))
+            | NodeMessage::Mempool(_)
+            | NodeMessage::Attestation(_) => None,
+        }
+    }
+}
+
 pub struct NodeSetup {
     pub committee: Arc<Committee>,
     pub me: Author,
@@ -50,19 +65,22 @@ pub struct NodeSetup {
     /// Where the Starknet JSON-RPC is served: over HTTP with metrics and health in the
     /// real build, as framed bodies over the simulated network in the simulator.
     pub rpc_listener: Option<TcpListener>,
+    /// Which copies of a peer each message reaches: `None` (every copy) but in a
+    /// simulated Twins schedule.
+    pub links: Option<Arc<dyn net::Links>>,
 }
 
 /// Starts every task of the node and runs until the node is killed, or until a component
 /// stops it ([`Halt`]: its disk failed), which returns the reason as an error.
 pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
-    let NodeSetup { committee, me, key, store, config, observer, peer_listener, client_listener, rpc_listener } = setup;
+    let NodeSetup { committee, me, key, store, config, observer, peer_listener, client_listener, rpc_listener, links } = setup;
     anyhow::ensure!(committee.member(me).is_some(), "node index {me} is not in the committee");
     #[cfg(not(madsim))]
     let metrics = Arc::new(crate::metrics::Metrics::new());
     #[cfg(not(madsim))]
     let observer: Arc<dyn Observer> = Arc::new(crate::metrics::MetricsObserver { metrics: metrics.clone(), inner: observer });
     let stats = Arc::new(NetStats::default());
-    let network = Network::start(&committee, me, key.clone(), stats.clone());
+    let network = Network::start(&committee, me, key.clone(), stats.clone(), links);
     let (observer, tx_check, chain, attest) = match &config.execution {
         Some(settings) => {
             let chain = Chain::open(store.clone(), settings)?;

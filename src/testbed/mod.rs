@@ -6,26 +6,30 @@ mod disk;
 mod flood;
 mod observer;
 mod prover;
+mod round_links;
 mod workload;
 
+use crate::net::Links;
 use crate::node::{self, NodeConfig, NodeSetup};
 use crate::storage::Store;
-use crate::types::{Committee, KeyPair};
+use crate::types::{Author, Committee, KeyPair};
 use futures_util::future::LocalBoxFuture;
 use futures_util::FutureExt;
 use kraken_execution::{Engine, Genesis};
 use kraken_sim::checkers::{Checker, StateAgreement};
 use kraken_sim::events::EventKind;
-use kraken_sim::scenario::Scenario;
+use kraken_sim::scenario::{NodeCopy, Scenario};
 use kraken_sim::world::{ClientEnv, NodeEnv, ProverEnv, SimSystem};
 use crate::load::Mix;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use disk::SimBackend;
 pub use flood::{Flood, FloodKind};
 pub use prover::RPC_PORT;
 use prover::ProverConfig;
+use round_links::RoundLinks;
 
 /// Node-to-node port on every simulated node.
 pub const PEER_PORT: u16 = 7000;
@@ -87,7 +91,14 @@ pub fn sim_committee(peers: &[Vec<IpAddr>], seed: u64) -> (Committee, Vec<KeyPai
 /// One node process: its store on the simulated disk, its listeners, then the node until
 /// it stops.
 async fn run_node(env: &NodeEnv, config: NodeConfig) -> anyhow::Result<()> {
-    let (committee, keys) = sim_committee(&env.peers, env.seed);
+    let (mut committee, keys) = sim_committee(&env.peers, env.seed);
+    let mut links = None;
+    if let Some(schedule) = &env.rounds {
+        committee.leaders = schedule.plans.iter().map(|plan| plan.leader as Author).collect();
+        let me = NodeCopy { identity: env.identity, twin: env.is_twin_copy };
+        let gst = tokio::time::Instant::now() + schedule.gst.saturating_sub(Duration::from_micros(env.events.now_us()));
+        links = Some(Arc::new(RoundLinks::new(me, schedule.plans.clone().into(), gst)) as Arc<dyn Links>);
+    }
     let store = Store::open_backend(SimBackend::with_params(env.disk.clone(), &config.storage)).map_err(|e| anyhow::anyhow!("cannot open store: {e}"))?;
     let bind = |port| tokio::net::TcpListener::bind(SocketAddr::new(env.ip, port));
     let peer_listener = bind(PEER_PORT).await?;
@@ -103,6 +114,7 @@ async fn run_node(env: &NodeEnv, config: NodeConfig) -> anyhow::Result<()> {
         peer_listener,
         client_listener,
         rpc_listener,
+        links,
     };
     node::run(setup).await
 }

@@ -25,6 +25,10 @@ pub struct Member {
 #[serde(deny_unknown_fields)]
 pub struct Committee {
     pub members: Vec<Member>,
+    /// The leaders of rounds 1, 2, ... in order, round-robin after them. Empty in a
+    /// deployment; a Twins scenario fixes the leaders of the rounds it schedules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub leaders: Vec<Author>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +43,8 @@ pub enum CommitteeError {
     DuplicateKey(String),
     #[error("committee member {0} has no consensus or client address")]
     NoAddress(String),
+    #[error("the leader of round {round} is member {leader}, but the committee has {size}")]
+    UnknownLeader { round: usize, leader: Author, size: usize },
 }
 
 impl Committee {
@@ -63,7 +69,7 @@ impl Committee {
                 Member { name: format!("n{i}"), public_key: k.public(), consensus, client }
             })
             .collect();
-        (Committee { members }, keys)
+        (Committee { members, leaders: Vec::new() }, keys)
     }
 
     pub fn load(path: &Path) -> Result<Self, CommitteeError> {
@@ -87,6 +93,9 @@ impl Committee {
                 return Err(CommitteeError::NoAddress(m.name.clone()));
             }
         }
+        if let Some((i, &leader)) = self.leaders.iter().enumerate().find(|(_, l)| **l as usize >= self.size()) {
+            return Err(CommitteeError::UnknownLeader { round: i + 1, leader, size: self.size() });
+        }
         Ok(())
     }
 
@@ -105,9 +114,12 @@ impl Committee {
         self.size() - self.f()
     }
 
-    /// Round-robin leader rotation.
+    /// The round's leader: the scheduled one (`leaders`), else round-robin.
     pub fn leader(&self, round: Round) -> Author {
-        (round % self.size() as u64) as Author
+        match usize::try_from(round).ok().and_then(|r| r.checked_sub(1)).and_then(|i| self.leaders.get(i)) {
+            Some(&scheduled) => scheduled,
+            None => (round % self.size() as u64) as Author,
+        }
     }
 
     pub fn member(&self, author: Author) -> Option<&Member> {
@@ -176,5 +188,18 @@ mod tests {
         assert!(matches!(c.validate(), Err(CommitteeError::DuplicateKey(_))));
         c.members.pop();
         assert!(matches!(c.validate(), Err(CommitteeError::TooSmall(3))));
+    }
+
+    #[test]
+    fn scheduled_leaders_lead_their_rounds_then_round_robin() {
+        let (mut c, _) = Committee::generate(4, 1, local);
+        assert_eq!((1..=5).map(|r| c.leader(r)).collect::<Vec<_>>(), vec![1, 2, 3, 0, 1]);
+        c.leaders = vec![3, 3, 0];
+        assert_eq!((0..=5).map(|r| c.leader(r)).collect::<Vec<_>>(), vec![0, 3, 3, 0, 0, 1]);
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<Committee>(&json).unwrap(), c);
+        c.validate().unwrap();
+        c.leaders.push(4);
+        assert!(matches!(c.validate(), Err(CommitteeError::UnknownLeader { round: 4, leader: 4, size: 4 })));
     }
 }

@@ -26,6 +26,9 @@ pub enum NemesisKind {
     Cut,
     /// Crash, then restart from the disk.
     Crash,
+    /// Crash at any instant, down to the microsecond (between a vote and the next
+    /// message, say), and restart at once.
+    Bounce,
     /// Pause, then resume.
     Pause,
     /// Packet loss raised to `loss` on every link.
@@ -42,11 +45,12 @@ pub enum NemesisKind {
 
 impl NemesisKind {
     /// Every kind, in the order the rates table lists them.
-    pub const ALL: [NemesisKind; 10] = [
+    pub const ALL: [NemesisKind; 11] = [
         NemesisKind::Split,
         NemesisKind::Isolate,
         NemesisKind::Cut,
         NemesisKind::Crash,
+        NemesisKind::Bounce,
         NemesisKind::Pause,
         NemesisKind::Loss,
         NemesisKind::Latency,
@@ -62,6 +66,7 @@ impl NemesisKind {
             NemesisKind::Isolate => "isolate",
             NemesisKind::Cut => "cut",
             NemesisKind::Crash => "crash",
+            NemesisKind::Bounce => "bounce",
             NemesisKind::Pause => "pause",
             NemesisKind::Loss => "loss",
             NemesisKind::Latency => "latency",
@@ -128,7 +133,8 @@ pub fn generate(
     if total <= 0.0 {
         return Vec::new();
     }
-    // Whole milliseconds, so the `[[faults]]` text of a schedule is exact.
+    // Whole milliseconds (a bounce adds microseconds), so the `[[faults]]` text of a
+    // schedule is exact.
     let max_gap_ms = (2.0 * 60_000.0 / total).round().max(1.0) as u64;
     let (min_len, max_len) = (
         spec.length.0.as_millis() as u64,
@@ -144,7 +150,15 @@ pub fn generate(
         }
         in_force.retain(|f| f.until > t);
         let kind = pick(&mut rng, &spec.rates, total);
-        let until = (t + Duration::from_millis(rng.gen_range(min_len..=max_len))).min(end);
+        let mut until = (t + Duration::from_millis(rng.gen_range(min_len..=max_len))).min(end);
+        if kind == NemesisKind::Bounce {
+            // Any microsecond of the millisecond, and back up at that same instant.
+            t += Duration::from_micros(rng.gen_range(0..1000));
+            until = t;
+            if t >= end {
+                break;
+            }
+        }
         let Some((slot, faulty, opens, closes)) = draw(&mut rng, kind, spec, nodes, base) else {
             continue;
         };
@@ -218,7 +232,7 @@ fn draw(
             let cut = FaultAction::Cut { from: node, to, both: false };
             (Slot::Links, vec![node], cut, vec![FaultAction::Heal])
         }
-        NemesisKind::Crash => (one, vec![node], FaultAction::Crash(node), vec![FaultAction::Restart(node)]),
+        NemesisKind::Crash | NemesisKind::Bounce => (one, vec![node], FaultAction::Crash(node), vec![FaultAction::Restart(node)]),
         NemesisKind::Pause => (one, vec![node], FaultAction::Pause(node), vec![FaultAction::Resume(node)]),
         NemesisKind::PowerCut => (one, vec![node], FaultAction::PowerCut(node), vec![FaultAction::Restart(node)]),
         NemesisKind::DiskError => (one, vec![node], FaultAction::DiskError(node), restart(node)),

@@ -20,7 +20,7 @@ const NEMESIS: &str = r#"[nemesis]
 start = "2s"
 quiet = "15s"
 length = { min = "500ms", max = "4s" }
-rates = { split = 6, isolate = 6, cut = 6, crash = 6, pause = 6, loss = 6, latency = 6, power_cut = 6, disk_error = 6, disk_full = 6 }
+rates = { split = 6, isolate = 6, cut = 6, crash = 6, bounce = 6, pause = 6, loss = 6, latency = 6, power_cut = 6, disk_error = 6, disk_full = 6 }
 loss = 0.3
 latency = { min = "100ms", max = "900ms" }
 "#;
@@ -172,4 +172,24 @@ fn safety_only_drops_the_liveness_checkers() {
     let s = parse(&nemesis("").replace("[checks]", "[checks]\nsafety_only = true\nmax_tx_latency = \"1s\""));
     assert_eq!(names(&s), ["safety", "no-lost-tx"]);
     assert_eq!(names(&parse(&nemesis(""))), ["safety", "liveness", "no-lost-tx"]);
+}
+
+#[test]
+fn a_bounce_crashes_at_any_microsecond_and_restarts_at_once() {
+    let s = parse(&format!("{BASE}[nemesis]\nrates = {{ bounce = 30 }}\n"));
+    let mut off_the_millisecond = 0;
+    for seed in 0..10 {
+        let faults = s.for_seed(seed).faults;
+        assert!(!faults.is_empty() && faults.len() % 2 == 0, "seed {seed}: {faults:?}");
+        for pair in faults.chunks(2) {
+            let (FaultAction::Crash(a), FaultAction::Restart(b)) = (&pair[0].action, &pair[1].action) else {
+                panic!("seed {seed}: not a crash and its restart: {pair:?}");
+            };
+            assert_eq!((a, pair[0].at), (b, pair[1].at), "seed {seed}: back up at the same instant");
+            off_the_millisecond += usize::from(pair[0].at.subsec_micros() % 1000 != 0);
+        }
+        let pasted = format!("{BASE}{}", faults_toml(&faults));
+        assert_eq!(Scenario::from_str(&pasted, "scenarios/replay.toml").unwrap().faults, faults);
+    }
+    assert!(off_the_millisecond > 0, "every bounce fell on a whole millisecond");
 }

@@ -101,6 +101,29 @@ pub struct RawDisk {
 pub struct RawTwins {
     #[serde(default)]
     pub nodes: Vec<String>,
+    #[serde(default)]
+    pub rounds: Vec<RawRound>,
+    pub generate: Option<RawGenerate>,
+    pub gst: Option<String>,
+}
+
+/// `{ leader = "n1", partition = [[..], [..]] }`; no partition: a connected round.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRound {
+    pub leader: String,
+    pub partition: Option<Vec<Vec<String>>>,
+}
+
+/// `{ rounds = 2, partitions = 2, leaders = ["n0", "n1"], apart = true }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGenerate {
+    pub rounds: i64,
+    pub partitions: Option<i64>,
+    pub leaders: Option<Vec<String>>,
+    #[serde(default)]
+    pub apart: bool,
 }
 
 #[derive(Deserialize)]

@@ -450,3 +450,55 @@ fn prover_faults_need_a_prover_and_keep_their_order() {
     assert_eq!(s.last_heal(), Duration::ZERO, "the nodes' liveness is not judged from a prover fault");
     assert!(faults_toml(&s.faults).contains("crash = \"prover\"") && faults_toml(&s.faults).contains("store = \"up\""));
 }
+
+#[test]
+fn round_schedules_parse_and_name_their_errors() {
+    let base = "[scenario]\nduration = \"20s\"\n[twins]\nnodes = [\"n1\"]\n";
+    let s = Scenario::from_str(
+        &format!("{base}rounds = [\n  {{ leader = \"n1\", partition = [[\"n0\", \"n1\", \"n2\"], [\"n1'\", \"n3\"]] }},\n  {{ leader = \"n2\" }},\n]\n"),
+        "scenarios/x.toml",
+    )
+    .unwrap();
+    let schedule = s.rounds.as_ref().unwrap();
+    assert_eq!(schedule.rounds(), 2);
+    assert_eq!(schedule.plans[0].to_string(), "n1 leads; n0 n1 n2 | n1' n3");
+    assert_eq!(schedule.plans[1].partition, vec![s.copies()], "no partition: one group of every copy");
+    assert_eq!(schedule.gst, Duration::from_secs(10), "by default liveness_within (10s) before the end");
+    assert_eq!(s.for_seed(9).rounds, s.rounds, "a fixed schedule is every seed's");
+    assert_eq!(s.last_heal(), schedule.gst, "liveness is judged from the GST");
+    // The written schedule parses back to itself.
+    let again = Scenario::from_str(&format!("{base}{}", rounds_toml(&schedule.plans)), "scenarios/x.toml").unwrap();
+    assert_eq!(again.rounds, s.rounds);
+
+    let g = Scenario::from_str(&format!("{base}generate = {{ rounds = 2, leaders = [\"n0\", \"n1\"], apart = true }}\ngst = \"3s\"\n[checks]\nliveness_within = \"5s\"\n"), "scenarios/x.toml").unwrap();
+    let generated = g.rounds.as_ref().unwrap();
+    assert!(generated.plans.is_empty());
+    assert_eq!((generated.rounds(), generated.gst), (2, Duration::from_secs(3)));
+    assert_eq!(generated.generator.as_ref().unwrap().count(), Some(256));
+    let picked = |seed| g.for_seed(seed).rounds.unwrap().plans;
+    assert_eq!(picked(3).len(), 2);
+    assert_ne!(picked(3), picked(4));
+
+    let cases = [
+        ("rounds = [{ leader = \"n1'\" }]\n", "twins.rounds[0].leader", "name the identity"),
+        ("rounds = [{ leader = \"n7\" }]\n", "twins.rounds[0].leader", "unknown node"),
+        ("rounds = [{ leader = \"n0\", partition = [[\"n0\", \"n1\"], [\"n2\", \"n3\"]] }]\n", "twins.rounds[0].partition", "n1' is in no group"),
+        ("rounds = [{ leader = \"n0\", partition = [[\"n0\", \"n1\", \"n1'\"], [\"n2\", \"n3\", \"n0\"]] }]\n", "twins.rounds[0].partition[1][2]", "in two groups"),
+        ("rounds = [{ leader = \"n0\", partition = [] }]\n", "twins.rounds[0].partition", "at least one group"),
+        ("rounds = [{ leader = \"n0\" }]\ngenerate = { rounds = 1 }\n", "twins.generate", "not both"),
+        ("generate = { rounds = 0 }\n", "twins.generate.rounds", "1 to 8"),
+        ("generate = { rounds = 1, partitions = 6 }\n", "twins.generate.partitions", "1 to 5"),
+        ("generate = { rounds = 1, leaders = [] }\n", "twins.generate.leaders", "at least one leader"),
+        ("generate = { rounds = 1, leaders = [\"n0\", \"n0\"] }\n", "twins.generate.leaders[1]", "listed twice"),
+        ("generate = { rounds = 1, partitions = 1, apart = true }\n", "twins.generate", "no partition fits"),
+        ("generate = { rounds = 1 }\ngst = \"20s\"\n", "twins.gst", "within the run"),
+        ("generate = { rounds = 1 }\ngst = \"15s\"\n", "scenario.duration", "GST falls) at 15s"),
+        ("gst = \"5s\"\n", "twins.gst", "needs a round schedule"),
+    ];
+    for (rest, key, says) in cases {
+        let e = err(&format!("{base}{rest}"));
+        assert!(e.contains(&format!(": {key}: ")) && e.contains(says), "expected {key} ({says}) in: {e}");
+    }
+    let big = err("[scenario]\nduration = \"20s\"\n[committee]\nsize = 7\n[twins]\nnodes = [\"n0\", \"n1\"]\ngenerate = { rounds = 1 }\n");
+    assert!(big.contains(": twins.generate: 9 node copies"), "{big}");
+}

@@ -3,11 +3,11 @@
 //! and line.
 
 use super::locate::Locator;
-use super::validate_nemesis;
+use super::{validate_nemesis, validate_rounds};
 use super::raw::{RawDisk, RawFault, RawFile, RawRange, RawLoad, RawNetwork};
 use super::{
     format_duration, parse_duration, parse_size, Checks, DiskSpec, Fault, FaultAction, Latency,
-    LoadPhase, LoadSpec, NetworkSpec, NodeCopy, Scenario, ScenarioError,
+    LoadPhase, LoadSpec, NetworkSpec, NodeCopy, Scenario, ScenarioError, copies_of,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -103,6 +103,52 @@ impl Ctx<'_> {
         }
         Ok(NodeCopy { identity, twin })
     }
+
+    /// Groups of node copies, none empty, no copy in two (`key` names the list).
+    pub(super) fn groups(&self, key: &str, raw: &[Vec<String>]) -> Result<Vec<Vec<NodeCopy>>> {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for (g, group) in raw.iter().enumerate() {
+            if group.is_empty() {
+                return Err(self.err(&format!("{key}[{g}]"), "empty group"));
+            }
+            let mut copies = Vec::new();
+            for (j, name) in group.iter().enumerate() {
+                let element = format!("{key}[{g}][{j}]");
+                let copy = self.copy(&element, name)?;
+                if seen.contains(&copy) {
+                    return Err(self.err(&element, format!("{copy} is in two groups")));
+                }
+                seen.push(copy);
+                copies.push(copy);
+            }
+            out.push(copies);
+        }
+        Ok(out)
+    }
+
+    /// Distinct identities, as listed (`key` names the list).
+    pub(super) fn identities(&self, key: &str, names: &[String]) -> Result<Vec<usize>> {
+        let mut out = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let element = format!("{key}[{i}]");
+            let identity = self.identity(&element, name)?;
+            if out.contains(&identity) {
+                return Err(self.err(&element, format!("{name:?} is listed twice")));
+            }
+            out.push(identity);
+        }
+        Ok(out)
+    }
+
+    /// An identity, named as such (`"n1"`, not its copy `"n1'"`).
+    pub(super) fn identity(&self, key: &str, name: &str) -> Result<usize> {
+        let copy = self.copy(key, name)?;
+        if copy.twin {
+            return Err(self.err(key, format!("{name:?}: name the identity (\"n{}\"), not a copy", copy.identity)));
+        }
+        Ok(copy.identity)
+    }
 }
 
 /// Parses and validates a scenario (see [`Scenario::from_str`]).
@@ -185,24 +231,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
     let disk = disk(&ctx, &raw.disk)?;
 
     let f = (ctx.size - 1) / 3;
-    let mut twins = Vec::new();
-    for (i, name) in raw.twins.nodes.iter().enumerate() {
-        let key = format!("twins.nodes[{i}]");
-        let copy = ctx.copy(&key, name)?;
-        if copy.twin {
-            return Err(ctx.err(
-                &key,
-                format!(
-                    "{name:?}: name the identity (\"n{}\"), not a copy",
-                    copy.identity
-                ),
-            ));
-        }
-        if twins.contains(&copy.identity) {
-            return Err(ctx.err(&key, format!("{name:?} is listed twice")));
-        }
-        twins.push(copy.identity);
-    }
+    let mut twins = ctx.identities("twins.nodes", &raw.twins.nodes)?;
     if twins.len() > f {
         return Err(ctx.err(
             "twins.nodes",
@@ -231,13 +260,14 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
         max_tx_latency,
         safety_only: raw.checks.safety_only,
     };
+    let rounds = validate_rounds::rounds(&ctx, &raw.twins, &copies_of(ctx.size, &twins), duration, &checks)?;
     let nemesis = match &raw.nemesis {
         Some(table) => {
             if !raw.faults.is_empty() {
                 return Err(ctx.err("nemesis", "give either [nemesis] or [[faults]], not both (the nemesis keeps its faults within bounds only it knows)"));
             }
-            if !twins.is_empty() {
-                return Err(ctx.err("nemesis", "[nemesis] does not fault Twins copies yet: leave out [twins]"));
+            if !twins.is_empty() || rounds.is_some() {
+                return Err(ctx.err("nemesis", "[nemesis] does not fault Twins copies or round schedules yet: leave out [twins]"));
             }
             Some(validate_nemesis::nemesis(&ctx, table, duration, &checks)?)
         }
@@ -255,6 +285,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
         load,
         disk,
         twins,
+        rounds,
         faults,
         nemesis,
         checks,
@@ -263,7 +294,8 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
         source: text.to_string(),
     };
     let needed = scenario.last_heal() + liveness_within;
-    if !scenario.faults.is_empty() && !scenario.checks.safety_only && duration < needed {
+    let judged_after_heal = !scenario.faults.is_empty() || scenario.rounds.is_some();
+    if judged_after_heal && !scenario.checks.safety_only && duration < needed {
         let key = if raw.checks.liveness_within.is_some() {
             "checks.liveness_within"
         } else {
@@ -272,7 +304,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
         return Err(ctx.err(
             key,
             format!(
-                "the run lasts {} but the last fault heals at {} and liveness_within = {} needs it to last at least {}",
+                "the run lasts {} but the last fault heals (or the round schedule's GST falls) at {} and liveness_within = {} needs it to last at least {}",
                 format_duration(duration),
                 format_duration(scenario.last_heal()),
                 format_duration(liveness_within),
@@ -421,16 +453,7 @@ fn faults(
     }
     parsed.sort_by_key(|(_, at, _)| *at);
 
-    let copies: Vec<NodeCopy> = (0..ctx.size)
-        .map(|identity| NodeCopy {
-            identity,
-            twin: false,
-        })
-        .chain(ctx.twins.iter().map(|&identity| NodeCopy {
-            identity,
-            twin: true,
-        }))
-        .collect();
+    let copies = copies_of(ctx.size, &ctx.twins);
     let mut state: BTreeMap<NodeCopy, State> = copies.iter().map(|&c| (c, State::Up)).collect();
     let mut disk: BTreeMap<NodeCopy, DiskFaults> = BTreeMap::new();
     let (mut prover_up, mut store_up) = (true, true);
@@ -611,32 +634,12 @@ fn action(ctx: &Ctx<'_>, index: usize, fault: &RawFault) -> Result<Parsed> {
     };
     let action = match present[0] {
         "partition" => {
-            let groups = fault.partition.as_ref().expect("present");
+            let key = format!("{key}.partition");
+            let groups = ctx.groups(&key, fault.partition.as_ref().expect("present"))?;
             if groups.len() < 2 {
-                return Err(ctx.err(
-                    &format!("{key}.partition"),
-                    "a partition needs at least two groups",
-                ));
+                return Err(ctx.err(&key, "a partition needs at least two groups"));
             }
-            let mut seen = Vec::new();
-            let mut out = Vec::new();
-            for (g, group) in groups.iter().enumerate() {
-                if group.is_empty() {
-                    return Err(ctx.err(&format!("{key}.partition[{g}]"), "empty group"));
-                }
-                let mut copies = Vec::new();
-                for (j, name) in group.iter().enumerate() {
-                    let element = format!("{key}.partition[{g}][{j}]");
-                    let copy = ctx.copy(&element, name)?;
-                    if seen.contains(&copy) {
-                        return Err(ctx.err(&element, format!("{copy} is in two groups")));
-                    }
-                    seen.push(copy);
-                    copies.push(copy);
-                }
-                out.push(copies);
-            }
-            FaultAction::Partition(out)
+            FaultAction::Partition(groups)
         }
         "heal" => {
             if fault.heal != Some(true) {

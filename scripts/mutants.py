@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Mutation testing of consensus and the mempool: seeds one bug at a time into the source,
+rebuilds the simulator binary, and asks three detectors whether they notice:
+
+  scenarios  the shipped scenarios the sim tests play, each at its own seed
+  nemesis    `kraken sweep scenarios/nemesis.toml --seeds 1..4` (what make test sweeps)
+  twins      `kraken twins` (all 64 schedules of scenarios/twins-generated.toml)
+
+A mutant is an exact text replacement kept here, never in the shipped code; the file is
+restored after each one (and on any error). A replacement that no longer matches the
+source fails the run, so this list keeps up with the code. Writes
+reports/mutants/mutants.csv and prints a Markdown table.
+
+Usage: scripts/mutants.py [--only NAME[,NAME...]] [--jobs N]
+"""
+
+import argparse
+import csv
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+KRAKEN = TARGET / "debug" / "kraken"
+OUT = ROOT / "reports" / "mutants"
+
+# (name, file, original text, mutated text, what the bug is)
+MUTANTS = [
+    ("commit-any-2-chain", "src/consensus/core.rs",
+     "if b0.round + 1 != b1.round {", "if b0.round >= b1.round {",
+     "commits a block certified by a child of any later round, not only the next"),
+    ("vote-ignores-tc-high-qc", "src/consensus/safety.rs",
+     "b.qc.round >= tc.max_high_qc_round()", "true",
+     "after a timeout, votes for a block that does not extend the highest QC in the TC"),
+    ("vote-twice-in-a-round", "src/consensus/safety.rs",
+     "let fresh = b.round > self.state.last_voted_round;", "let fresh = b.round >= self.state.last_voted_round;",
+     "votes again in the round it last voted in"),
+    ("qc-quorum-minus-one", "src/consensus/messages.rs",
+     "if signers >= committee.quorum() {", "if signers + 1 >= committee.quorum() {",
+     "accepts certificates one signature short of a quorum"),
+    ("aggregator-qc-one-early", "src/consensus/aggregator.rs",
+     "signers.len() != quorum {", "signers.len() + 1 != quorum {",
+     "forms a QC one vote early"),
+    ("aggregator-tc-one-early", "src/consensus/aggregator.rs",
+     "(fresh && n == quorum)", "(fresh && n + 1 == quorum)",
+     "forms a TC one timeout early"),
+    ("no-leader-check", "src/consensus/messages.rs",
+     "if self.author != leader {", "if false && self.author != leader {",
+     "accepts a proposal from any member, not only the round's leader"),
+    ("no-persist-before-vote", "src/consensus/core.rs",
+     "self.safety.record(b.round);\n        self.persist_safety()?;\n        let vote",
+     "self.safety.record(b.round);\n        let vote",
+     "votes before its voting state is on disk (a restart may vote twice)"),
+    ("no-timeout-join", "src/consensus/core.rs",
+     "if round == self.round && count > self.committee.f() && self.timed_out < round {", "if false {",
+     "never joins a round's timeout on f + 1 timeouts of others"),
+    ("timeouts-tc-ignored", "src/consensus/core.rs",
+     "if let Some(tc) = &t.last_tc {\n            self.process_tc(tc)?;\n        }", "",
+     "ignores the TC a timeout carries (a node left in an earlier round stays there)"),
+    ("no-timeout-resend", "src/consensus/core.rs",
+     "if let Some(t) = &self.my_timeout {", "if let Some(t) = self.my_timeout.as_ref().filter(|_| false) {",
+     "sends its timeout once, never again while stuck"),
+    ("mempool-admits-committed", "src/mempool/worker.rs",
+     "Ok(true) => return Err(Rejection::duplicate(\"duplicate: transaction already committed\")),", "Ok(true) => {}",
+     "admits a transaction that is already committed"),
+    ("commit-no-tx-dedup", "src/consensus/commit.rs",
+     "if txs_seen.insert(id) && !store.contains(Table::CommittedTxs, &id.0)? {", "if true {",
+     "commits a transaction again when a second batch carries it"),
+]
+
+# The shipped scenarios the sim tests play (tests/sim_scenarios.rs), at their own seeds.
+SCENARIOS = ["healthy", "partition", "crash-restart", "lossy", "twins", "split-6", "disk-faults"]
+
+
+def run(cmd, timeout):
+    """(caught, seconds): caught when the command fails or runs out of time."""
+    start = time.monotonic()
+    try:
+        done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout)
+        caught = done.returncode != 0
+    except subprocess.TimeoutExpired:
+        caught = True
+    return caught, time.monotonic() - start
+
+
+def detectors(jobs):
+    scenarios = [[str(KRAKEN), "scenario", f"scenarios/{s}.toml", "--out", str(OUT / "runs")] for s in SCENARIOS]
+    return [
+        ("scenarios", scenarios),
+        ("nemesis", [[str(KRAKEN), "sweep", "scenarios/nemesis.toml", "--seeds", "1..4", "--jobs", str(jobs)]]),
+        ("twins", [[str(KRAKEN), "twins", "--jobs", str(jobs), "--out", str(OUT / "twins")]]),
+    ]
+
+
+def detect(commands):
+    """Runs the commands until one catches the mutant: (caught, seconds)."""
+    total = 0.0
+    for cmd in commands:
+        caught, seconds = run(cmd, timeout=900)
+        total += seconds
+        if caught:
+            return True, total
+    return False, total
+
+
+def build():
+    return subprocess.run(["cargo", "build", "--bin", "kraken"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", help="comma-separated mutant names")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes for the nemesis sweep and twins [2]")
+    args = parser.parse_args()
+    chosen = [m for m in MUTANTS if not args.only or m[0] in args.only.split(",")]
+    if not chosen:
+        sys.exit(f"--only {args.only}: no such mutant (known: {', '.join(m[0] for m in MUTANTS)})")
+    for name, path, original, _, _ in chosen:
+        text = (ROOT / path).read_text()
+        if text.count(original) != 1:
+            sys.exit(f"mutant {name}: {path} holds its original text {text.count(original)} times, not once; update scripts/mutants.py")
+    dirty = subprocess.run(["git", "diff", "--quiet", "--", *sorted({m[1] for m in chosen})], cwd=ROOT).returncode
+    if dirty:
+        sys.exit("the files to mutate have uncommitted changes; commit or stash them first")
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for i, (name, path, original, mutated, what) in enumerate(chosen, 1):
+        file = ROOT / path
+        text = file.read_text()
+        print(f"[{i}/{len(chosen)}] {name}: {what}", flush=True)
+        try:
+            file.write_text(text.replace(original, mutated))
+            built = build()
+            if built.returncode != 0:
+                sys.exit(f"mutant {name} does not build:\n{built.stderr[-3000:]}")
+            row = {"mutant": name, "file": path, "bug": what}
+            for detector, commands in detectors(args.jobs):
+                caught, seconds = detect(commands)
+                row[detector] = "caught" if caught else "missed"
+                row[f"{detector}_s"] = f"{seconds:.0f}"
+                print(f"    {detector:9} {row[detector]} ({seconds:.0f} s)", flush=True)
+            rows.append(row)
+        finally:
+            file.write_text(text)
+    if build().returncode != 0:
+        sys.exit("the restored source does not build")
+    with open(OUT / "mutants.csv", "w", newline="") as f:
+        fields = ["mutant", "file", "bug", "scenarios", "scenarios_s", "nemesis", "nemesis_s", "twins", "twins_s"]
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    print("\n| mutant | bug | scenarios | nemesis | twins |\n|---|---|---|---|---|")
+    for r in rows:
+        cell = lambda d: f"{r[d]} ({r[d + '_s']} s)"
+        print(f"| `{r['mutant']}` | {r['bug']} | {cell('scenarios')} | {cell('nemesis')} | {cell('twins')} |")
+    print(f"\n{OUT / 'mutants.csv'}")
+
+
+if __name__ == "__main__":
+    main()
