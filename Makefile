@@ -18,7 +18,7 @@ export CARGO_TARGET_DIR := $(TARGET_DIR)
 # reproducible; a plain `cargo test` draws new ones (set PROPTEST_RNG_SEED to replay).
 export PROPTEST_RNG_SEED ?= 20261204
 
-.PHONY: help setup run scenario sweep twins test test-deploy test-sim test-real test-wasm test-e2e wasm explorer explorer-report bench bench-flood bench-prove bench-proving bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
+.PHONY: help setup run scenario sweep twins mutants test test-deploy test-sim test-real test-wasm test-e2e wasm explorer explorer-report bench bench-flood bench-prove bench-proving bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
 
 help: ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ sweep: ## play SCENARIO under SEEDS=a..b [JOBS=n worker processes]
 
 twins: ## Twins: every schedule of 3 rounds, any leader, any 2-group partition, in seed order until TWINS_BUDGET (default 10m) -> reports/twins/
 	$(CARGO) run --bin kraken -- twins --rounds 3 --leaders n0,n1,n2,n3 --apart false --jobs $(or $(JOBS),2) --time-budget $(or $(TWINS_BUDGET),10m)
+
+mutants: ## seed bugs into consensus and the mempool one at a time, and see which the scenarios, the nemesis sweep and kraken twins catch (about an hour; ONLY=name,...) -> reports/mutants/mutants.csv
+	python3 scripts/mutants.py $(if $(ONLY),--only $(ONLY))
 
 test: setup test-deploy test-sim test-real test-wasm test-e2e ## every test: deploy manifests, simulator build, real build, wasm verifier, starknet-rs and starknet.py against a cluster
 	@echo "== all tests passed =="

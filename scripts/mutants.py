@@ -5,6 +5,8 @@ rebuilds the simulator binary, and asks three detectors whether they notice:
   scenarios  the shipped scenarios the sim tests play, each at its own seed
   nemesis    `kraken sweep scenarios/nemesis.toml --seeds 1..4` (what make test sweeps)
   twins      `kraken twins` (all 64 schedules of scenarios/twins-generated.toml)
+  twins-deep for a mutant the three above miss: 200 schedules of 3 rounds, any leader,
+             any partition into two groups (`kraken twins --rounds 3 ... --sample 200`)
 
 A mutant is an exact text replacement kept here, never in the shipped code; the file is
 restored after each one (and on any error). A replacement that no longer matches the
@@ -67,7 +69,7 @@ MUTANTS = [
      "Ok(true) => return Err(Rejection::duplicate(\"duplicate: transaction already committed\")),", "Ok(true) => {}",
      "admits a transaction that is already committed"),
     ("commit-no-tx-dedup", "src/consensus/commit.rs",
-     "if txs_seen.insert(id) && !store.contains(Table::CommittedTxs, &id.0)? {", "if true {",
+     "if txs_seen.insert(id) && !store.contains(Table::CommittedTxs, &id.0)? {", "if txs_seen.insert(id) | true {",
      "commits a transaction again when a second batch carries it"),
 ]
 
@@ -95,6 +97,11 @@ def detectors(jobs):
     ]
 
 
+def deep(jobs, sample):
+    return [[str(KRAKEN), "twins", "--rounds", "3", "--leaders", "n0,n1,n2,n3", "--apart", "false",
+             "--sample", str(sample), "--jobs", str(jobs), "--out", str(OUT / "twins-deep")]]
+
+
 def detect(commands):
     """Runs the commands until one catches the mutant: (caught, seconds)."""
     total = 0.0
@@ -114,6 +121,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", help="comma-separated mutant names")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes for the nemesis sweep and twins [2]")
+    parser.add_argument("--deep-sample", type=int, default=200, help="schedules twins-deep plays [200]")
     args = parser.parse_args()
     chosen = [m for m in MUTANTS if not args.only or m[0] in args.only.split(",")]
     if not chosen:
@@ -126,6 +134,10 @@ def main():
     if dirty:
         sys.exit("the files to mutate have uncommitted changes; commit or stash them first")
     OUT.mkdir(parents=True, exist_ok=True)
+    fields = ["mutant", "file", "bug", "scenarios", "scenarios_s", "nemesis", "nemesis_s", "twins", "twins_s", "twins-deep", "twins-deep_s"]
+    table = open(OUT / "mutants.csv", "w", newline="")
+    writer = csv.DictWriter(table, fieldnames=fields)
+    writer.writeheader()
     rows = []
     for i, (name, path, original, mutated, what) in enumerate(chosen, 1):
         file = ROOT / path
@@ -135,27 +147,32 @@ def main():
             file.write_text(text.replace(original, mutated))
             built = build()
             if built.returncode != 0:
-                sys.exit(f"mutant {name} does not build:\n{built.stderr[-3000:]}")
+                file.write_text(text)
+                sys.exit(f"mutant {name} does not build (fix its text in scripts/mutants.py):\n{built.stderr[-3000:]}")
             row = {"mutant": name, "file": path, "bug": what}
             for detector, commands in detectors(args.jobs):
                 caught, seconds = detect(commands)
                 row[detector] = "caught" if caught else "missed"
                 row[f"{detector}_s"] = f"{seconds:.0f}"
                 print(f"    {detector:9} {row[detector]} ({seconds:.0f} s)", flush=True)
+            row["twins-deep"], row["twins-deep_s"] = "-", ""
+            if all(row[d] == "missed" for d in ("scenarios", "nemesis", "twins")):
+                caught, seconds = detect(deep(args.jobs, args.deep_sample))
+                row["twins-deep"], row["twins-deep_s"] = ("caught" if caught else "missed"), f"{seconds:.0f}"
+                print(f"    twins-deep {row['twins-deep']} ({seconds:.0f} s)", flush=True)
             rows.append(row)
+            # Row by row, so an interrupted run keeps what it measured.
+            writer.writerow(row)
+            table.flush()
         finally:
             file.write_text(text)
+    table.close()
     if build().returncode != 0:
         sys.exit("the restored source does not build")
-    with open(OUT / "mutants.csv", "w", newline="") as f:
-        fields = ["mutant", "file", "bug", "scenarios", "scenarios_s", "nemesis", "nemesis_s", "twins", "twins_s"]
-        writer = csv.DictWriter(f, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-    print("\n| mutant | bug | scenarios | nemesis | twins |\n|---|---|---|---|---|")
+    print("\n| mutant | bug | scenarios | nemesis | twins | twins-deep |\n|---|---|---|---|---|---|")
     for r in rows:
-        cell = lambda d: f"{r[d]} ({r[d + '_s']} s)"
-        print(f"| `{r['mutant']}` | {r['bug']} | {cell('scenarios')} | {cell('nemesis')} | {cell('twins')} |")
+        cell = lambda d: f"{r[d]} ({r[d + '_s']} s)" if r[d + "_s"] else r[d]
+        print(f"| `{r['mutant']}` | {r['bug']} | {cell('scenarios')} | {cell('nemesis')} | {cell('twins')} | {cell('twins-deep')} |")
     print(f"\n{OUT / 'mutants.csv'}")
 
 

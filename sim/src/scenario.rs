@@ -25,7 +25,7 @@ pub use faults_toml::faults_toml;
 pub use rounds::{permute, rounds_toml, RoundPlan, RoundSchedule, RoundsGenerator};
 pub use nemesis::{NemesisKind, NemesisSpec, DISK_FULL_FREE};
 pub use size::{format_size, parse_size};
-pub use load::{LoadPhase, LoadSpec};
+pub use load::{LoadPhase, LoadSpec, DEFAULT_RESUBMIT_AFTER};
 pub use validate::{MAX_DURATION, MAX_OFFERED, MAX_TX_SIZE};
 pub use validate_nemesis::MAX_NEMESIS_FAULTS;
 pub use windows::FaultWindow;

@@ -1,8 +1,12 @@
-//! The offered load: a piecewise-constant transaction rate, the transaction size and
-//! an opaque workload mix that the system interprets.
+//! The offered load: a piecewise-constant transaction rate, the transaction size, an
+//! opaque workload mix that the system interprets, and how the clients behave beyond
+//! sending each transaction once (resubmitting, submitting to two nodes at once).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
+
+/// `[load] resubmit_after` when not given.
+pub const DEFAULT_RESUBMIT_AFTER: Duration = Duration::from_secs(2);
 
 /// One piece of the offered rate: `rate` tx/s from `at` until the next phase.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -22,6 +26,13 @@ pub struct LoadSpec {
     pub tx_size: usize,
     /// Workload weights, opaque to the simulator.
     pub mix: BTreeMap<String, u64>,
+    /// Share of transactions the client sends again, to another node, when it has not
+    /// seen them committed `resubmit_after` after sending them.
+    pub resubmit: f64,
+    /// How long the client waits before resubmitting.
+    pub resubmit_after: Duration,
+    /// Share of transactions the client sends to two nodes at once.
+    pub duplicate: f64,
 }
 
 impl Default for LoadSpec {
@@ -33,6 +44,9 @@ impl Default for LoadSpec {
             }],
             tx_size: 512,
             mix: BTreeMap::new(),
+            resubmit: 0.0,
+            resubmit_after: DEFAULT_RESUBMIT_AFTER,
+            duplicate: 0.0,
         }
     }
 }

@@ -80,6 +80,9 @@ pub struct RawLoad {
     pub tx_size: Option<i64>,
     #[serde(default)]
     pub mix: BTreeMap<String, u64>,
+    pub resubmit: Option<f64>,
+    pub resubmit_after: Option<String>,
+    pub duplicate: Option<f64>,
 }
 
 #[derive(Deserialize)]

@@ -7,7 +7,7 @@ use super::{validate_nemesis, validate_rounds};
 use super::raw::{RawDisk, RawFault, RawFile, RawRange, RawLoad, RawNetwork};
 use super::{
     format_duration, parse_duration, parse_size, Checks, DiskSpec, Fault, FaultAction, Latency,
-    LoadPhase, LoadSpec, NetworkSpec, NodeCopy, Scenario, ScenarioError, copies_of,
+    LoadPhase, LoadSpec, NetworkSpec, NodeCopy, Scenario, ScenarioError, copies_of, DEFAULT_RESUBMIT_AFTER,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -378,10 +378,25 @@ fn load(ctx: &Ctx<'_>, raw: Option<&RawLoad>, duration: Duration) -> Result<Load
             ))
         }
     };
+    let share = |key: &str, value: Option<f64>| match value {
+        None => Ok(0.0),
+        Some(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        Some(v) => Err(ctx.err(key, format!("{v} is not a share in [0, 1]"))),
+    };
+    let resubmit_after = match &raw.resubmit_after {
+        None => DEFAULT_RESUBMIT_AFTER,
+        Some(text) => match ctx.duration("load.resubmit_after", text)? {
+            d if d.is_zero() => return Err(ctx.err("load.resubmit_after", "wait longer than 0s before resubmitting")),
+            d => d,
+        },
+    };
     let spec = LoadSpec {
         phases,
         tx_size,
         mix: raw.mix.clone(),
+        resubmit: share("load.resubmit", raw.resubmit)?,
+        resubmit_after,
+        duplicate: share("load.duplicate", raw.duplicate)?,
     };
     let offered = spec.offered(duration);
     if offered > MAX_OFFERED {

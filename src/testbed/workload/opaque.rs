@@ -1,6 +1,9 @@
 //! The simulated load client: sends transactions at the scenario's rate, round-robin over
 //! the first copy of every identity, pipelined over a few connections per node, and
-//! records what it sent (the nodes record what they admitted).
+//! records what it sent (the nodes record what they admitted). As `[load]` asks, it also
+//! sends a share of them to the next node at once, and a share again to the next node
+//! `resubmit_after` later: it reads no commits, so it resends them whatever became of
+//! them, as a client that did not hear back in time does.
 //!
 //! Why several connections: madsim delivers each flushed write of a TCP stream after its
 //! own sleep, and a sleep lasts at least one millisecond, so one simulated connection
@@ -14,6 +17,7 @@ use kraken_sim::events::EventKind;
 use kraken_sim::world::ClientEnv;
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use tokio::io::WriteHalf;
 use tokio::net::TcpStream;
@@ -41,24 +45,56 @@ pub async fn run(env: ClientEnv) {
             writers: (0..CONNECTIONS).map(|_| None).collect(),
         })
         .collect();
+    // Its own stream: the transactions are the same whatever the clients' habits.
+    let mut habits = ChaCha20Rng::seed_from_u64(env.seed ^ 0x7265_7375_626d_6974);
+    // (when, transaction, node, connection), due in order: every resend waits as long.
+    let mut resends: VecDeque<(Instant, Tx, usize, usize)> = VecDeque::new();
     let start = Instant::now();
+    let n = links.len();
     for (seq, at) in env.load.send_times(env.duration).into_iter().enumerate() {
-        // madsim wakes a timer at the earliest on the next millisecond: sleeping for a
-        // send time already due would cap the offered load at 1000 tx/s.
-        if Instant::now() < start + at {
-            sleep_until(start + at).await;
+        while resends.front().is_some_and(|r| r.0 <= start + at) {
+            let (when, tx, node, conn) = resends.pop_front().expect("front");
+            wait_until(when).await;
+            submit(&env, &mut links[node], conn, &tx).await;
         }
+        wait_until(start + at).await;
         let mut body = vec![0u8; env.load.tx_size.max(8)];
         body[..8].copy_from_slice(&(seq as u64).to_be_bytes());
         rng.fill_bytes(&mut body[8..]);
         let tx = Tx(body);
-        let short = tx.id().short();
-        let n = links.len();
-        let link = &mut links[seq % n];
-        env.events.record(CLIENT, EventKind::TxSubmitted { tx: short, to: link.name.clone() });
-        let req = ClientRequest { id: seq as u64, call: ClientCall::Submit(tx) };
-        send(link, (seq / n) % CONNECTIONS, &req).await;
+        let (node, conn) = (seq % n, (seq / n) % CONNECTIONS);
+        submit(&env, &mut links[node], conn, &tx).await;
+        if chance(&mut habits, env.load.duplicate) {
+            submit(&env, &mut links[(node + 1) % n], conn, &tx).await;
+        }
+        if chance(&mut habits, env.load.resubmit) {
+            resends.push_back((Instant::now() + env.load.resubmit_after, tx, (node + 1) % n, conn));
+        }
     }
+    let end = start + env.duration;
+    for (when, tx, node, conn) in resends.into_iter().take_while(|r| r.0 < end) {
+        wait_until(when).await;
+        submit(&env, &mut links[node], conn, &tx).await;
+    }
+}
+
+/// madsim wakes a timer at the earliest on the next millisecond: sleeping for a send
+/// time already due would cap the offered load at 1000 tx/s.
+async fn wait_until(when: Instant) {
+    if Instant::now() < when {
+        sleep_until(when).await;
+    }
+}
+
+/// True with probability `share` (drawing nothing when it is 0).
+fn chance(rng: &mut ChaCha20Rng, share: f64) -> bool {
+    share > 0.0 && rand::Rng::gen_bool(rng, share)
+}
+
+async fn submit(env: &ClientEnv, link: &mut Link, conn: usize, tx: &Tx) {
+    env.events.record(CLIENT, EventKind::TxSubmitted { tx: tx.id().short(), to: link.name.clone() });
+    let req = ClientRequest { id: 0, call: ClientCall::Submit(tx.clone()) };
+    send(link, conn, &req).await;
 }
 
 async fn send(link: &mut Link, conn: usize, req: &ClientRequest) {

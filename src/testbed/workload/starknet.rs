@@ -4,7 +4,9 @@
 //! transaction in flight: the client polls receipts, moves the nonce on when the
 //! transaction is included, and re-reads the nonce from a node when it was rejected or
 //! is overdue. Account `i` always submits to node `i mod N`, so its transactions reach
-//! consensus in nonce order.
+//! consensus in nonce order. As `[load]` asks, it also sends a share of them to the next
+//! node at once, and resends a share to the next node when `resubmit_after` passes
+//! without a receipt (once per transaction); the nodes must commit each once.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -39,10 +41,14 @@ struct Slot {
 struct InFlight {
     hash: Felt,
     sent: Instant,
+    /// The transaction's bytes while it may still be resubmitted.
+    resend: Option<Tx>,
 }
 
 pub async fn run(env: ClientEnv, genesis: Genesis, mix: Mix) {
     let mut rng = ChaCha20Rng::seed_from_u64(env.seed ^ 0x7374_6172_6b6e_6574);
+    // Its own stream: the transactions are the same whatever the clients' habits.
+    let mut habits = ChaCha20Rng::seed_from_u64(env.seed ^ 0x7265_7375_626d_6974);
     let nodes: Vec<SocketAddr> = env.nodes.iter().map(|ips| SocketAddr::new(ips[0], CLIENT_PORT)).collect();
     let names: Vec<String> = env.names.iter().map(|n| n[0].clone()).collect();
     let mut links: Vec<Option<TcpStream>> = nodes.iter().map(|_| None).collect();
@@ -69,6 +75,7 @@ pub async fn run(env: ClientEnv, genesis: Genesis, mix: Mix) {
         }
         if Instant::now() >= next_poll {
             poll(&mut slots, &genesis, &nodes, &mut links, &mut request_id).await;
+            resubmit(&env, &mut slots, &nodes, &names, &mut links, &mut request_id).await;
             next_poll = Instant::now() + POLL;
             continue;
         }
@@ -84,13 +91,13 @@ pub async fn run(env: ClientEnv, genesis: Genesis, mix: Mix) {
         let signed = wallet::invoke(account, Felt::from(slots[i].nonce), &[call], GasLimits::default(), &chain_id);
         let tx = Tx(signed.encode());
         let node = i % nodes.len();
-        env.events.record(CLIENT, EventKind::TxSubmitted { tx: tx.id().short(), to: names[node].clone() });
-        slots[i].in_flight = Some(InFlight { hash: signed.hash, sent: Instant::now() });
-        request_id += 1;
-        let req = ClientRequest { id: request_id, call: ClientCall::Submit(tx) };
-        // The admission answer comes back on this link; the next call on it reads it.
-        if call_on(&mut links[node], nodes[node], &req, false).await.is_none() {
+        let resend = chance(&mut habits, env.load.resubmit).then(|| tx.clone());
+        let twice = chance(&mut habits, env.load.duplicate).then(|| tx.clone());
+        slots[i].in_flight = Some(InFlight { hash: signed.hash, sent: Instant::now(), resend });
+        if !submit(&env, tx, node, &nodes, &names, &mut links, &mut request_id).await {
             slots[i].in_flight = None; // the node is down: the account tries again later
+        } else if let Some(tx) = twice {
+            submit(&env, tx, (node + 1) % nodes.len(), &nodes, &names, &mut links, &mut request_id).await;
         }
     }
     if skipped > 0 {
@@ -98,6 +105,32 @@ pub async fn run(env: ClientEnv, genesis: Genesis, mix: Mix) {
             CLIENT,
             EventKind::Note { what: "load_skipped".into(), detail: serde_json::json!({ "no_idle_account": skipped }) },
         );
+    }
+}
+
+/// True with probability `share` (drawing nothing when it is 0).
+fn chance(rng: &mut ChaCha20Rng, share: f64) -> bool {
+    share > 0.0 && rand::Rng::gen_bool(rng, share)
+}
+
+/// Sends `tx` to node `node` and records it; false if the node could not be reached.
+/// The admission answer comes back on this link; the next call on it reads past it.
+async fn submit(env: &ClientEnv, tx: Tx, node: usize, nodes: &[SocketAddr], names: &[String], links: &mut [Option<TcpStream>], id: &mut u64) -> bool {
+    env.events.record(CLIENT, EventKind::TxSubmitted { tx: tx.id().short(), to: names[node].clone() });
+    *id += 1;
+    let req = ClientRequest { id: *id, call: ClientCall::Submit(tx) };
+    call_on(&mut links[node], nodes[node], &req, false).await.is_some()
+}
+
+/// Resends, to the next node, each transaction chosen for it that has gone
+/// `resubmit_after` without a receipt.
+async fn resubmit(env: &ClientEnv, slots: &mut [Slot], nodes: &[SocketAddr], names: &[String], links: &mut [Option<TcpStream>], id: &mut u64) {
+    for (i, slot) in slots.iter_mut().enumerate() {
+        let Some(flight) = slot.in_flight.as_mut() else { continue };
+        if flight.resend.is_some() && flight.sent.elapsed() >= env.load.resubmit_after {
+            let tx = flight.resend.take().expect("checked");
+            submit(env, tx, (i + 1) % nodes.len(), nodes, names, links, id).await;
+        }
     }
 }
 
