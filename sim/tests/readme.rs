@@ -2,12 +2,18 @@
 
 use kraken_sim::scenario::Scenario;
 
+/// The first ```toml block of `sim/README.md` that starts with `opening`.
+fn block(opening: &str) -> &'static str {
+    let readme = include_str!("../README.md");
+    let fence = format!("```toml\n{opening}");
+    let start = readme.find(&fence).unwrap_or_else(|| panic!("no block starting {opening:?}")) + "```toml\n".len();
+    let end = start + readme[start..].find("```").expect("end of block");
+    &readme[start..end]
+}
+
 #[test]
 fn readme_example_parses() {
-    let readme = include_str!("../README.md");
-    let start = readme.find("```toml\n").expect("toml block") + "```toml\n".len();
-    let end = start + readme[start..].find("```").expect("end of block");
-    let s = Scenario::from_str(&readme[start..end], "README.md").unwrap();
+    let s = Scenario::from_str(block(""), "README.md").unwrap();
     assert_eq!(s.name, "partition");
     assert_eq!(s.faults.len(), 10);
     assert_eq!(s.fault_windows().len(), 5);
@@ -16,10 +22,7 @@ fn readme_example_parses() {
 
 #[test]
 fn readme_nemesis_example_parses() {
-    let readme = include_str!("../README.md");
-    let start = readme.find("```toml\n[nemesis]\n").expect("nemesis block") + "```toml\n".len();
-    let end = start + readme[start..].find("```").expect("end of block");
-    let text = format!("[scenario]\nduration = \"60s\"\n{}", &readme[start..end]);
+    let text = format!("[scenario]\nduration = \"60s\"\n{}", block("[nemesis]\n"));
     let s = Scenario::from_str(&text, "README.md").unwrap();
     assert_eq!(s.nemesis.as_ref().unwrap().rates.len(), 11);
     assert!(!s.for_seed(1).faults.is_empty());
@@ -27,10 +30,7 @@ fn readme_nemesis_example_parses() {
 
 #[test]
 fn readme_round_schedule_example_parses() {
-    let readme = include_str!("../README.md");
-    let start = readme.find("```toml\n[twins]\n").expect("round schedule block") + "```toml\n".len();
-    let end = start + readme[start..].find("```").expect("end of block");
-    let text = format!("[scenario]\nduration = \"20s\"\n{}", &readme[start..end]);
+    let text = format!("[scenario]\nduration = \"20s\"\n{}", block("[twins]\n"));
     let s = Scenario::from_str(&text, "README.md").unwrap();
     let schedule = s.rounds.unwrap();
     assert_eq!((schedule.plans.len(), schedule.gst.as_millis()), (2, 1500));
