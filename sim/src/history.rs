@@ -14,7 +14,8 @@ pub struct History {
     pub events: Vec<Event>,
     /// Every node copy: n0..n{N-1}, then the Twins copies ("n0'").
     pub nodes: Vec<String>,
-    /// Copies of identities that have a twin (both "n0" and "n0'"): not honest.
+    /// Copies of identities that have a twin (both "n0" and "n0'") or run byzantine
+    /// strategies: not honest.
     pub byzantine: BTreeSet<String>,
     /// Simulated end of the run, in microseconds.
     pub run_end_us: u64,
@@ -35,7 +36,7 @@ impl History {
             byzantine: scenario
                 .copies()
                 .iter()
-                .filter(|c| scenario.twins.contains(&c.identity))
+                .filter(|c| scenario.twins.contains(&c.identity) || scenario.byzantine.as_ref().is_some_and(|b| b.nodes.contains(&c.identity)))
                 .map(|c| c.to_string())
                 .collect(),
             run_end_us: us(scenario.duration),

@@ -208,6 +208,22 @@ impl fmt::Display for FaultAction {
     }
 }
 
+/// The `[byzantine]` table: members whose every copy runs the system's byzantine
+/// strategies on its outgoing messages. The simulator knows only their names; the
+/// system checks them before the run ([`SimSystem`](crate::world::SimSystem)).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ByzantineSpec {
+    /// Identities, ascending; with the twins, at most f of them.
+    pub nodes: Vec<usize>,
+    /// Strategy names, as written, none twice.
+    pub strategies: Vec<String>,
+    /// Share of the messages a strategy applies to that it tampers with, in (0, 1].
+    pub rate: f64,
+}
+
+/// `[byzantine] rate` when the file gives none.
+pub const DEFAULT_BYZANTINE_RATE: f64 = 0.5;
+
 /// The `[checks]` table: the bounds the checkers hold the run to.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Checks {
@@ -250,6 +266,8 @@ pub struct Scenario {
     pub faults: Vec<Fault>,
     /// The `[nemesis]` table: faults drawn from the run's seed.
     pub nemesis: Option<NemesisSpec>,
+    /// The `[byzantine]` table: members that tamper with their own messages.
+    pub byzantine: Option<ByzantineSpec>,
     /// Checker bounds.
     pub checks: Checks,
     /// The `[node]` table, handed to the system unchanged.

@@ -18,7 +18,7 @@ use crate::objects::SimObjectStore;
 use crate::PROVER;
 use futures::FutureExt;
 pub use crate::outcome::RunOutcome;
-use crate::scenario::{FaultAction, LoadSpec, NetworkSpec, NodeCopy, RoundSchedule, Scenario};
+use crate::scenario::{ByzantineSpec, FaultAction, LoadSpec, NetworkSpec, NodeCopy, RoundSchedule, Scenario};
 use futures::future::LocalBoxFuture;
 use madsim::net::NetSim;
 use madsim::runtime::{Handle, Runtime};
@@ -103,6 +103,8 @@ pub struct NodeEnv {
     /// `generate` picked for this seed) and their GST, for the system to enforce on its
     /// own messages; `None` for most scenarios.
     pub rounds: Option<Arc<RoundSchedule>>,
+    /// The `[byzantine]` table when this identity is one of its nodes.
+    pub byzantine: Option<Arc<ByzantineSpec>>,
 }
 
 /// What the load client is given.
@@ -265,6 +267,7 @@ async fn simulate(
             (system.clone(), events.clone(), disk.clone(), peers.clone(), exit_tx.clone());
         let node_config = scenario.node.clone();
         let rounds = scenario.rounds.clone().map(Arc::new);
+        let byzantine = scenario.byzantine.clone().filter(|b| b.nodes.contains(&copy.identity)).map(Arc::new);
         let node = handle
             .create_node()
             .name(copy.to_string())
@@ -283,6 +286,7 @@ async fn simulate(
                     node_config: node_config.clone(),
                     seed,
                     rounds: rounds.clone(),
+                    byzantine: byzantine.clone(),
                 };
                 events.record(&env.name, EventKind::NodeStarted { incarnation });
                 let main = system.node_main(env);

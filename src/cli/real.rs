@@ -58,7 +58,7 @@ pub fn node(committee: &Path, key: &Path, store: &Path, config: Option<&Path>, r
             peer_listener,
             client_listener,
             rpc_listener,
-            links: None,
+            hooks: Default::default(),
         })
         .await
         .map_err(|e| e.context("the node stopped"))

@@ -15,6 +15,7 @@ pub use stats::NetStats;
 
 use crate::types::{Author, Round};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A message the network carries, and the consensus round it belongs to, if any.
 pub trait Wire: Serialize {
@@ -28,4 +29,23 @@ pub trait Links: Send + Sync {
     /// Whether a message of `round` (`None`: one that belongs to no round) reaches copy
     /// `copy` (an index into the member's addresses) of member `to`.
     fn reaches(&self, to: Author, copy: usize, round: Option<Round>) -> bool;
+}
+
+/// What a byzantine node does to its own outgoing messages before it signs them: the
+/// simulator's byzantine strategies. Real nodes have none.
+pub trait Tamper: Send + Sync {
+    /// The messages to send in place of `body` (an encoded message for `to`, `None`
+    /// meaning every member), each with its addressee: `body` itself, altered copies,
+    /// extra messages, or nothing. Each goes out in its own envelope, signed by the node.
+    fn outgoing(&self, to: Option<Author>, body: Vec<u8>) -> Vec<(Option<Author>, Vec<u8>)>;
+}
+
+/// How the simulator shapes a node's outgoing messages; real nodes use the default,
+/// which changes nothing.
+#[derive(Clone, Default)]
+pub struct SendHooks {
+    /// Which copies of a peer each message reaches (a Twins schedule).
+    pub links: Option<Arc<dyn Links>>,
+    /// A byzantine strategy applied to every message.
+    pub tamper: Option<Arc<dyn Tamper>>,
 }

@@ -8,7 +8,7 @@
 //! backlog only after its retransmission backoff (seconds) once the partition heals,
 //! delaying every newer message behind it.
 
-use super::{codec, envelope::Envelope, frame::write_frame, stats::NetStats, Links, Wire};
+use super::{codec, envelope::Envelope, frame::write_frame, stats::NetStats, SendHooks, Wire};
 use crate::types::{Author, Committee, KeyPair, Round};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -36,13 +36,14 @@ pub struct Network {
     stats: Arc<NetStats>,
     /// The next envelope's sequence number (see [`Envelope::seq`]).
     seq: Arc<AtomicU64>,
-    links: Option<Arc<dyn Links>>,
+    hooks: SendHooks,
 }
 
 impl Network {
-    /// Starts a sender task for every address of every other member; `links`, if any,
-    /// decides which of a member's addresses each message goes to.
-    pub fn start(committee: &Committee, me: Author, key: KeyPair, stats: Arc<NetStats>, links: Option<Arc<dyn Links>>) -> Self {
+    /// Starts a sender task for every address of every other member; `hooks` (none in
+    /// real nodes) decide which of a member's addresses each message goes to and what a
+    /// byzantine node makes of it.
+    pub fn start(committee: &Committee, me: Author, key: KeyPair, stats: Arc<NetStats>, hooks: SendHooks) -> Self {
         let mut peers = BTreeMap::new();
         for author in committee.authors().filter(|a| *a != me) {
             let member = committee.member(author).expect("author from committee");
@@ -60,35 +61,46 @@ impl Network {
         // Microseconds since the epoch at start: above every number an earlier
         // incarnation used, unless it sent more than a million envelopes a second.
         let start = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_micros() as u64);
-        Network { me, key, peers: Arc::new(peers), stats, seq: Arc::new(AtomicU64::new(start)), links }
+        Network { me, key, peers: Arc::new(peers), stats, seq: Arc::new(AtomicU64::new(start)), hooks }
     }
 
     pub fn me(&self) -> Author {
         self.me
     }
 
-    fn seal<T: Wire>(&self, msg: &T) -> Frame {
+    fn seal(&self, body: Vec<u8>) -> Frame {
         let seq = self.seq.fetch_add(1, Ordering::Relaxed);
-        let env = Envelope::seal(self.me, seq, &self.key, codec::encode(msg));
+        let env = Envelope::seal(self.me, seq, &self.key, body);
         Arc::new(codec::encode(&env))
     }
 
     pub fn send<T: Wire>(&self, to: Author, msg: &T) {
-        let frame = self.seal(msg);
-        self.push(to, &frame, msg.round());
+        self.emit(Some(to), msg);
     }
 
     /// To every other member (every copy of it).
     pub fn broadcast<T: Wire>(&self, msg: &T) {
-        let frame = self.seal(msg);
-        for to in self.peers.keys() {
-            self.push(*to, &frame, msg.round());
+        self.emit(None, msg);
+    }
+
+    fn emit<T: Wire>(&self, to: Option<Author>, msg: &T) {
+        let body = codec::encode(msg);
+        let bodies = match &self.hooks.tamper {
+            Some(tamper) => tamper.outgoing(to, body),
+            None => vec![(to, body)],
+        };
+        for (to, body) in bodies {
+            let frame = self.seal(body);
+            match to {
+                Some(to) => self.push(to, &frame, msg.round()),
+                None => self.peers.keys().for_each(|to| self.push(*to, &frame, msg.round())),
+            }
         }
     }
 
     fn push(&self, to: Author, frame: &Frame, round: Option<Round>) {
         for (copy, q) in self.peers.get(&to).into_iter().flatten().enumerate() {
-            if self.links.as_ref().is_some_and(|links| !links.reaches(to, copy, round)) {
+            if self.hooks.links.as_ref().is_some_and(|links| !links.reaches(to, copy, round)) {
                 continue;
             }
             if q.try_send(frame.clone()).is_err() {

@@ -65,22 +65,22 @@ pub struct NodeSetup {
     /// Where the Starknet JSON-RPC is served: over HTTP with metrics and health in the
     /// real build, as framed bodies over the simulated network in the simulator.
     pub rpc_listener: Option<TcpListener>,
-    /// Which copies of a peer each message reaches: `None` (every copy) but in a
-    /// simulated Twins schedule.
-    pub links: Option<Arc<dyn net::Links>>,
+    /// What the simulator does to outgoing messages (a Twins schedule's links, a
+    /// byzantine strategy); nothing in real nodes.
+    pub hooks: net::SendHooks,
 }
 
 /// Starts every task of the node and runs until the node is killed, or until a component
 /// stops it ([`Halt`]: its disk failed), which returns the reason as an error.
 pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
-    let NodeSetup { committee, me, key, store, config, observer, peer_listener, client_listener, rpc_listener, links } = setup;
+    let NodeSetup { committee, me, key, store, config, observer, peer_listener, client_listener, rpc_listener, hooks } = setup;
     anyhow::ensure!(committee.member(me).is_some(), "node index {me} is not in the committee");
     #[cfg(not(madsim))]
     let metrics = Arc::new(crate::metrics::Metrics::new());
     #[cfg(not(madsim))]
     let observer: Arc<dyn Observer> = Arc::new(crate::metrics::MetricsObserver { metrics: metrics.clone(), inner: observer });
     let stats = Arc::new(NetStats::default());
-    let network = Network::start(&committee, me, key.clone(), stats.clone(), links);
+    let network = Network::start(&committee, me, key.clone(), stats.clone(), hooks);
     let (observer, tx_check, chain, attest) = match &config.execution {
         Some(settings) => {
             let chain = Chain::open(store.clone(), settings)?;

@@ -2,6 +2,7 @@
 //! load client, the prover, and the disk adapter. The only part of `src/` that knows
 //! `kraken-sim`.
 
+mod byzantine;
 mod disk;
 mod flood;
 mod observer;
@@ -9,7 +10,7 @@ mod prover;
 mod round_links;
 mod workload;
 
-use crate::net::Links;
+use crate::net::{Links, SendHooks, Tamper};
 use crate::node::{self, NodeConfig, NodeSetup};
 use crate::storage::Store;
 use crate::types::{Author, Committee, KeyPair};
@@ -25,7 +26,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use byzantine::Strategy;
 pub use disk::SimBackend;
+use byzantine::{Byzantine, Refusals};
 pub use flood::{Flood, FloodKind};
 pub use prover::RPC_PORT;
 use prover::ProverConfig;
@@ -43,6 +46,8 @@ pub struct Kraken {
     starknet: Option<(Genesis, Mix)>,
     /// The `[prover]` table, checked.
     prover: Option<ProverConfig>,
+    /// The `[byzantine]` strategies, checked.
+    strategies: Vec<Strategy>,
 }
 
 impl Kraken {
@@ -75,7 +80,16 @@ impl Kraken {
             Some(table) => Some(ProverConfig::parse(table)?),
             None => None,
         };
-        Ok(Kraken { config, starknet, prover })
+        let strategies = match &scenario.byzantine {
+            Some(spec) => spec
+                .strategies
+                .iter()
+                .map(|name| Strategy::parse(name))
+                .collect::<Result<_, _>>()
+                .map_err(|e| anyhow::anyhow!("[byzantine] strategies: {e}"))?,
+            None => Vec::new(),
+        };
+        Ok(Kraken { config, starknet, prover, strategies })
     }
 }
 
@@ -90,7 +104,7 @@ pub fn sim_committee(peers: &[Vec<IpAddr>], seed: u64) -> (Committee, Vec<KeyPai
 
 /// One node process: its store on the simulated disk, its listeners, then the node until
 /// it stops.
-async fn run_node(env: &NodeEnv, config: NodeConfig) -> anyhow::Result<()> {
+async fn run_node(env: &NodeEnv, config: NodeConfig, strategies: Vec<Strategy>) -> anyhow::Result<()> {
     let (mut committee, keys) = sim_committee(&env.peers, env.seed);
     let mut links = None;
     if let Some(schedule) = &env.rounds {
@@ -99,14 +113,19 @@ async fn run_node(env: &NodeEnv, config: NodeConfig) -> anyhow::Result<()> {
         let gst = tokio::time::Instant::now() + schedule.gst.saturating_sub(Duration::from_micros(env.events.now_us()));
         links = Some(Arc::new(RoundLinks::new(me, schedule.plans.clone().into(), gst)) as Arc<dyn Links>);
     }
+    let committee = Arc::new(committee);
+    let me = env.identity as Author;
+    let tamper = env.byzantine.as_ref().map(|spec| {
+        Arc::new(Byzantine::new(env, keys[env.identity].clone(), committee.clone(), strategies, spec.rate)) as Arc<dyn Tamper>
+    });
     let store = Store::open_backend(SimBackend::with_params(env.disk.clone(), &config.storage)).map_err(|e| anyhow::anyhow!("cannot open store: {e}"))?;
     let bind = |port| tokio::net::TcpListener::bind(SocketAddr::new(env.ip, port));
     let peer_listener = bind(PEER_PORT).await?;
     let client_listener = bind(CLIENT_PORT).await?;
     let rpc_listener = Some(bind(RPC_PORT).await?);
     let setup = NodeSetup {
-        committee: Arc::new(committee),
-        me: env.identity as u32,
+        committee,
+        me,
         key: keys[env.identity].clone(),
         store,
         config,
@@ -114,7 +133,7 @@ async fn run_node(env: &NodeEnv, config: NodeConfig) -> anyhow::Result<()> {
         peer_listener,
         client_listener,
         rpc_listener,
-        links,
+        hooks: SendHooks { links, tamper },
     };
     node::run(setup).await
 }
@@ -122,8 +141,9 @@ async fn run_node(env: &NodeEnv, config: NodeConfig) -> anyhow::Result<()> {
 impl SimSystem for Kraken {
     fn node_main(&self, env: NodeEnv) -> LocalBoxFuture<'static, ()> {
         let config = self.config.clone();
+        let strategies = self.strategies.clone();
         async move {
-            if let Err(e) = run_node(&env, config).await {
+            if let Err(e) = run_node(&env, config, strategies).await {
                 tracing::error!(node = %env.name, "node stopped: {e:#}");
                 let detail = serde_json::Value::String(format!("{e:#}"));
                 env.events.record(&env.name, EventKind::Note { what: "node halted".into(), detail });
@@ -145,9 +165,13 @@ impl SimSystem for Kraken {
     }
 
     fn checkers(&self) -> Vec<Box<dyn Checker>> {
-        match self.starknet {
-            Some(_) => vec![Box::new(StateAgreement)],
-            None => vec![],
+        let mut checkers: Vec<Box<dyn Checker>> = Vec::new();
+        if self.starknet.is_some() {
+            checkers.push(Box::new(StateAgreement));
         }
+        if self.strategies.iter().any(|s| s.refusal().is_some()) {
+            checkers.push(Box::new(Refusals));
+        }
+        checkers
     }
 }

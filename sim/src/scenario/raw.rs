@@ -20,6 +20,7 @@ pub struct RawFile {
     #[serde(default)]
     pub faults: Vec<RawFault>,
     pub nemesis: Option<RawNemesis>,
+    pub byzantine: Option<RawByzantine>,
     #[serde(default)]
     pub checks: RawChecks,
     #[serde(default)]
@@ -108,6 +109,15 @@ pub struct RawTwins {
     pub rounds: Vec<RawRound>,
     pub generate: Option<RawGenerate>,
     pub gst: Option<String>,
+}
+
+/// `[byzantine]`: identities that run the system's byzantine strategies.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawByzantine {
+    pub nodes: Vec<String>,
+    pub strategies: Vec<String>,
+    pub rate: Option<f64>,
 }
 
 /// `{ leader = "n1", partition = [[..], [..]] }`; no partition: a connected round.

@@ -4,9 +4,9 @@
 
 use super::locate::Locator;
 use super::{validate_nemesis, validate_rounds};
-use super::raw::{RawDisk, RawFault, RawFile, RawRange, RawLoad, RawNetwork};
+use super::raw::{RawByzantine, RawDisk, RawFault, RawFile, RawRange, RawLoad, RawNetwork};
 use super::{
-    format_duration, parse_duration, parse_size, Checks, DiskSpec, Fault, FaultAction, Latency,
+    ByzantineSpec, DEFAULT_BYZANTINE_RATE, format_duration, parse_duration, parse_size, Checks, DiskSpec, Fault, FaultAction, Latency,
     LoadPhase, LoadSpec, NetworkSpec, NodeCopy, Scenario, ScenarioError, copies_of, DEFAULT_RESUBMIT_AFTER,
 };
 use std::collections::BTreeMap;
@@ -151,6 +151,38 @@ impl Ctx<'_> {
     }
 }
 
+/// `[byzantine]`: known identities without a twin, at most f together with the twins,
+/// a list of distinct strategy names and a rate in (0, 1].
+fn byzantine(ctx: &Ctx, raw: &RawByzantine, twins: &[usize], f: usize) -> Result<ByzantineSpec> {
+    let mut nodes = ctx.identities("byzantine.nodes", &raw.nodes)?;
+    if nodes.is_empty() {
+        return Err(ctx.err("byzantine.nodes", "name at least one node (\"n3\")"));
+    }
+    if let Some(both) = nodes.iter().find(|n| twins.contains(n)) {
+        return Err(ctx.err("byzantine.nodes", format!("n{both} has a twin already: a node is either twinned or byzantine")));
+    }
+    if nodes.len() + twins.len() > f {
+        return Err(ctx.err(
+            "byzantine.nodes",
+            format!("{} byzantine and {} twinned nodes, but a committee of {} tolerates at most f = {f}", nodes.len(), twins.len(), ctx.size),
+        ));
+    }
+    nodes.sort_unstable();
+    if raw.strategies.is_empty() {
+        return Err(ctx.err("byzantine.strategies", "name at least one strategy"));
+    }
+    for (i, name) in raw.strategies.iter().enumerate() {
+        if raw.strategies[..i].contains(name) {
+            return Err(ctx.err(&format!("byzantine.strategies[{i}]"), format!("{name:?} is listed twice")));
+        }
+    }
+    let rate = raw.rate.unwrap_or(DEFAULT_BYZANTINE_RATE);
+    if !(rate > 0.0 && rate <= 1.0) {
+        return Err(ctx.err("byzantine.rate", format!("rate {rate} is not in (0, 1]")));
+    }
+    Ok(ByzantineSpec { nodes, strategies: raw.strategies.clone(), rate })
+}
+
 /// Parses and validates a scenario (see [`Scenario::from_str`]).
 pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
     let loc = Locator::new(text);
@@ -245,6 +277,11 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
     twins.sort_unstable();
     ctx.twins = twins.clone();
 
+    let byzantine = match &raw.byzantine {
+        Some(table) => Some(byzantine(&ctx, table, &twins, f)?),
+        None => None,
+    };
+
     let faults = faults(&ctx, &raw.faults, duration, network)?;
 
     let liveness_within = match &raw.checks.liveness_within {
@@ -269,6 +306,9 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
             if !twins.is_empty() || rounds.is_some() {
                 return Err(ctx.err("nemesis", "[nemesis] does not fault Twins copies or round schedules yet: leave out [twins]"));
             }
+            if byzantine.is_some() {
+                return Err(ctx.err("nemesis", "[nemesis] may fault f nodes besides the byzantine ones: leave out [byzantine]"));
+            }
             Some(validate_nemesis::nemesis(&ctx, table, duration, &checks)?)
         }
         None => None,
@@ -288,6 +328,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
         rounds,
         faults,
         nemesis,
+        byzantine,
         checks,
         node: raw.node,
         prover: raw.prover,

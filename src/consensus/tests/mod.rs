@@ -190,7 +190,7 @@ impl Stage {
                             store.put(crate::storage::Table::Batches, &b.digest().0, b).unwrap();
                             pool.add(b.digest(), b);
                         }
-                        let net = Network::start(&committee, me, key.clone(), Arc::new(NetStats::default()), None);
+                        let net = Network::start(&committee, me, key.clone(), Arc::new(NetStats::default()), Default::default());
                         let (tx, rx) = mpsc::channel(1_000);
                         let (_arrivals, arrivals) = mpsc::unbounded_channel();
                         let (halt, h) = Halt::new();
