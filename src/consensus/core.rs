@@ -436,9 +436,14 @@ impl Core {
             self.drop_invalid(from, "vote", e);
             return Ok(());
         }
-        if let Some(qc) = self.aggregator.add_vote(&v, self.committee.quorum()) {
-            self.process_qc(&qc)?;
-            self.try_propose(false)?;
+        match self.aggregator.add_vote(&v, self.committee.quorum()) {
+            // Its author signed both votes: the blame is its, whoever relayed this one.
+            Err(e) => self.drop_invalid(v.author, "vote", format!("a second vote in round {} (the first was for {:?})", v.round, e.first)),
+            Ok(Some(qc)) => {
+                self.process_qc(&qc)?;
+                self.try_propose(false)?;
+            }
+            Ok(None) => {}
         }
         Ok(())
     }

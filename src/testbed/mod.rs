@@ -2,6 +2,7 @@
 //! load client, the prover, and the disk adapter. The only part of `src/` that knows
 //! `kraken-sim`.
 
+mod blameless;
 mod byzantine;
 mod disk;
 mod flood;
@@ -165,7 +166,7 @@ impl SimSystem for Kraken {
     }
 
     fn checkers(&self) -> Vec<Box<dyn Checker>> {
-        let mut checkers: Vec<Box<dyn Checker>> = Vec::new();
+        let mut checkers: Vec<Box<dyn Checker>> = vec![Box::new(blameless::Blameless)];
         if self.starknet.is_some() {
             checkers.push(Box::new(StateAgreement));
         }

@@ -6,7 +6,7 @@ use crate::types::Hasher;
 use kraken_execution::TxStatus;
 use crate::node::Observer;
 use crate::types::{Author, TxId};
-use kraken_sim::events::{EventKind, EventLog};
+use kraken_sim::events::{Event, EventKind, EventLog};
 
 pub struct SimObserver {
     name: String,
@@ -66,7 +66,20 @@ impl Observer for SimObserver {
     fn message_dropped(&self, from: Author, reason: &str) {
         self.events.record(
             &self.name,
-            EventKind::Note { what: "message_dropped".into(), detail: serde_json::json!({ "from": from, "reason": reason }) },
+            EventKind::Note { what: MESSAGE_DROPPED.into(), detail: serde_json::json!({ "from": from, "reason": reason }) },
         );
+    }
+}
+
+const MESSAGE_DROPPED: &str = "message_dropped";
+
+/// A message a node dropped as invalid, as [`SimObserver`] recorded it: the member
+/// blamed, and why.
+pub fn dropped(event: &Event) -> Option<(Author, &str)> {
+    match &event.kind {
+        EventKind::Note { what, detail } if what == MESSAGE_DROPPED => {
+            Some((Author::try_from(detail["from"].as_u64()?).ok()?, detail["reason"].as_str()?))
+        }
+        _ => None,
     }
 }

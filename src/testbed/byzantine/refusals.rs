@@ -5,6 +5,8 @@
 //! signature short, a proposal out of turn) fails it even when nothing else went wrong.
 
 use super::Strategy;
+use crate::testbed::observer::dropped;
+use crate::types::Author;
 use kraken_sim::checkers::{Checker, Verdict};
 use kraken_sim::events::EventKind;
 use kraken_sim::history::History;
@@ -21,14 +23,14 @@ impl Checker for Refusals {
         let mut judged = 0;
         for (member, strategy) in acted(h) {
             let Some(reason) = strategy.refusal() else { continue };
-            let Some(author) = member.strip_prefix('n').and_then(|i| i.parse::<u64>().ok()) else { continue };
+            let Some(author) = member.strip_prefix('n').and_then(|i| i.parse::<Author>().ok()) else { continue };
             for node in h.honest_live() {
-                let refused = h.events.iter().any(|e| {
-                    e.node == node
-                        && matches!(&e.kind, EventKind::Note { what, detail }
-                            if what == "message_dropped" && detail["from"] == author
-                                && detail["reason"].as_str().is_some_and(|r| r.contains(reason)))
-                });
+                let refused = h
+                    .events
+                    .iter()
+                    .filter(|e| e.node == node)
+                    .filter_map(dropped)
+                    .any(|(from, why)| from == author && why.contains(reason));
                 if !refused {
                     return Verdict::fail(
                         self.name(),
