@@ -36,3 +36,11 @@ fn readme_round_schedule_example_parses() {
     assert_eq!((schedule.plans.len(), schedule.gst.as_millis()), (2, 1500));
     assert_eq!(schedule.plans[0].to_string(), "n1 leads; n0 n1 n2 | n1' n3");
 }
+
+#[test]
+fn readme_byzantine_example_parses() {
+    let text = format!("[scenario]\nduration = \"20s\"\n{}", block("[byzantine]\n"));
+    let s = Scenario::from_str(&text, "README.md").unwrap();
+    let spec = s.byzantine.unwrap();
+    assert_eq!((spec.nodes, spec.strategies.len(), spec.rate), (vec![3], 3, 0.5));
+}

@@ -283,6 +283,13 @@ fn bad_values_are_rejected() {
         ("[scenario]\nduration = \"10s\"\n[twins]\nnodes = [\"n0\", \"n1\"]\n", "twins.nodes"),
         ("[scenario]\nduration = \"10s\"\n[twins]\nnodes = [\"n0\", \"n0\"]\n", "twins.nodes[1]"),
         ("[scenario]\nduration = \"10s\"\n[disk]\nlose_unsynced = false\ntorn_writes = true\n", "disk.torn_writes"),
+        ("[scenario]\nduration = \"10s\"\n[byzantine]\nnodes = [\"n3\", \"n2\"]\nstrategies = [\"replays\"]\n", "byzantine.nodes"),
+        ("[scenario]\nduration = \"10s\"\n[byzantine]\nnodes = []\nstrategies = [\"replays\"]\n", "byzantine.nodes"),
+        ("[scenario]\nduration = \"10s\"\n[byzantine]\nnodes = [\"n9\"]\nstrategies = [\"replays\"]\n", "byzantine.nodes[0]"),
+        ("[scenario]\nduration = \"10s\"\n[twins]\nnodes = [\"n1\"]\n[byzantine]\nnodes = [\"n1\"]\nstrategies = [\"replays\"]\n", "byzantine.nodes"),
+        ("[scenario]\nduration = \"10s\"\n[byzantine]\nnodes = [\"n3\"]\nstrategies = []\n", "byzantine.strategies"),
+        ("[scenario]\nduration = \"10s\"\n[byzantine]\nnodes = [\"n3\"]\nstrategies = [\"replays\", \"replays\"]\n", "byzantine.strategies[1]"),
+        ("[scenario]\nduration = \"10s\"\n[byzantine]\nnodes = [\"n3\"]\nstrategies = [\"replays\"]\nrate = 0.0\n", "byzantine.rate"),
     ];
     for (text, key) in cases {
         let e = err(text);
