@@ -14,7 +14,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
-use crate::chain::ExecutedRecord;
+use crate::chain::Executed;
 use crate::consensus::CommittedBlock;
 use crate::mempool::BatchPool;
 use crate::net::NetStats;
@@ -193,7 +193,8 @@ impl Observer for MetricsObserver {
         self.inner.block_committed(block)
     }
 
-    fn block_executed(&self, record: &ExecutedRecord) {
+    fn block_executed(&self, executed: &Executed) {
+        let record = &executed.record;
         let height = record.sealed.number;
         self.metrics.executed_height.set(height as i64);
         for receipt in &record.receipts {
@@ -212,7 +213,7 @@ impl Observer for MetricsObserver {
         // has no commit time for).
         t.committed_at = t.committed_at.split_off(&height);
         drop(t);
-        self.inner.block_executed(record)
+        self.inner.block_executed(executed)
     }
 
     fn message_dropped(&self, from: Author, reason: &str) {

@@ -1,6 +1,7 @@
 //! Starknet execution in the simulator: the shipped scenario passes with every node on
-//! the same state, a crashed node resumes executing from its disk, runs replay exactly,
-//! and the state-agreement checker catches a node that diverges.
+//! the same state and the auditor's reference model agreeing, a crashed node resumes
+//! executing from its disk, runs replay exactly, the state-agreement checker catches a
+//! node that diverges, and the auditor catches nodes that agree on a wrong state.
 #![cfg(madsim)]
 
 use futures_util::future::LocalBoxFuture;
@@ -44,6 +45,13 @@ fn starknet_scenario_passes_and_the_restarted_node_resumes_execution() {
     assert_eq!(after[0].1, last_before + 1, "n3 resumed at the wrong height");
     let included: u64 = executed(&o, "n0").iter().map(|(_, _, n)| n).sum();
     assert!(included > 500, "only {included} transactions were included in 30 s at 100 tx/s");
+    let reverted: u64 = o.events.iter().filter(|e| e.node == "n0").filter_map(|e| match e.kind {
+        EventKind::BlockExecuted { reverted, .. } => Some(reverted),
+        _ => None,
+    }).sum();
+    assert!(reverted > 20, "only {reverted} overdrafts reverted");
+    let auditor = o.verdicts.iter().find(|v| v.checker == "auditor").expect("the auditor ran");
+    assert!(auditor.detail.contains(&format!("({reverted} reverted)")), "{}", auditor.detail);
 }
 
 /// The shipped scenario cut to 6 s, without its faults.
@@ -91,4 +99,18 @@ fn state_agreement_catches_a_divergent_node() {
     let v = o.verdicts.iter().find(|v| v.checker == "state-agreement").expect("state agreement was checked");
     assert!(!v.passed, "a node on another genesis went unnoticed: {}", v.detail);
     assert!(v.detail.contains("height 1"), "{}", v.detail);
+}
+
+#[test]
+fn the_auditor_catches_nodes_that_all_skip_the_fee() {
+    let text = short_text().replace("genesis = { accounts = 128 }", "genesis = { accounts = 128 }\nunsafe_skip_fee_transfer = true");
+    assert_ne!(text, short_text());
+    let s = Scenario::from_str(&text, "starknet-no-fees").unwrap();
+    let o = play(&s, 3);
+    let verdict = |name: &str| o.verdicts.iter().find(|v| v.checker == name).unwrap_or_else(|| panic!("{name} ran"));
+    assert!(verdict("state-agreement").passed, "the nodes should agree: {}", verdict("state-agreement").detail);
+    let auditor = verdict("auditor");
+    assert!(!auditor.passed, "every node skipped the fee and the auditor saw nothing: {}", auditor.detail);
+    assert!(auditor.detail.starts_with("height 1, n"), "{}", auditor.detail);
+    assert!(auditor.detail.contains(": fee-token balance of 0x"), "{}", auditor.detail);
 }

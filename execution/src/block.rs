@@ -41,6 +41,10 @@ pub struct ExecutedBlock {
 pub struct Executor {
     pub engine: Engine,
     pub chain: ChainConfig,
+    /// Test-only sabotage: execute without transferring fees (receipts still state
+    /// them). Every node then agrees on a wrong state, which only a reference model
+    /// notices; the simulator's auditor tests set it, real nodes refuse it.
+    pub unsafe_skip_fee_transfer: bool,
     cache: RunnableCache,
 }
 
@@ -57,7 +61,7 @@ pub struct BlockEnv {
 
 impl Executor {
     pub fn new(engine: Engine, chain: ChainConfig) -> Self {
-        Executor { engine, chain, cache: RunnableCache::default() }
+        Executor { engine, chain, unsafe_skip_fee_transfer: false, cache: RunnableCache::default() }
     }
 
     pub(crate) fn cache(&self) -> &RunnableCache {
@@ -81,7 +85,7 @@ impl Executor {
 
         let mut out = ExecutedBlock::default();
         for payload in payloads {
-            let parsed = match tx::parse(payload, &chain_id) {
+            let mut parsed = match tx::parse(payload, &chain_id) {
                 Ok(p) => p,
                 Err(e) => {
                     out.receipts.push(Receipt::rejected(Felt::ZERO, e.kind(), e.to_string()));
@@ -91,6 +95,9 @@ impl Executor {
             };
             let (hash, kind, deployed, declared) = (parsed.hash, parsed.kind, parsed.deployed_address, parsed.declared);
             out.signatures.push(parsed.signature);
+            if self.unsafe_skip_fee_transfer {
+                parsed.tx.execution_flags.charge_fee = false;
+            }
             let result = executor.execute(&Transaction::Account(parsed.tx));
             if let Some(reason) = state_reader(&executor).failure() {
                 return Err(fail(reason));

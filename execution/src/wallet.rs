@@ -107,6 +107,12 @@ impl GasLimits {
             l1_data_gas: bound(self.l1_data_gas, L1_DATA_GAS_PRICE),
         }
     }
+
+    /// The most a transaction with these bounds can be charged, in fri.
+    pub fn max_fee(&self) -> u128 {
+        let b = self.bounds();
+        [b.l1_gas, b.l2_gas, b.l1_data_gas].iter().map(|r| u128::from(r.max_amount.0) * r.max_price_per_unit.0).sum()
+    }
 }
 
 /// A signed transaction and its hash.

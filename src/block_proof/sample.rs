@@ -22,7 +22,7 @@ pub fn sample_chain(sizes: &[usize], seed: u64) -> anyhow::Result<RpcContext> {
     let accounts = sizes.iter().copied().max().unwrap_or(1).max(4);
     let genesis = GenesisConfig { accounts: accounts as u32, ..GenesisConfig::default() };
     let store = Store::open_backend(redb::backends::InMemoryBackend::new())?;
-    let chain: Arc<Chain> = Chain::open(store.clone(), &ChainSettings { engine: Engine::Vm, genesis })?;
+    let chain: Arc<Chain> = Chain::open(store.clone(), &ChainSettings { engine: Engine::Vm, genesis, ..Default::default() })?;
     let g = chain.genesis.clone();
     let chain_id = g.chain.chain_id();
     let mix = Mix::default();

@@ -60,7 +60,7 @@ fn fixture() -> &'static Fixture {
     FIXTURE.get_or_init(|| {
         let store = Store::open_backend(redb::backends::InMemoryBackend::new()).unwrap();
         let config = GenesisConfig { accounts: 4, ..GenesisConfig::default() };
-        let chain: Arc<Chain> = Chain::open(store.clone(), &ChainSettings { engine: Engine::Vm, genesis: config.clone() }).unwrap();
+        let chain: Arc<Chain> = Chain::open(store.clone(), &ChainSettings { engine: Engine::Vm, genesis: config.clone(), ..Default::default() }).unwrap();
         let g = chain.genesis.clone();
         let [alice, bob, carol, dave] = [0, 1, 2, 3].map(|i| g.accounts[i].clone());
         let newcomer = Account::from_key(Felt::from(0xC0FFEEu64), g.account_class);

@@ -19,6 +19,7 @@ use kraken_execution::local::block_timestamp;
 use kraken_execution::{
     seal, BlockDiff, BlockEnv, Engine, ExecutedBlock, Executor, Felt, Genesis, GenesisConfig, Receipt, SealedBlock,
 };
+use kraken_starknet::state::StateDiff;
 use serde::{Deserialize, Serialize};
 
 use crate::storage::{Store, StoreError, Table, Writer};
@@ -32,6 +33,10 @@ use state::{felt_key, storage_key, TrieOverlay};
 pub struct ChainSettings {
     pub engine: Engine,
     pub genesis: GenesisConfig,
+    /// Test-only: execute without transferring fees, on purpose (see
+    /// `Executor::unsafe_skip_fee_transfer`). For the simulator's auditor tests; a real node
+    /// refuses a config that sets it.
+    pub unsafe_skip_fee_transfer: bool,
 }
 
 /// An executed block as the store keeps it.
@@ -54,6 +59,24 @@ pub struct DiffRecord {
     pub declared_classes: BTreeMap<Felt, Felt>,
 }
 
+impl From<&StateDiff> for DiffRecord {
+    fn from(s: &StateDiff) -> Self {
+        DiffRecord {
+            storage_updates: s.storage_updates.clone(),
+            nonces: s.nonces.clone(),
+            class_hashes: s.class_hashes.clone(),
+            declared_classes: s.declared_classes.clone(),
+        }
+    }
+}
+
+/// A block this node has just executed and stored: its record and its state diff.
+#[derive(Clone, Debug)]
+pub struct Executed {
+    pub record: ExecutedRecord,
+    pub diff: DiffRecord,
+}
+
 const EXECUTED_TIP: &[u8] = b"executed_tip";
 /// The block ranges whose proofs this node verified (first → last).
 const PROVED_RANGES: &[u8] = b"proved_ranges";
@@ -69,7 +92,8 @@ impl Chain {
     /// Opens the chain in `store`, writing genesis (block 0) the first time.
     pub fn open(store: Store, settings: &ChainSettings) -> anyhow::Result<Arc<Chain>> {
         let genesis = Genesis::build(&settings.genesis);
-        let executor = Executor::new(settings.engine, genesis.chain.clone());
+        let mut executor = Executor::new(settings.engine, genesis.chain.clone());
+        executor.unsafe_skip_fee_transfer = settings.unsafe_skip_fee_transfer;
         let chain = Chain { store, executor, genesis };
         let block0 = ExecutedBlock { diff: chain.genesis.diff.clone(), ..Default::default() };
         // Genesis is sealed on an empty trie space, never on the node's store: after a
@@ -86,10 +110,10 @@ impl Chain {
                 sealed.block_hash
             ),
             None => {
-                let record = ExecutedRecord { sealed, receipts: vec![] };
+                let genesis = Executed { record: ExecutedRecord { sealed, receipts: vec![] }, diff: DiffRecord::from(&block0.diff.state) };
                 chain.store.write(|w| {
                     tries.persist(w)?;
-                    write_block(w, &block0, &record)
+                    write_block(w, &block0, &genesis)
                 })?;
             }
         }
@@ -189,7 +213,7 @@ impl Chain {
 
     /// Executes the next committed block, if consensus has committed it. Errors are the
     /// node's (store or engine), never a transaction's; the caller retries.
-    pub fn execute_next(&self) -> anyhow::Result<Option<ExecutedRecord>> {
+    pub fn execute_next(&self) -> anyhow::Result<Option<Executed>> {
         let env = self.next_env()?;
         let Some(txs) = self.store.get::<Vec<Tx>>(Table::BlockTxs, &env.number.to_be_bytes())? else {
             return Ok(None);
@@ -207,34 +231,30 @@ impl Chain {
             env.timestamp,
             &block,
         )?;
-        let record = ExecutedRecord { sealed, receipts: block.receipts.clone() };
-        let locations = self.locations(&record)?;
+        let executed = Executed {
+            record: ExecutedRecord { sealed, receipts: block.receipts.clone() },
+            diff: DiffRecord::from(&block.diff.state),
+        };
+        let locations = self.locations(&executed.record)?;
         self.store.write(|w| {
             tries.persist(w)?;
             for (hash, at) in &locations {
                 w.put(Table::TxLocations, &felt_key(hash), at)?;
             }
-            write_block(w, &block, &record)
+            write_block(w, &block, &executed)
         })?;
-        Ok(Some(record))
+        Ok(Some(executed))
     }
 }
 
 /// The state changes, classes and record of one block, and the new executed tip — all
 /// in the caller's store transaction.
-fn write_block(w: &mut Writer<'_>, block: &ExecutedBlock, record: &ExecutedRecord) -> Result<(), StoreError> {
+fn write_block(w: &mut Writer<'_>, block: &ExecutedBlock, executed: &Executed) -> Result<(), StoreError> {
     write_diff(w, &block.diff)?;
-    let height = record.sealed.number;
-    w.put(Table::ExecutedBlocks, &height.to_be_bytes(), record)?;
-    w.put(Table::BlockHashes, &felt_key(&record.sealed.block_hash), &height)?;
-    let s = &block.diff.state;
-    let diff = DiffRecord {
-        storage_updates: s.storage_updates.clone(),
-        nonces: s.nonces.clone(),
-        class_hashes: s.class_hashes.clone(),
-        declared_classes: s.declared_classes.clone(),
-    };
-    w.put(Table::StateDiffs, &height.to_be_bytes(), &diff)?;
+    let height = executed.record.sealed.number;
+    w.put(Table::ExecutedBlocks, &height.to_be_bytes(), &executed.record)?;
+    w.put(Table::BlockHashes, &felt_key(&executed.record.sealed.block_hash), &height)?;
+    w.put(Table::StateDiffs, &height.to_be_bytes(), &executed.diff)?;
     w.put(Table::Meta, EXECUTED_TIP, &height)
 }
 
@@ -270,7 +290,7 @@ mod tests {
     }
 
     fn settings(seed: u64) -> ChainSettings {
-        ChainSettings { engine: Engine::Vm, genesis: GenesisConfig { accounts: 2, seed, ..Default::default() } }
+        ChainSettings { engine: Engine::Vm, genesis: GenesisConfig { accounts: 2, seed, ..Default::default() }, ..Default::default() }
     }
 
     #[test]
@@ -281,7 +301,7 @@ mod tests {
         let g = &chain.genesis;
         let tx = Tx(signed_invoke(g, &g.accounts[0], 0, &[fib(g, 5)]));
         store.put(Table::BlockTxs, &1u64.to_be_bytes(), &vec![tx]).unwrap();
-        let record = chain.execute_next().unwrap().expect("block 1 executes");
+        let record = chain.execute_next().unwrap().expect("block 1 executes").record;
         assert!(record.receipts[0].included());
         assert_eq!(chain.executed_height().unwrap(), Some(1));
         drop(chain);

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use super::{Chain, ExecutedRecord};
+use super::{Chain, Executed};
 use crate::certify::Attest;
 use crate::consensus::CommittedBlock;
 use crate::node::Observer;
@@ -24,9 +24,10 @@ pub fn spawn_runner(chain: Arc<Chain>, observer: Arc<dyn Observer>, attest: mpsc
 async fn run(chain: Arc<Chain>, observer: Arc<dyn Observer>, mut woken: mpsc::UnboundedReceiver<()>, attest: mpsc::Sender<Attest>) {
     loop {
         match chain.execute_next() {
-            Ok(Some(record)) => {
-                observer.block_executed(&record);
-                let _ = attest.send(Attest::Executed { height: record.sealed.number, block_hash: record.sealed.block_hash }).await;
+            Ok(Some(executed)) => {
+                observer.block_executed(&executed);
+                let sealed = &executed.record.sealed;
+                let _ = attest.send(Attest::Executed { height: sealed.number, block_hash: sealed.block_hash }).await;
             }
             Ok(None) => {
                 if woken.recv().await.is_none() {
@@ -61,8 +62,8 @@ impl Observer for WakeOnCommit {
         self.inner.block_committed(block);
         let _ = self.wake.send(());
     }
-    fn block_executed(&self, record: &ExecutedRecord) {
-        self.inner.block_executed(record)
+    fn block_executed(&self, executed: &Executed) {
+        self.inner.block_executed(executed)
     }
     fn message_dropped(&self, from: Author, reason: &str) {
         self.inner.message_dropped(from, reason)

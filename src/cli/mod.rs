@@ -326,7 +326,7 @@ pub enum Command {
         /// (--rpc) The nodes' config file, whose [execution.genesis] the accounts' keys derive from (default: the default genesis).
         #[arg(long, conflicts_with = "committee")]
         config: Option<PathBuf>,
-        /// (--rpc) Weights of the transaction kinds, e.g. fib=1,fact=1,erc20=2.
+        /// (--rpc) Weights of the transaction kinds (fib, fact, erc20, overdraft), e.g. fib=1,fact=1,erc20=2.
         #[arg(long, default_value = "fib=1,fact=1,erc20=2", conflicts_with = "committee")]
         mix: String,
         /// (--rpc) How many genesis accounts send (default: all but the last, which is left for interactive use).
@@ -451,7 +451,13 @@ pub struct TwinsArgs {
 pub fn node_config(path: Option<&std::path::Path>) -> anyhow::Result<kraken::node::NodeConfig> {
     let Some(p) = path else { return Ok(Default::default()) };
     let text = std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("--config {}: {e}", p.display()))?;
-    toml::from_str(&text).map_err(|e| anyhow::anyhow!("--config {}: {e}", p.display()))
+    let config: kraken::node::NodeConfig = toml::from_str(&text).map_err(|e| anyhow::anyhow!("--config {}: {e}", p.display()))?;
+    anyhow::ensure!(
+        !config.execution.as_ref().is_some_and(|e| e.unsafe_skip_fee_transfer),
+        "--config {}: [execution] unsafe_skip_fee_transfer breaks execution on purpose; it is for simulated auditor tests only",
+        p.display()
+    );
+    Ok(config)
 }
 
 pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
@@ -547,5 +553,19 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         }
         #[cfg(not(madsim))]
         Command::Status { committee } => real::status(&committee),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_real_node_refuses_the_test_only_fee_sabotage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("node.toml");
+        std::fs::write(&path, "[execution]\nunsafe_skip_fee_transfer = true\n").unwrap();
+        let err = super::node_config(Some(&path)).unwrap_err().to_string();
+        assert!(err.contains("unsafe_skip_fee_transfer breaks execution on purpose"), "{err}");
+        std::fs::write(&path, "[execution]\nengine = \"vm\"\n").unwrap();
+        assert!(super::node_config(Some(&path)).unwrap().execution.is_some());
     }
 }

@@ -306,8 +306,8 @@ fn print_summary(plan: &LoadPlan, t: &Tally, not_included: u64) {
     lat.sort_by(f64::total_cmp);
     let mix = &plan.mix;
     println!(
-        "offered      {} tx/s for {:?} (mix fib={},fact={},erc20={}) from {} accounts",
-        plan.rate, plan.duration, mix.fib, mix.fact, mix.erc20, plan.accounts
+        "offered      {} tx/s for {:?} (mix fib={},fact={},erc20={},overdraft={}) from {} accounts",
+        plan.rate, plan.duration, mix.fib, mix.fact, mix.erc20, mix.overdraft, plan.accounts
     );
     println!("sent         {}{}", t.sent, if t.skipped > 0 { format!("  (skipped {}: every account had one in flight)", t.skipped) } else { String::new() });
     println!("accepted     {}", t.accepted);

@@ -2,6 +2,7 @@
 //! load client, the prover, and the disk adapter. The only part of `src/` that knows
 //! `kraken-sim`.
 
+mod auditor;
 mod blameless;
 mod byzantine;
 mod disk;
@@ -29,6 +30,7 @@ use std::time::Duration;
 
 pub use byzantine::Strategy;
 pub use disk::SimBackend;
+use auditor::Auditor;
 use byzantine::{Byzantine, Refusals};
 pub use flood::{Flood, FloodKind};
 pub use prover::RPC_PORT;
@@ -167,8 +169,9 @@ impl SimSystem for Kraken {
 
     fn checkers(&self) -> Vec<Box<dyn Checker>> {
         let mut checkers: Vec<Box<dyn Checker>> = vec![Box::new(blameless::Blameless)];
-        if self.starknet.is_some() {
+        if let Some((genesis, _)) = &self.starknet {
             checkers.push(Box::new(StateAgreement));
+            checkers.push(Box::new(Auditor::new(genesis.clone())));
         }
         if self.strategies.iter().any(|s| s.refusal().is_some()) {
             checkers.push(Box::new(Refusals));

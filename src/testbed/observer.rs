@@ -1,6 +1,7 @@
 //! Records what a simulated node reports into the run's history.
 
-use crate::chain::ExecutedRecord;
+use super::auditor::block_state_note;
+use crate::chain::Executed;
 use crate::consensus::CommittedBlock;
 use crate::types::Hasher;
 use kraken_execution::TxStatus;
@@ -42,7 +43,8 @@ impl Observer for SimObserver {
         );
     }
 
-    fn block_executed(&self, b: &ExecutedRecord) {
+    fn block_executed(&self, executed: &Executed) {
+        let b = &executed.record;
         let count = |f: fn(&TxStatus) -> bool| b.receipts.iter().filter(|r| f(&r.status)).count() as u64;
         let receipts = Hasher::new("kraken/receipts").bytes(&crate::net::codec::encode(&b.receipts)).finish();
         self.events.record(
@@ -57,6 +59,7 @@ impl Observer for SimObserver {
                 block_hash: format!("{:#x}", b.sealed.block_hash),
             },
         );
+        self.events.record(&self.name, block_state_note(executed));
     }
 
     fn note(&self, text: &str) {

@@ -58,7 +58,7 @@ pub fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let store = Store::open_backend(redb::backends::InMemoryBackend::new()).unwrap();
-        let chain = Chain::open(store.clone(), &ChainSettings { engine: Engine::Vm, genesis: config() }).unwrap();
+        let chain = Chain::open(store.clone(), &ChainSettings { engine: Engine::Vm, genesis: config(), ..Default::default() }).unwrap();
         let g = chain.genesis.clone();
         let (alice, bob) = (&g.accounts[0], &g.accounts[1]);
         let newcomer = Account::from_key(Felt::from(0xC0FFEEu64), g.account_class);

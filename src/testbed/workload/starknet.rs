@@ -20,6 +20,7 @@ use rand_chacha::ChaCha20Rng;
 use tokio::net::TcpStream;
 use tokio::time::{sleep_until, Instant};
 
+use super::super::auditor::signed_note;
 use super::super::CLIENT_PORT;
 use crate::load::Mix;
 use crate::net::{codec, frame};
@@ -88,8 +89,10 @@ pub async fn run(env: ClientEnv, genesis: Genesis, mix: Mix) {
         cursor = i + 1;
         let account = &genesis.accounts[i];
         let call = mix.pick(&genesis, &mut rng);
-        let signed = wallet::invoke(account, Felt::from(slots[i].nonce), &[call], GasLimits::default(), &chain_id);
+        let limits = GasLimits::default();
+        let signed = wallet::invoke(account, Felt::from(slots[i].nonce), std::slice::from_ref(&call), limits, &chain_id);
         let tx = Tx(signed.encode());
+        env.events.record(CLIENT, signed_note(&tx.id().short(), account.address, slots[i].nonce, limits.max_fee(), &call));
         let node = i % nodes.len();
         let resend = chance(&mut habits, env.load.resubmit).then(|| tx.clone());
         let twice = chance(&mut habits, env.load.duplicate).then(|| tx.clone());
