@@ -4,6 +4,7 @@
 
 mod liveness;
 mod no_lost_tx;
+mod no_readmission;
 mod proofs;
 mod safety;
 mod state_agreement;
@@ -11,6 +12,7 @@ mod tx_latency;
 
 pub use liveness::Liveness;
 pub use no_lost_tx::NoLostTx;
+pub use no_readmission::NoReadmission;
 pub use proofs::Proofs;
 pub use safety::Safety;
 pub use state_agreement::StateAgreement;
@@ -60,14 +62,15 @@ impl Verdict {
 }
 
 /// The built-in checkers with the scenario's bounds: safety, liveness, no lost
-/// transactions (bound = `checks.liveness_within`), and tx latency when
+/// transactions (bound = `checks.liveness_within`), no readmission, and tx latency when
 /// `checks.max_tx_latency` is set, and proofs with a `[prover]`. A safety-only run keeps
-/// safety, no tx committed twice, and valid proofs without the coverage check.
+/// safety, no tx committed twice, no readmission, and valid proofs without the coverage
+/// check.
 pub fn builtin(scenario: &Scenario) -> Vec<Box<dyn Checker>> {
     let checks = &scenario.checks;
     let proofs = |coverage| scenario.prover.is_some().then(|| Box::new(Proofs { coverage }) as Box<dyn Checker>);
     if checks.safety_only {
-        let mut checkers: Vec<Box<dyn Checker>> = vec![Box::new(Safety), Box::new(NoLostTx { bound: None })];
+        let mut checkers: Vec<Box<dyn Checker>> = vec![Box::new(Safety), Box::new(NoLostTx { bound: None }), Box::new(NoReadmission)];
         checkers.extend(proofs(false));
         return checkers;
     }
@@ -79,6 +82,7 @@ pub fn builtin(scenario: &Scenario) -> Vec<Box<dyn Checker>> {
         Box::new(NoLostTx {
             bound: Some(checks.liveness_within),
         }),
+        Box::new(NoReadmission),
     ];
     if let Some(bound) = checks.max_tx_latency {
         checkers.push(Box::new(TxLatency { bound }));

@@ -31,8 +31,12 @@ done"#
 }
 
 fn try_pool(plan: &Plan, jobs: usize, script: &str) -> (std::io::Result<SweepOutcome>, usize) {
+    try_pool_retiring(plan, jobs, 1_000, script)
+}
+
+fn try_pool_retiring(plan: &Plan, jobs: usize, retire_after: usize, script: &str) -> (std::io::Result<SweepOutcome>, usize) {
     let mut started = 0;
-    let outcome = sweep_pool(&scenario(), plan, jobs, || {
+    let outcome = sweep_pool(&scenario(), plan, jobs, retire_after, || {
         started += 1;
         let mut sh = Command::new("sh");
         sh.arg("-c").arg(script);
@@ -63,6 +67,16 @@ fn seeds_spread_over_workers_and_come_back_in_order() {
         "{}",
         o.render()
     );
+}
+
+#[test]
+fn workers_retire_after_their_seeds_and_fresh_ones_go_on() {
+    let (o, started) = try_pool_retiring(&Plan::all(0..12), 2, 3, &worker(""));
+    let o = o.unwrap();
+    assert!(o.passed(), "{}", o.render());
+    assert_eq!(seeds(&o), (0..12).collect::<Vec<_>>());
+    assert_eq!(started, 4, "12 seeds, 3 a worker");
+    assert!(o.render().contains("12 seeds, 12 passed, 0 failed, 4 distinct histories"), "{}", o.render());
 }
 
 #[test]

@@ -50,7 +50,7 @@ fn healthy_run_passes_and_is_deterministic() {
             .iter()
             .map(|v| v.checker.as_str())
             .collect::<Vec<_>>(),
-        ["safety", "liveness", "no-lost-tx"]
+        ["safety", "liveness", "no-lost-tx", "no-readmission"]
     );
     assert!(a.metrics.summary.committed > 400, "{:?}", a.metrics.summary);
     assert!(a.sim_per_wall > 0.0);

@@ -374,7 +374,8 @@ pub struct SweepArgs {
     #[arg(long)]
     pub seeds: String,
     /// Run the seeds in N worker processes (this binary started again), one seed per
-    /// process at a time, handed out in seed order; 1 runs them in this process.
+    /// process at a time, handed out in seed order, each process retired after 50 seeds;
+    /// 1 runs up to 50 seeds in this process (more in one worker process at a time).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: u16,
     /// Run only shard I of N (I counts from 0): the seeds s of the range with s mod N = I,
@@ -433,7 +434,8 @@ pub struct TwinsArgs {
     /// The first seed of --sample.
     #[arg(long, value_name = "S", default_value_t = 0, requires = "sample")]
     pub seed: u64,
-    /// Worker processes (this binary started again); 1 runs every schedule here.
+    /// Worker processes (this binary started again), each retired after 50 schedules; 1
+    /// runs up to 50 schedules here (more in one worker process at a time).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: u16,
     /// Start no new schedule once this much wall-clock time has passed, e.g. 10m.

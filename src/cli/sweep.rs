@@ -57,10 +57,12 @@ pub enum Reports {
     Failing,
 }
 
-/// Plays `plan` of the scenario `file`, in this process (`jobs` = 1) or in `jobs` worker
-/// processes, writing reports under `out`.
+/// Plays `plan` of the scenario `file` in `jobs` worker processes, writing reports under
+/// `out`. With `jobs` = 1, a plan of up to [`sweeps::RETIRE_AFTER`] seeds runs in this
+/// process; a longer one in one worker at a time, each retired after that many seeds,
+/// since every run leaves memory behind in its process (see `kraken_sim::sweep`'s pool).
 pub fn run_plan(file: &Path, plan: &Plan, jobs: u16, out: Option<&Path>, reports: Reports) -> anyhow::Result<SweepOutcome> {
-    if jobs == 1 {
+    if jobs == 1 && plan.seeds().nth(sweeps::RETIRE_AFTER).is_none() {
         return in_process(file, plan, out, reports);
     }
     // Workers build their own system: the parent only needs the scenario's name.
@@ -77,7 +79,7 @@ pub fn run_plan(file: &Path, plan: &Plan, jobs: u16, out: Option<&Path>, reports
         }
         command
     };
-    Ok(sweeps::sweep_pool(&scenario, plan, jobs.into(), worker)?)
+    Ok(sweeps::sweep_pool(&scenario, plan, jobs.into(), sweeps::RETIRE_AFTER, worker)?)
 }
 
 fn in_process(file: &Path, plan: &Plan, out: Option<&Path>, reports: Reports) -> anyhow::Result<SweepOutcome> {

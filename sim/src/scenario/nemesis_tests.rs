@@ -170,8 +170,8 @@ fn safety_only_drops_the_liveness_checkers() {
         crate::checkers::builtin(s).iter().map(|c| c.name().to_string()).collect()
     };
     let s = parse(&nemesis("").replace("[checks]", "[checks]\nsafety_only = true\nmax_tx_latency = \"1s\""));
-    assert_eq!(names(&s), ["safety", "no-lost-tx"]);
-    assert_eq!(names(&parse(&nemesis(""))), ["safety", "liveness", "no-lost-tx"]);
+    assert_eq!(names(&s), ["safety", "no-lost-tx", "no-readmission"]);
+    assert_eq!(names(&parse(&nemesis(""))), ["safety", "liveness", "no-lost-tx", "no-readmission"]);
 }
 
 #[test]

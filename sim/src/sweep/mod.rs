@@ -18,7 +18,7 @@ mod worker;
 pub use junit::junit;
 pub use merge::{merge, read_dir, Merged};
 pub use plan::{parse_seeds, Plan, Shard};
-pub use pool::sweep_pool;
+pub use pool::{sweep_pool, RETIRE_AFTER};
 pub use results::{replay_command, SeedResult, SweepOutcome};
 pub use worker::serve;
 
