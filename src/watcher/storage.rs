@@ -97,14 +97,36 @@ pub async fn open(settings: &S3Settings) -> anyhow::Result<ProofStore> {
 /// Which setting an S3 error points at.
 fn explain(error: &str, settings: &S3Settings) -> String {
     let has = |words: &[&str]| words.iter().any(|w| error.contains(w));
+    // A status code is a whole token: the retry summary's "in 2.0403s" is not a 403.
+    let status = |code: &str| error.split(|c: char| !c.is_ascii_alphanumeric()).any(|token| token == code);
     if has(&["NoSuchBucket", "bucket does not exist"]) {
         format!("S3_BUCKET_NAME={}: no such bucket ({error})", settings.bucket)
-    } else if has(&["SignatureDoesNotMatch", "InvalidAccessKeyId", "AccessDenied", "403", "Forbidden"]) {
+    } else if has(&["SignatureDoesNotMatch", "InvalidAccessKeyId", "AccessDenied", "Forbidden"]) || status("403") {
         format!("AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY: the server refused the credentials of key {} ({error})", settings.access_key_id)
     } else if has(&["error sending request", "connect", "Connection refused", "dns error", "timed out"]) {
         let endpoint = settings.endpoint.as_deref().unwrap_or("AWS");
         format!("AWS_ENDPOINT_URL={endpoint}: unreachable ({error})")
     } else {
         error.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_retry_time_with_403_in_it_is_not_a_refused_credential() {
+        let settings = S3Settings {
+            bucket: "proofs".into(),
+            region: "us-east-1".into(),
+            access_key_id: "AKTEST".into(),
+            secret_access_key: "s".into(),
+            endpoint: Some("http://127.0.0.1:9".into()),
+        };
+        let unreachable = "Error performing GET http://127.0.0.1:9/proofs in 2.040339735s, after 6 retries - HTTP error: error sending request";
+        assert!(explain(unreachable, &settings).starts_with("AWS_ENDPOINT_URL=http://127.0.0.1:9: unreachable"));
+        let refused = "Error performing GET http://127.0.0.1:9/proofs: Client error with status 403 Forbidden";
+        assert!(explain(refused, &settings).starts_with("AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY"));
     }
 }
