@@ -24,6 +24,9 @@ pub type Slot = (Felt, Felt);
 /// A u256 as (high, low): tuples order the way the numbers do.
 type U256 = (u128, u128);
 
+/// What a call does: its writes, or why it reverts.
+type Effect = Result<Vec<(Slot, Felt)>, String>;
+
 /// What one block must do.
 #[derive(Debug, Default)]
 pub struct Expectation {
@@ -107,9 +110,10 @@ impl Model {
                 expect.txs.push((Outcome::Rejected, why, None));
                 continue;
             }
-            let (outcome, why, writes) = match self.call(tx)? {
-                Ok((why, writes)) => (Outcome::Succeeded, why, writes),
-                Err(why) => (Outcome::Reverted, why, vec![]),
+            let (what, effect) = self.call(tx)?;
+            let (outcome, why, writes) = match effect {
+                Ok(writes) => (Outcome::Succeeded, what, writes),
+                Err(reason) => (Outcome::Reverted, reason, vec![]),
             };
             self.set_nonce(tx.sender, nonce + 1, &mut expect);
             for (slot, value) in writes {
@@ -122,9 +126,8 @@ impl Model {
         Ok(expect)
     }
 
-    /// The call's writes, or why it reverts; an error for a call the model does not know.
-    #[allow(clippy::type_complexity)]
-    fn call(&mut self, tx: &Signed) -> Result<Result<(String, Vec<(Slot, Felt)>), String>, String> {
+    /// What the call is and does; an error for a call the model does not know.
+    fn call(&mut self, tx: &Signed) -> Result<(String, Effect), String> {
         let c = &self.contracts;
         let args = &tx.calldata;
         let small = |f: &Felt| u64::try_from(*f).ok();
@@ -136,24 +139,24 @@ impl Model {
             }
             let slot = (c.fib, c.last_result);
             self.names.insert(slot, "fib's last_result".into());
-            return Ok(Ok((format!("fib({n}) = {a:#x}"), vec![(slot, a)])));
+            return Ok((format!("fib({n}) = {a:#x}"), Ok(vec![(slot, a)])));
         }
         if tx.to == c.fact && tx.selector == c.fact_selector && args.len() == 1 && small(&args[0]).is_some() {
             let n = small(&args[0]).expect("checked");
             let product = (1..=n).fold(Felt::ONE, |acc, i| acc * Felt::from(i));
             let slot = (c.fact, c.last_result);
             self.names.insert(slot, "fact's last_result".into());
-            return Ok(Ok((format!("fact({n}) = {product:#x}"), vec![(slot, product)])));
+            return Ok((format!("fact({n}) = {product:#x}"), Ok(vec![(slot, product)])));
         }
         if tx.to == c.token && tx.selector == c.transfer_selector && args.len() == 3 {
-            return self.transfer(tx.sender, args[0], args[1], args[2]).map(|r| r.map(|w| (format!("KRK transfer to {:#x}", args[0]), w)));
+            let effect = self.transfer(tx.sender, args[0], args[1], args[2])?;
+            return Ok((format!("KRK transfer to {:#x}", args[0]), effect));
         }
         Err(format!("the model does not know the call of selector {:#x} on {:#x} with {} arguments", tx.selector, tx.to, args.len()))
     }
 
     /// `transfer(to, amount)` on the KRK token, as `erc20.cairo`'s `move_tokens` does it.
-    #[allow(clippy::type_complexity)]
-    fn transfer(&mut self, from: Felt, to: Felt, low: Felt, high: Felt) -> Result<Result<Vec<(Slot, Felt)>, String>, String> {
+    fn transfer(&mut self, from: Felt, to: Felt, low: Felt, high: Felt) -> Result<Effect, String> {
         let token = self.contracts.token;
         let (Ok(low), Ok(high)) = (u128::try_from(low), u128::try_from(high)) else {
             return Ok(Err("the amount is not a u256".into()));
