@@ -1,10 +1,13 @@
-//! The Stark252 field (Cairo's prime field) and the few helpers the engine needs on top of
-//! lambdaworks: canonical byte encodings and evaluation-domain parameters.
+//! The Stark252 field (Cairo's prime field, arithmetic in `stark252.rs`) and the few
+//! helpers the engine needs on top of lambdaworks: canonical byte encodings and
+//! evaluation-domain parameters.
 
 use lambdaworks_math::field::element::FieldElement;
-pub use lambdaworks_math::field::fields::fft_friendly::stark_252_prime_field::Stark252PrimeField as F;
 use lambdaworks_math::field::traits::IsFFTField;
 use lambdaworks_math::traits::ByteConversion;
+use lambdaworks_math::unsigned_integer::element::U256;
+
+pub use crate::stark252::{from_lambdaworks, to_lambdaworks, Stark252 as F};
 
 /// A Stark252 field element.
 pub type FE = FieldElement<F>;
@@ -15,20 +18,20 @@ pub fn coset_offset() -> FE {
     FE::from(3u64)
 }
 
+const P_MINUS_ONE: U256 = U256::from_hex_unchecked("800000000000011000000000000000000000000000000000000000000000000");
+
 /// Big-endian 32-byte encoding (canonical).
 pub fn fe_to_bytes(x: &FE) -> [u8; 32] {
-    x.to_bytes_be()
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&x.representative().to_bytes_be());
+    out
 }
 
 /// Decodes a big-endian 32-byte value, refusing encodings of values >= p so every element
 /// has exactly one encoding (a flipped byte can never decode to the same element).
 pub fn fe_from_bytes(b: &[u8; 32]) -> Option<FE> {
-    let x = FE::from_bytes_be(b).ok()?;
-    if x.to_bytes_be() == *b {
-        Some(x)
-    } else {
-        None
-    }
+    let value = U256::from_bytes_be(b).ok()?;
+    (value <= P_MINUS_ONE).then(|| FE::from(&value))
 }
 
 /// Generator of the multiplicative subgroup of order `2^log_order`.

@@ -16,6 +16,7 @@ pub mod merkle;
 pub mod options;
 pub mod proof;
 pub mod proof_format;
+mod stark252;
 mod protocol;
 pub mod transcript;
 pub mod verifier;

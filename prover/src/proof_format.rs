@@ -11,8 +11,9 @@ use crate::options::ProofOptions;
 use crate::proof::{QueryProof, StarkProof};
 
 pub const MAGIC: &[u8; 4] = b"KRKN";
-/// 2: Merkle batch openings per tree instead of a path per query.
-pub const FORMAT_VERSION: u16 = 2;
+/// 2: Merkle batch openings per tree instead of a path per query. 3: Blake2b-256 Merkle
+/// leaves and nodes instead of Keccak256 (a version-2 proof would fail every opening).
+pub const FORMAT_VERSION: u16 = 3;
 
 /// What the body of a proof file proves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

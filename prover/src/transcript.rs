@@ -1,13 +1,14 @@
 //! Fiat-Shamir transcript: lambdaworks' Keccak256 transcript, with index sampling that
 //! advances the state (lambdaworks' `sample_u64` does not) and a grinding check.
 
-use crate::field::{fe_to_bytes, F, FE};
+use crate::field::{fe_to_bytes, from_lambdaworks, FE};
 use lambdaworks_crypto::fiat_shamir::default_transcript::DefaultTranscript;
 use lambdaworks_crypto::fiat_shamir::is_transcript::IsTranscript;
 use sha3::{Digest, Keccak256};
 
 pub struct Transcript {
-    inner: DefaultTranscript<F>,
+    /// Over lambdaworks' own Stark252 type, which its transcript knows how to sample.
+    inner: DefaultTranscript<lambdaworks_math::field::fields::fft_friendly::stark_252_prime_field::Stark252PrimeField>,
 }
 
 impl Transcript {
@@ -33,7 +34,7 @@ impl Transcript {
     }
 
     pub fn challenge(&mut self) -> FE {
-        self.inner.sample_field_element()
+        from_lambdaworks(&self.inner.sample_field_element())
     }
 
     /// Uniform index in `[0, bound)`; `bound` must be a power of two (no modulo bias).

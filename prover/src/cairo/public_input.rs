@@ -13,7 +13,7 @@ use super::builtins::{self, range_check, BUILTINS};
 use super::instruction::{AP_ADD_IMM, CALL_REL, JMP_REL_0};
 use super::layout::Layout;
 use crate::error::{DecodeError, VerifyError};
-use crate::field::{fe, FE};
+use crate::field::{fe, from_lambdaworks, to_lambdaworks, FE};
 use crate::proof_format::{Reader, Writer};
 use lambdaworks_crypto::hash::pedersen::{Pedersen, PedersenStarkCurve};
 
@@ -325,7 +325,7 @@ pub fn program_hash(builtins: &[&str], program: &[FE]) -> FE {
     let mut it = data.iter().rev();
     let mut acc = it.next().cloned().unwrap_or_else(FE::zero);
     for x in it {
-        acc = PedersenStarkCurve::hash(x, &acc);
+        acc = from_lambdaworks(&PedersenStarkCurve::hash(&to_lambdaworks(x), &to_lambdaworks(&acc)));
     }
     acc
 }

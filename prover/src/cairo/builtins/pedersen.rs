@@ -21,7 +21,7 @@ use super::{instance_bounds, Builtin};
 use crate::air::{Boundary, RowSet};
 use crate::cairo::layout::{Layout, Place};
 use crate::cairo::public_input::{CairoPublicInput, Segment};
-use crate::field::{fe, FE};
+use crate::field::{fe, from_lambdaworks, FE};
 use lambdaworks_crypto::hash::pedersen::{Pedersen as LambdaPedersen, PedersenStarkCurve};
 use lambdaworks_math::elliptic_curve::short_weierstrass::curves::stark_curve::StarkCurve;
 use lambdaworks_math::elliptic_curve::short_weierstrass::point::ShortWeierstrassProjectivePoint as Point;
@@ -258,7 +258,7 @@ const LOW_BITS: usize = 248;
 
 fn affine(p: &Point<StarkCurve>) -> (FE, FE) {
     let a = p.to_affine();
-    (*a.x(), *a.y())
+    (from_lambdaworks(a.x()), from_lambdaworks(a.y()))
 }
 
 /// `2^j·Pk` from a lookup table of 4-bit windows (`table[c·15 + d - 1] = d·2^(4c)·Pk`).
@@ -399,14 +399,14 @@ pub fn instance_rows(x_bits: &[bool; BITS], y_bits: &[bool; BITS]) -> InstanceRo
 /// `H(x, y)` by lambdaworks (what cairo-vm's builtin also computes), for the tests.
 #[cfg(test)]
 pub fn hash(x: &FE, y: &FE) -> FE {
-    PedersenStarkCurve::hash(x, y)
+    from_lambdaworks(&PedersenStarkCurve::hash(&crate::field::to_lambdaworks(x), &crate::field::to_lambdaworks(y)))
 }
 
 #[cfg(all(test, feature = "prover"))]
 mod tests {
     use super::*;
     use crate::field::fe;
-    use lambdaworks_math::traits::ByteConversion;
+    use crate::field::fe_from_bytes;
 
     #[test]
     fn instance_rows_compute_the_pedersen_hash() {
@@ -428,10 +428,10 @@ mod tests {
         /// products of bits 251, 196 and 192.
         #[test]
         fn rows_hash_any_inputs(a in proptest::prelude::any::<[u8; 32]>(), b in proptest::prelude::any::<[u8; 32]>()) {
-            let reduce = |bytes: &[u8; 32]| FE::from_bytes_be(bytes).unwrap_or_else(|_| {
+            let reduce = |bytes: &[u8; 32]| fe_from_bytes(bytes).unwrap_or_else(|| {
                 let mut c = *bytes;
                 c[0] &= 0x07; // below 2^251 < p
-                FE::from_bytes_be(&c).unwrap()
+                fe_from_bytes(&c).unwrap()
             });
             let (x, y) = (reduce(&a), reduce(&b));
             let rows = instance_rows(&canonical_bits(&x), &canonical_bits(&y));

@@ -10,7 +10,8 @@ use builtins::poseidon::{self, *};
 /// lambdaworks (independently of the AIR's code).
 fn poseidon_hash(x: &FE, y: &FE) -> FE {
     use lambdaworks_crypto::hash::poseidon::{starknet::PoseidonCairoStark252, Poseidon};
-    PoseidonCairoStark252::hash(x, y)
+    use crate::field::{from_lambdaworks, to_lambdaworks};
+    from_lambdaworks(&PoseidonCairoStark252::hash(&to_lambdaworks(x), &to_lambdaworks(y)))
 }
 
 fn ps_inputs() -> Vec<FE> {
