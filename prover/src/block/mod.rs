@@ -26,7 +26,7 @@ pub const BUILTINS: [&str; 3] = ["output", "range_check", "poseidon"];
 /// builtins and bytecode; see `cairo::public_input::program_hash`). Pinned so that the
 /// verifier, also in wasm, recognizes block proofs without the program's JSON; a test
 /// recomputes it from `PROGRAM`, and `compile.sh` output changes must update it.
-pub const PROGRAM_HASH: &str = "0x640bea83de5421b59300e1eda22fc939f2762806cd1d9656fabd7294f53d8fb";
+pub const PROGRAM_HASH: &str = "0xc6595f7ed3f339d3b8f1f41ea3224ef213e789f04e85145cede830007c5a7d";
 
 /// [`PROGRAM_HASH`] as a field element.
 pub fn program_hash() -> FE {
@@ -35,7 +35,7 @@ pub fn program_hash() -> FE {
 
 /// Keccak-256 of the block program's bytecode (its words' 32-byte encodings, in order).
 /// Pinned with [`PROGRAM_HASH`]; a test recomputes both from `PROGRAM`.
-pub const BYTECODE_KECCAK: &str = "0x889b5432e919d0e867e2764d97786fb4a14d4cc6f45fe1c8300a9b67c1544f68";
+pub const BYTECODE_KECCAK: &str = "0x50b28844e8e4779b5c03c908e69c8bac1c8b86ee58d5be83c3461141eaa19add";
 
 fn bytecode_keccak(words: &[FE]) -> String {
     use sha3::{Digest, Keccak256};

@@ -4,16 +4,22 @@
 //!
 //! One instance takes [`ROWS`] = 16 rows, each applying a few rounds ([`SCHEDULE`]): two
 //! full rounds on rows 0, 1, 14 and 15, seven partial rounds on rows 2..12 and six on
-//! row 13. A row commits the S-box outputs (cubes) of its rounds, at most [`CUBES`] = 7;
-//! each cube is constrained to be the cube of the S-box input that the row's state and
-//! its earlier cubes determine (degree 3), and the state after the row's rounds (a linear
-//! function of them) is the next row's state, or the output on row 15. The round constants
-//! are periodic columns. Narrow rows are the point: a row per instance would take 111
-//! columns, most of them idle, where 16 rows take 18.
+//! row 13. A row commits the S-box outputs (cubes) of its rounds, at most [`CUBES`] = 7,
+//! and the squares of their inputs: each square is the square of the S-box input that the
+//! row's state and its earlier cubes determine, and each cube that input times its square.
+//! The state after the row's rounds (a linear function of them) is the next row's state,
+//! or the output on row 15. The round constants are periodic columns. Narrow rows are the
+//! point: a row per instance would take 111 columns, most of them idle, where 16 rows take
+//! 25.
+//!
+//! Why squares: with them every constraint has degree 2, the Cairo CPU's degree, so the
+//! composition polynomial of a program with poseidon is evaluated on half as many points
+//! and split in two parts instead of three; seven more columns cost less than that.
 //!
 //! Block columns: `a` and `v`, the one memory cell the row accesses (row k accesses cell
 //! `ia + min(k, 5)`: the inputs, then the outputs); the instance's input `in` and output
-//! `out` (constant over the block); the state `s` at the row's start; the row's cubes.
+//! `out` (constant over the block); the state `s` at the row's start; the row's cubes;
+//! their inputs' squares.
 //!
 //! [`row`] is written once for the AIR and the trace: the caller supplies each S-box
 //! output. Round constants and the MDS mix come from lambdaworks'
@@ -83,7 +89,8 @@ pub const IN: usize = 2;
 pub const OUT: usize = 5;
 pub const S: usize = 8;
 pub const C: usize = 11;
-pub const COLUMNS: usize = C + CUBES;
+pub const SQ: usize = C + CUBES;
+pub const COLUMNS: usize = SQ + CUBES;
 
 /// Periodic columns: the row's round constants (`CUBES`), the address step to the next
 /// row within an instance, and the last-row flag.
@@ -91,16 +98,18 @@ const PER_RC: usize = 0;
 const PER_STEP: usize = CUBES;
 const PER_LAST: usize = CUBES + 1;
 
-/// The first constraint of each group (see `transition_rows`).
+/// The first constraint of each group (see `transition_rows`). A kind of row's S-box
+/// group holds its `CUBES` cube constraints, then its `CUBES` square constraints.
 pub const EARLY_CUBES: usize = 0;
-pub const LATE_CUBES: usize = EARLY_CUBES + CUBES;
-const EARLY_NEXT: usize = LATE_CUBES + CUBES;
+pub const LATE_CUBES: usize = EARLY_CUBES + SBOX_GROUP;
+const EARLY_NEXT: usize = LATE_CUBES + SBOX_GROUP;
 const LATE_NEXT: usize = EARLY_NEXT + 3;
 const OUTPUT: usize = LATE_NEXT + 3;
 const SEVEN_CUBES: usize = OUTPUT + 3;
-const SEVEN_NEXT: usize = SEVEN_CUBES + CUBES;
+const SEVEN_NEXT: usize = SEVEN_CUBES + SBOX_GROUP;
 const SIX_CUBES: usize = SEVEN_NEXT + 3;
-const SIX_NEXT: usize = SIX_CUBES + CUBES;
+const SIX_NEXT: usize = SIX_CUBES + SBOX_GROUP;
+const SBOX_GROUP: usize = 2 * CUBES;
 const START: usize = SIX_NEXT + 3;
 const CONSTANT: usize = START + 3;
 const ADDRESS: usize = CONSTANT + 6;
@@ -155,12 +164,16 @@ pub fn row(kind: RowRounds, mut s: [FE; 3], rc: &[FE], mut sbox: impl FnMut(usiz
     s
 }
 
-/// The cube constraints of a row of `kind` (a cube column past the row's S-boxes must
-/// be zero) into `out`; returns the state after the row.
-fn cube_constraints(kind: RowRounds, s: [FE; 3], rc: &[FE], cubes: &[FE; CUBES], out: &mut [FE]) -> [FE; 3] {
-    out.copy_from_slice(cubes);
+/// The S-box constraints of a row of `kind` into `out` (its cube constraints, then its
+/// square constraints; the cube and square columns past the row's S-boxes must be zero);
+/// returns the state after the row.
+fn sbox_constraints(kind: RowRounds, s: [FE; 3], rc: &[FE], cubes: &[FE; CUBES], squares: &[FE; CUBES], out: &mut [FE]) -> [FE; 3] {
+    let (cube_out, square_out) = out.split_at_mut(CUBES);
+    cube_out.copy_from_slice(cubes);
+    square_out.copy_from_slice(squares);
     row(kind, s, rc, |j, pre| {
-        out[j] = cubes[j] - pre.square() * pre;
+        square_out[j] = squares[j] - pre.square();
+        cube_out[j] = cubes[j] - squares[j] * pre;
         cubes[j]
     })
 }
@@ -182,8 +195,8 @@ impl Builtin for Poseidon {
         COLUMNS
     }
     fn degree(&self) -> usize {
-        // The S-boxes are cubes.
-        3
+        // A cube is its input times a committed square.
+        2
     }
 
     fn periodic_columns(&self) -> Vec<Vec<FE>> {
@@ -198,13 +211,13 @@ impl Builtin for Poseidon {
         let run = |(first, count): (usize, usize)| RowSet::Cycle { period: ROWS, first, count };
         let one = |k: usize| run((k, 1));
         let mut v = Vec::with_capacity(CONSTRAINTS);
-        v.extend([run(EARLY_FULL); CUBES]); // EARLY_CUBES
-        v.extend([run(LATE_FULL); CUBES]); // LATE_CUBES
+        v.extend([run(EARLY_FULL); SBOX_GROUP]); // EARLY_CUBES
+        v.extend([run(LATE_FULL); SBOX_GROUP]); // LATE_CUBES
         v.extend([run(EARLY_FULL); 3]); // EARLY_NEXT
         v.extend([one(LATE_FULL.0); 3]); // LATE_NEXT: row 14 hands over to row 15
         v.extend([one(LAST); 3]); // OUTPUT
-        v.extend([run(SEVEN_PARTIAL); CUBES + 3]); // SEVEN_CUBES, SEVEN_NEXT
-        v.extend([one(SIX_PARTIAL); CUBES + 3]); // SIX_CUBES, SIX_NEXT
+        v.extend([run(SEVEN_PARTIAL); SBOX_GROUP + 3]); // SEVEN_CUBES, SEVEN_NEXT
+        v.extend([one(SIX_PARTIAL); SBOX_GROUP + 3]); // SIX_CUBES, SIX_NEXT
         v.extend([one(0); 3]); // START
         v.extend([run((0, LAST)); 6]); // CONSTANT
         v.push(RowSet::AllBut(1)); // ADDRESS: the trace's last row does not wrap
@@ -219,11 +232,12 @@ impl Builtin for Poseidon {
         let three = |row: &[FE], j: usize| [col(row, j), col(row, j + 1), col(row, j + 2)];
         let (s, rc) = (three(c, S), &per[PER_RC..PER_RC + CUBES]);
         let cubes: [FE; CUBES] = std::array::from_fn(|j| col(c, C + j));
-        // Each kind of row from this row's state: its cube constraints and the state after.
-        let full = cube_constraints(TwoFull, s, rc, &cubes, &mut out[EARLY_CUBES..EARLY_CUBES + CUBES]);
-        out.copy_within(EARLY_CUBES..EARLY_CUBES + CUBES, LATE_CUBES);
-        let seven = cube_constraints(Partial(7), s, rc, &cubes, &mut out[SEVEN_CUBES..SEVEN_CUBES + CUBES]);
-        let six = cube_constraints(Partial(6), s, rc, &cubes, &mut out[SIX_CUBES..SIX_CUBES + CUBES]);
+        let squares: [FE; CUBES] = std::array::from_fn(|j| col(c, SQ + j));
+        // Each kind of row from this row's state: its S-box constraints and the state after.
+        let full = sbox_constraints(TwoFull, s, rc, &cubes, &squares, &mut out[EARLY_CUBES..EARLY_CUBES + SBOX_GROUP]);
+        out.copy_within(EARLY_CUBES..EARLY_CUBES + SBOX_GROUP, LATE_CUBES);
+        let seven = sbox_constraints(Partial(7), s, rc, &cubes, &squares, &mut out[SEVEN_CUBES..SEVEN_CUBES + SBOX_GROUP]);
+        let six = sbox_constraints(Partial(6), s, rc, &cubes, &squares, &mut out[SIX_CUBES..SIX_CUBES + SBOX_GROUP]);
         let next = three(n, S);
         for i in 0..3 {
             out[EARLY_NEXT + i] = next[i] - full[i];
@@ -280,6 +294,7 @@ impl Builtin for Poseidon {
                 }
                 for j in 0..CUBES {
                     columns[C + j].push(p.cubes[k][j]);
+                    columns[SQ + j].push(p.squares[k][j]);
                 }
             }
         }
@@ -287,7 +302,8 @@ impl Builtin for Poseidon {
     }
 }
 
-/// One instance: address, input, output, and each row's starting state and cubes.
+/// One instance: address, input, output, and each row's starting state, cubes and
+/// squares.
 #[cfg(feature = "prover")]
 #[derive(Clone)]
 struct Instance {
@@ -296,6 +312,7 @@ struct Instance {
     output: [FE; 3],
     states: [[FE; 3]; ROWS],
     cubes: [[FE; CUBES]; ROWS],
+    squares: [[FE; CUBES]; ROWS],
 }
 
 // Test-only forging: the address of an instance whose output is taken from memory (which
@@ -312,15 +329,17 @@ impl Instance {
         let rc = row_constants();
         let mut states = [[FE::zero(); 3]; ROWS];
         let mut cubes = [[FE::zero(); CUBES]; ROWS];
+        let mut squares = [[FE::zero(); CUBES]; ROWS];
         let mut s = input;
         for (k, kind) in SCHEDULE.into_iter().enumerate() {
             states[k] = s;
             s = row(kind, s, &rc[k], |j, pre| {
-                cubes[k][j] = pre.square() * pre;
+                squares[k][j] = pre.square();
+                cubes[k][j] = squares[k][j] * pre;
                 cubes[k][j]
             });
         }
-        Instance { ia, input, output: s, states, cubes }
+        Instance { ia, input, output: s, states, cubes, squares }
     }
     fn read(f: &Fill, ia: u64) -> Self {
         let get = |a: u64| f.get(a).unwrap_or_else(FE::zero);

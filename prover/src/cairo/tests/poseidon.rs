@@ -97,9 +97,9 @@ fn forged_poseidon_trace_columns_are_rejected() {
     let inputs = ps_inputs();
     let at = layout::Layout::new(2, 1).with(poseidon::NAME).place(poseidon::NAME).unwrap();
     forged_run(POSEIDON, &inputs, |_, _| {}).unwrap();
-    // A cube of each kind of row, the spare cube of a full row, the state, an input, an
-    // output, and the accessed cell's address and value.
-    for (k, row) in [(C, 1), (C + 3, 15), (C + CUBES - 1, 0), (C + 4, 6), (C + CUBES - 1, 13), (S + 2, 9), (IN + 1, 7), (OUT, 2), (A, 3), (V, 4), (V, 9)] {
+    // A cube of each kind of row, the spare cube of a full row, squares (one of them
+    // spare), the state, an input, an output, and the accessed cell's address and value.
+    for (k, row) in [(C, 1), (C + 3, 15), (C + CUBES - 1, 0), (C + 4, 6), (C + CUBES - 1, 13), (SQ, 14), (SQ + 5, 8), (SQ + CUBES - 1, 1), (S + 2, 9), (IN + 1, 7), (OUT, 2), (A, 3), (V, 4), (V, 9)] {
         assert!(forged_run(POSEIDON, &inputs, |_, m| m[at.block + k][row] += fe(1)).is_err(), "column {k}, row {row}");
     }
     // The honest trace proved under a public input claiming another hash.
