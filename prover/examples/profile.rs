@@ -1,6 +1,7 @@
 //! Where a Cairo program's steps go: runs it in cairo-vm (proof mode, as the prover does)
-//! and prints the steps spent in each function's own code, most first. Every step is a
-//! trace row, so this is the table to read before cutting a program's cost.
+//! and prints the steps spent in each function's own code, most first, and how many times
+//! it was entered. Every step is a trace row, so this is the table to read before cutting
+//! a program's cost.
 //!
 //! `cargo run --release -p kraken-prover --example profile -- --program programs/block.json
 //! --inputs-file F [--top 30]` (`kraken bench-prove-blocks --keep-inputs DIR` writes block
@@ -48,23 +49,26 @@ fn main() {
     let exec = execute(&bytes, &inputs).unwrap_or_else(|e| panic!("{path}: {e}"));
     let fs = functions(&program);
     // The program segment is relocated to address 1, so pc p is the program's word p - 1.
-    let mut steps: BTreeMap<&str, u64> = BTreeMap::new();
+    // (steps, calls) per function; a call is a step at the function's first pc.
+    let mut steps: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
     for &(pc, _, _) in &exec.registers {
         let word = pc.saturating_sub(1);
         let i = fs.partition_point(|(start, _)| *start <= word);
-        let name = if i == 0 { "(before any function)" } else { fs[i - 1].1.as_str() };
-        *steps.entry(name).or_default() += 1;
+        let (name, entered) = if i == 0 { ("(before any function)", false) } else { (fs[i - 1].1.as_str(), fs[i - 1].0 == word) };
+        let e = steps.entry(name).or_default();
+        e.0 += 1;
+        e.1 += entered as u64;
     }
     let total = exec.registers.len() as u64;
-    let mut rows: Vec<(&str, u64)> = steps.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut rows: Vec<(&str, (u64, u64))> = steps.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
     println!("{total} steps in {path}");
-    println!("{:>8}  {:>6}  function", "steps", "share");
-    for (name, n) in rows.iter().take(top) {
-        println!("{n:>8}  {:>5.1}%  {name}", 100.0 * *n as f64 / total as f64);
+    println!("{:>8}  {:>6}  {:>6}  function", "steps", "share", "calls");
+    for (name, (n, calls)) in rows.iter().take(top) {
+        println!("{n:>8}  {:>5.1}%  {calls:>6}  {name}", 100.0 * *n as f64 / total as f64);
     }
     if rows.len() > top {
-        let rest: u64 = rows[top..].iter().map(|r| r.1).sum();
+        let rest: u64 = rows[top..].iter().map(|r| r.1 .0).sum();
         println!("{rest:>8}  {:>5.1}%  ({} more functions)", 100.0 * rest as f64 / total as f64, rows.len() - top);
     }
 }
