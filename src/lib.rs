@@ -17,6 +17,7 @@ pub mod mempool;
 pub mod metrics;
 pub mod net;
 pub mod node;
+pub mod observer;
 pub mod rpc;
 pub mod storage;
 pub mod types;

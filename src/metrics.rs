@@ -18,7 +18,7 @@ use crate::chain::Executed;
 use crate::consensus::CommittedBlock;
 use crate::mempool::BatchPool;
 use crate::net::NetStats;
-use crate::node::Observer;
+use crate::observer::Observer;
 use crate::types::{Author, Height, TxId};
 use kraken_execution::TxStatus;
 
@@ -253,7 +253,7 @@ mod tests {
     #[test]
     fn counts_commits_and_times_seen_transactions() {
         let metrics = Arc::new(Metrics::new());
-        let observer = MetricsObserver { metrics: metrics.clone(), inner: Arc::new(crate::node::LogObserver) };
+        let observer = MetricsObserver { metrics: metrics.clone(), inner: Arc::new(crate::observer::LogObserver) };
         let txs: Vec<Tx> = (0..3u8).map(|i| Tx(vec![i; 8])).collect();
         observer.tx_admitted(&txs[0].id());
         observer.tx_admitted(&txs[1].id());

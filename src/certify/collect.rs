@@ -14,7 +14,8 @@ use tokio::sync::mpsc;
 use super::{attestation_digest, Attestation, BlockCertificate};
 use crate::chain::Chain;
 use crate::net::Network;
-use crate::node::{NodeMessage, Observer, WarnLimit};
+use crate::node::{NodeMessage, WarnLimit};
+use crate::observer::Observer;
 use crate::storage::{Store, StoreError, Table};
 use crate::types::{Author, Committee, Height, KeyPair, Signature};
 

@@ -2,7 +2,8 @@
 
 use kraken::net::{codec, frame};
 use kraken::load::Mix;
-use kraken::node::{self, ClientAnswer, ClientCall, ClientReply, ClientRequest, LogObserver, NodeSetup};
+use kraken::node::{self, ClientAnswer, ClientCall, ClientReply, ClientRequest, NodeSetup};
+use kraken::observer::LogObserver;
 use kraken::storage::Store;
 use kraken::types::{Committee, KeyPair, Tx, TxId};
 use rand::RngCore;

@@ -14,7 +14,8 @@ use super::safety::{SafetyRules, SafetyState};
 use super::tree::{BlockTree, Tip};
 use crate::mempool::{BatchPool, MempoolMessage};
 use crate::net::Network;
-use crate::node::{Halt, NodeMessage, Observer, WarnLimit};
+use crate::node::{Halt, NodeMessage, WarnLimit};
+use crate::observer::Observer;
 use crate::storage::{Store, StoreError, Table};
 use crate::types::{Author, Committee, Digest, KeyPair, Round};
 use serde::{Deserialize, Serialize};
@@ -74,6 +75,8 @@ pub struct Core {
     net: Network,
     pool: Arc<BatchPool>,
     observer: Arc<dyn Observer>,
+    /// The height of every block committed, in order: the execution task's wake-up.
+    commits: mpsc::UnboundedSender<u64>,
     halt: Halt,
     safety: SafetyRules,
     tree: BlockTree,
@@ -110,6 +113,7 @@ impl Core {
         net: Network,
         pool: Arc<BatchPool>,
         observer: Arc<dyn Observer>,
+        commits: mpsc::UnboundedSender<u64>,
         halt: Halt,
         inbox: mpsc::Receiver<(Author, ConsensusMessage)>,
         arrivals: mpsc::UnboundedReceiver<Digest>,
@@ -131,6 +135,7 @@ impl Core {
             net,
             pool,
             observer,
+            commits,
             halt,
             tree,
             round,
@@ -623,7 +628,10 @@ impl Core {
                 v.retain(|(b, _)| b.height > block.height);
                 !v.is_empty()
             });
+            // Recorded at the instant of the commit (a crash right after must not lose
+            // it from the history), then handed on; nobody listening (no execution) is fine.
             self.observer.block_committed(&c);
+            let _ = self.commits.send(block.height);
         }
         Ok(())
     }

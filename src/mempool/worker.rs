@@ -6,7 +6,8 @@
 
 use super::{BatchPool, MempoolMessage};
 use crate::net::Network;
-use crate::node::{Halt, NodeMessage, Observer, WarnLimit};
+use crate::node::{Halt, NodeMessage, WarnLimit};
+use crate::observer::Observer;
 use crate::storage::{Store, Table};
 use crate::types::{Author, Batch, Digest, Tx, TxId};
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,8 @@
 //! Decodes authenticated peer messages and routes them to consensus, the mempool, or the
 //! block-certificate task.
 
-use super::{NodeMessage, Observer, WarnLimit};
+use super::{NodeMessage, WarnLimit};
+use crate::observer::Observer;
 use crate::certify::Attest;
 use crate::consensus::ConsensusMessage;
 use crate::mempool::MempoolMessage;

@@ -6,7 +6,6 @@ mod client_api;
 mod config;
 mod dispatch;
 mod halt;
-mod observer;
 mod warn_limit;
 #[cfg(test)]
 mod tests;
@@ -15,13 +14,13 @@ pub use client_api::{ClientAnswer, ClientCall, ClientReply, ClientRequest, Commi
 pub use config::NodeConfig;
 pub use halt::{Halt, Halted};
 pub use warn_limit::WarnLimit;
-pub use observer::{LogObserver, Observer};
 
 use crate::certify::{self, Attestation};
 use crate::chain::{spawn_runner, Chain, StarknetAdmission};
 use crate::consensus::{ConsensusMessage, Core};
 use crate::mempool::{BatchPool, Mempool, MempoolMessage, TxCheck};
 use crate::net::{self, NetStats, Network};
+use crate::observer::Observer;
 use crate::storage::Store;
 use crate::types::{Author, Committee, KeyPair, Round};
 use serde::{Deserialize, Serialize};
@@ -81,14 +80,17 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
     let observer: Arc<dyn Observer> = Arc::new(crate::metrics::MetricsObserver { metrics: metrics.clone(), inner: observer });
     let stats = Arc::new(NetStats::default());
     let network = Network::start(&committee, me, key.clone(), stats.clone(), hooks);
-    let (observer, tx_check, chain, attest) = match &config.execution {
+    // Consensus hands each commit's height to the execution task, if there is one.
+    let (commits, committed) = mpsc::unbounded_channel();
+    let (tx_check, chain, attest) = match &config.execution {
         Some(settings) => {
             let chain = Chain::open(store.clone(), settings)?;
             let check: Arc<dyn TxCheck> = Arc::new(StarknetAdmission { chain: chain.clone() });
             let attest = certify::spawn(committee.clone(), me, key.clone(), store.clone(), chain.clone(), network.clone(), observer.clone());
-            (spawn_runner(chain.clone(), observer, attest.clone()), Some(check), Some(chain), Some(attest))
+            spawn_runner(chain.clone(), observer.clone(), committed, attest.clone());
+            (Some(check), Some(chain), Some(attest))
         }
-        None => (observer, None, None, None),
+        None => (None, None, None),
     };
     let (halt, mut halted) = Halt::new();
     let pool = Arc::new(BatchPool::default());
@@ -118,6 +120,7 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
         network,
         pool.clone(),
         observer.clone(),
+        commits,
         halt.clone(),
         consensus_rx,
         arrivals_rx,

@@ -5,7 +5,7 @@ use crate::chain::Executed;
 use crate::consensus::CommittedBlock;
 use crate::types::Hasher;
 use kraken_execution::TxStatus;
-use crate::node::Observer;
+use crate::observer::Observer;
 use crate::types::{Author, TxId};
 use kraken_sim::events::{Event, EventKind, EventLog};
 

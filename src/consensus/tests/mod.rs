@@ -12,7 +12,8 @@ use super::{ConsensusParams, Core};
 use crate::mempool::BatchPool;
 use crate::net::envelope::Envelope;
 use crate::net::{codec, frame, NetStats, Network};
-use crate::node::{Halt, Halted, NodeMessage, Observer};
+use crate::node::{Halt, Halted, NodeMessage};
+use crate::observer::Observer;
 use crate::storage::Store;
 use crate::testbed::SimBackend;
 use crate::types::{Author, Batch, Committee, Digest, KeyPair, Round, Tx};
@@ -198,7 +199,8 @@ impl Stage {
                         *halted.lock().unwrap() = Some(h);
                         let observer: Arc<dyn Observer> = Arc::new(TestObserver(reports));
                         let params = ConsensusParams::default();
-                        Core::spawn(me, key, committee, params, store, net, pool, observer, halt, rx, arrivals)
+                        let (commits, _) = mpsc::unbounded_channel();
+                        Core::spawn(me, key, committee, params, store, net, pool, observer, commits, halt, rx, arrivals)
                             .expect("core starts");
                         faults.arm();
                         // The node lives (and keeps the arrivals channel open) until killed.

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::net::NetStats;
-use crate::node::LogObserver;
+use crate::observer::LogObserver;
 use crate::types::Committee;
 use madsim::runtime::Runtime;
 

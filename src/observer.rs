@@ -1,5 +1,7 @@
 //! What a node reports about itself. The simulator's testbed records these as the run's
-//! history; the real build logs them and feeds metrics.
+//! history; the real build logs them and feeds metrics. Telemetry only: no component
+//! waits on a report (commits reach the execution task on consensus' commit channel), and
+//! every layer may report, so this sits beside them rather than in `node/`.
 
 use crate::chain::Executed;
 use crate::consensus::CommittedBlock;
