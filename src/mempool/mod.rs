@@ -2,10 +2,12 @@
 //! disseminates the batches, and keeps the pool of batches waiting to be ordered.
 //! Consensus orders batch digests only, so block size never limits throughput.
 
+mod api;
 mod messages;
 mod pool;
-mod worker;
+mod task;
 
+pub use api::{Admission, MempoolHandle, MempoolParams, Rejection, Submission, TxCheck};
 pub use messages::MempoolMessage;
 pub use pool::BatchPool;
-pub use worker::{Admission, Mempool, MempoolHandle, MempoolParams, Rejection, Submission, TxCheck};
+pub use task::Mempool;

@@ -1,123 +1,22 @@
-//! The mempool task. A client's transaction is acknowledged only once the batch holding
+//! The mempool task: it takes screened submissions (see `api.rs`) and peers' batches in
+//! one queue each. A client's transaction is acknowledged only once the batch holding
 //! it is sealed and durably stored, so an admitted transaction survives a crash of the
 //! node that admitted it (its peers received the batch too, and the node re-proposes its
 //! pending batches after a restart). A batch it cannot store stops the node ([`Halt`]):
 //! its transactions are refused, never acknowledged.
 
+use super::api::{not_committed, Admission, MempoolHandle, MempoolParams, Rejection, Screen, Submission, TxCheck};
 use super::{BatchPool, MempoolMessage};
 use crate::net::Network;
 use crate::node::{Halt, NodeMessage, WarnLimit};
 use crate::observer::Observer;
 use crate::storage::{Store, Table};
 use crate::types::{Author, Batch, Digest, Tx, TxId};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::{sleep_until, Instant};
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct MempoolParams {
-    /// Seal a batch once it holds this many bytes of transactions.
-    pub batch_bytes: usize,
-    /// ...or once its first transaction has waited this long.
-    pub batch_delay_ms: u64,
-    /// Largest transaction admitted.
-    pub max_tx_bytes: usize,
-    /// Most transactions in a batch, sealed here or accepted from a peer (at most
-    /// `Batch::MAX_TXS`).
-    pub max_batch_txs: usize,
-    /// TEST ONLY, never in a deployment: acknowledge a transaction on arrival, before
-    /// its batch is durable, so a crash loses acknowledged transactions. It exists to
-    /// prove the simulator's no-lost-tx checker catches that bug (`tests/sim_checkers.rs`).
-    pub unsafe_ack_before_persist: bool,
-}
-
-impl Default for MempoolParams {
-    fn default() -> Self {
-        MempoolParams { batch_bytes: 256 * 1024, batch_delay_ms: 20, max_tx_bytes: 1024 * 1024, max_batch_txs: 20_000, unsafe_ack_before_persist: false }
-    }
-}
-
-/// A check a transaction must pass before the mempool takes it (the node plugs in
-/// Starknet's admission when it executes transactions).
-pub trait TxCheck: Send + Sync {
-    /// `Err(rejection)` rejects the transaction.
-    fn check(&self, tx: &Tx) -> Result<(), Rejection>;
-}
-
-/// Why a transaction was refused. `code` is the Starknet JSON-RPC error code when there
-/// is one, so the RPC can answer with it exactly; the mempool's own refusals (empty,
-/// oversize, store down) carry none.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Rejection {
-    pub code: Option<i32>,
-    pub message: String,
-    pub data: String,
-}
-
-impl Rejection {
-    /// Starknet's DUPLICATE_TX: what a duplicate is, whatever checked it.
-    pub const DUPLICATE_TX: i32 = 59;
-
-    /// A refusal by the mempool itself, with no Starknet code.
-    pub fn mempool(message: impl Into<String>) -> Rejection {
-        Rejection { code: None, message: message.into(), data: String::new() }
-    }
-
-    pub fn duplicate(data: impl Into<String>) -> Rejection {
-        Rejection {
-            code: Some(Self::DUPLICATE_TX),
-            message: "A transaction with the same hash already exists in the mempool".into(),
-            data: data.into(),
-        }
-    }
-}
-
-impl std::fmt::Display for Rejection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (self.code, self.data.is_empty()) {
-            (Some(code), false) => write!(f, "{} ({code}): {}", self.message, self.data),
-            (Some(code), true) => write!(f, "{} ({code})", self.message),
-            (None, false) => write!(f, "{}: {}", self.message, self.data),
-            (None, true) => f.write_str(&self.message),
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Admission {
-    Admitted(TxId),
-    Rejected { tx: TxId, reason: Rejection },
-}
-
-#[derive(Clone)]
-pub struct MempoolHandle {
-    submit: mpsc::Sender<(Tx, oneshot::Sender<Admission>)>,
-}
-
-/// What a [`MempoolHandle`] sends: a transaction and where its admission goes.
-pub type Submission = (Tx, oneshot::Sender<Admission>);
-
-impl MempoolHandle {
-    /// A handle whose submissions arrive on the returned receiver instead of a mempool
-    /// task (tests of front ends such as the JSON-RPC).
-    pub fn channel(capacity: usize) -> (MempoolHandle, mpsc::Receiver<Submission>) {
-        let (submit, submissions) = mpsc::channel(capacity);
-        (MempoolHandle { submit }, submissions)
-    }
-
-    pub async fn submit(&self, tx: Tx) -> Admission {
-        let id = tx.id();
-        let (ack, done) = oneshot::channel();
-        if self.submit.send((tx, ack)).await.is_err() {
-            return Admission::Rejected { tx: id, reason: Rejection::mempool("node is shutting down") };
-        }
-        done.await.unwrap_or(Admission::Rejected { tx: id, reason: Rejection::mempool("node is shutting down") })
-    }
-}
 
 pub struct Mempool {
     params: MempoolParams,
@@ -127,7 +26,6 @@ pub struct Mempool {
     observer: Arc<dyn Observer>,
     halt: Halt,
     warnings: WarnLimit,
-    tx_check: Option<Arc<dyn TxCheck>>,
     arrivals: mpsc::UnboundedSender<Digest>,
     current: Vec<Tx>,
     current_ids: BTreeSet<TxId>,
@@ -162,6 +60,7 @@ impl Mempool {
             }
         }
         let (submit, submissions) = mpsc::channel(10_000);
+        let screen = Screen { max_tx_bytes: params.max_tx_bytes, store: store.clone(), halt: halt.clone(), tx_check, observer: observer.clone() };
         let m = Mempool {
             params,
             store,
@@ -170,7 +69,6 @@ impl Mempool {
             observer,
             halt,
             warnings: WarnLimit::new(Duration::from_secs(10)),
-            tx_check,
             arrivals,
             current: Vec::new(),
             current_ids: BTreeSet::new(),
@@ -179,12 +77,12 @@ impl Mempool {
             seal_at: None,
         };
         tokio::spawn(m.run(submissions, inbox));
-        Ok(MempoolHandle { submit })
+        Ok(MempoolHandle::new(submit, screen))
     }
 
     async fn run(
         mut self,
-        mut submissions: mpsc::Receiver<(Tx, oneshot::Sender<Admission>)>,
+        mut submissions: mpsc::Receiver<Submission>,
         mut inbox: mpsc::Receiver<(Author, MempoolMessage)>,
     ) {
         loop {
@@ -203,7 +101,7 @@ impl Mempool {
 
     fn admit(&mut self, tx: Tx, ack: oneshot::Sender<Admission>) {
         let id = tx.id();
-        if let Err(reason) = self.check(&tx, &id) {
+        if let Err(reason) = self.check(&id) {
             self.observer.tx_rejected(&id, &reason.to_string());
             let _ = ack.send(Admission::Rejected { tx: id, reason });
             return;
@@ -226,33 +124,13 @@ impl Mempool {
         }
     }
 
-    fn check(&self, tx: &Tx, id: &TxId) -> Result<(), Rejection> {
-        if tx.0.is_empty() {
-            return Err(Rejection::mempool("empty transaction"));
-        }
-        if tx.0.len() > self.params.max_tx_bytes {
-            return Err(Rejection::mempool(format!(
-                "transaction of {} bytes exceeds max_tx_bytes={}",
-                tx.0.len(),
-                self.params.max_tx_bytes
-            )));
-        }
+    /// What only the task can tell: a copy is pending here, or was committed since the
+    /// submission was screened.
+    fn check(&self, id: &TxId) -> Result<(), Rejection> {
         if self.current_ids.contains(id) || self.pool.contains_tx(id) {
             return Err(Rejection::duplicate("duplicate: transaction already pending"));
         }
-        match self.store.contains(Table::CommittedTxs, &id.0) {
-            Ok(false) => {}
-            Ok(true) => return Err(Rejection::duplicate("duplicate: transaction already committed")),
-            Err(e) => {
-                let reason = Rejection::mempool(format!("store unavailable: {e}"));
-                self.halt.stop("mempool store", e);
-                return Err(reason);
-            }
-        }
-        match &self.tx_check {
-            Some(check) => check.check(tx),
-            None => Ok(()),
-        }
+        not_committed(&self.store, &self.halt, id)
     }
 
     fn seal(&mut self) {
