@@ -1,69 +1,59 @@
 // The root of a height-64 Poseidon Patricia trie whose leaf i is leaves[i] for i < n:
 // the transaction, event and receipt commitments (see starknet/src/trie/build.rs).
 //
-// With keys 0..n-1 every subtree's leaves start at its left edge, so every edge node walks
-// only left: its path is 0 and only its length counts. An edge hashes as
-// poseidon(child, 0) + length. Leaves are Poseidon hashes, never 0 in practice (a 0 leaf
-// would be an absent one); the Rust side checks that before proving.
+// Built level by level from the leaves. With keys 0..n-1 the leaves fill each level from
+// the left, so every node of a level but the last is a full subtree, with no edge above
+// it; the last may be partial, under an edge that only walks left: its path is 0 and only
+// its length counts. An edge hashes as poseidon(child, 0) + length. A lone last node moves
+// up a level with its edge one longer; a last pair hashes its right node's edge in. Once a
+// level holds one node, its edge reaches the root. Leaves are Poseidon hashes, never 0 in
+// practice (a 0 leaf would be an absent one); the Rust side checks that before proving.
+from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.builtin_poseidon.poseidon import poseidon_hash
 from starkware.cairo.common.cairo_builtins import PoseidonBuiltin
-from starkware.cairo.common.math_cmp import is_le
+from starkware.cairo.common.poseidon_state import PoseidonBuiltinState
 
 const TRIE_HEIGHT = 64;
 
-func indexed_root{range_check_ptr, poseidon_ptr: PoseidonBuiltin*}(leaves: felt*, n: felt) -> felt {
-    alloc_locals;
+func indexed_root{poseidon_ptr: PoseidonBuiltin*}(leaves: felt*, n: felt) -> felt {
     if (n == 0) {
         return 0;
     }
-    // The lowest subtree holding every leaf: height k with 2^k >= n.
-    let (k, span) = covering_height(n, 0, 1);
-    let (child, length) = subtree(leaves, n, k, span);
-    let root = edge_hash(child, length + TRIE_HEIGHT - k);
-    return root;
+    return climb(leaves, n, 0, TRIE_HEIGHT);
 }
 
-func covering_height{range_check_ptr}(n: felt, k: felt, span: felt) -> (k: felt, span: felt) {
-    let fits = is_le(n, span);
-    if (fits != 0) {
-        return (k=k, span=span);
-    }
-    return covering_height(n, k + 1, span * 2);
-}
-
-// The node of height h (spanning `span` = 2^h slots) holding leaves[0..count), 1 <= count
-// <= span, as a child hash and the length of the edge above it (0: no edge).
-func subtree{range_check_ptr, poseidon_ptr: PoseidonBuiltin*}(
-    leaves: felt*, count: felt, h: felt, span: felt
-) -> (child: felt, length: felt) {
+// The level of `n` nodes at `above` levels below the root; its last node's edge is
+// `length` long.
+func climb{poseidon_ptr: PoseidonBuiltin*}(nodes: felt*, n: felt, length: felt, above: felt) -> felt {
     alloc_locals;
-    if (h == 0) {
-        return (child=leaves[0], length=0);
+    if (n == 1) {
+        return edge_hash(nodes[0], length + above);
     }
-    local half = span / 2;
-    let left_only = is_le(count, half);
-    if (left_only != 0) {
-        let (child, length) = subtree(leaves, count, h - 1, half);
-        return (child=child, length=length + 1);
-    }
-    let left = full_subtree(leaves, h - 1, half);
-    let (right_child, right_length) = subtree(leaves + half, count - half, h - 1, half);
-    let right = edge_hash(right_child, right_length);
-    let (binary) = poseidon_hash(left, right);
-    return (child=binary, length=0);
+    let (local up: felt*) = alloc();
+    let (up_end, up_length) = pairs(nodes, n, up, length);
+    return climb(up, up_end - up, up_length, above - 1);
 }
 
-// The hash of a subtree of height h whose 2^h slots all hold leaves.
-func full_subtree{poseidon_ptr: PoseidonBuiltin*}(leaves: felt*, h: felt, span: felt) -> felt {
-    alloc_locals;
-    if (h == 0) {
-        return leaves[0];
+// The level above the `n` nodes at `nodes` (n >= 1), written to `up`; returns its end
+// and its last node's edge length.
+func pairs{poseidon_ptr: PoseidonBuiltin*}(nodes: felt*, n: felt, up: felt*, length: felt) -> (
+    up_end: felt*, length: felt
+) {
+    if (n == 1) {
+        assert up[0] = nodes[0];
+        return (up_end=up + 1, length=length + 1);
     }
-    local half = span / 2;
-    let left = full_subtree(leaves, h - 1, half);
-    let right = full_subtree(leaves + half, h - 1, half);
-    let (binary) = poseidon_hash(left, right);
-    return binary;
+    if (n == 2) {
+        let right = edge_hash(nodes[1], length);
+        let (binary) = poseidon_hash(nodes[0], right);
+        assert up[0] = binary;
+        return (up_end=up + 1, length=0);
+    }
+    // Two full subtrees: poseidon_hash(left, right) in place.
+    assert poseidon_ptr[0].input = PoseidonBuiltinState(s0=nodes[0], s1=nodes[1], s2=2);
+    assert up[0] = poseidon_ptr[0].output.s0;
+    let poseidon_ptr = poseidon_ptr + PoseidonBuiltin.SIZE;
+    return pairs(nodes + 2, n - 2, up + 1, length);
 }
 
 func edge_hash{poseidon_ptr: PoseidonBuiltin*}(child: felt, length: felt) -> felt {

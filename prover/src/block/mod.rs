@@ -26,7 +26,7 @@ pub const BUILTINS: [&str; 3] = ["output", "range_check", "poseidon"];
 /// builtins and bytecode; see `cairo::public_input::program_hash`). Pinned so that the
 /// verifier, also in wasm, recognizes block proofs without the program's JSON; a test
 /// recomputes it from `PROGRAM`, and `compile.sh` output changes must update it.
-pub const PROGRAM_HASH: &str = "0xc6595f7ed3f339d3b8f1f41ea3224ef213e789f04e85145cede830007c5a7d";
+pub const PROGRAM_HASH: &str = "0x147675108d41ee165cfc6522f04bdfeb06cc8f8096f1d8f604a565982243f20";
 
 /// [`PROGRAM_HASH`] as a field element.
 pub fn program_hash() -> FE {
@@ -35,7 +35,7 @@ pub fn program_hash() -> FE {
 
 /// Keccak-256 of the block program's bytecode (its words' 32-byte encodings, in order).
 /// Pinned with [`PROGRAM_HASH`]; a test recomputes both from `PROGRAM`.
-pub const BYTECODE_KECCAK: &str = "0x50b28844e8e4779b5c03c908e69c8bac1c8b86ee58d5be83c3461141eaa19add";
+pub const BYTECODE_KECCAK: &str = "0x142d38607eea5303f19b0a5257c1b89e67693b0c1b5f0142d7defd735e182cf4";
 
 fn bytecode_keccak(words: &[FE]) -> String {
     use sha3::{Digest, Keccak256};
