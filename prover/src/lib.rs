@@ -16,8 +16,8 @@ pub mod merkle;
 pub mod options;
 pub mod proof;
 pub mod proof_format;
-mod stark252;
 mod protocol;
+mod stark252;
 pub mod transcript;
 pub mod verifier;
 

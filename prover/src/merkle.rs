@@ -17,7 +17,8 @@ use lambdaworks_crypto::merkle_tree::traits::IsMerkleTreeBackend;
 use blake2::digest::consts::U32;
 use blake2::{Blake2b, Digest as _};
 
-type Hasher = Blake2b<U32>;
+/// The proof's 256-bit hash for commitments and grinding.
+pub type Blake2b256 = Blake2b<U32>;
 
 pub type Digest = [u8; 32];
 
@@ -32,7 +33,7 @@ impl IsMerkleTreeBackend for DigestBackend {
         *leaf
     }
     fn hash_new_parent(l: &Digest, r: &Digest) -> Digest {
-        let mut h = Hasher::new();
+        let mut h = Blake2b256::new();
         h.update(l);
         h.update(r);
         h.finalize().into()
@@ -41,7 +42,7 @@ impl IsMerkleTreeBackend for DigestBackend {
 
 /// Blake2b-256 of the canonical big-endian bytes of the leaf's values.
 pub fn leaf_digest<'a>(values: impl IntoIterator<Item = &'a FE>) -> Digest {
-    let mut h = Hasher::new();
+    let mut h = Blake2b256::new();
     for v in values {
         h.update(fe_to_bytes(v));
     }

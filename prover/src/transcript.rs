@@ -2,14 +2,15 @@
 //! advances the state (lambdaworks' `sample_u64` does not) and a grinding check.
 
 use crate::field::{fe_to_bytes, from_lambdaworks, FE};
+use crate::merkle::Blake2b256;
+use blake2::Digest;
 use lambdaworks_crypto::fiat_shamir::default_transcript::DefaultTranscript;
 use lambdaworks_crypto::fiat_shamir::is_transcript::IsTranscript;
-use blake2::digest::consts::U32;
-use blake2::{Blake2b, Digest};
+use lambdaworks_math::field::fields::fft_friendly::stark_252_prime_field::Stark252PrimeField;
 
 pub struct Transcript {
     /// Over lambdaworks' own Stark252 type, which its transcript knows how to sample.
-    inner: DefaultTranscript<lambdaworks_math::field::fields::fft_friendly::stark_252_prime_field::Stark252PrimeField>,
+    inner: DefaultTranscript<Stark252PrimeField>,
 }
 
 impl Transcript {
@@ -58,7 +59,7 @@ pub fn grinding_ok(seed: &[u8; 32], nonce: u64, bits: u8) -> bool {
     if bits == 0 {
         return true;
     }
-    let mut h = Blake2b::<U32>::new();
+    let mut h = Blake2b256::new();
     h.update(seed);
     h.update(nonce.to_be_bytes());
     let d = h.finalize();

@@ -131,9 +131,6 @@ fn row_constants() -> &'static [[FE; CUBES]; ROWS] {
     })
 }
 
-/// Applies one row's rounds to `s` with the row's constants `rc`; the j-th S-box of the
-/// row gets its input `pre` and `sbox(j, pre)` decides what it outputs (the honest value
-/// is `pre^3`). Returns the state after the row.
 /// lambdaworks' MDS mix of the Starknet Poseidon.
 fn mix(s: &mut [FE; 3]) {
     let mut t = s.map(|v| to_lambdaworks(&v));
@@ -141,6 +138,9 @@ fn mix(s: &mut [FE; 3]) {
     *s = t.map(|v| from_lambdaworks(&v));
 }
 
+/// Applies one row's rounds to `s` with the row's constants `rc`; the j-th S-box of the
+/// row gets its input `pre` and `sbox(j, pre)` decides what it outputs (the honest value
+/// is `pre^3`). Returns the state after the row.
 pub fn row(kind: RowRounds, mut s: [FE; 3], rc: &[FE], mut sbox: impl FnMut(usize, &FE) -> FE) -> [FE; 3] {
     let mut j = 0;
     match kind {
