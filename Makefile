@@ -51,6 +51,8 @@ test-deploy: ## validate the Kubernetes manifests in deploy/ (installs kubernete
 	@bash scripts/check-deploy.sh
 
 test-sim:
+	@echo "== make mutants still applies: each mutant's text is in its file once =="
+	python3 scripts/mutants.py --check
 	@echo "== tests, simulator build (cargo test --workspace) =="
 	$(CARGO) test --workspace
 

@@ -14,7 +14,8 @@ restored after each one (and on any error). A replacement that no longer matches
 source fails the run, so this list keeps up with the code. Writes
 reports/mutants/mutants.csv and prints a Markdown table.
 
-Usage: scripts/mutants.py [--only NAME[,NAME...]] [--jobs N]
+Usage: scripts/mutants.py [--only NAME[,NAME...]] [--jobs N] [--check]
+(--check only checks that every mutant's text is in its file once; make test runs it)
 """
 
 import argparse
@@ -66,8 +67,8 @@ MUTANTS = [
     ("no-timeout-resend", "src/consensus/core.rs",
      "if let Some(t) = &self.my_timeout {", "if let Some(t) = self.my_timeout.as_ref().filter(|_| false) {",
      "sends its timeout once, never again while stuck"),
-    ("mempool-admits-committed", "src/mempool/worker.rs",
-     "Ok(true) => return Err(Rejection::duplicate(\"duplicate: transaction already committed\")),", "Ok(true) => {}",
+    ("mempool-admits-committed", "src/mempool/api.rs",
+     "Ok(true) => Err(Rejection::duplicate(\"duplicate: transaction already committed\")),", "Ok(true) => Ok(()),",
      "admits a transaction that is already committed"),
     ("commit-no-tx-dedup", "src/consensus/commit.rs",
      "if txs_seen.insert(id) && !store.contains(Table::CommittedTxs, &id.0)? {", "if txs_seen.insert(id) | true {",
@@ -124,6 +125,7 @@ def main():
     parser.add_argument("--only", help="comma-separated mutant names")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes for the nemesis sweep and twins [2]")
     parser.add_argument("--deep-sample", type=int, default=200, help="schedules twins-deep plays [200]")
+    parser.add_argument("--check", action="store_true", help="only check that each mutant's original text is in its file once")
     args = parser.parse_args()
     chosen = [m for m in MUTANTS if not args.only or m[0] in args.only.split(",")]
     if not chosen:
@@ -132,6 +134,9 @@ def main():
         text = (ROOT / path).read_text()
         if text.count(original) != 1:
             sys.exit(f"mutant {name}: {path} holds its original text {text.count(original)} times, not once; update scripts/mutants.py")
+    if args.check:
+        print(f"mutants: the text of all {len(chosen)} mutants is in place")
+        return
     dirty = subprocess.run(["git", "diff", "--quiet", "--", *sorted({m[1] for m in chosen})], cwd=ROOT).returncode
     if dirty:
         sys.exit("the files to mutate have uncommitted changes; commit or stash them first")
