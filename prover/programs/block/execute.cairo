@@ -4,9 +4,12 @@
 from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.dict import dict_read, dict_write
 from starkware.cairo.common.dict_access import DictAccess
-from starkware.cairo.common.math_cmp import is_le, is_le_felt, is_nn, is_nn_le
+from starkware.cairo.common.math import unsigned_div_rem
+from starkware.cairo.common.math_cmp import is_le_felt
+from starkware.cairo.common.registers import get_ap
 from starkware.cairo.common.uint256 import Uint256, uint256_add, uint256_le, uint256_sub
 
+from block.compare import is_le_small, is_nn_le_small, is_small
 from block.receipt import Move
 
 // sn_keccak of the entry point names.
@@ -42,7 +45,7 @@ func executable{range_check_ptr}(g: Genesis*, p: felt*, remaining: felt, n_calls
         }
         return 0;
     }
-    let has_header = is_le(3, remaining);
+    let has_header = is_le_small(3, remaining);
     if (has_header == 0) {
         return 0;
     }
@@ -51,7 +54,7 @@ func executable{range_check_ptr}(g: Genesis*, p: felt*, remaining: felt, n_calls
     if (known == 0) {
         return 0;
     }
-    let fits = is_le(3 + len, remaining);
+    let fits = is_le_small(3 + len, remaining);
     if (fits == 0) {
         return 0;
     }
@@ -70,7 +73,7 @@ func known_call{range_check_ptr}(g: Genesis*, to: felt, selector: felt, len: fel
     if (to == g.fib) {
         if (selector == FIB_SELECTOR) {
             if (len == 1) {
-                return is_nn_le(args[0], MAX_N);
+                return is_nn_le_small(args[0], MAX_N);
             }
         }
         return 0;
@@ -78,7 +81,7 @@ func known_call{range_check_ptr}(g: Genesis*, to: felt, selector: felt, len: fel
     if (to == g.fact) {
         if (selector == FACT_SELECTOR) {
             if (len == 1) {
-                return is_nn_le(args[0], MAX_N);
+                return is_nn_le_small(args[0], MAX_N);
             }
         }
     }
@@ -97,12 +100,12 @@ func run_calls{range_check_ptr, dict_ptr: DictAccess*}(
     local to = p[0];
     local next: felt* = p + 3 + p[2];
     if (to == g.fib) {
-        let value = fib(0, 1, p[3]);
+        let value = fib(p[3]);
         assert results[0] = value;
         return run_calls(g, sender, next, n_calls - 1, results + 1, moves, undo);
     }
     if (to == g.fact) {
-        let value = fact(1, p[3]);
+        let value = fact(p[3]);
         assert results[0] = value;
         return run_calls(g, sender, next, n_calls - 1, results + 1, moves, undo);
     }
@@ -115,27 +118,55 @@ func run_calls{range_check_ptr, dict_ptr: DictAccess*}(
     return run_calls(g, sender, next, n_calls - 1, results + 1, moves + Move.SIZE, undo_end);
 }
 
-// fib(0) = 0, fib(1) = 1, in the field; two steps of the sequence a call.
-func fib(a: felt, b: felt, n: felt) -> felt {
-    if (n == 0) {
-        return a;
-    }
-    if (n == 1) {
-        return b;
-    }
-    let c = a + b;
-    return fib(c, b + c, n - 2);
+// fib(n) in the field (fib(0) = 0, fib(1) = 1): a term a step. F(0..7) are written out,
+// then each loop iteration writes eight terms and the loop counter, so with n = 8q + r
+// the loop runs q times and F(n) is r cells past the ninth-last cell.
+func fib{range_check_ptr}(n: felt) -> felt {
+    alloc_locals;
+    let (q, local r) = unsigned_div_rem(n, 8);
+    [ap] = 0, ap++;
+    [ap] = 1, ap++;
+    [ap] = 1, ap++;
+    [ap] = 2, ap++;
+    [ap] = 3, ap++;
+    [ap] = 5, ap++;
+    [ap] = 8, ap++;
+    [ap] = 13, ap++;
+    [ap] = q, ap++;
+    jmp terms if [ap - 1] != 0;
+    jmp done;
+    // Here [ap - 3] and [ap - 2] are the last two terms and [ap - 1] the counter.
+    terms:
+    [ap] = [ap - 3] + [ap - 2], ap++;
+    [ap] = [ap - 3] + [ap - 1], ap++;
+    [ap] = [ap - 2] + [ap - 1], ap++;
+    [ap] = [ap - 2] + [ap - 1], ap++;
+    [ap] = [ap - 2] + [ap - 1], ap++;
+    [ap] = [ap - 2] + [ap - 1], ap++;
+    [ap] = [ap - 2] + [ap - 1], ap++;
+    [ap] = [ap - 2] + [ap - 1], ap++;
+    [ap] = [ap - 9] - 1, ap++;
+    jmp terms if [ap - 1] != 0;
+    done:
+    let (end) = get_ap();
+    let at = end + r;
+    return at[-9];
 }
 
-// acc · n! in the field; two factors a call.
-func fact(acc: felt, n: felt) -> felt {
-    if (n == 0) {
-        return acc;
-    }
-    if (n == 1) {
-        return acc;
-    }
-    return fact(acc * n * (n - 1), n - 2);
+// n! in the field: a factor a loop iteration, the product at [ap - 2] and the next
+// factor at [ap - 1].
+func fact(n: felt) -> felt {
+    [ap] = 1, ap++;
+    [ap] = n, ap++;
+    jmp factors if [ap - 1] != 0;
+    jmp done;
+    factors:
+    [ap] = [ap - 2] * [ap - 1], ap++;
+    [ap] = [ap - 2] - 1, ap++;
+    jmp factors if [ap - 1] != 0;
+    done:
+    [ap] = [ap - 2], ap++;
+    ret;
 }
 
 // ERC20.transfer: the arguments must deserialize (a ContractAddress below 2^251, u128
@@ -147,8 +178,8 @@ func transfer{range_check_ptr, dict_ptr: DictAccess*}(
 ) -> (ok: felt, undo_end: Undo*) {
     alloc_locals;
     let valid_recipient = is_le_felt(recipient, MAX_ADDRESS);
-    let valid_low = is_nn(amount.low);
-    let valid_high = is_nn(amount.high);
+    let valid_low = is_small(amount.low);
+    let valid_high = is_small(amount.high);
     if (valid_recipient * valid_low * valid_high == 0) {
         return (ok=0, undo_end=undo);
     }
@@ -157,19 +188,17 @@ func transfer{range_check_ptr, dict_ptr: DictAccess*}(
     }
     let (local sender_record) = dict_read(sender);
     assert_present(sender_record);
-    let sender_balance = [cast(sender_record, Uint256*)];
-    let (enough) = uint256_le(amount, sender_balance);
+    let (enough, new_sender_balance) = debit([cast(sender_record, Uint256*)], amount);
     if (enough == 0) {
         return (ok=0, undo_end=undo);
     }
-    let (new_sender_balance) = uint256_sub(sender_balance, amount);
     let new_sender_record = balance_record(new_sender_balance);
     dict_write(sender, new_sender_record);
     assert undo[0] = Undo(address=sender, previous=sender_record);
     // Read after the write: a transfer to oneself sees its own debit, as the contract.
     let (local recipient_record) = dict_read(recipient);
     assert_present(recipient_record);
-    let (new_recipient_balance, carry) = uint256_add([cast(recipient_record, Uint256*)], amount);
+    let (new_recipient_balance, carry) = credit([cast(recipient_record, Uint256*)], amount);
     if (carry != 0) {
         return (ok=0, undo_end=undo + Undo.SIZE);
     }
@@ -177,6 +206,39 @@ func transfer{range_check_ptr, dict_ptr: DictAccess*}(
     dict_write(recipient, new_recipient_record);
     assert undo[1] = Undo(address=recipient, previous=recipient_record);
     return (ok=1, undo_end=undo + 2 * Undo.SIZE);
+}
+
+// balance - amount and enough = 1 if amount <= balance; enough = 0 (and no difference)
+// otherwise. Limbs are below 2^128. Balances and amounts below 2^128, the common case,
+// take two steps of arithmetic and one range check instead of uint256's dozens.
+func debit{range_check_ptr}(balance: Uint256, amount: Uint256) -> (enough: felt, rest: Uint256) {
+    // Limbs are below 2^128, so the sum is 0 only when both are.
+    if (balance.high + amount.high == 0) {
+        let enough = is_small(balance.low - amount.low);
+        return (enough=enough, rest=Uint256(low=balance.low - amount.low, high=0));
+    }
+    let (enough) = uint256_le(amount, balance);
+    if (enough == 0) {
+        return (enough=0, rest=balance);
+    }
+    let (rest) = uint256_sub(balance, amount);
+    return (enough=1, rest=rest);
+}
+
+// balance + amount and its carry out of 256 bits (limbs below 2^128), as uint256_add.
+func credit{range_check_ptr}(balance: Uint256, amount: Uint256) -> (sum: Uint256, carry: felt) {
+    alloc_locals;
+    if (balance.high + amount.high == 0) {
+        // Below 2^129: it fits the low limb or carries 1 into the high one.
+        local low = balance.low + amount.low;
+        let fits = is_small(low);
+        if (fits != 0) {
+            return (sum=Uint256(low=low, high=0), carry=0);
+        }
+        return (sum=Uint256(low=low - 2 ** 128, high=1), carry=0);
+    }
+    let (sum, carry) = uint256_add(balance, amount);
+    return (sum=sum, carry=carry);
 }
 
 // Fails on an address the balance table lacks (the input builder includes every address

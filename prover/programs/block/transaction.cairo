@@ -5,7 +5,7 @@
 from starkware.cairo.common.alloc import alloc
 from starkware.cairo.common.cairo_builtins import PoseidonBuiltin
 
-from block.sponge import hash4, hash10, hash11, hash_many
+from block.sponge import HASH_OF_NOTHING, hash4, hash10, hash11, hash_many
 
 const INVOKE = 0;
 const DEPLOY_ACCOUNT = 1;
@@ -37,8 +37,12 @@ struct Fees {
     paymaster_data_len: felt,
 }
 
-// Hashes the length-prefixed span at p; returns the hash and what follows the span.
+// Hashes the length-prefixed span at p; returns the hash and what follows the span. Most
+// spans a transaction hashes (paymaster and account deployment data) are empty.
 func hash_span{poseidon_ptr: PoseidonBuiltin*}(p: felt*) -> (hash: felt, next: felt*) {
+    if (p[0] == 0) {
+        return (hash=HASH_OF_NOTHING, next=p + 1);
+    }
     let (hash) = hash_many(p[0], p + 1);
     return (hash=hash, next=p + 1 + p[0]);
 }

@@ -26,7 +26,7 @@ pub const BUILTINS: [&str; 3] = ["output", "range_check", "poseidon"];
 /// builtins and bytecode; see `cairo::public_input::program_hash`). Pinned so that the
 /// verifier, also in wasm, recognizes block proofs without the program's JSON; a test
 /// recomputes it from `PROGRAM`, and `compile.sh` output changes must update it.
-pub const PROGRAM_HASH: &str = "0x147675108d41ee165cfc6522f04bdfeb06cc8f8096f1d8f604a565982243f20";
+pub const PROGRAM_HASH: &str = "0x6e3d7c9f501ee68459509a9851a7a3ab52cfc55c9c5b9f8b641b18e73befca4";
 
 /// [`PROGRAM_HASH`] as a field element.
 pub fn program_hash() -> FE {
@@ -35,7 +35,7 @@ pub fn program_hash() -> FE {
 
 /// Keccak-256 of the block program's bytecode (its words' 32-byte encodings, in order).
 /// Pinned with [`PROGRAM_HASH`]; a test recomputes both from `PROGRAM`.
-pub const BYTECODE_KECCAK: &str = "0x142d38607eea5303f19b0a5257c1b89e67693b0c1b5f0142d7defd735e182cf4";
+pub const BYTECODE_KECCAK: &str = "0xa73b10afef2484fe59badcd00fe0d0b296f46e8760cbcced9d74b9d01bdb6508";
 
 fn bytecode_keccak(words: &[FE]) -> String {
     use sha3::{Digest, Keccak256};
