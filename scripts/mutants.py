@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Mutation testing of consensus and the mempool: seeds one bug at a time into the source,
-rebuilds the simulator binary, and asks four detectors whether they notice:
+rebuilds the simulator binary, and asks five detectors whether they notice:
 
   scenarios  the shipped scenarios the sim tests play, each at its own seed
   nemesis    `kraken sweep scenarios/nemesis.toml --seeds 1..4` (what make test sweeps)
   twins      `kraken twins` (all 64 schedules of scenarios/twins-generated.toml)
   byzantine  `kraken sweep scenarios/byzantine.toml --seeds 1..4` (n3 runs every strategy)
-  twins-deep for a mutant the four above miss: 200 schedules of 3 rounds, any leader,
+  unit       the consensus and mempool unit tests (`cargo test -p kraken --lib consensus::
+             mempool::`: the core driven message by message, restarts included)
+  twins-deep for a mutant the five above miss: 200 schedules of 3 rounds, any leader,
              any partition into two groups (`kraken twins --rounds 3 ... --sample 200`)
 
 A mutant is an exact text replacement kept here, never in the shipped code; the file is
@@ -97,6 +99,7 @@ def detectors(jobs):
         ("nemesis", [[str(KRAKEN), "sweep", "scenarios/nemesis.toml", "--seeds", "1..4", "--jobs", str(jobs)]]),
         ("twins", [[str(KRAKEN), "twins", "--jobs", str(jobs), "--out", str(OUT / "twins")]]),
         ("byzantine", [[str(KRAKEN), "sweep", "scenarios/byzantine.toml", "--seeds", "1..4", "--jobs", str(jobs)]]),
+        ("unit", [["cargo", "test", "-p", "kraken", "--lib", "--", "consensus::", "mempool::"]]),
     ]
 
 
@@ -141,7 +144,7 @@ def main():
     if dirty:
         sys.exit("the files to mutate have uncommitted changes; commit or stash them first")
     OUT.mkdir(parents=True, exist_ok=True)
-    fields = ["mutant", "file", "bug", "scenarios", "scenarios_s", "nemesis", "nemesis_s", "twins", "twins_s", "byzantine", "byzantine_s", "twins-deep", "twins-deep_s"]
+    fields = ["mutant", "file", "bug", "scenarios", "scenarios_s", "nemesis", "nemesis_s", "twins", "twins_s", "byzantine", "byzantine_s", "unit", "unit_s", "twins-deep", "twins-deep_s"]
     table = open(OUT / "mutants.csv", "w", newline="")
     writer = csv.DictWriter(table, fieldnames=fields)
     writer.writeheader()
@@ -163,7 +166,7 @@ def main():
                 row[f"{detector}_s"] = f"{seconds:.0f}"
                 print(f"    {detector:9} {row[detector]} ({seconds:.0f} s)", flush=True)
             row["twins-deep"], row["twins-deep_s"] = "-", ""
-            if all(row[d] == "missed" for d in ("scenarios", "nemesis", "twins", "byzantine")):
+            if all(row[d] == "missed" for d in ("scenarios", "nemesis", "twins", "byzantine", "unit")):
                 caught, seconds = detect(deep(args.jobs, args.deep_sample))
                 row["twins-deep"], row["twins-deep_s"] = ("caught" if caught else "missed"), f"{seconds:.0f}"
                 print(f"    twins-deep {row['twins-deep']} ({seconds:.0f} s)", flush=True)
@@ -176,10 +179,10 @@ def main():
     table.close()
     if build().returncode != 0:
         sys.exit("the restored source does not build")
-    print("\n| mutant | bug | scenarios | nemesis | twins | byzantine | twins-deep |\n|---|---|---|---|---|---|---|")
+    print("\n| mutant | bug | scenarios | nemesis | twins | byzantine | unit | twins-deep |\n|---|---|---|---|---|---|---|---|")
     for r in rows:
         cell = lambda d: f"{r[d]} ({r[d + '_s']} s)" if r[d + "_s"] else r[d]
-        print(f"| `{r['mutant']}` | {r['bug']} | {cell('scenarios')} | {cell('nemesis')} | {cell('twins')} | {cell('byzantine')} | {cell('twins-deep')} |")
+        print(f"| `{r['mutant']}` | {r['bug']} | {cell('scenarios')} | {cell('nemesis')} | {cell('twins')} | {cell('byzantine')} | {cell('unit')} | {cell('twins-deep')} |")
     print(f"\n{OUT / 'mutants.csv'}")
 
 

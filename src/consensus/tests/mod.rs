@@ -4,7 +4,9 @@
 //! and can be told to fail, so crash and disk-fault orderings can be staged exactly.
 
 mod byzantine;
+mod commit;
 mod disk;
+mod pacemaker;
 mod restart;
 
 use super::messages::{Block, ConsensusMessage, QuorumCert, Timeout, TimeoutCert, Vote};

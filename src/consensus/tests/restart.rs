@@ -1,5 +1,6 @@
 //! A leader that crashes around its proposal never proposes a second, different block in
-//! the same round after a restart, nor a block its peers must refuse.
+//! the same round after a restart, nor a block its peers must refuse; a voter that crashes
+//! right after its vote never votes again in that round.
 
 use super::{batch, simulate, Stage};
 use crate::consensus::messages::{ConsensusMessage, QuorumCert, Timeout};
@@ -55,5 +56,23 @@ fn a_leader_restarted_without_the_certificate_that_moved_it_into_its_round_does_
             let follows = b.qc.round + 1 == b.round || b.tc.as_ref().is_some_and(|tc| tc.round + 1 == b.round);
             assert!(follows, "a proposal every peer refuses (round {}, QC of round {}, no TC of round {})", b.round, b.qc.round, b.round - 1);
         }
+    });
+}
+
+#[test]
+fn a_voter_never_votes_twice_in_a_round_across_a_restart() {
+    simulate(|| async {
+        // Member 0 votes for round 1's block (member 1 leads it) and crashes at once, before
+        // any timeout; then the leader equivocates with a second block for round 1.
+        let other = batch(b"other");
+        let stage = Stage::start_with(0, 4, |stage| stage.batches.lock().unwrap().push(other.clone())).await;
+        let first = stage.block(1, 1, QuorumCert::genesis(), None, vec![]);
+        stage.deliver(1, ConsensusMessage::Propose(first)).await;
+        assert_eq!(stage.votes().len(), 1, "member 0 votes for the first block of round 1");
+        stage.restart().await;
+        let second = stage.block(1, 1, QuorumCert::genesis(), None, vec![other.digest()]);
+        stage.deliver(1, ConsensusMessage::Propose(second)).await;
+        let round_one: Vec<_> = stage.votes().into_iter().filter(|v| v.round == 1).collect();
+        assert_eq!(round_one.len(), 1, "voted twice in round 1 across a restart: {round_one:#?}");
     });
 }
