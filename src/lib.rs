@@ -9,6 +9,7 @@ pub mod consensus;
 pub mod endpoint;
 #[cfg(not(madsim))]
 pub mod explorer;
+pub mod halt;
 #[cfg(not(madsim))]
 pub mod http;
 pub mod load;

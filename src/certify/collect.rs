@@ -13,8 +13,7 @@ use tokio::sync::mpsc;
 
 use super::{attestation_digest, Attestation, BlockCertificate};
 use crate::chain::Chain;
-use crate::net::Network;
-use crate::node::{NodeMessage, WarnLimit};
+use crate::net::{Outbox, WarnLimit};
 use crate::observer::Observer;
 use crate::storage::{Store, StoreError, Table};
 use crate::types::{Author, Committee, Height, KeyPair, Signature};
@@ -43,13 +42,13 @@ struct Collector {
     key: KeyPair,
     store: Store,
     chain: Arc<Chain>,
-    network: Network,
+    network: Outbox<Attestation>,
     observer: Arc<dyn Observer>,
     warnings: WarnLimit,
 }
 
 /// Starts the task; the runner and the dispatcher send to the returned channel.
-pub fn spawn(committee: Arc<Committee>, me: Author, key: KeyPair, store: Store, chain: Arc<Chain>, network: Network, observer: Arc<dyn Observer>) -> mpsc::Sender<Attest> {
+pub fn spawn(committee: Arc<Committee>, me: Author, key: KeyPair, store: Store, chain: Arc<Chain>, network: Outbox<Attestation>, observer: Arc<dyn Observer>) -> mpsc::Sender<Attest> {
     let (tx, rx) = mpsc::channel(10_000);
     let collector = Collector { committee, me, key, store, chain, network, observer, warnings: WarnLimit::new(Duration::from_secs(10)) };
     tokio::spawn(collector.run(rx));
@@ -95,7 +94,7 @@ impl Collector {
     fn sign(&self, height: Height, block_hash: Felt) -> Result<(), StoreError> {
         let attestation = Attestation::sign(height, block_hash, &self.key);
         self.keep(self.me, &attestation)?;
-        self.network.broadcast(&NodeMessage::Attestation(attestation));
+        self.network.broadcast(&attestation);
         Ok(())
     }
 

@@ -30,6 +30,13 @@ pub struct Attestation {
     pub signature: Signature,
 }
 
+impl crate::net::Wire for Attestation {
+    /// Attestations belong to no round.
+    fn round(&self) -> Option<crate::types::Round> {
+        None
+    }
+}
+
 /// What a member signs for a block.
 pub fn attestation_digest(height: Height, block_hash: &Felt) -> Digest {
     Hasher::new("kraken/executed-block").u64(height).bytes(&block_hash.to_bytes_be()).finish()

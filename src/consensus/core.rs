@@ -13,8 +13,8 @@ use super::pacemaker::Pacemaker;
 use super::safety::{SafetyRules, SafetyState};
 use super::tree::{BlockTree, Tip};
 use crate::mempool::{BatchPool, MempoolMessage};
-use crate::net::Network;
-use crate::node::{Halt, NodeMessage, WarnLimit};
+use crate::halt::Halt;
+use crate::net::{Outbox, WarnLimit};
 use crate::observer::Observer;
 use crate::storage::{Store, StoreError, Table};
 use crate::types::{Author, Committee, Digest, KeyPair, Round};
@@ -72,7 +72,9 @@ pub struct Core {
     committee: Arc<Committee>,
     params: ConsensusParams,
     store: Store,
-    net: Network,
+    net: Outbox<ConsensusMessage>,
+    /// Requests for batches a block references, to the peers' mempools.
+    batch_requests: Outbox<MempoolMessage>,
     pool: Arc<BatchPool>,
     observer: Arc<dyn Observer>,
     /// The height of every block committed, in order: the execution task's wake-up.
@@ -110,7 +112,8 @@ impl Core {
         committee: Arc<Committee>,
         params: ConsensusParams,
         store: Store,
-        net: Network,
+        net: Outbox<ConsensusMessage>,
+        batch_requests: Outbox<MempoolMessage>,
         pool: Arc<BatchPool>,
         observer: Arc<dyn Observer>,
         commits: mpsc::UnboundedSender<u64>,
@@ -133,6 +136,7 @@ impl Core {
             params,
             store,
             net,
+            batch_requests,
             pool,
             observer,
             commits,
@@ -194,7 +198,7 @@ impl Core {
             ConsensusMessage::SyncRequest { block, max } => {
                 let blocks = self.tree.ancestors(&block, max.min(SYNC_BATCH) as usize)?;
                 if !blocks.is_empty() {
-                    self.net.send(from, &NodeMessage::Consensus(ConsensusMessage::SyncReply(blocks)));
+                    self.net.send(from, &ConsensusMessage::SyncReply(blocks));
                 }
                 Ok(())
             }
@@ -361,7 +365,7 @@ impl Core {
         if self.sync_asked.len() > MAX_BUFFERED {
             self.sync_asked.retain(|_, at| now.duration_since(*at) < SYNC_ANSWER_WITHIN);
         }
-        let msg = NodeMessage::Consensus(ConsensusMessage::SyncRequest { block: d, max: SYNC_BATCH });
+        let msg = ConsensusMessage::SyncRequest { block: d, max: SYNC_BATCH };
         if from == self.me {
             self.net.broadcast(&msg);
         } else {
@@ -374,14 +378,14 @@ impl Core {
         if wanted.is_empty() {
             return;
         }
-        let msg = NodeMessage::Mempool(MempoolMessage::Request(wanted));
+        let msg = MempoolMessage::Request(wanted);
         for to in [from, author] {
             if to != self.me {
-                self.net.send(to, &msg);
+                self.batch_requests.send(to, &msg);
             }
         }
         if from == self.me && author == self.me {
-            self.net.broadcast(&msg);
+            self.batch_requests.broadcast(&msg);
         }
     }
 
@@ -417,7 +421,7 @@ impl Core {
         if next == self.me {
             self.on_vote(vote, self.me)
         } else {
-            self.net.send(next, &NodeMessage::Consensus(ConsensusMessage::Vote(vote)));
+            self.net.send(next, &ConsensusMessage::Vote(vote));
             Ok(())
         }
     }
@@ -488,7 +492,7 @@ impl Core {
         if self.timed_out == self.round {
             self.pacemaker.resend();
             if let Some(t) = &self.my_timeout {
-                self.net.broadcast(&NodeMessage::Consensus(ConsensusMessage::Timeout(t.clone())));
+                self.net.broadcast(&ConsensusMessage::Timeout(t.clone()));
             }
             return Ok(());
         }
@@ -499,7 +503,7 @@ impl Core {
         tracing::debug!(me = self.me, round = self.round, "round timed out");
         let last_tc = self.last_tc.clone().filter(|tc| tc.round + 1 == self.round);
         let t = Timeout::new(self.round, self.safety.state.high_qc.clone(), self.me, &self.key).with_last_tc(last_tc);
-        self.net.broadcast(&NodeMessage::Consensus(ConsensusMessage::Timeout(t.clone())));
+        self.net.broadcast(&ConsensusMessage::Timeout(t.clone()));
         self.my_timeout = Some(t.clone());
         self.add_timeout(t)
     }
@@ -588,7 +592,7 @@ impl Core {
         self.safety.record_proposal(self.round);
         self.persist_safety()?;
         tracing::debug!(me = self.me, round = self.round, batches = block.payload.len(), "proposing");
-        self.net.broadcast(&NodeMessage::Consensus(ConsensusMessage::Propose(block.clone())));
+        self.net.broadcast(&ConsensusMessage::Propose(block.clone()));
         self.accept(block, self.me, true)
     }
 

@@ -64,6 +64,18 @@ pub enum ConsensusMessage {
     SyncReply(Vec<Block>),
 }
 
+impl crate::net::Wire for ConsensusMessage {
+    /// Proposals, votes and timeouts belong to their round; sync to none.
+    fn round(&self) -> Option<Round> {
+        match self {
+            ConsensusMessage::Propose(block) => Some(block.round),
+            ConsensusMessage::Vote(vote) => Some(vote.round),
+            ConsensusMessage::Timeout(timeout) => Some(timeout.round),
+            ConsensusMessage::SyncRequest { .. } | ConsensusMessage::SyncReply(_) => None,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum Invalid {
     #[error("author {0} is not a committee member")]

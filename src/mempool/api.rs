@@ -3,7 +3,7 @@
 //! and the node's `TxCheck`: Starknet's `__validate__`, the slow part) before it joins the
 //! mempool task's queue, so a slow validation never delays sealing or peers' batches.
 
-use crate::node::Halt;
+use crate::halt::Halt;
 use crate::observer::Observer;
 use crate::storage::{Store, Table};
 use crate::types::{Tx, TxId};

@@ -1,4 +1,4 @@
-use crate::types::{Batch, Digest};
+use crate::types::{Batch, Digest, Round};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -7,4 +7,11 @@ pub enum MempoolMessage {
     Batch(Batch),
     /// Asks a peer for batches a block references that this node lacks.
     Request(Vec<Digest>),
+}
+
+impl crate::net::Wire for MempoolMessage {
+    /// Batches belong to no round.
+    fn round(&self) -> Option<Round> {
+        None
+    }
 }

@@ -7,8 +7,8 @@
 
 use super::api::{not_committed, Admission, MempoolHandle, MempoolParams, Rejection, Screen, Submission, TxCheck};
 use super::{BatchPool, MempoolMessage};
-use crate::net::Network;
-use crate::node::{Halt, NodeMessage, WarnLimit};
+use crate::halt::Halt;
+use crate::net::{Outbox, WarnLimit};
 use crate::observer::Observer;
 use crate::storage::{Store, Table};
 use crate::types::{Author, Batch, Digest, Tx, TxId};
@@ -21,7 +21,7 @@ use tokio::time::{sleep_until, Instant};
 pub struct Mempool {
     params: MempoolParams,
     store: Store,
-    net: Network,
+    net: Outbox<MempoolMessage>,
     pool: Arc<BatchPool>,
     observer: Arc<dyn Observer>,
     halt: Halt,
@@ -40,7 +40,7 @@ impl Mempool {
     pub fn spawn(
         params: MempoolParams,
         store: Store,
-        net: Network,
+        net: Outbox<MempoolMessage>,
         pool: Arc<BatchPool>,
         observer: Arc<dyn Observer>,
         halt: Halt,
@@ -144,7 +144,7 @@ impl Mempool {
         let waiting = std::mem::take(&mut self.waiting);
         match self.store_batch(&batch) {
             Ok(digest) => {
-                self.net.broadcast(&NodeMessage::Mempool(MempoolMessage::Batch(batch)));
+                self.net.broadcast(&MempoolMessage::Batch(batch));
                 let _ = self.arrivals.send(digest);
                 for (id, ack) in waiting {
                     self.observer.tx_admitted(&id);
@@ -194,7 +194,7 @@ impl Mempool {
             MempoolMessage::Request(digests) => {
                 for d in digests.iter().take(64) {
                     match self.store.get::<Batch>(Table::Batches, &d.0) {
-                        Ok(Some(batch)) => self.net.send(from, &NodeMessage::Mempool(MempoolMessage::Batch(batch))),
+                        Ok(Some(batch)) => self.net.send(from, &MempoolMessage::Batch(batch)),
                         Ok(None) => {}
                         Err(e) => return self.halt.stop("mempool store", e),
                     }

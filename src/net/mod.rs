@@ -5,13 +5,17 @@
 pub mod codec;
 pub mod envelope;
 pub mod frame;
+mod outbox;
 mod receiver;
 mod sender;
 mod stats;
+mod warn_limit;
 
+pub use outbox::Outbox;
 pub use receiver::{listen, Inbound};
 pub use sender::Network;
 pub use stats::NetStats;
+pub use warn_limit::WarnLimit;
 
 use crate::types::{Author, Round};
 use serde::Serialize;

@@ -84,7 +84,12 @@ impl Network {
     }
 
     fn emit<T: Wire>(&self, to: Option<Author>, msg: &T) {
-        let body = codec::encode(msg);
+        self.emit_encoded(to, codec::encode(msg), msg.round());
+    }
+
+    /// Sends an encoded message of `round` (see [`Wire::round`]) to `to`, or to every
+    /// other member.
+    pub(super) fn emit_encoded(&self, to: Option<Author>, body: Vec<u8>, round: Option<Round>) {
         let bodies = match &self.hooks.tamper {
             Some(tamper) => tamper.outgoing(to, body),
             None => vec![(to, body)],
@@ -92,8 +97,8 @@ impl Network {
         for (to, body) in bodies {
             let frame = self.seal(body);
             match to {
-                Some(to) => self.push(to, &frame, msg.round()),
-                None => self.peers.keys().for_each(|to| self.push(*to, &frame, msg.round())),
+                Some(to) => self.push(to, &frame, round),
+                None => self.peers.keys().for_each(|to| self.push(*to, &frame, round)),
             }
         }
     }

@@ -1,12 +1,12 @@
 //! Decodes authenticated peer messages and routes them to consensus, the mempool, or the
 //! block-certificate task.
 
-use super::{NodeMessage, WarnLimit};
+use super::NodeMessage;
 use crate::observer::Observer;
 use crate::certify::Attest;
 use crate::consensus::ConsensusMessage;
 use crate::mempool::MempoolMessage;
-use crate::net::{codec, Inbound, NetStats};
+use crate::net::{codec, Inbound, NetStats, WarnLimit};
 use crate::types::Author;
 use std::sync::Arc;
 use tokio::sync::mpsc;

@@ -5,21 +5,18 @@
 mod client_api;
 mod config;
 mod dispatch;
-mod halt;
-mod warn_limit;
 #[cfg(test)]
 mod tests;
 
 pub use client_api::{ClientAnswer, ClientCall, ClientReply, ClientRequest, CommitInfo, StatusInfo, MAX_RECEIPTS};
 pub use config::NodeConfig;
-pub use halt::{Halt, Halted};
-pub use warn_limit::WarnLimit;
 
 use crate::certify::{self, Attestation};
+use crate::halt::Halt;
 use crate::chain::{spawn_runner, Chain, StarknetAdmission};
 use crate::consensus::{ConsensusMessage, Core};
 use crate::mempool::{BatchPool, Mempool, MempoolMessage, TxCheck};
-use crate::net::{self, NetStats, Network};
+use crate::net::{self, codec, NetStats, Network, Outbox};
 use crate::observer::Observer;
 use crate::storage::Store;
 use crate::types::{Author, Committee, KeyPair, Round};
@@ -38,18 +35,50 @@ pub enum NodeMessage {
 }
 
 impl net::Wire for NodeMessage {
-    /// Proposals, votes and timeouts belong to their round; sync, batches and
-    /// attestations to none.
     fn round(&self) -> Option<Round> {
         match self {
-            NodeMessage::Consensus(ConsensusMessage::Propose(block)) => Some(block.round),
-            NodeMessage::Consensus(ConsensusMessage::Vote(vote)) => Some(vote.round),
-            NodeMessage::Consensus(ConsensusMessage::Timeout(timeout)) => Some(timeout.round),
-            NodeMessage::Consensus(ConsensusMessage::SyncRequest { .. } | ConsensusMessage::SyncReply(_))
-            | NodeMessage::Mempool(_)
-            | NodeMessage::Attestation(_) => None,
+            NodeMessage::Consensus(m) => m.round(),
+            NodeMessage::Mempool(m) => m.round(),
+            NodeMessage::Attestation(m) => m.round(),
         }
     }
+}
+
+/// [`NodeMessage`] by reference. Serde writes a reference as the value it points to, so
+/// this encodes exactly as the owned message (a test checks) and wraps a component's
+/// message without copying it.
+#[derive(Serialize)]
+enum NodeMessageRef<'a> {
+    Consensus(&'a ConsensusMessage),
+    Mempool(&'a MempoolMessage),
+    Attestation(&'a Attestation),
+}
+
+fn consensus_wire(m: &ConsensusMessage) -> Vec<u8> {
+    codec::encode(&NodeMessageRef::Consensus(m))
+}
+
+fn mempool_wire(m: &MempoolMessage) -> Vec<u8> {
+    codec::encode(&NodeMessageRef::Mempool(m))
+}
+
+fn attestation_wire(m: &Attestation) -> Vec<u8> {
+    codec::encode(&NodeMessageRef::Attestation(m))
+}
+
+/// Consensus's side of `net`: its messages travel as [`NodeMessage::Consensus`].
+pub fn consensus_outbox(net: &Network) -> Outbox<ConsensusMessage> {
+    Outbox::new(net.clone(), consensus_wire)
+}
+
+/// The mempool's side of `net` (consensus's batch requests go this way too).
+pub fn mempool_outbox(net: &Network) -> Outbox<MempoolMessage> {
+    Outbox::new(net.clone(), mempool_wire)
+}
+
+/// The block-certificate task's side of `net`.
+pub fn attestation_outbox(net: &Network) -> Outbox<Attestation> {
+    Outbox::new(net.clone(), attestation_wire)
 }
 
 pub struct NodeSetup {
@@ -86,7 +115,7 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
         Some(settings) => {
             let chain = Chain::open(store.clone(), settings)?;
             let check: Arc<dyn TxCheck> = Arc::new(StarknetAdmission { chain: chain.clone() });
-            let attest = certify::spawn(committee.clone(), me, key.clone(), store.clone(), chain.clone(), network.clone(), observer.clone());
+            let attest = certify::spawn(committee.clone(), me, key.clone(), store.clone(), chain.clone(), attestation_outbox(&network), observer.clone());
             spawn_runner(chain.clone(), observer.clone(), committed, attest.clone());
             (Some(check), Some(chain), Some(attest))
         }
@@ -103,7 +132,7 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
     let mempool = Mempool::spawn(
         config.mempool.clone(),
         store.clone(),
-        network.clone(),
+        mempool_outbox(&network),
         pool.clone(),
         observer.clone(),
         halt.clone(),
@@ -117,7 +146,8 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
         committee.clone(),
         config.consensus.clone(),
         store.clone(),
-        network,
+        consensus_outbox(&network),
+        mempool_outbox(&network),
         pool.clone(),
         observer.clone(),
         commits,

@@ -14,7 +14,8 @@ use super::{ConsensusParams, Core};
 use crate::mempool::BatchPool;
 use crate::net::envelope::Envelope;
 use crate::net::{codec, frame, NetStats, Network};
-use crate::node::{Halt, Halted, NodeMessage};
+use crate::halt::{Halt, Halted};
+use crate::node::{consensus_outbox, mempool_outbox, NodeMessage};
 use crate::observer::Observer;
 use crate::storage::Store;
 use crate::testbed::SimBackend;
@@ -202,7 +203,7 @@ impl Stage {
                         let observer: Arc<dyn Observer> = Arc::new(TestObserver(reports));
                         let params = ConsensusParams::default();
                         let (commits, _) = mpsc::unbounded_channel();
-                        Core::spawn(me, key, committee, params, store, net, pool, observer, commits, halt, rx, arrivals)
+                        Core::spawn(me, key, committee, params, store, consensus_outbox(&net), mempool_outbox(&net), pool, observer, commits, halt, rx, arrivals)
                             .expect("core starts");
                         faults.arm();
                         // The node lives (and keeps the arrivals channel open) until killed.

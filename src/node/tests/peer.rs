@@ -82,6 +82,21 @@ fn encoded() -> Vec<Vec<u8>> {
     samples().iter().map(codec::encode).collect()
 }
 
+/// Components send their own messages through an outbox; on the wire each must be the
+/// very bytes of the node message holding it, which is what peers decode.
+#[test]
+fn a_components_message_travels_as_the_node_message_holding_it() {
+    use crate::node::{attestation_wire, consensus_wire, mempool_wire};
+    for msg in samples() {
+        let wire = match &msg {
+            NodeMessage::Consensus(m) => consensus_wire(m),
+            NodeMessage::Mempool(m) => mempool_wire(m),
+            NodeMessage::Attestation(m) => attestation_wire(m),
+        };
+        assert_eq!(wire, codec::encode(&msg), "{}", variant(&msg));
+    }
+}
+
 #[test]
 fn samples_cover_every_variant_and_round_trip() {
     let kinds: BTreeSet<_> = samples().iter().map(variant).collect();
