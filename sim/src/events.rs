@@ -148,6 +148,8 @@ pub enum EventKind {
 struct Inner {
     start: madsim::time::Instant,
     events: Vec<Event>,
+    /// The run is over: what its teardown does is not history.
+    closed: bool,
 }
 
 /// The shared event recorder of one run; cheap to clone.
@@ -171,6 +173,7 @@ impl EventLog {
             inner: Arc::new(Mutex::new(Inner {
                 start: madsim::time::Instant::now(),
                 events: Vec::new(),
+                closed: false,
             })),
         }
     }
@@ -178,12 +181,20 @@ impl EventLog {
     /// Records `kind` for `node` at the current simulated time.
     pub fn record(&self, node: &str, kind: EventKind) {
         let mut inner = self.inner.lock().expect("event log lock");
+        if inner.closed {
+            return;
+        }
         let t_us = inner.start.elapsed().as_micros() as u64;
         inner.events.push(Event {
             t_us,
             node: node.to_string(),
             kind,
         });
+    }
+
+    /// Ends the history: later `record` calls are ignored (the run's teardown).
+    pub fn close(&self) {
+        self.inner.lock().expect("event log lock").closed = true;
     }
 
     /// Simulated microseconds since the log started.

@@ -299,7 +299,7 @@ async fn simulate(
             .build();
         nodes.insert(copy, (node.id(), disk));
     }
-    {
+    let exit_watcher = {
         let (handle, events, nodes) = (handle.clone(), events.clone(), nodes.clone());
         madsim::task::spawn(async move {
             use futures::StreamExt;
@@ -309,8 +309,8 @@ async fn simulate(
                 disk.fence();
                 events.record(&copy.to_string(), EventKind::NodeExited);
             }
-        });
-    }
+        })
+    };
 
     let client_env = ClientEnv {
         ip: CLIENT_IP,
@@ -322,12 +322,13 @@ async fn simulate(
         duration: scenario.duration,
     };
     let client_system = system.clone();
-    handle
+    let client = handle
         .create_node()
         .name("client")
         .ip(CLIENT_IP)
         .init(move || client_system.client_main(client_env.clone()))
-        .build();
+        .build()
+        .id();
     let store = SimObjectStore::default();
     let prover = scenario.prover.as_ref().map(|config| {
         let incarnations = Arc::new(AtomicU32::new(0));
@@ -389,6 +390,23 @@ async fn simulate(
         }
     }
     madsim::time::sleep_until(start + scenario.duration).await;
+    events.close();
+    // madsim drops a task only when it runs a killed node's task, and `block_on` returns
+    // with every other task pending: the nodes' futures (stores, disk images, buffers)
+    // would outlive the run, and so would the exit watcher, which holds the runtime's
+    // handle (and through it every node's restart closure and disk) while waiting on a
+    // channel those closures feed: a cycle. A process that plays many runs grew by about
+    // 15 MB a run. So the world stops the watcher, kills every node, and lets the
+    // executor drop their tasks before the run ends.
+    exit_watcher.abort();
+    for (id, _) in nodes.values() {
+        handle.kill(*id);
+    }
+    handle.kill(client);
+    if let Some(prover) = prover {
+        handle.kill(prover);
+    }
+    madsim::time::sleep(Duration::from_millis(1)).await;
 }
 
 /// The seed of a copy's disk (its torn writes), from the run's seed and the copy.

@@ -40,6 +40,15 @@ fn note(events: &[Event], node: &str, what: &str) -> serde_json::Value {
         .unwrap_or_else(|| panic!("{node} noted no {what:?}"))
 }
 
+/// A run's nodes go with it: madsim leaves pending tasks alive when `block_on` returns, so
+/// the world must tear the run down, or a process playing many runs grows with each.
+#[test]
+fn a_finished_run_leaves_no_node_behind() {
+    let (outcome, toy) = run_toy(&scenario(""), 1);
+    assert!(outcome.passed(), "{:#?}", outcome.verdicts);
+    assert_eq!(Arc::strong_count(&toy.in_nodes), 1, "node futures outlived their run");
+}
+
 #[test]
 fn healthy_run_passes_and_is_deterministic() {
     let s = scenario("");

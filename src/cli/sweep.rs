@@ -59,8 +59,8 @@ pub enum Reports {
 
 /// Plays `plan` of the scenario `file` in `jobs` worker processes, writing reports under
 /// `out`. With `jobs` = 1, a plan of up to [`sweeps::RETIRE_AFTER`] seeds runs in this
-/// process; a longer one in one worker at a time, each retired after that many seeds,
-/// since every run leaves memory behind in its process (see `kraken_sim::sweep`'s pool).
+/// process; a longer one in one worker at a time, each retired after that many seeds (a
+/// bound on any memory a run might leave behind; see `kraken_sim::sweep`'s pool).
 pub fn run_plan(file: &Path, plan: &Plan, jobs: u16, out: Option<&Path>, reports: Reports) -> anyhow::Result<SweepOutcome> {
     if jobs == 1 && plan.seeds().nth(sweeps::RETIRE_AFTER).is_none() {
         return in_process(file, plan, out, reports);

@@ -27,6 +27,9 @@ const PORT: u16 = 7000;
 #[derive(Default)]
 pub struct Toy {
     pub handles: Arc<Mutex<BTreeMap<String, Vec<DiskHandle>>>>,
+    /// Held by every node's main future while it exists: its count tells how many are
+    /// left once a run is over.
+    pub in_nodes: Arc<()>,
 }
 
 impl SimSystem for Toy {
@@ -37,7 +40,11 @@ impl SimSystem for Toy {
             .entry(env.name.clone())
             .or_default()
             .push(env.disk.clone());
-        Box::pin(node(env))
+        let in_nodes = self.in_nodes.clone();
+        Box::pin(async move {
+            let _held = in_nodes;
+            node(env).await
+        })
     }
 
     fn client_main(&self, env: ClientEnv) -> LocalBoxFuture<'static, ()> {
