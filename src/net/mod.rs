@@ -18,11 +18,10 @@ pub use stats::NetStats;
 pub use warn_limit::WarnLimit;
 
 use crate::types::{Author, Round};
-use serde::Serialize;
 use std::sync::Arc;
 
 /// A message the network carries, and the consensus round it belongs to, if any.
-pub trait Wire: Serialize {
+pub trait Wire {
     fn round(&self) -> Option<Round>;
 }
 

@@ -26,15 +26,11 @@ impl<M: Wire> Outbox<M> {
     }
 
     pub fn send(&self, to: Author, msg: &M) {
-        self.net.emit_encoded(Some(to), (self.encode)(msg), msg.round());
+        self.net.emit(Some(to), (self.encode)(msg), msg.round());
     }
 
     /// To every other member (every copy of it).
     pub fn broadcast(&self, msg: &M) {
-        self.net.emit_encoded(None, (self.encode)(msg), msg.round());
-    }
-
-    pub fn me(&self) -> Author {
-        self.net.me()
+        self.net.emit(None, (self.encode)(msg), msg.round());
     }
 }

@@ -8,7 +8,7 @@
 //! backlog only after its retransmission backoff (seconds) once the partition heals,
 //! delaying every newer message behind it.
 
-use super::{codec, envelope::Envelope, frame::write_frame, stats::NetStats, SendHooks, Wire};
+use super::{codec, envelope::Envelope, frame::write_frame, stats::NetStats, SendHooks};
 use crate::types::{Author, Committee, KeyPair, Round};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -64,32 +64,16 @@ impl Network {
         Network { me, key, peers: Arc::new(peers), stats, seq: Arc::new(AtomicU64::new(start)), hooks }
     }
 
-    pub fn me(&self) -> Author {
-        self.me
-    }
-
     fn seal(&self, body: Vec<u8>) -> Frame {
         let seq = self.seq.fetch_add(1, Ordering::Relaxed);
         let env = Envelope::seal(self.me, seq, &self.key, body);
         Arc::new(codec::encode(&env))
     }
 
-    pub fn send<T: Wire>(&self, to: Author, msg: &T) {
-        self.emit(Some(to), msg);
-    }
-
-    /// To every other member (every copy of it).
-    pub fn broadcast<T: Wire>(&self, msg: &T) {
-        self.emit(None, msg);
-    }
-
-    fn emit<T: Wire>(&self, to: Option<Author>, msg: &T) {
-        self.emit_encoded(to, codec::encode(msg), msg.round());
-    }
-
-    /// Sends an encoded message of `round` (see [`Wire::round`]) to `to`, or to every
-    /// other member.
-    pub(super) fn emit_encoded(&self, to: Option<Author>, body: Vec<u8>, round: Option<Round>) {
+    /// Sends an encoded message of `round` (see [`super::Wire::round`]) to `to`, or to
+    /// every other member (every copy of it). Components send through an
+    /// [`super::Outbox`].
+    pub(super) fn emit(&self, to: Option<Author>, body: Vec<u8>, round: Option<Round>) {
         let bodies = match &self.hooks.tamper {
             Some(tamper) => tamper.outgoing(to, body),
             None => vec![(to, body)],

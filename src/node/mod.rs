@@ -19,7 +19,7 @@ use crate::mempool::{BatchPool, Mempool, MempoolMessage, TxCheck};
 use crate::net::{self, codec, NetStats, Network, Outbox};
 use crate::observer::Observer;
 use crate::storage::Store;
-use crate::types::{Author, Committee, KeyPair, Round};
+use crate::types::{Author, Committee, KeyPair};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -32,16 +32,6 @@ pub enum NodeMessage {
     Mempool(MempoolMessage),
     /// The sender's signature over a block it executed (block certificates).
     Attestation(Attestation),
-}
-
-impl net::Wire for NodeMessage {
-    fn round(&self) -> Option<Round> {
-        match self {
-            NodeMessage::Consensus(m) => m.round(),
-            NodeMessage::Mempool(m) => m.round(),
-            NodeMessage::Attestation(m) => m.round(),
-        }
-    }
 }
 
 /// [`NodeMessage`] by reference. Serde writes a reference as the value it points to, so
