@@ -36,6 +36,30 @@ fn twins_passes() {
 }
 
 #[test]
+fn twins_reputation_passes() {
+    assert_passes("scenarios/twins-reputation.toml");
+}
+
+/// One of four nodes down for 30 s, crashed then cut off: under reputation the chain
+/// commits what is offered, with no gap longer than two round timeouts; under
+/// round-robin (the same run otherwise) every fourth round times out.
+#[test]
+fn a_node_down_costs_one_timeout_under_reputation_and_every_fourth_round_under_round_robin() {
+    let text = std::fs::read_to_string("scenarios/leader-down.toml").unwrap();
+    let figures = |text: &str| {
+        let s = Scenario::from_str(text, "scenarios/leader-down.toml").unwrap();
+        let o = world::run(&s, s.seed, Arc::new(Kraken::new(&s).unwrap()));
+        assert!(o.passed(), "{:?}", o.failures());
+        let w = o.metrics.summary.under_faults.clone().expect("the scenario has faults");
+        (w.committed_tps / w.offered_tps, o.metrics.summary.longest_commit_gap_ms.unwrap())
+    };
+    let (share, gap) = figures(&text);
+    assert!(share >= 0.9 && gap <= 2_000.0, "reputation: {:.0}% of the offered load committed, longest gap {gap} ms", share * 100.0);
+    let (share, gap) = figures(&text.replace("leader_election = \"reputation\"", "leader_election = \"round-robin\""));
+    assert!(share < 0.9 && gap > 2_000.0, "round-robin: {:.0}% committed, longest gap {gap} ms", share * 100.0);
+}
+
+#[test]
 fn lossy_passes() {
     assert_passes("scenarios/lossy.toml");
 }

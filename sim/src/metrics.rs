@@ -95,6 +95,19 @@ pub struct ProofSummary {
     pub cost_model_only: bool,
 }
 
+/// The run from its first fault to its last heal.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FaultWindow {
+    /// First fault, seconds.
+    pub from_s: f64,
+    /// Last heal, seconds.
+    pub to_s: f64,
+    /// Transactions submitted per second in the window.
+    pub offered_tps: f64,
+    /// Transactions committed (for the first time) per second in the window.
+    pub committed_tps: f64,
+}
+
 /// Headline figures.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Summary {
@@ -110,6 +123,10 @@ pub struct Summary {
     pub tail_from_s: f64,
     /// Mean committed tx/s from the last heal to the end.
     pub tail_tps: f64,
+    /// Offered and committed tx/s while faults were in force (`None` without faults).
+    pub under_faults: Option<FaultWindow>,
+    /// Longest time between the first commits of two consecutive heights, ms.
+    pub longest_commit_gap_ms: Option<f64>,
     /// Median submit-to-commit latency, ms.
     pub p50_ms: Option<f64>,
     /// 90th percentile latency, ms.
@@ -219,6 +236,26 @@ pub fn compute(h: &History) -> Metrics {
     let run_s = h.run_end_us as f64 / 1e6;
     let tail_s = (h.run_end_us.saturating_sub(h.last_heal_us)) as f64 / 1e6;
     let tail_committed = committed.values().filter(|t| **t >= h.last_heal_us).count();
+    let first_fault_us = h.events.iter().find(|e| matches!(e.kind, EventKind::FaultStarted { .. })).map(|e| e.t_us);
+    let under_faults = first_fault_us.filter(|from| *from < h.last_heal_us).map(|from| {
+        let window = from..h.last_heal_us;
+        let secs = (window.end - window.start) as f64 / 1e6;
+        let offered = txs.iter().filter(|t| window.contains(&t.submitted_us)).count();
+        let committed_in = committed.values().filter(|t| window.contains(t)).count();
+        FaultWindow {
+            from_s: from as f64 / 1e6,
+            to_s: h.last_heal_us as f64 / 1e6,
+            offered_tps: offered as f64 / secs,
+            committed_tps: committed_in as f64 / secs,
+        }
+    });
+    let longest_commit_gap_ms = blocks
+        .values()
+        .map(|b| b.first_commit_us)
+        .collect::<Vec<_>>()
+        .windows(2)
+        .map(|w| w[1].saturating_sub(w[0]) as f64 / 1000.0)
+        .max_by(f64::total_cmp);
     let summary = Summary {
         submitted: txs.len() as u64,
         committed: committed.len() as u64,
@@ -234,6 +271,8 @@ pub fn compute(h: &History) -> Metrics {
         } else {
             0.0
         },
+        under_faults,
+        longest_commit_gap_ms,
         p50_ms: percentile(&latencies, 50.0),
         p90_ms: percentile(&latencies, 90.0),
         p99_ms: percentile(&latencies, 99.0),

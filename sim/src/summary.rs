@@ -80,13 +80,25 @@ pub fn render(scenario: &Scenario, outcome: &RunOutcome, report: Option<&Path>) 
         "  throughput: {} of {} submitted txs committed in {} blocks; {:.1} tx/s mean{tail}",
         s.committed, s.submitted, s.blocks, s.mean_tps
     );
+    if let Some(w) = &s.under_faults {
+        let _ = writeln!(
+            out,
+            "  under faults ({:.1}s to {:.1}s): {:.1} tx/s committed of {:.1} offered ({:.0}%)",
+            w.from_s,
+            w.to_s,
+            w.committed_tps,
+            w.offered_tps,
+            if w.offered_tps > 0.0 { 100.0 * w.committed_tps / w.offered_tps } else { 0.0 }
+        );
+    }
     let _ = writeln!(
         out,
-        "  latency: p50 {}, p90 {}, p99 {}, max {}",
+        "  latency: p50 {}, p90 {}, p99 {}, max {}; longest gap between commits {}",
         ms(s.p50_ms),
         ms(s.p90_ms),
         ms(s.p99_ms),
-        ms(s.max_ms)
+        ms(s.max_ms),
+        ms(s.longest_commit_gap_ms)
     );
     if let Some(p) = &s.proving {
         let _ = writeln!(

@@ -8,7 +8,8 @@
 
 use super::aggregator::Aggregator;
 use super::commit::commit_block;
-use super::messages::{Block, ConsensusMessage, QuorumCert, Timeout, TimeoutCert, Vote};
+use super::election::{Election, LeaderElection};
+use super::messages::{Block, ConsensusMessage, Invalid, QuorumCert, Timeout, TimeoutCert, Vote};
 use super::pacemaker::Pacemaker;
 use super::safety::{SafetyRules, SafetyState};
 use super::tree::{BlockTree, Tip};
@@ -36,6 +37,9 @@ pub struct ConsensusParams {
     pub empty_block_ms: u64,
     /// Most batch digests in one block.
     pub max_block_batches: usize,
+    /// `round-robin` (the default) or `reputation` (avoids leaders that failed recently).
+    /// Every member must use the same.
+    pub leader_election: LeaderElection,
     /// TEST ONLY, never in a deployment: commit a block as soon as it is certified
     /// (a 1-chain rule) instead of waiting for a certified child in the next round. It
     /// exists to prove that the simulator's safety checker catches the conflicting
@@ -50,6 +54,7 @@ impl Default for ConsensusParams {
             max_timeout_ms: 8_000,
             empty_block_ms: 250,
             max_block_batches: 64,
+            leader_election: LeaderElection::RoundRobin,
             unsafe_one_chain_commit: false,
         }
     }
@@ -82,6 +87,7 @@ pub struct Core {
     halt: Halt,
     safety: SafetyRules,
     tree: BlockTree,
+    election: Election,
     round: Round,
     round_started: Instant,
     pacemaker: Pacemaker,
@@ -123,7 +129,11 @@ impl Core {
     ) -> anyhow::Result<()> {
         let state: SafetyState = store.get(Table::Safety, SAFETY_KEY)?.unwrap_or_default();
         let tree = BlockTree::load(store.clone())?;
-        let round = state.last_voted_round.max(state.high_qc.round).max(tree.tip().round) + 1;
+        let election = Election::new(committee.clone(), params.leader_election, store.clone());
+        // Back in the round it last voted or timed out in, not past it: with no
+        // certificate for that round it may not skip it, and the peers still there need
+        // its timeout for a TC (its safety state keeps it from voting there twice).
+        let round = state.last_voted_round.max(state.high_qc.round + 1).max(tree.tip().round + 1);
         let pacemaker = Pacemaker::new(
             Duration::from_millis(params.timeout_ms),
             Duration::from_millis(params.max_timeout_ms),
@@ -142,6 +152,7 @@ impl Core {
             commits,
             halt,
             tree,
+            election,
             round,
             round_started: Instant::now(),
             pacemaker,
@@ -169,7 +180,13 @@ impl Core {
         tracing::info!(me = self.me, round = self.round, tip = ?self.tree.tip(), "consensus starting");
         let mut result = self.try_propose(false);
         while result.is_ok() {
-            let propose_at = self.proposal_deadline();
+            let propose_at = match self.proposal_deadline() {
+                Ok(at) => at,
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            };
             result = tokio::select! {
                 // Fixed branch order: tokio's random branch choice is seeded from process-global
                 // state and would make simulated runs depend on what else ran in the process.
@@ -257,11 +274,24 @@ impl Core {
         if self.tree.get(&d)?.is_some() || self.is_waiting(&b) {
             return Ok(());
         }
+        // Cheap when the parent is here (the election remembers), so before any signature.
+        if let Some(e) = self.wrong_leader(&b)? {
+            self.drop_invalid(from, "block", e);
+            return Ok(());
+        }
         if let Err(e) = b.verify(&self.committee) {
             self.drop_invalid(from, "block", e);
             return Ok(());
         }
         self.accept(b, from, ask_parent)
+    }
+
+    /// Who leads a round depends on the chain the block extends: known once its parent is.
+    fn wrong_leader(&mut self, b: &Block) -> Result<Option<Invalid>, StoreError> {
+        Ok(match self.election.leader(b.round, b.parent())? {
+            Some(leader) if leader != b.author => Some(Invalid::WrongLeader { round: b.round, author: b.author, leader }),
+            _ => None,
+        })
     }
 
     fn is_waiting(&self, b: &Block) -> bool {
@@ -293,6 +323,10 @@ impl Core {
             };
             if p.height + 1 != b.height || p.round >= b.round {
                 self.drop_invalid(from, "block", format!("height {} / round {} does not follow its parent", b.height, b.round));
+                continue;
+            }
+            if let Some(e) = self.wrong_leader(&b)? {
+                self.drop_invalid(from, "block", e);
                 continue;
             }
             let mut missing = Vec::new();
@@ -417,13 +451,18 @@ impl Core {
         self.safety.record(b.round);
         self.persist_safety()?;
         let vote = Vote::new(b, self.me, &self.key);
-        let next = self.committee.leader(b.round + 1);
-        if next == self.me {
-            self.on_vote(vote, self.me)
-        } else {
-            self.net.send(next, &ConsensusMessage::Vote(vote));
-            Ok(())
+        // Under reputation every member collects (see `election`); else the next leader.
+        match self.params.leader_election {
+            LeaderElection::Reputation => self.net.broadcast(&ConsensusMessage::Vote(vote.clone())),
+            LeaderElection::RoundRobin => {
+                let next = self.committee.round_robin_leader(b.round + 1);
+                if next != self.me {
+                    self.net.send(next, &ConsensusMessage::Vote(vote));
+                    return Ok(());
+                }
+            }
         }
+        self.on_vote(vote, self.me)
     }
 
     /// Safety state reaches the disk before any vote, timeout or proposal leaves the node.
@@ -434,11 +473,14 @@ impl Core {
     fn on_vote(&mut self, v: Vote, from: Author) -> Handled {
         // Saturating: the round is the sender's claim, not yet verified.
         let next = v.round.saturating_add(1);
-        if next < self.round
-            || v.round > self.round + MAX_ROUNDS_AHEAD
-            || self.committee.leader(next) != self.me
-            || self.aggregator.has_vote(&v)
-        {
+        if next < self.round || v.round > self.round + MAX_ROUNDS_AHEAD || self.aggregator.has_vote(&v) {
+            return Ok(());
+        }
+        let collects = match self.params.leader_election {
+            LeaderElection::Reputation => true,
+            LeaderElection::RoundRobin => self.committee.round_robin_leader(next) == self.me,
+        };
+        if !collects {
             return Ok(());
         }
         if let Err(e) = v.verify(&self.committee) {
@@ -459,7 +501,7 @@ impl Core {
 
     fn process_qc(&mut self, qc: &QuorumCert) -> Handled {
         if self.safety.observe_qc(qc) && self.tree.get(&qc.block)?.is_none() {
-            self.request_block(qc.block, self.committee.leader(qc.round));
+            self.request_block(qc.block, self.holder(qc));
         }
         self.try_commit(qc)?;
         if qc.round + 1 > self.round {
@@ -551,25 +593,47 @@ impl Core {
 
     // ---- proposing -----------------------------------------------------------------------
 
-    fn proposal_deadline(&self) -> Option<Instant> {
-        (self.committee.leader(self.round) == self.me && self.proposed < self.round)
-            .then(|| self.round_started + Duration::from_millis(self.params.empty_block_ms))
+    /// A member that signed `qc` holds its block: ask one (spread by round), else everyone.
+    fn holder(&self, qc: &QuorumCert) -> Author {
+        let voters: Vec<Author> = qc.votes.iter().map(|(a, _)| *a).filter(|a| *a != self.me).collect();
+        match voters.len() {
+            0 => self.me,
+            n => voters[(qc.round % n as Round) as usize],
+        }
+    }
+
+    /// Whether this node leads the current round, for a block extending its high QC.
+    fn leads_round(&mut self) -> Result<bool, StoreError> {
+        let parent = self.safety.state.high_qc.block;
+        Ok(self.election.leader(self.round, &parent)? == Some(self.me))
+    }
+
+    fn proposal_deadline(&mut self) -> Result<Option<Instant>, StoreError> {
+        let due = self.proposed < self.round && self.leads_round()?;
+        Ok(due.then(|| self.round_started + Duration::from_millis(self.params.empty_block_ms)))
     }
 
     /// Proposes in the current round if this node leads it and has something worth
     /// proposing (payload, or uncommitted payload in the last two blocks that needs two
     /// more blocks to commit), or when `deadline` says an empty block is due.
     fn try_propose(&mut self, deadline: bool) -> Handled {
-        if self.committee.leader(self.round) != self.me || self.proposed >= self.round {
+        if self.proposed >= self.round {
             return Ok(());
         }
         let qc = self.safety.state.high_qc.clone();
+        let leader = self.election.leader(self.round, &qc.block)?;
+        if leader.is_some_and(|l| l != self.me) {
+            return Ok(());
+        }
         let Some(path) = self.tree.path_to_tip(&qc.block)? else {
             if self.tree.get(&qc.block)?.is_none() {
-                self.request_block(qc.block, self.committee.leader(qc.round));
+                self.request_block(qc.block, self.holder(&qc));
             }
             return Ok(());
         };
+        if leader != Some(self.me) {
+            return Ok(());
+        }
         let Some(parent) = self.tree.get(&qc.block)?.cloned() else { return Ok(()) };
         let in_flight: BTreeSet<Digest> = path.iter().flat_map(|b| b.payload.iter().copied()).collect();
         let payload = self.pool.pick(self.params.max_block_batches, &in_flight);
@@ -637,6 +701,7 @@ impl Core {
             self.observer.block_committed(&c);
             let _ = self.commits.send(block.height);
         }
+        self.election.prune(self.tree.tip().height);
         Ok(())
     }
 }

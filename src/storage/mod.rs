@@ -58,6 +58,8 @@ pub enum Table {
     /// height (big-endian) -> each member's signature over its hash of the executed
     /// block (block certificates)
     Attestations,
+    /// block digest -> what leader election keeps of the block (its reputation entry)
+    Election,
 }
 
 impl Table {
@@ -84,10 +86,11 @@ impl Table {
             Table::BlockHashes => "block_hashes",
             Table::StateDiffs => "state_diffs",
             Table::Attestations => "attestations",
+            Table::Election => "election",
         })
     }
 
-    const ALL: [Table; 21] = [
+    const ALL: [Table; 22] = [
         Table::PendingBatches,
         Table::Blocks,
         Table::Batches,
@@ -109,6 +112,7 @@ impl Table {
         Table::BlockHashes,
         Table::StateDiffs,
         Table::Attestations,
+        Table::Election,
     ];
 }
 

@@ -114,12 +114,15 @@ impl Committee {
         self.size() - self.f()
     }
 
-    /// The round's leader: the scheduled one (`leaders`), else round-robin.
-    pub fn leader(&self, round: Round) -> Author {
-        match usize::try_from(round).ok().and_then(|r| r.checked_sub(1)).and_then(|i| self.leaders.get(i)) {
-            Some(&scheduled) => scheduled,
-            None => (round % self.size() as u64) as Author,
-        }
+    /// The round's leader if a Twins schedule fixes it (`leaders`).
+    pub fn scheduled_leader(&self, round: Round) -> Option<Author> {
+        usize::try_from(round).ok().and_then(|r| r.checked_sub(1)).and_then(|i| self.leaders.get(i)).copied()
+    }
+
+    /// The round's leader under round-robin: the scheduled one, else member
+    /// `round mod N`. (Consensus asks its `Election`, which may weigh reputation.)
+    pub fn round_robin_leader(&self, round: Round) -> Author {
+        self.scheduled_leader(round).unwrap_or((round % self.size() as u64) as Author)
     }
 
     pub fn member(&self, author: Author) -> Option<&Member> {
@@ -193,9 +196,9 @@ mod tests {
     #[test]
     fn scheduled_leaders_lead_their_rounds_then_round_robin() {
         let (mut c, _) = Committee::generate(4, 1, local);
-        assert_eq!((1..=5).map(|r| c.leader(r)).collect::<Vec<_>>(), vec![1, 2, 3, 0, 1]);
+        assert_eq!((1..=5).map(|r| c.round_robin_leader(r)).collect::<Vec<_>>(), vec![1, 2, 3, 0, 1]);
         c.leaders = vec![3, 3, 0];
-        assert_eq!((0..=5).map(|r| c.leader(r)).collect::<Vec<_>>(), vec![0, 3, 3, 0, 0, 1]);
+        assert_eq!((0..=5).map(|r| c.round_robin_leader(r)).collect::<Vec<_>>(), vec![0, 3, 3, 0, 0, 1]);
         let json = serde_json::to_string(&c).unwrap();
         assert_eq!(serde_json::from_str::<Committee>(&json).unwrap(), c);
         c.validate().unwrap();

@@ -6,11 +6,12 @@
 mod byzantine;
 mod commit;
 mod disk;
+mod election;
 mod pacemaker;
 mod restart;
 
 use super::messages::{Block, ConsensusMessage, QuorumCert, Timeout, TimeoutCert, Vote};
-use super::{ConsensusParams, Core};
+use super::{ConsensusParams, Core, LeaderElection};
 use crate::mempool::BatchPool;
 use crate::net::envelope::Envelope;
 use crate::net::{codec, frame, NetStats, Network};
@@ -201,7 +202,8 @@ impl Stage {
                         *inbox.lock().unwrap() = Some(tx);
                         *halted.lock().unwrap() = Some(h);
                         let observer: Arc<dyn Observer> = Arc::new(TestObserver(reports));
-                        let params = ConsensusParams::default();
+                        // The tests script who leads each round: round-robin.
+                        let params = ConsensusParams { leader_election: LeaderElection::RoundRobin, ..Default::default() };
                         let (commits, _) = mpsc::unbounded_channel();
                         Core::spawn(me, key, committee, params, store, consensus_outbox(&net), mempool_outbox(&net), pool, observer, commits, halt, rx, arrivals)
                             .expect("core starts");
@@ -272,7 +274,7 @@ impl Stage {
 
     /// A block signed by the leader of `round`.
     pub fn block(&self, round: Round, height: u64, qc: QuorumCert, tc: Option<TimeoutCert>, payload: Vec<Digest>) -> Block {
-        let leader = self.committee.leader(round);
+        let leader = self.committee.round_robin_leader(round);
         Block::new_signed(round, height, qc, tc, payload, leader, &self.keys[leader as usize])
     }
 

@@ -1,6 +1,6 @@
 //! A leader that crashes around its proposal never proposes a second, different block in
 //! the same round after a restart, nor a block its peers must refuse; a voter that crashes
-//! right after its vote never votes again in that round.
+//! right after its vote never votes again in that round, and comes back in that round.
 
 use super::{batch, simulate, Stage};
 use crate::consensus::messages::{ConsensusMessage, QuorumCert, Timeout};
@@ -74,5 +74,22 @@ fn a_voter_never_votes_twice_in_a_round_across_a_restart() {
         stage.deliver(1, ConsensusMessage::Propose(second)).await;
         let round_one: Vec<_> = stage.votes().into_iter().filter(|v| v.round == 1).collect();
         assert_eq!(round_one.len(), 1, "voted twice in round 1 across a restart: {round_one:#?}");
+    });
+}
+
+#[test]
+fn a_voter_restarted_without_a_certificate_for_its_round_times_out_in_that_round() {
+    simulate(|| async {
+        // Member 0 votes in round 1 and crashes; nobody certifies round 1. Back up, it must
+        // time out in round 1, where its peers are and need its timeout for TC(1), not
+        // skip to round 2, where no peer can follow without a certificate.
+        let stage = Stage::start(0, 4).await;
+        let b1 = stage.block(1, 1, QuorumCert::genesis(), None, vec![]);
+        stage.deliver(1, ConsensusMessage::Propose(b1)).await;
+        assert_eq!(stage.votes().len(), 1, "member 0 votes in round 1");
+        stage.restart().await;
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        let timeouts: Vec<_> = stage.sent().into_iter().filter_map(|(_, m)| if let ConsensusMessage::Timeout(t) = m { Some(t.round) } else { None }).collect();
+        assert!(timeouts.contains(&1), "no timeout of round 1 after the restart: timeouts of rounds {timeouts:?}");
     });
 }

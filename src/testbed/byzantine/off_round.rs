@@ -12,7 +12,8 @@ use crate::types::{Author, Digest, Round};
 const SPREAD: Round = 4;
 
 /// With a vote for round r, votes for the same block in rounds r - 4 and r + 4 and for
-/// an unknown block (`nonce` makes it) in round r, each sent to whoever collects it.
+/// an unknown block (`nonce` makes it) in round r, each to everyone (who collects a
+/// round's votes depends on the chain the voted block extends).
 pub fn votes(byz: &Byzantine, msg: &NodeMessage, nonce: u64) -> Option<Vec<(Option<Author>, NodeMessage)>> {
     let NodeMessage::Consensus(ConsensusMessage::Vote(v)) = msg else { return None };
     let unknown = Digest::of(&[b"kraken/unknown-block".as_slice(), &nonce.to_be_bytes()].concat());
@@ -22,8 +23,7 @@ pub fn votes(byz: &Byzantine, msg: &NodeMessage, nonce: u64) -> Option<Vec<(Opti
             .into_iter()
             .map(|(block, round)| {
                 let vote = Vote { block, round, author: byz.me, signature: byz.key.sign(&vote_digest(&block, round)) };
-                let collector = byz.committee.leader(round.saturating_add(1));
-                (Some(collector), NodeMessage::Consensus(ConsensusMessage::Vote(vote)))
+                (None, NodeMessage::Consensus(ConsensusMessage::Vote(vote)))
             })
             .collect(),
     )

@@ -10,12 +10,14 @@ use crate::node::NodeMessage;
 use crate::types::{Author, Digest};
 
 /// With a vote for round r's block, the member's own block for round r + 1 extending it,
-/// when someone else leads r + 1 (the leader check is its only flaw but for the empty
-/// certificate, so a node that skips the check refuses it for another reason).
+/// when round-robin gives r + 1 to someone else (the leader check is its only flaw but
+/// for the empty certificate, so a node that skips the check refuses it for another
+/// reason; under reputation the member may happen to lead r + 1, and the empty
+/// certificate alone gets the block refused).
 pub fn out_of_turn(byz: &Byzantine, msg: &NodeMessage) -> Option<NodeMessage> {
     let NodeMessage::Consensus(ConsensusMessage::Vote(vote)) = msg else { return None };
     let round = vote.round.checked_add(1)?;
-    if byz.committee.leader(round) == byz.me {
+    if byz.committee.round_robin_leader(round) == byz.me {
         return None;
     }
     let qc = QuorumCert { block: vote.block, round: vote.round, votes: Vec::new() };
