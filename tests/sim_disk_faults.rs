@@ -146,6 +146,19 @@ fn a_whole_cluster_power_loss_loses_nothing_promised() {
     }
 }
 
+/// A whole-cluster power loss can take the peers' copies of a batch (the write in flight
+/// at the cut); if its sealer then dies for good, only the copies it sent again when it
+/// came back can get its acknowledged transactions ordered (all three seeds lost some
+/// before the mempool re-sent its uncommitted batches on restart).
+#[test]
+fn a_batch_whose_sealer_dies_after_a_cluster_power_loss_is_still_ordered() {
+    let faults = format!("[disk]\ntorn_writes = true\n{}[[faults]]\nat = \"7500ms\"\ncrash = \"n3\"\n", cluster_power_loss("power_cut"));
+    for seed in 1..=3 {
+        let o = play(&faults, seed);
+        assert!(o.passed(), "seed {seed}: {:?}", o.failures());
+    }
+}
+
 #[test]
 fn no_lost_tx_catches_a_node_that_acks_before_syncing() {
     let broken = format!("{}[node.storage]\nunsafe_skip_sync = true\n", cluster_power_loss("crash"));

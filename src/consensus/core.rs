@@ -37,7 +37,7 @@ pub struct ConsensusParams {
     pub empty_block_ms: u64,
     /// Most batch digests in one block.
     pub max_block_batches: usize,
-    /// `round-robin` (the default) or `reputation` (avoids leaders that failed recently).
+    /// `reputation` (the default: avoids leaders that failed recently) or `round-robin`.
     /// Every member must use the same.
     pub leader_election: LeaderElection,
     /// TEST ONLY, never in a deployment: commit a block as soon as it is certified
@@ -54,7 +54,7 @@ impl Default for ConsensusParams {
             max_timeout_ms: 8_000,
             empty_block_ms: 250,
             max_block_batches: 64,
-            leader_election: LeaderElection::RoundRobin,
+            leader_election: LeaderElection::Reputation,
             unsafe_one_chain_commit: false,
         }
     }

@@ -4,12 +4,14 @@
 //! Under reputation the leader of round r, for a block extending `parent`, is a seeded
 //! weighted choice over the members. The weights come from each member's most recent
 //! record on the chain ending at `parent`: a member whose last led round left no block
-//! on that chain is *failed* (weight [`FAILED`]); one whose last led round produced a
-//! block, or with no record in the last `LOOKBACK_PER_MEMBER × n` blocks, is *active*
-//! ([`ACTIVE`]) (Aptos' weights). The rounds between `parent`'s and r count too: their
+//! on that chain is *failed* (weight [`FAILED`]) for a while; any other, including one
+//! with no record in the last `200 × n` blocks, is *active* ([`ACTIVE`]) (Aptos'
+//! weights). The rounds between `parent`'s and r count too: their
 //! leaders (chosen the same way) left no block on this chain, so a leader that just
-//! timed out is not chosen again for the next round, and stays out until it leads a
-//! block or its failure ages past the lookback.
+//! timed out is not chosen again for the next round. A failed member is tried again
+//! after `10 × n` blocks, twice that after a second failure in a row, and so on up to
+//! `100 × n`: a dead member costs a timeout ever more rarely, a recovered one is soon
+//! back in turn (and proposes the batches only it may hold).
 //!
 //! Aptos has a third, *inactive* class: members that neither proposed nor signed a
 //! recent QC. Here a QC's signatures are not part of a block's identity (any quorum
@@ -48,23 +50,46 @@ use std::sync::Arc;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LeaderElection {
-    Reputation,
     #[default]
+    Reputation,
     RoundRobin,
 }
 
-/// How far back (blocks per member) a member's last record is looked for; one with none
-/// there is tried again as if active (a dead member then costs a timeout about once in
-/// that many blocks; a recovered one is back in turn within them at the latest).
-const LOOKBACK_PER_MEMBER: usize = 100;
+/// How far back (blocks per member) a member's record is read: twice the longest wait,
+/// so a dead member's run of failures is still counted whole when it is tried again.
+const LOOKBACK_PER_MEMBER: usize = 200;
+/// After one failure a member stays out this many blocks per member; each further
+/// failure in a row doubles it, up to `MAX_WAIT_PER_MEMBER`.
+const RETRY_PER_MEMBER: usize = 10;
+const MAX_WAIT_PER_MEMBER: usize = 100;
 pub const ACTIVE: u64 = 1_000;
 pub const FAILED: u64 = 1;
 
-/// What the chain last says of a member.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Record {
-    Proposed,
-    Failed,
+/// A member's latest run of failed rounds on a chain, newest first.
+#[derive(Clone, Copy, Default)]
+struct Recent {
+    /// Failures in a row since its last proposal.
+    failures: u32,
+    /// Blocks back to the most recent of them.
+    failed_ago: usize,
+    /// A proposal ends the run (older records do not matter).
+    settled: bool,
+}
+
+impl Recent {
+    fn note(&mut self, proposed: bool, blocks_back: usize) {
+        if self.settled {
+            return;
+        }
+        if proposed {
+            self.settled = true;
+        } else {
+            if self.failures == 0 {
+                self.failed_ago = blocks_back;
+            }
+            self.failures += 1;
+        }
+    }
 }
 
 /// What the election keeps of a block: enough to weigh its window without the block.
@@ -148,36 +173,48 @@ impl Election {
         if let Some(scheduled) = self.committee.scheduled_leader(round) {
             return Ok(scheduled);
         }
+        // Each member's record on this chain, newest first: the gap's failures, then each
+        // block's proposal and the failures just before it; read until every member's
+        // latest run of failures has ended in a proposal, or the lookback is spent.
         let n = self.committee.size();
-        // Each member's most recent record on this chain, newest first: the gap's
-        // failures, then each block's proposal and the failures just before it.
-        let mut last: Vec<Option<Record>> = vec![None; n];
-        let note = |last: &mut Vec<Option<Record>>, a: Author, r: Record| {
-            if let Some(slot @ None) = last.get_mut(a as usize) {
-                *slot = Some(r);
-            }
-        };
+        let mut records: Vec<Recent> = vec![Recent::default(); n];
         for &a in gap_leaders.iter().rev() {
-            note(&mut last, a, Record::Failed);
+            if let Some(r) = records.get_mut(a as usize) {
+                r.note(false, 0);
+            }
         }
         let mut cur = *parent;
         let mut blocks = 0;
-        while blocks < self.lookback && last.iter().any(Option::is_none) {
+        while blocks < self.lookback && records.iter().any(|r| !r.settled) {
             let Some(e) = self.entry(&cur)? else { break };
             if e.height == 0 {
                 break;
             }
-            blocks += 1;
-            note(&mut last, e.author, Record::Proposed);
-            for &a in e.failed.iter().rev() {
-                note(&mut last, a, Record::Failed);
+            if let Some(r) = records.get_mut(e.author as usize) {
+                r.note(true, blocks);
             }
+            for &a in e.failed.iter().rev() {
+                if let Some(r) = records.get_mut(a as usize) {
+                    r.note(false, blocks);
+                }
+            }
+            blocks += 1;
             cur = e.parent;
         }
-        if last.iter().all(Option::is_none) {
+        if records.iter().all(|r| r.failures == 0 && !r.settled) {
             return Ok(self.committee.round_robin_leader(round));
         }
-        let weights: Vec<u64> = last.iter().map(|r| if *r == Some(Record::Failed) { FAILED } else { ACTIVE }).collect();
+        let base = RETRY_PER_MEMBER * n;
+        let weights: Vec<u64> = records
+            .iter()
+            .map(|r| {
+                // A member out after its k-th failure in a row is tried again after
+                // base × 2^(k-1) blocks (at most the longest wait): a dead one costs a
+                // timeout ever more rarely, a recovered one is soon back in turn.
+                let wait = base.saturating_mul(1 << r.failures.saturating_sub(1).min(16)).min(MAX_WAIT_PER_MEMBER * n);
+                if r.failures > 0 && r.failed_ago < wait { FAILED } else { ACTIVE }
+            })
+            .collect();
         Ok(weighted_choice(&weights, round))
     }
 

@@ -54,9 +54,13 @@ impl Mempool {
             params.max_batch_txs,
             Batch::MAX_TXS
         );
+        // Back from a restart, what was stored and not yet committed goes back in the pool
+        // and out to the peers again: their copies may have died with them (a cluster-wide
+        // power loss), and a batch only its sealer holds waits for its sealer to lead.
         for key in store.keys(Table::PendingBatches)? {
             if let Some(batch) = store.get::<Batch>(Table::Batches, &key)? {
                 pool.add(batch.digest(), &batch);
+                net.broadcast(&MempoolMessage::Batch(batch));
             }
         }
         let (submit, submissions) = mpsc::channel(10_000);

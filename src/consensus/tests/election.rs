@@ -89,6 +89,38 @@ fn a_leader_whose_round_left_no_block_is_not_chosen_again_soon() {
 }
 
 #[test]
+fn a_dead_member_is_tried_ever_more_rarely_and_a_recovered_one_is_soon_back() {
+    let mut chain = Chain::new(4);
+    let mut round = 0;
+    for _ in 0..40 {
+        round += 1;
+        chain.extend(round, &[]);
+    }
+    // Member 2 is down for 800 rounds: each round it is elected leaves no block.
+    let mut tried = 0;
+    for _ in 0..800 {
+        round += 1;
+        if chain.leader(round) == 2 {
+            tried += 1;
+        } else {
+            chain.extend(round, &[]);
+        }
+    }
+    // Out 40, 80, 160, 320, then 400 blocks after each failure in a row: 5 tries, not 200.
+    assert!((3..=7).contains(&tried), "a dead member was elected {tried} times in 800 rounds");
+    // Back up, it leads again within the wait its streak earned (at most 400 blocks).
+    let mut back = None;
+    for i in 0..600 {
+        round += 1;
+        if chain.extend(round, &[]) == 2 {
+            back = Some(i);
+            break;
+        }
+    }
+    assert!(back.is_some_and(|i| i <= 400), "a recovered member waited {back:?} blocks");
+}
+
+#[test]
 fn every_member_active_spreads_the_rounds() {
     let mut chain = Chain::new(4);
     let mut led = [0usize; 4];
