@@ -178,7 +178,8 @@ impl Election {
         // latest run of failures has ended in a proposal, or the lookback is spent.
         let n = self.committee.size();
         let mut records: Vec<Recent> = vec![Recent::default(); n];
-        for &a in gap_leaders.iter().rev() {
+        // (The last `lookback` of them: a gap that long already marks whoever failed.)
+        for &a in gap_leaders.iter().rev().take(self.lookback) {
             if let Some(r) = records.get_mut(a as usize) {
                 r.note(false, 0);
             }

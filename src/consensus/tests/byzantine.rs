@@ -4,7 +4,8 @@
 //! messages it has no use for.
 
 use super::{simulate, Stage};
-use crate::consensus::messages::{ConsensusMessage, QuorumCert, Timeout, Vote};
+use crate::consensus::messages::{Block, ConsensusMessage, QuorumCert, Timeout, Vote};
+use crate::consensus::LeaderElection;
 use crate::types::{Digest, Signature};
 
 #[test]
@@ -116,5 +117,22 @@ fn messages_with_nothing_to_offer_are_dropped_before_their_signatures_are_checke
         replay.signature = Signature([1; 64]);
         stage.deliver(1, ConsensusMessage::Propose(replay)).await;
         assert_eq!(stage.dropped().len(), 1, "{:?}", stage.dropped());
+    });
+}
+
+#[test]
+fn a_proposal_claiming_a_far_round_is_refused_without_electing_every_round_before_it() {
+    simulate(|| async {
+        // Under reputation a leader is named for every round up to the one asked; a block's
+        // round is its sender's claim until its certificates are checked.
+        let stage = Stage::start_with(0, 4, |s| *s.election.lock().unwrap() = LeaderElection::Reputation).await;
+        let far = 4_000_000;
+        let b = Block::new_signed(far, 1, QuorumCert::genesis(), None, vec![], 1, &stage.keys[1]);
+        stage.deliver(1, ConsensusMessage::Propose(b)).await;
+        let dropped = stage.dropped();
+        assert!(
+            dropped.iter().any(|(from, why)| *from == 1 && why.contains("does not follow its QC")),
+            "refused for its round jump, not judged by a leader computed for it first: {dropped:?}"
+        );
     });
 }

@@ -136,6 +136,9 @@ pub struct Stage {
     pub faults: Arc<DiskFaults>,
     /// Batches the core's mempool holds when it (re)starts.
     pub batches: Arc<Mutex<Vec<Batch>>>,
+    /// How the core elects leaders: round-robin unless `setup` says otherwise (the tests
+    /// script who leads each round).
+    pub election: Arc<Mutex<LeaderElection>>,
     inbox: Arc<Mutex<Option<mpsc::Sender<(Author, ConsensusMessage)>>>>,
     halted: Arc<Mutex<Option<Halted>>>,
     disk: SimDisk,
@@ -161,10 +164,12 @@ impl Stage {
         let (reports, faults, batches) = (Arc::new(Reports::default()), Arc::new(DiskFaults::default()), Arc::default());
         let (inbox, halted) = (Arc::default(), Arc::default());
         let disk = SimDisk::new();
-        let mut stage = Stage { committee, keys, sent, reports, faults, batches, inbox, halted, disk, node: None };
+        let election = Arc::new(Mutex::new(LeaderElection::RoundRobin));
+        let mut stage = Stage { committee, keys, sent, reports, faults, batches, election, inbox, halted, disk, node: None };
         setup(&stage);
         let node = {
             let (committee, key) = (Arc::new(stage.committee.clone()), stage.keys[me as usize].clone());
+            let election = *stage.election.lock().unwrap();
             let (reports, faults, batches, inbox, halted, disk) = (
                 stage.reports.clone(),
                 stage.faults.clone(),
@@ -202,8 +207,7 @@ impl Stage {
                         *inbox.lock().unwrap() = Some(tx);
                         *halted.lock().unwrap() = Some(h);
                         let observer: Arc<dyn Observer> = Arc::new(TestObserver(reports));
-                        // The tests script who leads each round: round-robin.
-                        let params = ConsensusParams { leader_election: LeaderElection::RoundRobin, ..Default::default() };
+                        let params = ConsensusParams { leader_election: election, ..Default::default() };
                         let (commits, _) = mpsc::unbounded_channel();
                         Core::spawn(me, key, committee, params, store, consensus_outbox(&net), mempool_outbox(&net), pool, observer, commits, halt, rx, arrivals)
                             .expect("core starts");
