@@ -41,7 +41,7 @@ sweep: ## play SCENARIO under SEEDS=a..b [JOBS=n worker processes]
 twins: ## Twins: every schedule of 3 rounds, any leader, any 2-group partition, in seed order until TWINS_BUDGET (default 10m) -> reports/twins/
 	$(CARGO) run --bin kraken -- twins --rounds 3 --leaders n0,n1,n2,n3 --apart false --jobs $(or $(JOBS),2) --time-budget $(or $(TWINS_BUDGET),10m)
 
-mutants: ## seed bugs into consensus and the mempool one at a time, and see which the scenarios, the nemesis sweep and kraken twins catch (about an hour; ONLY=name,...) -> reports/mutants/mutants.csv
+mutants: ## seed bugs into consensus and the mempool one at a time, and see which the scenarios, the nemesis sweep and kraken twins catch (about 15 minutes; ONLY=name,...) -> reports/mutants/mutants.csv
 	python3 scripts/mutants.py $(if $(ONLY),--only $(ONLY))
 
 test: setup test-deploy test-sim test-real test-wasm test-e2e ## every test: deploy manifests, simulator build, real build, wasm verifier, starknet-rs and starknet.py against a cluster

@@ -23,12 +23,17 @@ fn generated() -> (Scenario, u64) {
 }
 
 #[test]
-fn every_schedule_of_the_small_enumeration_is_safe_and_live() {
+fn every_schedule_of_the_small_enumeration_is_safe_and_live_under_either_election() {
     let (scenario, count) = generated();
     assert_eq!(count, 64, "n1 leads both rounds, 8 partitions keep n1 and n1' apart");
-    let outcome = sweep::sweep(&scenario, 0..count, |_| system(&scenario));
-    assert!(outcome.passed(), "{}", outcome.render());
-    assert_eq!(outcome.results.len() as u64, count);
+    for election in ["round-robin", "reputation"] {
+        let mut scenario = scenario.clone();
+        let consensus = scenario.node.get_mut("consensus").and_then(toml::Value::as_table_mut).expect("a [node.consensus] table");
+        consensus.insert("leader_election".into(), toml::Value::String(election.into()));
+        let outcome = sweep::sweep(&scenario, 0..count, |_| system(&scenario));
+        assert!(outcome.passed(), "{election}: {}", outcome.render());
+        assert_eq!(outcome.results.len() as u64, count);
+    }
 }
 
 #[test]
