@@ -30,7 +30,7 @@ impl Checker for Refusals {
                     .iter()
                     .filter(|e| e.node == node)
                     .filter_map(dropped)
-                    .any(|(from, why)| from == author && why.contains(reason));
+                    .any(|(from, why)| from == author && why.contains(reason) && !foreign_empty_certificate(strategy, &why));
                 if !refused {
                     return Verdict::fail(
                         self.name(),
@@ -42,6 +42,14 @@ impl Checker for Refusals {
         }
         Verdict::pass(self.name(), format!("{judged} (honest node, refusable strategy) pairs each refused at least once"))
     }
+}
+
+/// A certificate with no signature at all is what out-of-turn proposals carry, refused
+/// in the same words as a short one; counted for the short-certificate strategies it
+/// hid a node that accepts certificates one short (found by `make mutants` once the
+/// out-of-turn proposals, under leader reputation, sometimes came from the leader).
+fn foreign_empty_certificate(strategy: Strategy, why: &str) -> bool {
+    matches!(strategy, Strategy::ShortCertificates | Strategy::DuplicateSignatures) && why.contains("has 0 distinct valid signers")
 }
 
 /// (member, strategy) for every strategy a byzantine member applied at least once.
