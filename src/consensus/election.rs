@@ -6,9 +6,9 @@
 //! record on the chain ending at `parent`: a member whose last led round left no block
 //! on that chain is *failed* (weight [`FAILED`]) for a while; any other, including one
 //! with no record in the last `200 × n` blocks, is *active* ([`ACTIVE`]) (Aptos'
-//! weights). The rounds between `parent`'s and r count too: their
-//! leaders (chosen the same way) left no block on this chain, so a leader that just
-//! timed out is not chosen again for the next round. A failed member is tried again
+//! weights). The rounds between `parent`'s and r count too: their leaders (chosen the
+//! same way) left no block on this chain, so a leader that just timed out is not chosen
+//! again for the next round. A failed member is tried again
 //! after `10 × n` blocks, twice that after a second failure in a row, and so on up to
 //! `100 × n`: a dead member costs a timeout ever more rarely, a recovered one is soon
 //! back in turn (and proposes the batches only it may hold).
@@ -141,21 +141,21 @@ impl Election {
         let Some(p) = self.entry(parent)? else { return Ok(None) };
         let Some(i) = round.checked_sub(p.round + 1) else { return Ok(None) };
         let i = usize::try_from(i).unwrap_or(usize::MAX);
+        // Taken out while `choose` (which needs `self`) extends it, and always put back.
         let mut known = self.after.remove(parent).unwrap_or_default();
-        let mut result = Ok(());
         while known.len() <= i {
             let r = p.round + 1 + known.len() as Round;
             match self.choose(r, parent, &known) {
                 Ok(a) => known.push(a),
                 Err(e) => {
-                    result = Err(e);
-                    break;
+                    self.after.insert(*parent, known);
+                    return Err(e);
                 }
             }
         }
         let leader = known.get(i).copied();
         self.after.insert(*parent, known);
-        result.map(|()| leader)
+        Ok(leader)
     }
 
     /// Forgets what only blocks at or below `height` could need: the leaders after them
@@ -222,6 +222,9 @@ impl Election {
     /// The entry of a block this node holds: cached, stored, or computed from the block
     /// and its ancestors' entries (oldest first, so no recursion however far back).
     fn entry(&mut self, d: &Digest) -> Result<Option<Entry>, StoreError> {
+        if let Some(e) = self.entries.get(d) {
+            return Ok(Some(e.clone()));
+        }
         let mut missing = Vec::new();
         let mut cur = *d;
         loop {
