@@ -37,6 +37,6 @@ pub use genesis::{Genesis, GenesisConfig};
 pub use local::LocalChain;
 pub use query::FeeEstimate;
 pub use receipt::{Receipt, TxKind, TxStatus};
-pub use seal::{seal, SealedBlock};
+pub use seal::{hash_block, seal, SealedBlock};
 pub use starknet_types_core::felt::Felt;
 pub use view::{MemoryState, StateView, ViewError};

@@ -25,7 +25,8 @@ pub struct LocalChain {
     pub genesis: Genesis,
     pub executor: Executor,
     pub state: MemoryState,
-    tries: MemoryStateStore,
+    /// The state tries' nodes and contract records.
+    pub tries: MemoryStateStore,
     /// Every sealed block, from block 0 (genesis) on.
     pub blocks: Vec<SealedBlock>,
 }
@@ -66,8 +67,14 @@ impl LocalChain {
         };
         let sealed = seal(&mut self.tries, &self.executor.chain, prev, parent, number, block_timestamp(number), block)
             .expect("the in-memory trie store cannot fail");
+        self.record(block, sealed);
+        sealed
+    }
+
+    /// Makes `block`, sealed as `sealed` (its tries already moved in [`Self::tries`]),
+    /// the new tip: for callers that seal step by step, as the execution benchmark does.
+    pub fn record(&mut self, block: &ExecutedBlock, sealed: SealedBlock) {
         self.state.apply(&block.diff);
         self.blocks.push(sealed);
-        sealed
     }
 }

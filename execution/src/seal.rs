@@ -62,6 +62,19 @@ pub fn seal<S: StateStore + ?Sized>(
     block: &ExecutedBlock,
 ) -> Result<SealedBlock, TrieError> {
     let roots = apply_state_diff(store, prev, &block.diff.state)?;
+    Ok(hash_block(chain, roots, parent_hash, number, timestamp, block))
+}
+
+/// The header of `block` on state `roots` and its hash, with the commitments of its
+/// included transactions: the second half of [`seal`].
+pub fn hash_block(
+    chain: &ChainConfig,
+    roots: StateRoots,
+    parent_hash: Felt,
+    number: u64,
+    timestamp: u64,
+    block: &ExecutedBlock,
+) -> SealedBlock {
     let state_root = roots.state_commitment();
     let txs: Vec<ExecutedTransaction> = block
         .receipts
@@ -92,7 +105,7 @@ pub fn seal<S: StateStore + ?Sized>(
         state_diff_commitment(&block.diff.state),
         block.diff.state.len() as u64,
     );
-    Ok(SealedBlock {
+    SealedBlock {
         number,
         timestamp,
         parent_hash,
@@ -102,5 +115,5 @@ pub fn seal<S: StateStore + ?Sized>(
         classes_root: roots.classes_root,
         transaction_count: commitments.transaction_count,
         event_count: commitments.event_count,
-    })
+    }
 }

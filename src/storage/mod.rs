@@ -194,7 +194,24 @@ impl Store {
 
     /// Runs `f` in one write transaction and commits it durably before returning.
     pub fn write(&self, f: impl FnOnce(&mut Writer<'_>) -> Result<(), StoreError>) -> Result<(), StoreError> {
-        let txn = self.db.begin_write()?;
+        self.commit(redb::Durability::Immediate, f)
+    }
+
+    /// Runs `f` in one write transaction and commits it without waiting for the disk: it
+    /// is visible at once and atomic, and reaches the disk with the next durable write. A
+    /// crash before then loses it whole (the store reopens as of the last durable write),
+    /// so it is only for what the node can compute again.
+    pub fn write_lazy(&self, f: impl FnOnce(&mut Writer<'_>) -> Result<(), StoreError>) -> Result<(), StoreError> {
+        self.commit(redb::Durability::None, f)
+    }
+
+    fn commit(
+        &self,
+        durability: redb::Durability,
+        f: impl FnOnce(&mut Writer<'_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(durability);
         f(&mut Writer { txn: &txn })?;
         txn.commit()?;
         Ok(())

@@ -48,3 +48,43 @@ impl redb::StorageBackend for SimBackend {
         self.disk.write(offset, data)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use kraken_sim::disk::SimDisk;
+
+    use super::SimBackend;
+    use crate::storage::{Store, Table};
+
+    fn open(disk: &SimDisk) -> Store {
+        Store::open_backend(SimBackend::new(disk.handle())).expect("the store opens")
+    }
+
+    fn has(store: &Store, key: &[u8]) -> bool {
+        store.contains(Table::Meta, key).unwrap()
+    }
+
+    #[test]
+    fn a_lazy_write_is_seen_at_once_and_reaches_the_disk_with_the_next_durable_one() {
+        let disk = SimDisk::new();
+        let store = open(&disk);
+        store.put(Table::Meta, b"durable", &1u8).unwrap();
+        store.write_lazy(|w| w.put(Table::Meta, b"lazy", &2u8)).unwrap();
+        assert_eq!(store.get::<u8>(Table::Meta, b"lazy").unwrap(), Some(2));
+        drop(store);
+        disk.crash();
+
+        // The crash took the lazy write whole, and nothing before it.
+        let store = open(&disk);
+        assert!(has(&store, b"durable"));
+        assert!(!has(&store, b"lazy"));
+
+        store.write_lazy(|w| w.put(Table::Meta, b"lazy", &3u8)).unwrap();
+        store.put(Table::Meta, b"later", &4u8).unwrap();
+        drop(store);
+        disk.crash();
+        let store = open(&disk);
+        assert_eq!(store.get::<u8>(Table::Meta, b"lazy").unwrap(), Some(3));
+        assert!(has(&store, b"later"));
+    }
+}

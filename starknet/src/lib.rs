@@ -12,6 +12,7 @@
 //!   transaction, event and receipt commitments it covers.
 //! - [`class`]: Sierra class hashes and compiled (CASM) class hashes of compiler artifacts.
 //! - [`felt`]: Cairo short strings, Starknet keccak.
+//! - [`Pedersen`]: Starknet's Pedersen hash on pathfinder-crypto's faster tables.
 //!
 //! Rules follow docs.starknet.io ("State", "Blocks", "Class hash") and, where the docs are
 //! silent or dated, the Starknet 0.14 reference code; each test names the independent
@@ -23,5 +24,8 @@ pub mod felt;
 pub mod state;
 pub mod trie;
 
+mod pedersen;
+
+pub use pedersen::Pedersen;
 pub use starknet_types_core::felt::Felt;
-pub use starknet_types_core::hash::{Pedersen, Poseidon, StarkHash};
+pub use starknet_types_core::hash::{Poseidon, StarkHash};
