@@ -18,7 +18,7 @@ export CARGO_TARGET_DIR := $(TARGET_DIR)
 # reproducible; a plain `cargo test` draws new ones (set PROPTEST_RNG_SEED to replay).
 export PROPTEST_RNG_SEED ?= 20261204
 
-.PHONY: help setup run scenario sweep twins mutants test test-deploy test-sim test-real test-wasm test-e2e wasm explorer explorer-report bench bench-flood bench-prove bench-proving bench-execution bench-cluster real real-dev run-local stop local-status clean-reports
+.PHONY: help setup run scenario sweep twins mutants test test-deploy test-sim test-real test-wasm test-e2e wasm explorer explorer-report bench bench-flood bench-prove bench-proving bench-execution bench-cluster calibrate-cpu real real-dev run-local stop local-status clean-reports
 
 help: ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -114,10 +114,15 @@ local-status: ## is the local cluster up, and at which heights
 test-e2e: real-dev ## starknet-rs end-to-end test against a fresh 4-node cluster (own run dir and ports)
 	@bash scripts/test-e2e.sh
 
-bench-cluster: real-dev ## executed tx/s and latency on a 4-node cluster, native vs vm, rising load -> reports/bench/cluster.csv
+bench-cluster: real ## a 4-node release cluster's executed tx/s and latency at rising load, native vs vm, beside the simulator's prediction (needs make bench-execution's phases) -> reports/bench/cluster.csv, cluster-sim.csv
+	$(CARGO) build --bin kraken
 	@bash scripts/bench-cluster.sh
 
-real: ## build the real (TCP) binary at $(REAL_DIR)/release/kraken
+calibrate-cpu: real ## measure the simulator's CPU cost model on this machine (release cluster + isolated executor) -> src/testbed/cpu_costs.toml
+	$(REAL_CARGO) build --release --target-dir $(REAL_DIR) -p kraken-execution --example execution_bench
+	python3 scripts/calibrate-cpu.py --write
+
+real: setup ## build the real (TCP) binary at $(REAL_DIR)/release/kraken
 	$(REAL_CARGO) build --release --target-dir $(REAL_DIR) --bin kraken
 
 clean-reports: ## delete generated reports

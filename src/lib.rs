@@ -5,6 +5,7 @@ pub mod block_proof;
 pub mod certify;
 pub mod chain;
 pub mod consensus;
+pub mod cpu;
 #[cfg(not(madsim))]
 pub mod endpoint;
 #[cfg(not(madsim))]

@@ -11,8 +11,9 @@
 //! (decoding and the transaction hash), execute (blockifier: validate, execute, fee
 //! transfer), fee (the same blocks without the fee transfer, the difference), trie (the
 //! state tries moved by the block's diff) and block hash (commitments and header), with
-//! the Pedersen hashes the trie update computed per transfer. Its rows go to
-//! `--phases-out`.
+//! the Pedersen hashes the trie update computed per transfer; and, apart, admission
+//! (`__validate__` on the state before the block, what a node does once per
+//! submission). Its rows go to `--phases-out`.
 //!
 //! ```text
 //! CARGO_ENCODED_RUSTFLAGS= cargo run --release -p kraken-execution --example execution_bench -- \
@@ -132,7 +133,7 @@ fn main() {
     write_csv(&args.out, &rows);
 
     let mut rows = vec![
-        "block_txs,txs,parse_ms,execute_ms,fee_ms,trie_ms,block_hash_ms,total_ms,trie_pedersen_per_tx,tx_per_s".to_string(),
+        "block_txs,txs,parse_ms,execute_ms,fee_ms,trie_ms,block_hash_ms,total_ms,trie_pedersen_per_tx,tx_per_s,admit_ms".to_string(),
     ];
     for &block_txs in &args.phase_block_txs {
         let with_fee = phases(args.accounts, block_txs, args.phase_txs, false);
@@ -142,16 +143,17 @@ fn main() {
         let total = with_fee.parse + with_fee.execute + with_fee.trie + with_fee.block_hash;
         let pedersen = with_fee.pedersen as f64 / with_fee.txs as f64;
         eprintln!(
-            "erc20 native, {block_txs:3} per block: parse {:.3} ms, execute {:.3} (fee {fee:.3}), trie {:.3} ({pedersen:.1} Pedersen), block hash {:.3}; {:.3} ms per transfer, {:.1} tx/s",
+            "erc20 native, {block_txs:3} per block: parse {:.3} ms, execute {:.3} (fee {fee:.3}), trie {:.3} ({pedersen:.1} Pedersen), block hash {:.3}; {:.3} ms per transfer, {:.1} tx/s; admission {:.3} ms",
             per_tx(with_fee.parse),
             per_tx(with_fee.execute),
             per_tx(with_fee.trie),
             per_tx(with_fee.block_hash),
             per_tx(total),
             with_fee.txs as f64 / total,
+            per_tx(with_fee.admit),
         );
         rows.push(format!(
-            "{block_txs},{},{:.4},{:.4},{fee:.4},{:.4},{:.4},{:.4},{pedersen:.1},{:.1}",
+            "{block_txs},{},{:.4},{:.4},{fee:.4},{:.4},{:.4},{:.4},{pedersen:.1},{:.1},{:.4}",
             with_fee.txs,
             per_tx(with_fee.parse),
             per_tx(with_fee.execute),
@@ -159,6 +161,7 @@ fn main() {
             per_tx(with_fee.block_hash),
             per_tx(total),
             with_fee.txs as f64 / total,
+            per_tx(with_fee.admit),
         ));
     }
     write_csv(&args.phases_out, &rows);
@@ -180,6 +183,8 @@ struct Phases {
     trie: f64,
     block_hash: f64,
     pedersen: usize,
+    /// Not part of the block's time: each transaction's admission check.
+    admit: f64,
 }
 
 /// Runs `txs` ERC-20 transfers on Cairo Native in blocks of `block_txs`, each account
@@ -190,7 +195,7 @@ fn phases(accounts: u32, block_txs: usize, txs: usize, skip_fee: bool) -> Phases
     let g = chain.genesis.clone();
     let n = g.accounts.len();
     let chain_id = g.chain.chain_id();
-    let mut out = Phases { txs: 0, parse: 0.0, execute: 0.0, trie: 0.0, block_hash: 0.0, pedersen: 0 };
+    let mut out = Phases { txs: 0, parse: 0.0, execute: 0.0, trie: 0.0, block_hash: 0.0, pedersen: 0, admit: 0.0 };
     // Warm-up block, not measured: Cairo Native compiles each class on first use.
     let warm: Vec<Vec<u8>> = vec![signed_invoke(&g, &g.accounts[0], 0, &[transfer(g.token, g.accounts[1].address, 1)])];
     chain.execute(&warm.iter().map(Vec::as_slice).collect::<Vec<_>>()).expect("warm-up block");
@@ -212,6 +217,12 @@ fn phases(accounts: u32, block_txs: usize, txs: usize, skip_fee: bool) -> Phases
         out.parse += t.elapsed().as_secs_f64();
 
         let env = chain.next_env();
+        let t = Instant::now();
+        for p in &refs {
+            chain.executor.admit(&chain.state, env, p).expect("an admissible transfer");
+        }
+        out.admit += t.elapsed().as_secs_f64();
+
         let t = Instant::now();
         let block = chain.executor.execute_block(&chain.state, env, &refs).expect("execution");
         // execute_block parses each payload again: that share belongs to parse.

@@ -12,6 +12,8 @@
 
 pub mod charts;
 pub mod checkers;
+#[cfg(madsim)]
+pub mod cpu;
 pub mod disk;
 pub mod events;
 pub mod history;

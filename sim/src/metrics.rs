@@ -137,6 +137,20 @@ pub struct Summary {
     pub max_ms: Option<f64>,
     /// The prover's figures (`None` without a prover).
     pub proving: Option<ProofSummary>,
+    /// Execution's figures (`None` when no node executes blocks).
+    pub execution: Option<ExecutionSummary>,
+}
+
+/// What clients of an executing system see: a transaction is done when its block is
+/// executed (its receipt exists), at the earliest honest copy that executes it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExecutionSummary {
+    /// Distinct transactions in executed blocks, per second of the run.
+    pub executed_tps: f64,
+    /// Median submit-to-execution latency, ms.
+    pub p50_ms: Option<f64>,
+    /// 99th percentile submit-to-execution latency, ms.
+    pub p99_ms: Option<f64>,
 }
 
 /// Everything derived from one history.
@@ -278,6 +292,7 @@ pub fn compute(h: &History) -> Metrics {
         p99_ms: percentile(&latencies, 99.0),
         max_ms: latencies.last().copied(),
         proving: None,
+        execution: execution_summary(h, &txs, run_s),
     };
     let proofs = proof_rows(h, &blocks);
     let proving = proof_summary(h, &proofs, &blocks);
@@ -288,6 +303,40 @@ pub fn compute(h: &History) -> Metrics {
         proofs,
         summary: Summary { proving, ..summary },
     }
+}
+
+/// Submit-to-execution figures; `None` when no honest copy executed a block.
+fn execution_summary(h: &History, txs: &[TxTiming], run_s: f64) -> Option<ExecutionSummary> {
+    let mut executed: BTreeMap<u64, u64> = BTreeMap::new();
+    for e in &h.events {
+        if let EventKind::BlockExecuted { height, .. } = &e.kind {
+            if h.is_honest(&e.node) {
+                executed.entry(*height).or_insert(e.t_us);
+            }
+        }
+    }
+    if executed.is_empty() {
+        return None;
+    }
+    let mut height_of: BTreeMap<&str, u64> = BTreeMap::new();
+    for c in h.commits().filter(|c| h.is_honest(c.node)) {
+        for tx in c.txs {
+            height_of.entry(tx.as_str()).or_insert(c.height);
+        }
+    }
+    let mut latencies: Vec<f64> = txs
+        .iter()
+        .filter_map(|t| {
+            let done = executed.get(height_of.get(t.tx.as_str())?)?;
+            Some(done.saturating_sub(t.submitted_us) as f64 / 1000.0)
+        })
+        .collect();
+    latencies.sort_by(f64::total_cmp);
+    Some(ExecutionSummary {
+        executed_tps: if run_s > 0.0 { latencies.len() as f64 / run_s } else { 0.0 },
+        p50_ms: percentile(&latencies, 50.0),
+        p99_ms: percentile(&latencies, 99.0),
+    })
 }
 
 fn proof_rows(h: &History, blocks: &BTreeMap<u64, BlockRow>) -> Vec<ProofRow> {

@@ -104,6 +104,20 @@ impl Default for DiskSpec {
     }
 }
 
+/// The `[cpu]` table: each host's cores. The system charges its work to them (see
+/// `cpu::Cores`); without the table work costs no simulated time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CpuSpec {
+    /// Cores of each host, or of the one machine when `shared`.
+    pub cores: usize,
+    /// Every node copy and the load client run on one machine of `cores` cores (as a
+    /// cluster benchmarked on one machine does); otherwise each copy is its own host and
+    /// the client's work is not charged.
+    pub shared: bool,
+    /// Multiplies every cost: another machine's speed against the calibration's.
+    pub scale: f64,
+}
+
 /// What a fault does when its time comes.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FaultAction {
@@ -275,6 +289,8 @@ pub struct Scenario {
     /// The `[prover]` table, handed to the system unchanged: when present, a prover
     /// follows the chain beside the nodes, with an object store for its proofs.
     pub prover: Option<toml::Table>,
+    /// The `[cpu]` table, if the hosts' CPU is charged.
+    pub cpu: Option<CpuSpec>,
     /// The scenario file's text, as read (reports keep a copy).
     pub source: String,
 }

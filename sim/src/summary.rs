@@ -100,6 +100,15 @@ pub fn render(scenario: &Scenario, outcome: &RunOutcome, report: Option<&Path>) 
         ms(s.max_ms),
         ms(s.longest_commit_gap_ms)
     );
+    if let Some(x) = &s.execution {
+        let _ = writeln!(
+            out,
+            "  execution: {:.1} tx/s executed; submit-to-execution p50 {}, p99 {}",
+            x.executed_tps,
+            ms(x.p50_ms),
+            ms(x.p99_ms)
+        );
+    }
     if let Some(p) = &s.proving {
         let _ = writeln!(
             out,

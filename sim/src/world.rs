@@ -10,6 +10,7 @@
 //! `10.0.100.1`, the prover (with a `[prover]` table) `10.0.200.1`.
 
 use crate::checkers::{self, Checker, Verdict};
+use crate::cpu::Cores;
 use crate::disk::{CrashReport, DiskHandle, SimDisk};
 use crate::events::{history_hash, EventKind, EventLog, WORLD};
 use crate::history::History;
@@ -105,6 +106,8 @@ pub struct NodeEnv {
     pub rounds: Option<Arc<RoundSchedule>>,
     /// The `[byzantine]` table when this identity is one of its nodes.
     pub byzantine: Option<Arc<ByzantineSpec>>,
+    /// With `[cpu]`: the host's cores (the same across restarts), and the cost scale.
+    pub cpu: Option<(Arc<Cores>, f64)>,
 }
 
 /// What the load client is given.
@@ -124,6 +127,8 @@ pub struct ClientEnv {
     pub seed: u64,
     /// Length of the run.
     pub duration: Duration,
+    /// With a shared `[cpu]`: the machine's cores, and the cost scale.
+    pub cpu: Option<(Arc<Cores>, f64)>,
 }
 
 /// Address of a node copy.
@@ -260,7 +265,12 @@ async fn simulate(
     // Node processes that ended by themselves, reported to the supervisor.
     let (exit_tx, mut exit_rx) = futures::channel::mpsc::unbounded::<NodeCopy>();
     let mut nodes: BTreeMap<NodeCopy, (NodeId, SimDisk)> = BTreeMap::new();
+    let machine = scenario.cpu.filter(|c| c.shared).map(|c| (Arc::new(Cores::new(c.cores)), c.scale));
     for &copy in &copies {
+        let cpu = match scenario.cpu {
+            Some(spec) if !spec.shared => Some((Arc::new(Cores::new(spec.cores)), spec.scale)),
+            _ => machine.clone(),
+        };
         let disk = SimDisk::with_spec(scenario.disk, disk_seed(seed, copy));
         let incarnations = Arc::new(AtomicU32::new(0));
         let (system, events, disk_for_node, peers, exits) =
@@ -287,6 +297,7 @@ async fn simulate(
                     seed,
                     rounds: rounds.clone(),
                     byzantine: byzantine.clone(),
+                    cpu: cpu.clone(),
                 };
                 events.record(&env.name, EventKind::NodeStarted { incarnation });
                 let main = system.node_main(env);
@@ -320,6 +331,7 @@ async fn simulate(
         events: events.clone(),
         seed,
         duration: scenario.duration,
+        cpu: machine,
     };
     let client_system = system.clone();
     let client = handle

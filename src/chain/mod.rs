@@ -217,10 +217,22 @@ impl Chain {
     /// Executes the next committed block, if consensus has committed it. Errors are the
     /// node's (store or engine), never a transaction's; the caller retries.
     pub fn execute_next(&self) -> anyhow::Result<Option<Executed>> {
+        match self.next_block()? {
+            Some(next) => self.execute(next).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The next block to execute, if consensus has committed it.
+    pub fn next_block(&self) -> anyhow::Result<Option<NextBlock>> {
         let env = self.next_env()?;
-        let Some(txs) = self.store.get::<Vec<Tx>>(Table::BlockTxs, &env.number.to_be_bytes())? else {
-            return Ok(None);
-        };
+        let txs = self.store.get::<Vec<Tx>>(Table::BlockTxs, &env.number.to_be_bytes())?;
+        Ok(txs.map(|txs| NextBlock { env, txs }))
+    }
+
+    /// Executes `next` (from [`Chain::next_block`]), seals it and stores it.
+    pub fn execute(&self, next: NextBlock) -> anyhow::Result<Executed> {
+        let NextBlock { env, txs } = next;
         let payloads: Vec<&[u8]> = txs.iter().map(|t| t.0.as_slice()).collect();
         let block = self.executor.execute_block(&StoreState { store: &self.store }, env, &payloads)?;
         let parent = self.record(env.number - 1)?.ok_or_else(|| anyhow::anyhow!("executed block {} is missing", env.number - 1))?;
@@ -256,7 +268,19 @@ impl Chain {
         } else {
             self.store.write_lazy(write)?;
         }
-        Ok(Some(executed))
+        Ok(executed)
+    }
+}
+
+/// A committed block waiting to be executed.
+pub struct NextBlock {
+    env: BlockEnv,
+    txs: Vec<Tx>,
+}
+
+impl NextBlock {
+    pub fn txs(&self) -> usize {
+        self.txs.len()
     }
 }
 

@@ -1,6 +1,6 @@
 //! The execution task: executes committed blocks in height order as consensus commits
 //! them (woken by consensus' commit channel), and catches up from the store after a
-//! restart.
+//! restart. Each block's work is charged to the host's [`Cpu`] before it is done.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,18 +9,40 @@ use tokio::sync::mpsc;
 
 use super::Chain;
 use crate::certify::Attest;
+use crate::cpu::{Cpu, Work};
 use crate::observer::Observer;
 
 /// Starts the execution task; `commits` carries the height of every block consensus
 /// commits. Every executed block goes to `attest`, which signs it for the block
 /// certificates.
-pub fn spawn_runner(chain: Arc<Chain>, observer: Arc<dyn Observer>, commits: mpsc::UnboundedReceiver<u64>, attest: mpsc::Sender<Attest>) {
-    tokio::spawn(run(chain, observer, commits, attest));
+pub fn spawn_runner(
+    chain: Arc<Chain>,
+    observer: Arc<dyn Observer>,
+    cpu: Arc<dyn Cpu>,
+    commits: mpsc::UnboundedReceiver<u64>,
+    attest: mpsc::Sender<Attest>,
+) {
+    tokio::spawn(run(chain, observer, cpu, commits, attest));
 }
 
-async fn run(chain: Arc<Chain>, observer: Arc<dyn Observer>, mut commits: mpsc::UnboundedReceiver<u64>, attest: mpsc::Sender<Attest>) {
+async fn run(chain: Arc<Chain>, observer: Arc<dyn Observer>, cpu: Arc<dyn Cpu>, mut commits: mpsc::UnboundedReceiver<u64>, attest: mpsc::Sender<Attest>) {
     loop {
-        match chain.execute_next() {
+        let executed = match chain.next_block() {
+            Ok(Some(next)) => {
+                cpu.spend(Work::ExecuteBlock { txs: next.txs() }).await;
+                // Off the async workers: a block takes tens of milliseconds, and the
+                // consensus and network tasks woken meanwhile must not wait behind it.
+                // (madsim marks this deprecated because it runs it as a task: the
+                // simulation has no threads, and its time is charged above.)
+                let chain = chain.clone();
+                #[allow(deprecated)]
+                let done = tokio::task::spawn_blocking(move || chain.execute(next)).await;
+                done.map_err(|e| anyhow::anyhow!("the execution task failed: {e}")).and_then(|r| r).map(Some)
+            }
+            Ok(None) => Ok(None),
+            Err(e) => Err(e),
+        };
+        match executed {
             Ok(Some(executed)) => {
                 observer.block_executed(&executed);
                 let sealed = &executed.record.sealed;

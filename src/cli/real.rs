@@ -1,6 +1,7 @@
 //! Real-build subcommands: `node`, `client`, `status`, `prover`, over the OS's TCP.
 
 use kraken::net::{codec, frame};
+use kraken::cpu::Unmetered;
 use kraken::load::Mix;
 use kraken::node::{self, ClientAnswer, ClientCall, ClientReply, ClientRequest, NodeSetup};
 use kraken::observer::LogObserver;
@@ -60,6 +61,7 @@ pub fn node(committee: &Path, key: &Path, store: &Path, config: Option<&Path>, r
             client_listener,
             rpc_listener,
             hooks: Default::default(),
+            cpu: Arc::new(Unmetered),
         })
         .await
         .map_err(|e| e.context("the node stopped"))

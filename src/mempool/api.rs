@@ -3,6 +3,7 @@
 //! and the node's `TxCheck`: Starknet's `__validate__`, the slow part) before it joins the
 //! mempool task's queue, so a slow validation never delays sealing or peers' batches.
 
+use crate::cpu::{Cpu, Work};
 use crate::halt::Halt;
 use crate::observer::Observer;
 use crate::storage::{Store, Table};
@@ -103,6 +104,8 @@ pub(super) struct Screen {
     pub store: Store,
     pub halt: Halt,
     pub tx_check: Option<Arc<dyn TxCheck>>,
+    /// Charged for each transaction `tx_check` screens.
+    pub cpu: Arc<dyn Cpu>,
     pub observer: Arc<dyn Observer>,
 }
 
@@ -153,6 +156,9 @@ impl MempoolHandle {
     pub async fn submit(&self, tx: Tx) -> Admission {
         let id = tx.id();
         if let Some(screen) = &self.screen {
+            if screen.tx_check.is_some() {
+                screen.cpu.spend(Work::Admit).await;
+            }
             if let Err(reason) = screen.check(&tx, &id) {
                 screen.observer.tx_rejected(&id, &reason.to_string());
                 return Admission::Rejected { tx: id, reason };

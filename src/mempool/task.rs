@@ -7,6 +7,7 @@
 
 use super::api::{not_committed, Admission, MempoolHandle, MempoolParams, Rejection, Screen, Submission, TxCheck};
 use super::{BatchPool, MempoolMessage};
+use crate::cpu::Cpu;
 use crate::halt::Halt;
 use crate::net::{Outbox, WarnLimit};
 use crate::observer::Observer;
@@ -45,6 +46,7 @@ impl Mempool {
         observer: Arc<dyn Observer>,
         halt: Halt,
         tx_check: Option<Arc<dyn TxCheck>>,
+        cpu: Arc<dyn Cpu>,
         inbox: mpsc::Receiver<(Author, MempoolMessage)>,
         arrivals: mpsc::UnboundedSender<Digest>,
     ) -> anyhow::Result<MempoolHandle> {
@@ -64,7 +66,7 @@ impl Mempool {
             }
         }
         let (submit, submissions) = mpsc::channel(10_000);
-        let screen = Screen { max_tx_bytes: params.max_tx_bytes, store: store.clone(), halt: halt.clone(), tx_check, observer: observer.clone() };
+        let screen = Screen { max_tx_bytes: params.max_tx_bytes, store: store.clone(), halt: halt.clone(), tx_check, cpu, observer: observer.clone() };
         let m = Mempool {
             params,
             store,

@@ -5,6 +5,7 @@
 
 use super::envelope::{Envelope, ReplayGuard};
 use super::{codec, frame::read_frame, stats::NetStats};
+use crate::cpu::{Cpu, Work};
 use crate::types::{Author, Committee};
 use std::sync::{Arc, Mutex};
 use tokio::net::{TcpListener, TcpStream};
@@ -17,19 +18,22 @@ pub struct Inbound {
     pub body: Vec<u8>,
 }
 
-/// Accepts peers on `listener` until the node stops.
+/// Accepts peers on `listener` until the node stops. Every authenticated message is
+/// charged to the host's `cpu` before it is handed on: what handling a peer's message
+/// costs, from its signature to what the component does with it.
 pub async fn listen(
     listener: TcpListener,
     committee: Arc<Committee>,
     out: mpsc::Sender<Inbound>,
     stats: Arc<NetStats>,
+    cpu: Arc<dyn Cpu>,
 ) {
     let guard = Arc::new(Mutex::new(ReplayGuard::default()));
     loop {
         match listener.accept().await {
             Ok((stream, peer)) => {
                 tracing::trace!(%peer, "peer connected");
-                tokio::spawn(connection(stream, committee.clone(), out.clone(), stats.clone(), guard.clone()));
+                tokio::spawn(connection(stream, committee.clone(), out.clone(), stats.clone(), guard.clone(), cpu.clone()));
             }
             Err(e) => tracing::warn!("accept failed: {e}"),
         }
@@ -42,6 +46,7 @@ async fn connection(
     out: mpsc::Sender<Inbound>,
     stats: Arc<NetStats>,
     guard: Arc<Mutex<ReplayGuard>>,
+    cpu: Arc<dyn Cpu>,
 ) {
     let mut warned = false;
     loop {
@@ -57,6 +62,7 @@ async fn connection(
         NetStats::bump(&stats.received);
         match open(&bytes, &committee, &stats, &guard) {
             Ok(msg) => {
+                cpu.spend(Work::PeerMessage).await;
                 if out.send(msg).await.is_err() {
                     return;
                 }

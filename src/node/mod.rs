@@ -15,6 +15,7 @@ use crate::certify::{self, Attestation};
 use crate::halt::Halt;
 use crate::chain::{spawn_runner, Chain, StarknetAdmission};
 use crate::consensus::{ConsensusMessage, Core};
+use crate::cpu::Cpu;
 use crate::mempool::{BatchPool, Mempool, MempoolMessage, TxCheck};
 use crate::net::{self, codec, NetStats, Network, Outbox};
 use crate::observer::Observer;
@@ -86,12 +87,15 @@ pub struct NodeSetup {
     /// What the simulator does to outgoing messages (a Twins schedule's links, a
     /// byzantine strategy); nothing in real nodes.
     pub hooks: net::SendHooks,
+    /// What the node's work costs on the host: `Unmetered` in a real node, a cost model
+    /// on the simulated clock in the simulator.
+    pub cpu: Arc<dyn Cpu>,
 }
 
 /// Starts every task of the node and runs until the node is killed, or until a component
 /// stops it ([`Halt`]: its disk failed), which returns the reason as an error.
 pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
-    let NodeSetup { committee, me, key, store, config, observer, peer_listener, client_listener, rpc_listener, hooks } = setup;
+    let NodeSetup { committee, me, key, store, config, observer, peer_listener, client_listener, rpc_listener, hooks, cpu } = setup;
     anyhow::ensure!(committee.member(me).is_some(), "node index {me} is not in the committee");
     #[cfg(not(madsim))]
     let metrics = Arc::new(crate::metrics::Metrics::new());
@@ -106,7 +110,7 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
             let chain = Chain::open(store.clone(), settings)?;
             let check: Arc<dyn TxCheck> = Arc::new(StarknetAdmission { chain: chain.clone() });
             let attest = certify::spawn(committee.clone(), me, key.clone(), store.clone(), chain.clone(), attestation_outbox(&network), observer.clone());
-            spawn_runner(chain.clone(), observer.clone(), committed, attest.clone());
+            spawn_runner(chain.clone(), observer.clone(), cpu.clone(), committed, attest.clone());
             (Some(check), Some(chain), Some(attest))
         }
         None => (None, None, None),
@@ -127,6 +131,7 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
         observer.clone(),
         halt.clone(),
         tx_check,
+        cpu.clone(),
         mempool_rx,
         arrivals_tx,
     )?;
@@ -157,6 +162,6 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
     tokio::select! {
         biased;
         reason = halted.reason() => Err(anyhow::anyhow!(reason)),
-        () = net::listen(peer_listener, committee, inbound_tx, stats) => Ok(()),
+        () = net::listen(peer_listener, committee, inbound_tx, stats, cpu) => Ok(()),
     }
 }

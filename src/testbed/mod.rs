@@ -5,6 +5,7 @@
 mod auditor;
 mod blameless;
 mod byzantine;
+mod cpu;
 mod disk;
 mod flood;
 mod observer;
@@ -12,6 +13,7 @@ mod prover;
 mod round_links;
 mod workload;
 
+use crate::cpu::Unmetered;
 use crate::net::{Links, SendHooks, Tamper};
 use crate::node::{self, NodeConfig, NodeSetup};
 use crate::storage::Store;
@@ -31,6 +33,7 @@ use std::time::Duration;
 pub use byzantine::Strategy;
 pub use disk::SimBackend;
 use auditor::Auditor;
+use cpu::{CostModel, SimCpu};
 use byzantine::{Byzantine, Refusals};
 pub use flood::{Flood, FloodKind};
 pub use prover::RPC_PORT;
@@ -51,6 +54,8 @@ pub struct Kraken {
     prover: Option<ProverConfig>,
     /// The `[byzantine]` strategies, checked.
     strategies: Vec<Strategy>,
+    /// What work costs the hosts' CPU, with a `[cpu]` table.
+    costs: CostModel,
 }
 
 impl Kraken {
@@ -92,7 +97,7 @@ impl Kraken {
                 .map_err(|e| anyhow::anyhow!("[byzantine] strategies: {e}"))?,
             None => Vec::new(),
         };
-        Ok(Kraken { config, starknet, prover, strategies })
+        Ok(Kraken { config, starknet, prover, strategies, costs: CostModel::calibrated() })
     }
 }
 
@@ -107,7 +112,7 @@ pub fn sim_committee(peers: &[Vec<IpAddr>], seed: u64) -> (Committee, Vec<KeyPai
 
 /// One node process: its store on the simulated disk, its listeners, then the node until
 /// it stops.
-async fn run_node(env: &NodeEnv, config: NodeConfig, strategies: Vec<Strategy>) -> anyhow::Result<()> {
+async fn run_node(env: &NodeEnv, config: NodeConfig, strategies: Vec<Strategy>, costs: CostModel) -> anyhow::Result<()> {
     let (mut committee, keys) = sim_committee(&env.peers, env.seed);
     let mut links = None;
     if let Some(schedule) = &env.rounds {
@@ -137,6 +142,10 @@ async fn run_node(env: &NodeEnv, config: NodeConfig, strategies: Vec<Strategy>) 
         client_listener,
         rpc_listener,
         hooks: SendHooks { links, tamper },
+        cpu: match &env.cpu {
+            Some((cores, scale)) => Arc::new(SimCpu { cores: cores.clone(), scale: *scale, model: costs }),
+            None => Arc::new(Unmetered),
+        },
     };
     node::run(setup).await
 }
@@ -144,9 +153,9 @@ async fn run_node(env: &NodeEnv, config: NodeConfig, strategies: Vec<Strategy>) 
 impl SimSystem for Kraken {
     fn node_main(&self, env: NodeEnv) -> LocalBoxFuture<'static, ()> {
         let config = self.config.clone();
-        let strategies = self.strategies.clone();
+        let (strategies, costs) = (self.strategies.clone(), self.costs);
         async move {
-            if let Err(e) = run_node(&env, config, strategies).await {
+            if let Err(e) = run_node(&env, config, strategies, costs).await {
                 tracing::error!(node = %env.name, "node stopped: {e:#}");
                 let detail = serde_json::Value::String(format!("{e:#}"));
                 env.events.record(&env.name, EventKind::Note { what: "node halted".into(), detail });
@@ -157,7 +166,7 @@ impl SimSystem for Kraken {
 
     fn client_main(&self, env: ClientEnv) -> LocalBoxFuture<'static, ()> {
         match &self.starknet {
-            Some((genesis, mix)) => workload::run_starknet(env, genesis.clone(), mix.clone()).boxed_local(),
+            Some((genesis, mix)) => workload::run_starknet(env, genesis.clone(), mix.clone(), self.costs).boxed_local(),
             None => workload::run_opaque(env).boxed_local(),
         }
     }

@@ -26,6 +26,7 @@ pub struct RawFile {
     #[serde(default)]
     pub node: toml::Table,
     pub prover: Option<toml::Table>,
+    pub cpu: Option<RawCpu>,
 }
 
 #[derive(Deserialize)]
@@ -98,6 +99,15 @@ pub struct RawPhase {
 pub struct RawDisk {
     pub lose_unsynced: Option<bool>,
     pub torn_writes: Option<bool>,
+}
+
+/// `[cpu]`: the hosts' cores, on which the system charges its work.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCpu {
+    pub cores: i64,
+    pub shared: Option<bool>,
+    pub scale: Option<f64>,
 }
 
 #[derive(Deserialize, Default)]

@@ -512,3 +512,23 @@ fn round_schedules_parse_and_name_their_errors() {
     let big = err("[scenario]\nduration = \"20s\"\n[committee]\nsize = 7\n[twins]\nnodes = [\"n0\", \"n1\"]\ngenerate = { rounds = 1 }\n");
     assert!(big.contains(": twins.generate: 9 node copies"), "{big}");
 }
+
+#[test]
+fn the_cpu_table_parses_and_names_its_errors() {
+    let base = "[scenario]\nduration = \"10s\"\n";
+    let s = Scenario::from_str(&format!("{base}[cpu]\ncores = 2\nshared = true\n"), "x.toml").unwrap();
+    assert_eq!(s.cpu, Some(CpuSpec { cores: 2, shared: true, scale: 1.0 }));
+    let s = Scenario::from_str(&format!("{base}[cpu]\ncores = 8\nscale = 0.5\n"), "x.toml").unwrap();
+    assert_eq!(s.cpu, Some(CpuSpec { cores: 8, shared: false, scale: 0.5 }));
+    assert_eq!(Scenario::from_str(base, "x.toml").unwrap().cpu, None);
+    for (rest, key, what) in [
+        ("[cpu]\ncores = 0\n", "cpu.cores", "0 cores: between 1 and 1024"),
+        ("[cpu]\ncores = 2\nscale = 0.0\n", "cpu.scale", "above 0"),
+        ("[cpu]\nshared = true\n", "cpu", "missing field `cores`"),
+        ("[cpu]\ncores = 2\nthreads = 4\n", "cpu", "unknown field `threads`"),
+    ] {
+        let e = err(&format!("{base}{rest}"));
+        assert!(e.contains(key) && e.contains(what), "{rest}: {e}");
+        assert!(e.contains("scenarios/x.toml:"), "{rest}: names the file and line: {e}");
+    }
+}

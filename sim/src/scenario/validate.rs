@@ -4,9 +4,9 @@
 
 use super::locate::Locator;
 use super::{validate_nemesis, validate_rounds};
-use super::raw::{RawByzantine, RawDisk, RawFault, RawFile, RawRange, RawLoad, RawNetwork};
+use super::raw::{RawByzantine, RawCpu, RawDisk, RawFault, RawFile, RawRange, RawLoad, RawNetwork};
 use super::{
-    ByzantineSpec, DEFAULT_BYZANTINE_RATE, format_duration, parse_duration, parse_size, Checks, DiskSpec, Fault, FaultAction, Latency,
+    ByzantineSpec, CpuSpec, DEFAULT_BYZANTINE_RATE, format_duration, parse_duration, parse_size, Checks, DiskSpec, Fault, FaultAction, Latency,
     LoadPhase, LoadSpec, NetworkSpec, NodeCopy, Scenario, ScenarioError, copies_of, DEFAULT_RESUBMIT_AFTER,
 };
 use std::collections::BTreeMap;
@@ -332,6 +332,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
         checks,
         node: raw.node,
         prover: raw.prover,
+        cpu: raw.cpu.as_ref().map(|c| cpu(&ctx, c)).transpose()?,
         source: text.to_string(),
     };
     let needed = scenario.last_heal() + liveness_within;
@@ -469,6 +470,17 @@ fn disk(ctx: &Ctx<'_>, raw: &RawDisk) -> Result<DiskSpec> {
         ));
     }
     Ok(spec)
+}
+
+fn cpu(ctx: &Ctx<'_>, raw: &RawCpu) -> Result<CpuSpec> {
+    if !(1..=1024).contains(&raw.cores) {
+        return Err(ctx.err("cpu.cores", format!("{} cores: between 1 and 1024", raw.cores)));
+    }
+    let scale = raw.scale.unwrap_or(1.0);
+    if !(scale > 0.0 && scale <= 100.0) {
+        return Err(ctx.err("cpu.scale", format!("{scale}: above 0 and at most 100")));
+    }
+    Ok(CpuSpec { cores: raw.cores as usize, shared: raw.shared.unwrap_or(false), scale })
 }
 
 /// A fault as parsed, before the timeline is walked (a network change is relative to

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::net::{NetStats, Network};
+use crate::cpu::Unmetered;
 use crate::observer::LogObserver;
 use crate::types::Committee;
 use madsim::runtime::Runtime;
@@ -16,7 +17,7 @@ fn spawn(params: MempoolParams, pool: Arc<BatchPool>) -> anyhow::Result<MempoolH
     let (_, inbox) = mpsc::channel(1);
     let (arrivals, _) = mpsc::unbounded_channel();
     let (halt, _) = Halt::new();
-    Mempool::spawn(params, store, net, pool, Arc::new(LogObserver), halt, None, inbox, arrivals)
+    Mempool::spawn(params, store, net, pool, Arc::new(LogObserver), halt, None, Arc::new(Unmetered), inbox, arrivals)
 }
 
 #[test]

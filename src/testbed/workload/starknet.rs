@@ -6,7 +6,8 @@
 //! is overdue. Account `i` always submits to node `i mod N`, so its transactions reach
 //! consensus in nonce order. As `[load]` asks, it also sends a share of them to the next
 //! node at once, and resends a share to the next node when `resubmit_after` passes
-//! without a receipt (once per transaction); the nodes must commit each once.
+//! without a receipt (once per transaction); the nodes must commit each once. On a
+//! shared `[cpu]` machine each transaction costs the client CPU time too.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -21,6 +22,7 @@ use tokio::net::TcpStream;
 use tokio::time::{sleep_until, Instant};
 
 use super::super::auditor::signed_note;
+use super::super::cpu::CostModel;
 use super::super::CLIENT_PORT;
 use crate::load::Mix;
 use crate::net::{codec, frame};
@@ -46,7 +48,7 @@ struct InFlight {
     resend: Option<Tx>,
 }
 
-pub async fn run(env: ClientEnv, genesis: Genesis, mix: Mix) {
+pub async fn run(env: ClientEnv, genesis: Genesis, mix: Mix, costs: CostModel) {
     let mut rng = ChaCha20Rng::seed_from_u64(env.seed ^ 0x7374_6172_6b6e_6574);
     // Its own stream: the transactions are the same whatever the clients' habits.
     let mut habits = ChaCha20Rng::seed_from_u64(env.seed ^ 0x7265_7375_626d_6974);
@@ -87,6 +89,11 @@ pub async fn run(env: ClientEnv, genesis: Genesis, mix: Mix) {
             continue;
         };
         cursor = i + 1;
+        // On a shared `[cpu]` machine the client's own work (signing, submitting,
+        // polling) takes the cores the nodes need, as a real client beside them does.
+        if let Some((cores, scale)) = &env.cpu {
+            cores.run(costs.client_tx(*scale)).await;
+        }
         let account = &genesis.accounts[i];
         let call = mix.pick(&genesis, &mut rng);
         let limits = GasLimits::default();
