@@ -1,7 +1,8 @@
 //! Starknet execution in the simulator: the shipped scenario passes with every node on
 //! the same state and the auditor's reference model agreeing, a crashed node resumes
 //! executing from its disk, runs replay exactly, the state-agreement checker catches a
-//! node that diverges, and the auditor catches nodes that agree on a wrong state.
+//! node that diverges, the auditor catches nodes that agree on a wrong state, and a
+//! `[cpu]` table makes execution take the cost model's time.
 #![cfg(madsim)]
 
 use futures_util::future::LocalBoxFuture;
@@ -113,4 +114,36 @@ fn the_auditor_catches_nodes_that_all_skip_the_fee() {
     assert!(!auditor.passed, "every node skipped the fee and the auditor saw nothing: {}", auditor.detail);
     assert!(auditor.detail.starts_with("height 1, n"), "{}", auditor.detail);
     assert!(auditor.detail.contains(": fee-token balance of 0x"), "{}", auditor.detail);
+}
+
+/// 40 ERC-20 transfers/s on one shared core: without `[cpu]` execution is instant; with
+/// it every block waits for the core, a tight core saturates, and the run still replays
+/// exactly.
+fn cpu_text(cpu: &str) -> String {
+    format!(
+        "[scenario]\nname = \"cpu\"\nseed = 5\nduration = \"6s\"\n[network]\nlatency = {{ min = \"1ms\", max = \"1ms\" }}\n\
+         {cpu}\n[load]\nrate = 40\nmix = {{ erc20 = 1 }}\n[node.execution]\nengine = \"native\"\ngenesis = {{ accounts = 128 }}\n\
+         [checks]\nliveness_within = \"5s\"\n"
+    )
+}
+
+#[test]
+fn charged_cpu_delays_execution_saturates_a_small_machine_and_replays_exactly() {
+    let run = |cpu: &str| play(&Scenario::from_str(&cpu_text(cpu), "cpu.toml").unwrap(), 5);
+    let figures = |o: &RunOutcome| {
+        let x = o.metrics.summary.execution.clone().expect("the nodes executed blocks");
+        (x.executed_tps, x.p50_ms.unwrap_or(f64::INFINITY))
+    };
+    let free = run("");
+    let charged = run("[cpu]\ncores = 1\nshared = true");
+    for o in [&free, &charged] {
+        assert!(o.passed(), "{:?}", o.failures());
+    }
+    let ((free_tps, free_p50), (tps, p50)) = (figures(&free), figures(&charged));
+    assert!(p50 > free_p50 + 5.0, "charged p50 {p50} ms, uncharged {free_p50} ms");
+    assert!(tps > 0.8 * free_tps, "one core should keep up with 40 tx/s: {tps} against {free_tps}");
+    assert_eq!(run("[cpu]\ncores = 1\nshared = true").history_hash, charged.history_hash, "a run with [cpu] did not replay exactly");
+    // A core ten times slower (every cost x10) cannot keep up.
+    let (slow_tps, _) = figures(&run("[cpu]\ncores = 1\nshared = true\nscale = 10"));
+    assert!(slow_tps < 0.5 * free_tps, "a core 10x slower still executed {slow_tps} tx/s of {free_tps}");
 }

@@ -6,6 +6,8 @@
 //! queued, as a task woken on a busy Linux machine waits for the ones running. Slices
 //! queue in the order they are asked for, so the schedule is deterministic, and nothing
 //! is held across a crash: the killed node's last slice simply finishes on its core.
+//! A core is booked for exactly the work asked, but the task asking waits at least 1 ms
+//! (madsim's shortest sleep), so short work looks slower to its task than it is.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -57,7 +59,8 @@ mod tests {
     use super::*;
     use std::sync::Arc;
 
-    /// Runs `jobs` (start ms, work ms) on `cores` cores; returns when each finished, ms.
+    /// Runs `jobs` (start ms, at least 1: madsim's shortest sleep, work ms) on `cores`
+    /// cores; returns when each finished, ms.
     fn finish_times(cores: usize, jobs: &[(u64, u64)]) -> Vec<u128> {
         let rt = madsim::runtime::Runtime::with_seed_and_config(1, madsim::Config::default());
         let jobs = jobs.to_vec();
@@ -86,19 +89,19 @@ mod tests {
     #[test]
     fn work_queues_for_the_first_free_core() {
         // Two run at once on two cores; the third waits for one.
-        assert_eq!(finish_times(2, &[(0, 2), (0, 2), (0, 2)]), [2, 2, 4]);
+        assert_eq!(finish_times(2, &[(1, 2), (1, 2), (1, 2)]), [3, 3, 5]);
     }
 
     #[test]
     fn a_short_job_waits_for_a_slice_not_for_the_whole_long_job() {
         // The long job holds the one core for a slice at a time: the short one, asked for
-        // at 1 ms, runs right after the first slice, and the long one ends 1 ms later.
-        assert_eq!(finish_times(1, &[(0, 20), (1, 1)]), [21, 3]);
+        // at 2 ms, runs right after the first slice, and the long one ends 1 ms later.
+        assert_eq!(finish_times(1, &[(1, 20), (2, 1)]), [22, 4]);
     }
 
     #[test]
     fn runs_replay_exactly() {
-        let jobs = [(0, 7), (1, 3), (2, 11), (2, 1), (5, 4)];
+        let jobs = [(1, 7), (1, 3), (2, 11), (2, 1), (5, 4)];
         assert_eq!(finish_times(2, &jobs), finish_times(2, &jobs));
     }
 }
