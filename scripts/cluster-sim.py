@@ -17,7 +17,6 @@ import argparse
 import csv
 import json
 import math
-import os
 import re
 import subprocess
 import sys
@@ -52,7 +51,6 @@ def sim_point(sim_bin, rate, seconds, workdir):
         "p50_ms": execution["p50_ms"],
         "p99_ms": execution["p99_ms"],
         "passed": passed,
-        "wall": re.search(r"simulated in ([0-9.]+)s wall", run.stdout).group(1) if "wall" in run.stdout else "?",
     }
 
 
