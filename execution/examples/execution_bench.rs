@@ -142,26 +142,15 @@ fn main() {
         let fee = per_tx(with_fee.execute - without_fee.execute);
         let total = with_fee.parse + with_fee.execute + with_fee.trie + with_fee.block_hash;
         let pedersen = with_fee.pedersen as f64 / with_fee.txs as f64;
+        let (parse, execute, trie, block_hash) =
+            (per_tx(with_fee.parse), per_tx(with_fee.execute), per_tx(with_fee.trie), per_tx(with_fee.block_hash));
+        let (total_ms, tx_per_s, admit) = (per_tx(total), with_fee.txs as f64 / total, per_tx(with_fee.admit));
         eprintln!(
-            "erc20 native, {block_txs:3} per block: parse {:.3} ms, execute {:.3} (fee {fee:.3}), trie {:.3} ({pedersen:.1} Pedersen), block hash {:.3}; {:.3} ms per transfer, {:.1} tx/s; admission {:.3} ms",
-            per_tx(with_fee.parse),
-            per_tx(with_fee.execute),
-            per_tx(with_fee.trie),
-            per_tx(with_fee.block_hash),
-            per_tx(total),
-            with_fee.txs as f64 / total,
-            per_tx(with_fee.admit),
+            "erc20 native, {block_txs:3} per block: parse {parse:.3} ms, execute {execute:.3} (fee {fee:.3}), trie {trie:.3} ({pedersen:.1} Pedersen), block hash {block_hash:.3}; {total_ms:.3} ms per transfer, {tx_per_s:.1} tx/s; admission {admit:.3} ms",
         );
         rows.push(format!(
-            "{block_txs},{},{:.4},{:.4},{fee:.4},{:.4},{:.4},{:.4},{pedersen:.1},{:.1},{:.4}",
+            "{block_txs},{},{parse:.4},{execute:.4},{fee:.4},{trie:.4},{block_hash:.4},{total_ms:.4},{pedersen:.1},{tx_per_s:.1},{admit:.4}",
             with_fee.txs,
-            per_tx(with_fee.parse),
-            per_tx(with_fee.execute),
-            per_tx(with_fee.trie),
-            per_tx(with_fee.block_hash),
-            per_tx(total),
-            with_fee.txs as f64 / total,
-            per_tx(with_fee.admit),
         ));
     }
     write_csv(&args.phases_out, &rows);

@@ -78,7 +78,7 @@ pub struct Executed {
 }
 
 const EXECUTED_TIP: &[u8] = b"executed_tip";
-/// Every this many executed blocks, one is written durably (see [`Chain::execute_next`]):
+/// Every this many executed blocks, one is written durably (see [`Chain::execute`]):
 /// bounds the work a crash can undo and the store's growth between durable writes.
 const SYNC_EVERY: u64 = 64;
 /// The block ranges whose proofs this node verified (first → last).

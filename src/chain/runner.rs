@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use super::Chain;
+use super::{Chain, Executed};
 use crate::certify::Attest;
 use crate::cpu::{Cpu, Work};
 use crate::observer::Observer;
@@ -27,22 +27,7 @@ pub fn spawn_runner(
 
 async fn run(chain: Arc<Chain>, observer: Arc<dyn Observer>, cpu: Arc<dyn Cpu>, mut commits: mpsc::UnboundedReceiver<u64>, attest: mpsc::Sender<Attest>) {
     loop {
-        let executed = match chain.next_block() {
-            Ok(Some(next)) => {
-                cpu.spend(Work::ExecuteBlock { txs: next.txs() }).await;
-                // Off the async workers: a block takes tens of milliseconds, and the
-                // consensus and network tasks woken meanwhile must not wait behind it.
-                // (madsim marks this deprecated because it runs it as a task: the
-                // simulation has no threads, and its time is charged above.)
-                let chain = chain.clone();
-                #[allow(deprecated)]
-                let done = tokio::task::spawn_blocking(move || chain.execute(next)).await;
-                done.map_err(|e| anyhow::anyhow!("the execution task failed: {e}")).and_then(|r| r).map(Some)
-            }
-            Ok(None) => Ok(None),
-            Err(e) => Err(e),
-        };
-        match executed {
+        match execute_next(&chain, cpu.as_ref()).await {
             Ok(Some(executed)) => {
                 observer.block_executed(&executed);
                 let sealed = &executed.record.sealed;
@@ -65,4 +50,20 @@ async fn run(chain: Arc<Chain>, observer: Arc<dyn Observer>, cpu: Arc<dyn Cpu>, 
             }
         }
     }
+}
+
+/// Executes the next committed block, if there is one, once its work has had its CPU
+/// time, and off the async workers: a block takes tens of milliseconds, and the consensus
+/// and network tasks woken meanwhile must not wait behind it. (madsim marks
+/// `spawn_blocking` deprecated because it runs it as a task: the simulation has no
+/// threads, and its time is charged by `cpu`.)
+async fn execute_next(chain: &Arc<Chain>, cpu: &dyn Cpu) -> anyhow::Result<Option<Executed>> {
+    let Some(next) = chain.next_block()? else {
+        return Ok(None);
+    };
+    cpu.spend(Work::ExecuteBlock { txs: next.txs() }).await;
+    let chain = chain.clone();
+    #[allow(deprecated)]
+    let done = tokio::task::spawn_blocking(move || chain.execute(next)).await;
+    done.map_err(|e| anyhow::anyhow!("the execution task failed: {e}"))?.map(Some)
 }
