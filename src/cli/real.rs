@@ -2,7 +2,7 @@
 
 use kraken::net::{codec, frame};
 use kraken::cpu::Unmetered;
-use kraken::load::Mix;
+use kraken::load::{Latency, Mix};
 use kraken::node::{self, ClientAnswer, ClientCall, ClientReply, ClientRequest, NodeSetup};
 use kraken::observer::LogObserver;
 use kraken::storage::Store;
@@ -263,13 +263,12 @@ pub fn client(committee: &Path, rate: u64, duration: Duration, tx_size: usize) -
         poller.abort();
         let committed_at = committed.lock().unwrap().clone();
         let t = tally.lock().unwrap();
-        let mut lat: Vec<f64> = t
+        let lat: Vec<f64> = t
             .admitted
             .keys()
             .filter_map(|id| Some(committed_at.get(id)?.duration_since(*sent_at.get(id)?).as_secs_f64() * 1e3))
             .collect();
-        lat.sort_by(|a, b| a.total_cmp(b));
-        let pct = |p: f64| lat.get(((lat.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(f64::NAN);
+        let latency = Latency::of(&lat);
         println!("sent       {total} txs of {tx_size} B at {rate} tx/s for {:?}", duration);
         println!("admitted   {}", t.admitted.len());
         println!("rejected   {}{}", t.rejected, if t.reasons.is_empty() { String::new() } else { format!(" {:?}", t.reasons) });
@@ -278,7 +277,7 @@ pub fn client(committee: &Path, rate: u64, duration: Duration, tx_size: usize) -
             println!("unanswered {unanswered} (connection lost or node too slow)");
         }
         println!("committed  {} (seen on {})", lat.len(), watched);
-        println!("latency    submit->commit p50 {:.0} ms  p99 {:.0} ms  (commit polled every 50 ms)", pct(0.5), pct(0.99));
+        println!("latency    submit->commit p50 {:.0} ms  p99 {:.0} ms  (commit polled every 50 ms)", latency.p50, latency.p99);
         Ok(if lat.len() == t.admitted.len() { 0 } else { 1 })
     })
 }

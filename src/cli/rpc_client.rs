@@ -1,26 +1,19 @@
 //! `kraken client --rpc URL`: Starknet load over the JSON-RPC, as a wallet would send it.
-//! Genesis accounts (keys derived from the nodes' genesis config) send signed invokes
-//! drawn from the mix at the offered rate, one in flight per account with its next
-//! nonce; receipts are polled in JSON-RPC batches, and the run ends with admission counts
-//! and submit-to-inclusion latency percentiles.
+//! The load engine ([`kraken::load`]) drives genesis accounts (keys derived from the
+//! nodes' genesis config) at the offered rate; this file is its JSON-RPC transport, the
+//! progress line, the summary and the CSV row.
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use kraken_execution::wallet::{self, GasLimits};
 use kraken_execution::{Felt, Genesis};
 use kraken_starknet::felt::short_string;
-use rand::SeedableRng;
-use rand_chacha::ChaCha20Rng;
 use serde_json::{json, Value};
-use tokio::sync::mpsc;
-use tokio::time::{Instant, MissedTickBehavior};
 
 use kraken::block_proof::fetch::RpcFailure as Failure;
 use kraken::endpoint::Endpoint;
-use kraken::load::Mix;
+use kraken::load::{self, Habits, Mix, Outcome, Outgoing, Plan, Refusal, Tally, Transport};
 
 /// How often in-flight transactions are looked up.
 const POLL: Duration = Duration::from_millis(100);
@@ -51,40 +44,51 @@ fn small_felt(v: &Value) -> Option<u64> {
     u64::try_from(felt_of(v)?.to_biguint()).ok()
 }
 
-#[derive(Clone, Copy)]
-enum Slot {
-    Idle,
-    Submitting { sent: Instant },
-    Pending { hash: Felt, sent: Instant },
-    /// The nonce must be re-read before the next send.
-    Resync,
-}
+/// The nodes' JSON-RPC endpoints.
+struct RpcNodes(Vec<Endpoint>);
 
-enum Event {
-    Submitted { account: usize, result: Result<Felt, Failure> },
-    Polled { receipts: Vec<(usize, Felt, Result<bool, Failure>)>, nonces: Vec<(usize, u64)>, errors: Vec<String> },
-}
-
-#[derive(Default)]
-struct Tally {
-    sent: u64,
-    skipped: u64,
-    accepted: u64,
-    rejected: BTreeMap<String, u64>,
-    succeeded: u64,
-    reverted: u64,
-    included_in_window: u64,
-    overdue: u64,
-    latencies_ms: Vec<f64>,
-    last_error: Option<String>,
-}
-
-impl Tally {
-    fn rejected_total(&self) -> u64 {
-        self.rejected.values().sum()
+impl Transport for RpcNodes {
+    fn nodes(&self) -> usize {
+        self.0.len()
     }
-    fn included(&self) -> u64 {
-        self.succeeded + self.reverted
+
+    async fn submit(&self, node: usize, tx: &Outgoing) -> Result<(), Refusal> {
+        let body = serde_json::to_value(&tx.signed.tx).map_err(|e| Refusal::Refused(format!("unencodable transaction: {e}")))?;
+        match self.0[node].call("starknet_addInvokeTransaction", json!([body])).await {
+            Ok(r) if felt_of(&r["transaction_hash"]) == Some(tx.signed.hash) => Ok(()),
+            Ok(r) => Err(Refusal::Refused(format!("an answer without this transaction's hash: {r}"))),
+            Err(Failure { code: Some(code), message }) => Err(Refusal::Refused(format!("{code} {message}"))),
+            Err(Failure { code: None, message }) => Err(Refusal::Unreachable(message)),
+        }
+    }
+
+    async fn receipts(&self, node: usize, hashes: &[Felt]) -> Result<Vec<Option<Outcome>>, String> {
+        let asks: Vec<(&str, Value)> = hashes.iter().map(|h| ("starknet_getTransactionReceipt", json!([format!("{h:#x}")]))).collect();
+        self.0[node]
+            .batch(&asks)
+            .await
+            .into_iter()
+            .map(|r| match r {
+                Ok(receipt) if receipt["execution_status"] == "SUCCEEDED" => Ok(Some(Outcome::Succeeded)),
+                Ok(_) => Ok(Some(Outcome::Reverted)),
+                // Not found yet (TXN_HASH_NOT_FOUND), or any error the node answered with.
+                Err(Failure { code: Some(_), .. }) => Ok(None),
+                Err(Failure { code: None, message }) => Err(message),
+            })
+            .collect()
+    }
+
+    async fn nonces(&self, node: usize, addresses: &[Felt]) -> Result<Vec<u64>, String> {
+        let asks: Vec<(&str, Value)> = addresses.iter().map(|a| ("starknet_getNonce", json!(["latest", format!("{a:#x}")]))).collect();
+        self.0[node]
+            .batch(&asks)
+            .await
+            .into_iter()
+            .map(|r| match r {
+                Ok(n) => small_felt(&n).ok_or_else(|| format!("a nonce that is not a small felt: {n}")),
+                Err(f) => Err(f.message),
+            })
+            .collect()
     }
 }
 
@@ -98,9 +102,8 @@ pub async fn run(plan: LoadPlan) -> anyhow::Result<i32> {
         plan.genesis.accounts.len()
     );
     let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build()?;
-    let endpoints: Vec<Endpoint> = plan.endpoints.iter().map(|url| Endpoint::with_client(http.clone(), url)).collect();
-    let chain_id = plan.genesis.chain.chain_id();
-    for e in &endpoints {
+    let nodes = RpcNodes(plan.endpoints.iter().map(|url| Endpoint::with_client(http.clone(), url)).collect());
+    for e in &nodes.0 {
         let id = e.call("starknet_chainId", json!([])).await.map_err(|f| anyhow::anyhow!("--rpc: {}", f.message))?;
         let expected = short_string(&plan.genesis.chain.chain_id);
         anyhow::ensure!(
@@ -110,174 +113,42 @@ pub async fn run(plan: LoadPlan) -> anyhow::Result<i32> {
             plan.genesis.chain.chain_id
         );
     }
-    let accounts = &plan.genesis.accounts[..plan.accounts];
-    let endpoint_of = |i: usize| &endpoints[i % endpoints.len()];
-    let mut nonces = vec![0u64; accounts.len()];
-    let asks: Vec<(&str, Value)> =
-        accounts.iter().map(|a| ("starknet_getNonce", json!(["latest", format!("{:#x}", a.address)]))).collect();
-    for (i, r) in endpoints[0].batch(&asks).await.into_iter().enumerate() {
-        let n = r.map_err(|f| anyhow::anyhow!("reading the nonce of account {i}: {}", f.message))?;
-        nonces[i] = small_felt(&n).unwrap_or(0);
-    }
+    let addresses: Vec<Felt> = plan.genesis.accounts[..plan.accounts].iter().map(|a| a.address).collect();
+    let nonces = nodes.nonces(0, &addresses).await.map_err(|e| anyhow::anyhow!("reading the accounts' nonces: {e}"))?;
 
-    let mut slots = vec![Slot::Idle; accounts.len()];
-    let mut rng = ChaCha20Rng::seed_from_u64(plan.seed);
-    let mut t = Tally::default();
-    let (events_tx, mut events) = mpsc::unbounded_channel::<Event>();
-    let start = Instant::now();
-    let send_until = start + plan.duration;
-    let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / plan.rate as f64));
-    ticker.set_missed_tick_behavior(MissedTickBehavior::Burst); // keep the offered rate
-    let mut poll_timer = tokio::time::interval(POLL);
-    let mut report_timer = tokio::time::interval(Duration::from_secs(1));
-    let mut polling = false;
-    let mut cursor = 0usize;
+    let sends = (0..(plan.rate as f64 * plan.duration.as_secs_f64()) as u64).map(|k| Duration::from_secs_f64(k as f64 / plan.rate as f64)).collect();
+    let engine_plan = Plan {
+        mix: plan.mix.clone(),
+        accounts: plan.accounts,
+        sends,
+        duration: plan.duration,
+        drain: plan.drain,
+        poll: POLL,
+        overdue: OVERDUE,
+        habits: Habits::default(),
+        seed: plan.seed,
+    };
+    eprintln!("sending {} tx/s for {:?} from {} accounts to {} endpoint(s)", plan.rate, plan.duration, plan.accounts, nodes.0.len());
     let tty = std::io::stderr().is_terminal();
-    eprintln!(
-        "sending {} tx/s for {:?} from {} accounts to {} endpoint(s)",
-        plan.rate,
-        plan.duration,
-        accounts.len(),
-        endpoints.len()
-    );
-    loop {
-        let now = Instant::now();
-        let in_flight = slots.iter().filter(|s| matches!(s, Slot::Submitting { .. } | Slot::Pending { .. })).count();
-        if now >= send_until && (in_flight == 0 || now >= send_until + plan.drain) {
-            break;
+    let started = std::time::Instant::now();
+    let t = load::run(&nodes, &plan.genesis, &engine_plan, nonces, |t, in_flight| {
+        let line = progress(t, started.elapsed(), plan.duration, in_flight);
+        if tty {
+            eprint!("\r{line}\x1b[K")
+        } else if started.elapsed().as_secs() % 5 == 0 {
+            eprintln!("{line}")
         }
-        tokio::select! {
-            _ = ticker.tick(), if now < send_until => {
-                let Some(i) = (0..slots.len()).map(|k| (cursor + k) % slots.len()).find(|i| matches!(slots[*i], Slot::Idle)) else {
-                    t.skipped += 1;
-                    continue;
-                };
-                cursor = i + 1;
-                let call = plan.mix.pick(&plan.genesis, &mut rng);
-                let signed = wallet::invoke(&accounts[i], Felt::from(nonces[i]), &[call], GasLimits::default(), &chain_id);
-                let body = serde_json::to_value(&signed.tx)?;
-                slots[i] = Slot::Submitting { sent: Instant::now() };
-                t.sent += 1;
-                let (endpoint, events) = (endpoint_of(i).clone(), events_tx.clone());
-                tokio::spawn(async move {
-                    let result = endpoint
-                        .call("starknet_addInvokeTransaction", json!([body]))
-                        .await
-                        .and_then(|r| felt_of(&r["transaction_hash"]).ok_or(Failure { code: None, message: format!("no transaction_hash in {r}") }));
-                    let _ = events.send(Event::Submitted { account: i, result });
-                });
-            }
-            Some(event) = events.recv() => match event {
-                Event::Submitted { account, result } => {
-                    let Slot::Submitting { sent } = slots[account] else { continue };
-                    match result {
-                        Ok(hash) => {
-                            t.accepted += 1;
-                            slots[account] = Slot::Pending { hash, sent };
-                        }
-                        Err(f) => {
-                            let key = match f.code {
-                                Some(code) => format!("{code} {}", f.message),
-                                None => format!("transport: {}", f.message),
-                            };
-                            *t.rejected.entry(key).or_default() += 1;
-                            slots[account] = Slot::Resync;
-                        }
-                    }
-                }
-                Event::Polled { receipts, nonces: fresh, errors } => {
-                    polling = false;
-                    let now = Instant::now();
-                    for (i, hash, outcome) in receipts {
-                        let Slot::Pending { hash: pending, sent } = slots[i] else { continue };
-                        if pending != hash {
-                            continue;
-                        }
-                        match outcome {
-                            Ok(succeeded) => {
-                                if succeeded { t.succeeded += 1 } else { t.reverted += 1 }
-                                if now <= send_until {
-                                    t.included_in_window += 1;
-                                }
-                                t.latencies_ms.push(now.duration_since(sent).as_secs_f64() * 1e3);
-                                nonces[i] += 1;
-                                slots[i] = Slot::Idle;
-                            }
-                            Err(_) if now.duration_since(sent) > OVERDUE => {
-                                t.overdue += 1;
-                                slots[i] = Slot::Resync;
-                            }
-                            Err(_) => {}
-                        }
-                    }
-                    for (i, n) in fresh {
-                        if matches!(slots[i], Slot::Resync) {
-                            nonces[i] = n;
-                            slots[i] = Slot::Idle;
-                        }
-                    }
-                    if let Some(e) = errors.into_iter().last() {
-                        t.last_error = Some(e);
-                    }
-                }
-            },
-            _ = poll_timer.tick(), if !polling => {
-                polling = true;
-                let pending: Vec<(usize, Felt)> = slots.iter().enumerate().filter_map(|(i, s)| match s { Slot::Pending { hash, .. } => Some((i, *hash)), _ => None }).collect();
-                let resync: Vec<usize> = (0..slots.len()).filter(|i| matches!(slots[*i], Slot::Resync)).collect();
-                let addresses: Vec<Felt> = resync.iter().map(|i| accounts[*i].address).collect();
-                tokio::spawn(poll(endpoints.clone(), pending, resync, addresses, events_tx.clone()));
-            }
-            _ = report_timer.tick() => {
-                let line = progress(&t, start.elapsed(), plan.duration, in_flight);
-                if tty { eprint!("\r{line}\x1b[K") } else if start.elapsed().as_secs() % 5 == 0 { eprintln!("{line}") }
-            }
-        }
-    }
+    })
+    .await;
     if tty {
         eprintln!();
     }
-    let not_included = slots.iter().filter(|s| matches!(s, Slot::Submitting { .. } | Slot::Pending { .. })).count() as u64 + t.overdue;
-    print_summary(&plan, &t, not_included);
+    print_summary(&plan, &t);
     if let Some(csv) = &plan.csv {
         append_csv(csv, &plan, &t)?;
         println!("appended to  {}", csv.display());
     }
-    Ok(if t.accepted > 0 && not_included == 0 { 0 } else { 1 })
-}
-
-/// Looks up every pending transaction and the nonces to re-read, on each account's endpoint.
-async fn poll(
-    endpoints: Vec<Endpoint>,
-    pending: Vec<(usize, Felt)>,
-    resync: Vec<usize>,
-    addresses: Vec<Felt>,
-    events: mpsc::UnboundedSender<Event>,
-) {
-    let (mut receipts, mut nonces, mut errors) = (Vec::new(), Vec::new(), Vec::new());
-    for (e, endpoint) in endpoints.iter().enumerate() {
-        let mine: Vec<(usize, Felt)> = pending.iter().copied().filter(|(i, _)| i % endpoints.len() == e).collect();
-        let asks: Vec<(&str, Value)> =
-            mine.iter().map(|(_, h)| ("starknet_getTransactionReceipt", json!([format!("{h:#x}")]))).collect();
-        for ((i, hash), r) in mine.iter().zip(endpoint.batch(&asks).await) {
-            let outcome = r.map(|receipt| receipt["execution_status"] == "SUCCEEDED");
-            if let Err(Failure { code: None, message }) = &outcome {
-                errors.push(message.clone());
-            }
-            receipts.push((*i, *hash, outcome));
-        }
-        let mine: Vec<(usize, Felt)> =
-            resync.iter().zip(&addresses).filter(|(i, _)| *i % endpoints.len() == e).map(|(i, a)| (*i, *a)).collect();
-        let asks: Vec<(&str, Value)> = mine.iter().map(|(_, a)| ("starknet_getNonce", json!(["latest", format!("{a:#x}")]))).collect();
-        for ((i, _), r) in mine.iter().zip(endpoint.batch(&asks).await) {
-            match r.map(|n| small_felt(&n)) {
-                Ok(Some(n)) => nonces.push((*i, n)),
-                Ok(None) => errors.push("a nonce that is not a small felt".into()),
-                Err(f) => errors.push(f.message),
-            }
-        }
-    }
-    let _ = events.send(Event::Polled { receipts, nonces, errors });
+    Ok(if t.accepted > 0 && t.lost == 0 { 0 } else { 1 })
 }
 
 fn progress(t: &Tally, elapsed: Duration, duration: Duration, in_flight: usize) -> String {
@@ -293,17 +164,7 @@ fn progress(t: &Tally, elapsed: Duration, duration: Duration, in_flight: usize) 
     )
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted.get(((sorted.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(f64::NAN)
-}
-
-fn included_rate(plan: &LoadPlan, t: &Tally) -> f64 {
-    t.included_in_window as f64 / plan.duration.as_secs_f64()
-}
-
-fn print_summary(plan: &LoadPlan, t: &Tally, not_included: u64) {
-    let mut lat = t.latencies_ms.clone();
-    lat.sort_by(f64::total_cmp);
+fn print_summary(plan: &LoadPlan, t: &Tally) {
     let mix = &plan.mix;
     println!(
         "offered      {} tx/s for {:?} (mix fib={},fact={},erc20={},overdraft={}) from {} accounts",
@@ -320,17 +181,23 @@ fn print_summary(plan: &LoadPlan, t: &Tally, not_included: u64) {
         t.included(),
         t.succeeded,
         t.reverted,
-        included_rate(plan, t)
+        t.included_rate(plan.duration)
     );
-    if not_included > 0 {
-        println!("not included {not_included} (no receipt {} s after submission or by the end of the {:?} drain)", OVERDUE.as_secs(), plan.drain);
+    if t.lost > 0 {
+        println!(
+            "not included {} (rejected at execution, no receipt {} s after submission, or none by the end of the {:?} drain)",
+            t.lost,
+            OVERDUE.as_secs(),
+            plan.drain
+        );
     }
+    let l = t.latency();
     println!(
         "latency      submit -> receipt p50 {:.0} ms  p90 {:.0} ms  p99 {:.0} ms  max {:.0} ms (receipts polled every {} ms)",
-        percentile(&lat, 0.5),
-        percentile(&lat, 0.9),
-        percentile(&lat, 0.99),
-        lat.last().copied().unwrap_or(f64::NAN),
+        l.p50,
+        l.p90,
+        l.p99,
+        l.max,
         POLL.as_millis()
     );
     if let Some(e) = &t.last_error {
@@ -351,8 +218,7 @@ fn append_csv(path: &Path, plan: &LoadPlan, t: &Tally) -> anyhow::Result<()> {
             "p90_ms", "p99_ms", "max_ms",
         ])?;
     }
-    let mut lat = t.latencies_ms.clone();
-    lat.sort_by(f64::total_cmp);
+    let l = t.latency();
     w.write_record([
         plan.label.clone(),
         plan.rate.to_string(),
@@ -362,11 +228,11 @@ fn append_csv(path: &Path, plan: &LoadPlan, t: &Tally) -> anyhow::Result<()> {
         t.accepted.to_string(),
         t.rejected_total().to_string(),
         t.included().to_string(),
-        format!("{:.1}", included_rate(plan, t)),
-        format!("{:.0}", percentile(&lat, 0.5)),
-        format!("{:.0}", percentile(&lat, 0.9)),
-        format!("{:.0}", percentile(&lat, 0.99)),
-        format!("{:.0}", lat.last().copied().unwrap_or(f64::NAN)),
+        format!("{:.1}", t.included_rate(plan.duration)),
+        format!("{:.0}", l.p50),
+        format!("{:.0}", l.p90),
+        format!("{:.0}", l.p99),
+        format!("{:.0}", l.max),
     ])?;
     w.flush()?;
     Ok(())

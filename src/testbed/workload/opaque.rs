@@ -10,6 +10,7 @@
 //! carries at most ~1000 messages per second.
 
 use super::super::CLIENT_PORT;
+use crate::load::Draws;
 use crate::net::{codec, frame};
 use crate::node::{ClientCall, ClientRequest};
 use crate::types::Tx;
@@ -45,8 +46,7 @@ pub async fn run(env: ClientEnv) {
             writers: (0..CONNECTIONS).map(|_| None).collect(),
         })
         .collect();
-    // Its own stream: the transactions are the same whatever the clients' habits.
-    let mut habits = ChaCha20Rng::seed_from_u64(env.seed ^ 0x7265_7375_626d_6974);
+    let mut habits = Draws::new(super::habits(&env.load), env.seed);
     // (when, transaction, node, connection), due in order: every resend waits as long.
     let mut resends: VecDeque<(Instant, Tx, usize, usize)> = VecDeque::new();
     let start = Instant::now();
@@ -64,11 +64,11 @@ pub async fn run(env: ClientEnv) {
         let tx = Tx(body);
         let (node, conn) = (seq % n, (seq / n) % CONNECTIONS);
         submit(&env, &mut links[node], conn, &tx).await;
-        if chance(&mut habits, env.load.duplicate) {
+        if habits.duplicate() {
             submit(&env, &mut links[(node + 1) % n], conn, &tx).await;
         }
-        if chance(&mut habits, env.load.resubmit) {
-            resends.push_back((Instant::now() + env.load.resubmit_after, tx, (node + 1) % n, conn));
+        if habits.resubmit() {
+            resends.push_back((Instant::now() + habits.resubmit_after(), tx, (node + 1) % n, conn));
         }
     }
     let end = start + env.duration;
@@ -84,11 +84,6 @@ async fn wait_until(when: Instant) {
     if Instant::now() < when {
         sleep_until(when).await;
     }
-}
-
-/// True with probability `share` (drawing nothing when it is 0).
-fn chance(rng: &mut ChaCha20Rng, share: f64) -> bool {
-    share > 0.0 && rand::Rng::gen_bool(rng, share)
 }
 
 async fn submit(env: &ClientEnv, link: &mut Link, conn: usize, tx: &Tx) {

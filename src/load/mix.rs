@@ -1,5 +1,5 @@
-//! Starknet load shared by the simulated load client and `kraken client --rpc`: the mix
-//! of transaction kinds and the call each kind makes on the genesis contracts.
+//! The mix of transaction kinds a load sends, and the call each kind makes on the
+//! genesis contracts.
 
 use std::collections::BTreeMap;
 
