@@ -5,7 +5,8 @@ rebuilds the simulator binary, and asks five detectors whether they notice:
   scenarios  the shipped scenarios the sim tests play, each at its own seed
   nemesis    `kraken sweep scenarios/nemesis.toml --seeds 1..4` (what make test sweeps)
   twins      `kraken twins` (all 64 schedules of scenarios/twins-generated.toml)
-  byzantine  `kraken sweep scenarios/byzantine.toml --seeds 1..4` (n3 runs every strategy)
+  byzantine  `kraken sweep scenarios/byzantine{,-timeouts}.toml --seeds 1..4` (n3 runs every
+             strategy; then n3 after n2's timed-out rounds)
   unit       the consensus and mempool unit tests (`cargo test -p kraken --lib consensus::
              mempool::`: the core driven message by message, restarts included)
   twins-deep for a mutant the five above miss: 200 schedules of 3 rounds, any leader,
@@ -38,8 +39,8 @@ MUTANTS = [
     ("commit-any-2-chain", "src/consensus/core.rs",
      "if b0.round + 1 != b1.round {", "if b0.round >= b1.round {",
      "commits a block certified by a child of any later round, not only the next"),
-    ("vote-ignores-tc-high-qc", "src/consensus/safety.rs",
-     "b.qc.round >= tc.max_high_qc_round()", "true",
+    ("vote-ignores-tc-high-qc", "src/consensus/messages.rs",
+     "self.qc.round >= tc.max_high_qc_round()", "true",
      "after a timeout, votes for a block that does not extend the highest QC in the TC"),
     ("vote-twice-in-a-round", "src/consensus/safety.rs",
      "let fresh = b.round > self.state.last_voted_round;", "let fresh = b.round >= self.state.last_voted_round;",
@@ -98,7 +99,8 @@ def detectors(jobs):
         ("scenarios", scenarios),
         ("nemesis", [[str(KRAKEN), "sweep", "scenarios/nemesis.toml", "--seeds", "1..4", "--jobs", str(jobs)]]),
         ("twins", [[str(KRAKEN), "twins", "--jobs", str(jobs), "--out", str(OUT / "twins")]]),
-        ("byzantine", [[str(KRAKEN), "sweep", "scenarios/byzantine.toml", "--seeds", "1..4", "--jobs", str(jobs)]]),
+        ("byzantine", [[str(KRAKEN), "sweep", f"scenarios/{s}.toml", "--seeds", "1..4", "--jobs", str(jobs)]
+                       for s in ("byzantine", "byzantine-timeouts")]),
         ("unit", [["cargo", "test", "-p", "kraken", "--lib", "--", "consensus::", "mempool::"]]),
     ]
 

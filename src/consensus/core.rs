@@ -656,6 +656,12 @@ impl Core {
         if qc.round + 1 != self.round && tc.is_none() {
             return Ok(());
         }
+        // After a TC, a block below a QC the TC's signers reported is refused by every
+        // peer: a leader that has not seen that QC yet (it holds the TC from someone
+        // else) waits for it, or lets the round time out.
+        if tc.as_ref().is_some_and(|tc| qc.round < tc.max_high_qc_round()) {
+            return Ok(());
+        }
         let block = Block::new_signed(self.round, parent.height + 1, qc, tc, payload, self.me, &self.key);
         // Recorded on disk before the proposal leaves: a leader that crashes right after
         // sending must not come back and propose a different block in the same round.

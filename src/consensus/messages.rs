@@ -92,6 +92,8 @@ pub enum Invalid {
     BadRoundJump { round: Round, qc: Round },
     #[error("block round {round} must exceed its QC round {qc}")]
     RoundNotAfterQc { round: Round, qc: Round },
+    #[error("block after a TC extends a QC of round {qc}, below the TC's highest reported QC (round {reported})")]
+    BelowReportedQc { qc: Round, reported: Round },
     #[error("timeout of round {round} carries a TC of round {tc}, not of the round before")]
     TcNotOfRoundBefore { round: Round, tc: Round },
 }
@@ -249,9 +251,22 @@ impl Block {
             Some(tc) if tc.round.checked_add(1) != Some(self.round) => {
                 Err(Invalid::BadRoundJump { round: self.round, qc: self.qc.round })
             }
-            Some(tc) => tc.verify(committee),
+            Some(tc) => {
+                tc.verify(committee)?;
+                if !self.extends_reported_qcs(tc) {
+                    return Err(Invalid::BelowReportedQc { qc: self.qc.round, reported: tc.max_high_qc_round() });
+                }
+                Ok(())
+            }
             None => Ok(()),
         }
+    }
+
+    /// The 2-chain lock after a timeout: a block carrying a TC extends a QC at least as
+    /// high as every QC the TC's signers reported. Nodes vote only for such blocks, and
+    /// an honest leader proposes no other, so one that does not is refused as invalid.
+    pub fn extends_reported_qcs(&self, tc: &TimeoutCert) -> bool {
+        self.qc.round >= tc.max_high_qc_round()
     }
 }
 
@@ -352,6 +367,19 @@ mod tests {
         };
         let jump = Block::new_signed(3, 1, QuorumCert::genesis(), Some(tc), vec![], 3, &k[3]);
         jump.verify(&c).unwrap();
+    }
+
+    #[test]
+    fn a_block_after_a_tc_extends_the_highest_qc_the_tc_reports() {
+        let (c, k) = setup();
+        let b1 = Block::new_signed(1, 1, QuorumCert::genesis(), None, vec![], 1, &k[1]);
+        // Round 2 timed out; member 0 reported b1's QC, the others none.
+        let high = |i: usize| if i == 0 { 1 } else { 0 };
+        let tc = TimeoutCert { round: 2, votes: (0..3).map(|i| (i as Author, high(i), k[i].sign(&timeout_digest(2, high(i))))).collect() };
+        let below = Block::new_signed(3, 1, QuorumCert::genesis(), Some(tc.clone()), vec![], 3, &k[3]);
+        assert_eq!(below.verify(&c), Err(Invalid::BelowReportedQc { qc: 0, reported: 1 }));
+        let extends = Block::new_signed(3, 2, qc_for(&b1, &k, &[0, 1, 2]), Some(tc), vec![], 3, &k[3]);
+        extends.verify(&c).unwrap();
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! strategies before it signs them (`[byzantine]` in a scenario). Each strategy makes
 //! messages that honest code never builds but a member holding its own key can:
 //! certificates with missing, repeated or foreign signatures, proposals out of turn,
-//! two proposals for one round, blocks naming batches nobody has, votes and timeouts
+//! two proposals for one round, blocks naming batches nobody has, blocks after a
+//! timeout that go back below the QCs the timeout reported, votes and timeouts
 //! for rounds and blocks nobody is at, replays of old messages, and batches that repeat
 //! transactions already sent. Honest nodes must refuse or shrug off every one: the
 //! checkers stay green, and the messages that must be refused are refused, for the
@@ -45,6 +46,9 @@ pub enum Strategy {
     Equivocation,
     /// As leader, its block naming a batch that does not exist in place of its last one, in place of its block.
     PhantomBatches,
+    /// As leader after a timeout, a block extending an older QC than the highest one the
+    /// TC reports, in place of its block.
+    BelowReportedQc,
     /// With each vote, well-signed votes for a past round, a future round and an unknown block.
     OffRoundVotes,
     /// With each timeout, well-signed timeouts for a future and a past round.
@@ -56,13 +60,14 @@ pub enum Strategy {
 }
 
 impl Strategy {
-    pub const ALL: [Strategy; 10] = [
+    pub const ALL: [Strategy; 11] = [
         Strategy::ShortCertificates,
         Strategy::DuplicateSignatures,
         Strategy::ForeignSignatures,
         Strategy::OutOfTurnProposals,
         Strategy::Equivocation,
         Strategy::PhantomBatches,
+        Strategy::BelowReportedQc,
         Strategy::OffRoundVotes,
         Strategy::OffRoundTimeouts,
         Strategy::Replays,
@@ -77,6 +82,7 @@ impl Strategy {
             Strategy::OutOfTurnProposals => "out-of-turn-proposals",
             Strategy::Equivocation => "equivocation",
             Strategy::PhantomBatches => "phantom-batches",
+            Strategy::BelowReportedQc => "below-reported-qc",
             Strategy::OffRoundVotes => "off-round-votes",
             Strategy::OffRoundTimeouts => "off-round-timeouts",
             Strategy::Replays => "replays",
@@ -99,6 +105,7 @@ impl Strategy {
             Strategy::ShortCertificates | Strategy::DuplicateSignatures => Some("distinct valid signers"),
             Strategy::ForeignSignatures => Some("bad signature by"),
             Strategy::OutOfTurnProposals => Some("but the leader is"),
+            Strategy::BelowReportedQc => Some("below the TC's highest reported QC"),
             _ => None,
         }
     }
@@ -190,6 +197,10 @@ impl Byzantine {
             Strategy::OutOfTurnProposals => proposals::out_of_turn(self, msg).map(|m| vec![(None, m)]),
             Strategy::Equivocation => proposals::equivocation(self, msg),
             Strategy::PhantomBatches => proposals::phantom(self, msg, memory.rng.gen()).map(|m| {
+                plan.withhold = true;
+                vec![(to, m)]
+            }),
+            Strategy::BelowReportedQc => proposals::below_reported_qc(self, msg, memory.qcs.front()).map(|m| {
                 plan.withhold = true;
                 vec![(to, m)]
             }),

@@ -1,7 +1,8 @@
 //! Proposals honest code never makes: one for a round the member does not lead, a
-//! second block for a round it does (equivocation), and a block naming a batch that
-//! does not exist. The first must be refused; the second may win the round but never
-//! two conflicting commits; the third can only cost the member its own rounds.
+//! second block for a round it does (equivocation), a block naming a batch that does
+//! not exist, and a block after a timeout that extends a QC below the TC's highest.
+//! The first and the last must be refused; the second may win the round but never two
+//! conflicting commits; the third can only cost the member its own rounds.
 
 use super::Byzantine;
 use crate::consensus::messages::{Block, QuorumCert};
@@ -49,6 +50,18 @@ pub fn phantom(byz: &Byzantine, msg: &NodeMessage, nonce: u64) -> Option<NodeMes
     payload.pop();
     payload.push(Digest::of(&[b"kraken/phantom-batch".as_slice(), &nonce.to_be_bytes()].concat()));
     let block = Block::new_signed(b.round, b.height, b.qc.clone(), b.tc.clone(), payload, byz.me, &byz.key);
+    Some(NodeMessage::Consensus(ConsensusMessage::Propose(block)))
+}
+
+/// As leader of a round entered by a TC, its block extending `older` (an earlier QC it
+/// sent) in place of the highest QC, when the TC reports a higher one: the block a
+/// leader would make to revive a fork the 2-chain lock abandoned. Its height is its
+/// round, above every committed height, so it is not ignored before it is checked.
+pub fn below_reported_qc(byz: &Byzantine, msg: &NodeMessage, older: Option<&QuorumCert>) -> Option<NodeMessage> {
+    let b = own_proposal(byz, msg)?;
+    let tc = b.tc.as_ref()?;
+    let older = older.filter(|qc| qc.round < tc.max_high_qc_round())?;
+    let block = Block::new_signed(b.round, b.round, older.clone(), Some(tc.clone()), b.payload.clone(), byz.me, &byz.key);
     Some(NodeMessage::Consensus(ConsensusMessage::Propose(block)))
 }
 
