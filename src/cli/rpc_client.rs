@@ -19,8 +19,9 @@ use kraken::block_proof::fetch::RpcFailure as Failure;
 use kraken::endpoint::Endpoint;
 use kraken::load::{self, Habits, Mix, Outcome, Outgoing, Plan, Refusal, Tally, Transport};
 
-/// How often in-flight transactions are looked up.
-const POLL: Duration = Duration::from_millis(100);
+/// How often the chain's new blocks are read: a latency is known to within this. Cheap
+/// when nothing is new (one `starknet_blockNumber` per node).
+const POLL: Duration = Duration::from_millis(20);
 /// After this long without a receipt, an account re-reads its nonce and moves on.
 const OVERDUE: Duration = Duration::from_secs(30);
 
