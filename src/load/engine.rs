@@ -154,7 +154,7 @@ pub async fn run<T: Transport>(t: &T, genesis: &Genesis, plan: &Plan, nonces: Ve
             _ = sleep_until(start + due.unwrap_or(far)), if due.is_some() => {
                 // madsim wakes a timer on the next millisecond at the earliest: every
                 // send already due goes now, or the load would be capped at 1000 tx/s.
-                while let Some(at) = plan.sends.get(next).copied().filter(|d| *d < plan.duration && *d <= start.elapsed()) {
+                while plan.sends.get(next).is_some_and(|d| *d < plan.duration && *d <= start.elapsed()) {
                     next += 1;
                     let Some(i) = accounts.next_idle() else {
                         tally.skipped += 1;
@@ -168,7 +168,7 @@ pub async fn run<T: Transport>(t: &T, genesis: &Genesis, plan: &Plan, nonces: Ve
                     let tx = Rc::new(Outgoing { account: i, address: account.address, nonce: accounts.nonce(i), call, max_fee: limits.max_fee(), signed });
                     t.signed(&tx);
                     tally.sent += 1;
-                    accounts.sent(i, tx.signed.hash, at.max(start.elapsed()));
+                    accounts.sent(i, tx.signed.hash, start.elapsed());
                     submits.push(submit(t, i, tx.clone(), true));
                     if habits.duplicate() {
                         tally.copies += 1;
