@@ -40,7 +40,7 @@ MUTANTS = [
      "if b0.round + 1 != b1.round {", "if b0.round >= b1.round {",
      "commits a block certified by a child of any later round, not only the next"),
     ("vote-ignores-tc-high-qc", "src/consensus/messages.rs",
-     "self.qc.round >= tc.max_high_qc_round()", "true",
+     "qc.round >= self.max_high_qc_round()", "true",
      "after a timeout, votes for a block that does not extend the highest QC in the TC"),
     ("vote-twice-in-a-round", "src/consensus/safety.rs",
      "let fresh = b.round > self.state.last_voted_round;", "let fresh = b.round >= self.state.last_voted_round;",

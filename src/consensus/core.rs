@@ -659,7 +659,7 @@ impl Core {
         // After a TC, a block below a QC the TC's signers reported is refused by every
         // peer: a leader that has not seen that QC yet (it holds the TC from someone
         // else) waits for it, or lets the round time out.
-        if tc.as_ref().is_some_and(|tc| qc.round < tc.max_high_qc_round()) {
+        if tc.as_ref().is_some_and(|tc| !tc.allows_extending(&qc)) {
             return Ok(());
         }
         let block = Block::new_signed(self.round, parent.height + 1, qc, tc, payload, self.me, &self.key);

@@ -139,6 +139,13 @@ impl TimeoutCert {
     pub fn verify(&self, committee: &Committee) -> Result<(), Invalid> {
         check_quorum(committee, self.votes.iter().map(|(a, qr, s)| (*a, timeout_digest(self.round, *qr), s)), self.votes.len())
     }
+
+    /// The 2-chain lock after a timeout: a block carrying this TC must extend a QC at
+    /// least as high as every QC its signers reported. Nodes vote only for such blocks,
+    /// and an honest leader proposes no other, so one that does not is refused as invalid.
+    pub fn allows_extending(&self, qc: &QuorumCert) -> bool {
+        qc.round >= self.max_high_qc_round()
+    }
 }
 
 /// A certificate's list is bounded by the committee before any signature is checked, so
@@ -253,7 +260,7 @@ impl Block {
             }
             Some(tc) => {
                 tc.verify(committee)?;
-                if !self.extends_reported_qcs(tc) {
+                if !tc.allows_extending(&self.qc) {
                     return Err(Invalid::BelowReportedQc { qc: self.qc.round, reported: tc.max_high_qc_round() });
                 }
                 Ok(())
@@ -262,12 +269,6 @@ impl Block {
         }
     }
 
-    /// The 2-chain lock after a timeout: a block carrying a TC extends a QC at least as
-    /// high as every QC the TC's signers reported. Nodes vote only for such blocks, and
-    /// an honest leader proposes no other, so one that does not is refused as invalid.
-    pub fn extends_reported_qcs(&self, tc: &TimeoutCert) -> bool {
-        self.qc.round >= tc.max_high_qc_round()
-    }
 }
 
 impl Vote {

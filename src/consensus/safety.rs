@@ -36,7 +36,7 @@ impl SafetyRules {
     pub fn safe_to_vote(&self, b: &Block) -> bool {
         let fresh = b.round > self.state.last_voted_round;
         let extends = b.round == b.qc.round + 1
-            || matches!(&b.tc, Some(tc) if b.round == tc.round + 1 && b.extends_reported_qcs(tc));
+            || matches!(&b.tc, Some(tc) if b.round == tc.round + 1 && tc.allows_extending(&b.qc));
         fresh && extends
     }
 

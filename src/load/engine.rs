@@ -171,7 +171,6 @@ pub async fn run<T: Transport>(t: &T, genesis: &Genesis, plan: &Plan, nonces: Ve
                     accounts.sent(i, tx.signed.hash, start.elapsed());
                     submits.push(submit(t, i, tx.clone(), true));
                     if habits.duplicate() {
-                        tally.copies += 1;
                         submits.push(submit(t, i + 1, tx.clone(), false));
                     }
                     if habits.resubmit() {
@@ -184,7 +183,6 @@ pub async fn run<T: Transport>(t: &T, genesis: &Genesis, plan: &Plan, nonces: Ve
                 while resends.front().is_some_and(|r| r.0 <= now) {
                     let (_, i, hash, tx) = resends.pop_front().expect("front");
                     if accounts.in_flight_hash(i) == Some(hash) {
-                        tally.copies += 1;
                         submits.push(submit(t, i + 1, tx, false));
                     }
                 }

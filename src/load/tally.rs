@@ -9,8 +9,6 @@ pub struct Tally {
     pub sent: u64,
     /// Send times that found every account with a transaction in flight.
     pub skipped: u64,
-    /// Extra copies sent to a second node (the clients' habits).
-    pub copies: u64,
     pub accepted: u64,
     /// Refusals at submission, by reason.
     pub rejected: BTreeMap<String, u64>,
@@ -70,7 +68,8 @@ impl Latency {
     }
 }
 
-/// The nearest-rank percentile `p` (0..=1) of sorted values; NaN for none.
+/// The percentile `p` (0..=1) of sorted values: the one at the rounded rank
+/// `(n - 1) p`; NaN for none.
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted.get(((sorted.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(f64::NAN)
 }
@@ -80,7 +79,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn percentiles_are_nearest_rank_and_nan_when_empty() {
+    fn percentiles_are_at_the_rounded_rank_and_nan_when_empty() {
         let l = Latency::of(&[5.0, 1.0, 3.0, 2.0, 4.0]);
         assert_eq!((l.p50, l.p90, l.p99, l.max), (3.0, 5.0, 5.0, 5.0));
         assert!(Latency::of(&[]).p50.is_nan());
