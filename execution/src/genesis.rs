@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use starknet_api::abi::abi_utils::get_storage_var_address;
 use starknet_api::core::{calculate_contract_address, ClassHash, ContractAddress};
 use starknet_api::transaction::fields::{Calldata, ContractAddressSalt};
+use starknet_types_core::curve::AffinePoint;
 use starknet_types_core::felt::Felt;
 
 use crate::class::CompiledClass;
@@ -136,6 +137,7 @@ impl Genesis {
         for account in &accounts {
             deploy(&mut diff, account.address, account_class);
             write(&mut diff, account.address, "public_key", &[], account.public_key);
+            write(&mut diff, account.address, "public_key_y", &[], key_point_y(account));
         }
 
         let fee_token = predeployed_address("STRK", erc20_class);
@@ -176,6 +178,21 @@ impl Genesis {
             udc,
             legacy_udc,
         }
+    }
+}
+
+/// What the account's constructor stores beside its key: the even y-coordinate of the
+/// curve point whose x-coordinate is the key. That point is the private key times the
+/// generator, so it takes a scalar multiplication here, not the square root the
+/// constructor takes (several times faster, for every genesis account).
+fn key_point_y(account: &Account) -> Felt {
+    let point = &AffinePoint::generator() * account.private_key;
+    debug_assert_eq!(point.x(), account.public_key);
+    let y = point.y();
+    if y.to_bytes_le()[0] & 1 == 1 {
+        -y
+    } else {
+        y
     }
 }
 

@@ -8,6 +8,11 @@ use kraken_execution::calls::{fact, fib, signed_invoke, transfer};
 use kraken_execution::wallet::{self, Account, GasLimits};
 use kraken_execution::{CompiledClass, Engine, Felt, StateView, TxKind, TxStatus};
 
+/// The account's stored y-coordinate for `public_key`: the even one of its curve point.
+fn even_y(public_key: Felt) -> Felt {
+    starknet_types_core::curve::AffinePoint::new_from_x(&public_key, false).unwrap().y()
+}
+
 fn fib_value(n: u64) -> Felt {
     let (mut a, mut b) = (Felt::ZERO, Felt::ONE);
     for _ in 0..n {
@@ -26,6 +31,7 @@ fn genesis_is_deterministic_and_funds_every_account() {
         assert_eq!(balance(&a, a.genesis.chain.fee_token, account.address), common::config().balance);
         assert_eq!(balance(&a, a.genesis.token, account.address), common::config().balance);
         assert_eq!(a.state.class_hash_at(account.address).unwrap(), a.genesis.account_class.0);
+        assert_eq!(storage_var(&a, account.address, "public_key_y"), even_y(account.public_key), "as the constructor writes it");
     }
     let other = kraken_execution::LocalChain::new(Engine::Vm, &kraken_execution::GenesisConfig { seed: 1, ..common::config() });
     assert_ne!(other.tip().state_root, a.tip().state_root, "the seed changes the keys, hence the state");
@@ -128,6 +134,7 @@ fn deploy_account_after_funding_its_address() {
     assert_eq!(r.status, TxStatus::Succeeded, "{r:?}");
     assert_eq!(r.kind, TxKind::DeployAccount);
     assert_eq!(r.contract_address, Some(newcomer.address));
+    assert_eq!(storage_var(&c, newcomer.address, "public_key_y"), even_y(newcomer.public_key), "as genesis writes it");
     assert_eq!(c.state.class_hash_at(newcomer.address).unwrap(), g.account_class.0);
     assert_eq!(c.state.nonce(newcomer.address).unwrap(), Felt::ONE);
     // The new account can invoke.

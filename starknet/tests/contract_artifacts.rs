@@ -14,8 +14,8 @@ use kraken_starknet::Felt;
 const RECORDED: [(&str, &str, &str); 6] = [
     (
         "account",
-        "0x69ae954656f9e9f2c63859537f4116b792d9f2ba294cce0ec61a1008a9660ed",
-        "0x3be1d349c204d12a5fbd4b21a75dff48db25b549ee80b36da99570a09aeab2a",
+        "0x5f4a9389c114f09c127be658df03562b5d00ad55c9b1ee1f91795d65fa1060c",
+        "0x72f341dd2439b9d25e4482ed327143a3b66a1f25111ea96040ef3d77f0f7bf9",
     ),
     (
         "erc20",
