@@ -5,9 +5,9 @@
 //! The signature check accepts exactly what the core library's `check_ecdsa_signature`
 //! accepts, computed in the textbook form: with w = s^-1 (mod the curve order),
 //! (z·w)·G ± (r·w)·Q must have x-coordinate r. The key's y-coordinate is found once, at
-//! deployment, so a check takes no square root (the core library takes two, for Q and
-//! for the point R with x = r, and they were most of a transfer's execution time) and
-//! two scalar multiplications instead of three.
+//! deployment, so a check takes no square root of its own (the core library takes two,
+//! for Q and for the point R with x = r, and they were most of a transfer's execution
+//! time) and two scalar multiplications instead of three.
 
 use starknet::account::Call;
 
@@ -151,9 +151,12 @@ pub mod Account {
             let u1: felt252 = u256_mul_mod_n(hash.into(), w, order).try_into().unwrap();
             let u2: felt252 = u256_mul_mod_n(r.into(), w, order).try_into().unwrap();
             let generator = EcPointTrait::new_nz(stark_curve::GEN_X, stark_curve::GEN_Y).unwrap();
-            let mut u1_g = EcStateTrait::init();
+            // One state, copied: each `init` draws a random curve point, a square root
+            // under Cairo Native.
+            let init = EcStateTrait::init();
+            let mut u1_g = init.clone();
             u1_g.add_mul(u1, generator);
-            let mut u2_q = EcStateTrait::init();
+            let mut u2_q = init;
             u2_q.add_mul(u2, key);
             // u2 is not 0 (r is not a multiple of the order), nor is the key.
             let u2_q = match u2_q.finalize_nz() {

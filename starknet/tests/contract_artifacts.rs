@@ -14,8 +14,8 @@ use kraken_starknet::Felt;
 const RECORDED: [(&str, &str, &str); 6] = [
     (
         "account",
-        "0x5f4a9389c114f09c127be658df03562b5d00ad55c9b1ee1f91795d65fa1060c",
-        "0x72f341dd2439b9d25e4482ed327143a3b66a1f25111ea96040ef3d77f0f7bf9",
+        "0x4457d257028d801c82cd319fc3abf89c53762a93fd0573194d2f3083a15842c",
+        "0x2e78e53f3df58ca641d18911da75534e89e279b14dac1da6265e7bc7839fb8b",
     ),
     (
         "erc20",
