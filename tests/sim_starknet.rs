@@ -116,9 +116,11 @@ fn the_auditor_catches_nodes_that_all_skip_the_fee() {
     assert!(auditor.detail.contains(": fee-token balance of 0x"), "{}", auditor.detail);
 }
 
-/// 40 ERC-20 transfers/s on one shared core: without `[cpu]` execution is instant; with
-/// it every block waits for the core, a tight core saturates, and the run still replays
-/// exactly.
+/// 40 ERC-20 transfers/s on the two shared cores of the machine the model was calibrated
+/// on: without `[cpu]` execution is instant; with it every block waits for a core, cores
+/// ten times slower saturate, and the run still replays exactly. (One core is no longer
+/// room for 40 tx/s: the real cluster's four nodes use 1.6 cores at that rate, their
+/// rounds taking what execution leaves.)
 fn cpu_text(cpu: &str) -> String {
     format!(
         "[scenario]\nname = \"cpu\"\nseed = 5\nduration = \"6s\"\n[network]\nlatency = {{ min = \"1ms\", max = \"1ms\" }}\n\
@@ -135,15 +137,15 @@ fn charged_cpu_delays_execution_saturates_a_small_machine_and_replays_exactly() 
         (x.executed_tps, x.p50_ms.unwrap_or(f64::INFINITY))
     };
     let free = run("");
-    let charged = run("[cpu]\ncores = 1\nshared = true");
+    let charged = run("[cpu]\ncores = 2\nshared = true");
     for o in [&free, &charged] {
         assert!(o.passed(), "{:?}", o.failures());
     }
     let ((free_tps, free_p50), (tps, p50)) = (figures(&free), figures(&charged));
     assert!(p50 > free_p50 + 5.0, "charged p50 {p50} ms, uncharged {free_p50} ms");
-    assert!(tps > 0.8 * free_tps, "one core should keep up with 40 tx/s: {tps} against {free_tps}");
-    assert_eq!(run("[cpu]\ncores = 1\nshared = true").history_hash, charged.history_hash, "a run with [cpu] did not replay exactly");
-    // A core ten times slower (every cost x10) cannot keep up.
-    let (slow_tps, _) = figures(&run("[cpu]\ncores = 1\nshared = true\nscale = 10"));
-    assert!(slow_tps < 0.5 * free_tps, "a core 10x slower still executed {slow_tps} tx/s of {free_tps}");
+    assert!(tps > 0.8 * free_tps, "two cores should keep up with 40 tx/s: {tps} against {free_tps}");
+    assert_eq!(run("[cpu]\ncores = 2\nshared = true").history_hash, charged.history_hash, "a run with [cpu] did not replay exactly");
+    // Cores ten times slower (every cost x10) cannot keep up.
+    let (slow_tps, _) = figures(&run("[cpu]\ncores = 2\nshared = true\nscale = 10"));
+    assert!(slow_tps < 0.5 * free_tps, "cores 10x slower still executed {slow_tps} tx/s of {free_tps}");
 }
