@@ -136,16 +136,17 @@ fn charged_cpu_delays_execution_saturates_a_small_machine_and_replays_exactly() 
         let x = o.metrics.summary.execution.clone().expect("the nodes executed blocks");
         (x.executed_tps, x.p50_ms.unwrap_or(f64::INFINITY))
     };
+    let two_cores = "[cpu]\ncores = 2\nshared = true";
     let free = run("");
-    let charged = run("[cpu]\ncores = 2\nshared = true");
+    let charged = run(two_cores);
     for o in [&free, &charged] {
         assert!(o.passed(), "{:?}", o.failures());
     }
     let ((free_tps, free_p50), (tps, p50)) = (figures(&free), figures(&charged));
     assert!(p50 > free_p50 + 5.0, "charged p50 {p50} ms, uncharged {free_p50} ms");
     assert!(tps > 0.8 * free_tps, "two cores should keep up with 40 tx/s: {tps} against {free_tps}");
-    assert_eq!(run("[cpu]\ncores = 2\nshared = true").history_hash, charged.history_hash, "a run with [cpu] did not replay exactly");
+    assert_eq!(run(two_cores).history_hash, charged.history_hash, "a run with [cpu] did not replay exactly");
     // Cores ten times slower (every cost x10) cannot keep up.
-    let (slow_tps, _) = figures(&run("[cpu]\ncores = 2\nshared = true\nscale = 10"));
+    let (slow_tps, _) = figures(&run(&format!("{two_cores}\nscale = 10")));
     assert!(slow_tps < 0.5 * free_tps, "cores 10x slower still executed {slow_tps} tx/s of {free_tps}");
 }

@@ -25,7 +25,7 @@ use crate::context::{L1_DATA_GAS_PRICE, L1_GAS_PRICE, L2_GAS_PRICE};
 use crate::genesis::address_of;
 
 /// Order of the Stark curve's generator: private keys live in [1, order).
-const CURVE_ORDER: &str = "0x0800000000000010ffffffffffffffffb781126dcae7b2321e66a241adc64d2f";
+pub const CURVE_ORDER: Felt = Felt::from_hex_unchecked("0x0800000000000010ffffffffffffffffb781126dcae7b2321e66a241adc64d2f");
 
 /// One account contract and its key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,9 +40,8 @@ impl Account {
     /// of both, reduced into the curve's scalar range; its address is where a
     /// DeployAccount of `class` with salt = calldata = the public key lands.
     pub fn derive(seed: u64, index: u32, class: ClassHash) -> Account {
-        let order = Felt::from_hex(CURVE_ORDER).expect("constant");
         let h = Poseidon::hash(&Felt::from(seed), &Felt::from(index));
-        let private_key = Felt::ONE + Felt::from(h.to_biguint() % (order - Felt::ONE).to_biguint());
+        let private_key = Felt::ONE + Felt::from(h.to_biguint() % (CURVE_ORDER - Felt::ONE).to_biguint());
         Account::from_key(private_key, class)
     }
 

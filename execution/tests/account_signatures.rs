@@ -6,13 +6,10 @@
 
 mod common;
 
-use kraken_execution::wallet::Account;
+use kraken_execution::wallet::{Account, CURVE_ORDER as ORDER};
 use kraken_execution::{Engine, Felt, LocalChain};
 use starknet_api::abi::abi_utils::selector_from_name;
 use starknet_types_core::curve::AffinePoint;
-
-/// The Stark curve's group order.
-const ORDER: Felt = Felt::from_hex_unchecked("0x0800000000000010ffffffffffffffffb781126dcae7b2321e66a241adc64d2f");
 
 /// What SNIP-6's `is_valid_signature` returns for a valid signature: 'VALID'.
 const VALIDATED: Felt = Felt::from_hex_unchecked("0x56414c4944");
