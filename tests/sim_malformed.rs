@@ -7,13 +7,12 @@ use futures_util::future::LocalBoxFuture;
 use futures_util::FutureExt;
 use kraken::block_proof::fetch::Rpc;
 use kraken::certify::{Attestation, BlockCertificate};
-use kraken::net::envelope::Envelope;
-use kraken::net::{codec, frame};
+use kraken::net::{codec, frame, LinkKeys};
 use kraken::node::{ClientAnswer, ClientCall, ClientReply, ClientRequest, NodeMessage};
 use kraken::rpc::framed::FramedRpc;
 use kraken::testbed::{sim_committee, Kraken, CLIENT_PORT, PEER_PORT, RPC_PORT};
 use kraken_execution::Felt;
-use kraken::types::KeyPair;
+use kraken::types::{Committee, KeyPair};
 use kraken_sim::events::EventKind;
 use kraken_sim::scenario::Scenario;
 use kraken_sim::world::{self, ClientEnv, NodeEnv, SimSystem};
@@ -23,8 +22,10 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
-fn signed(from: u32, key: &KeyPair, body: Vec<u8>) -> Vec<u8> {
-    codec::encode(&Envelope::seal(from, 1, key, body))
+/// `body` sealed for n0 as member `from` would, but with `key` (maybe not `from`'s).
+fn sealed(committee: &Committee, from: u32, key: &KeyPair, body: Vec<u8>) -> Vec<u8> {
+    let links = LinkKeys::derive(committee, from, key).unwrap();
+    codec::encode(&links.seal(0, 1, body).unwrap())
 }
 
 struct Attacked {
@@ -43,13 +44,13 @@ impl SimSystem for Attacked {
         async move {
             tokio::time::sleep(Duration::from_secs(1)).await;
             let n0 = env.nodes[0][0];
-            let (_, keys) = sim_committee(&env.nodes, env.seed);
+            let (committee, keys) = sim_committee(&env.nodes, env.seed);
             let outsider = KeyPair::from_seed([9; 32]);
             let frames: Vec<Vec<u8>> = vec![
-                vec![0xff; 40],                                    // not an envelope at all
-                signed(7, &keys[1], b"hello".to_vec()),            // sender is not a member
-                signed(1, &outsider, b"hello".to_vec()),           // member 1 impersonated
-                signed(1, &keys[1], vec![0xde, 0xad, 0xbe, 0xef]), // member 1, undecodable body
+                vec![0xff; 40],                                                // not an envelope at all
+                sealed(&committee, 7, &keys[1], b"hello".to_vec()),            // sender is not a member
+                sealed(&committee, 1, &outsider, b"hello".to_vec()),           // member 1 impersonated
+                sealed(&committee, 1, &keys[1], vec![0xde, 0xad, 0xbe, 0xef]), // member 1, undecodable body
             ];
             let mut s = TcpStream::connect(SocketAddr::new(n0, PEER_PORT)).await.unwrap();
             for f in &frames {
@@ -110,7 +111,7 @@ impl SimSystem for LyingAttester {
             tokio::time::sleep(Duration::from_secs(1)).await;
             let n0 = env.nodes[0][0];
             let (committee, keys) = sim_committee(&env.nodes, env.seed);
-            let lie = |a: Attestation| signed(1, &keys[1], codec::encode(&NodeMessage::Attestation(a)));
+            let lie = |a: Attestation| sealed(&committee, 1, &keys[1], codec::encode(&NodeMessage::Attestation(a)));
             let frames = [
                 lie(Attestation::sign(1, Felt::from(7_u64), &keys[2])), // n2's signature, sent by n1
                 lie(Attestation::sign(1_000_000_000, Felt::from(7_u64), &keys[1])), // no such block for ages

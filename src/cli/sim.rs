@@ -1,7 +1,7 @@
 //! Simulator subcommands: `scenario`, `bench`, `bench-flood` (sweeps are in `sweep.rs`).
 
-use kraken::testbed::{Flood, FloodKind, Kraken};
-use kraken_sim::scenario::{format_duration, Scenario};
+use kraken::testbed::{Flood, FloodKind, Kraken, FLOODER};
+use kraken_sim::scenario::{format_duration, ByzantineSpec, Scenario};
 use kraken_sim::world;
 use kraken_sim::{report, summary};
 use std::fmt::Write as _;
@@ -97,7 +97,9 @@ pub fn bench(out: &Path, rates: &[u64], seconds: u64) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// The flood benchmark's run: a healthy 4-node committee at a steady load.
+/// The flood benchmark's run: a healthy 4-node committee at a steady load. The flooder's
+/// member is byzantine (its node runs honest code, with no strategy), so the checkers
+/// let the target blame it for what it refuses.
 fn flood_scenario(seconds: u64) -> anyhow::Result<Scenario> {
     let text = format!(
         "[scenario]\nname = \"bench-flood\"\nseed = 1\nduration = \"{}s\"\n\
@@ -105,7 +107,9 @@ fn flood_scenario(seconds: u64) -> anyhow::Result<Scenario> {
          [load]\nrate = 200\ntx_size = 512\n[checks]\nliveness_within = \"5s\"\n",
         seconds + 3
     );
-    Scenario::from_str(&text, "bench-flood").map_err(|e| anyhow::anyhow!("{e}"))
+    let scenario = Scenario::from_str(&text, "bench-flood").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let flooder = ByzantineSpec { nodes: vec![FLOODER as usize], strategies: Vec::new(), rate: 1.0 };
+    Ok(Scenario { byzantine: Some(flooder), ..scenario })
 }
 
 pub fn bench_flood(out: &Path, kinds: &[String], rate: u64, seconds: u64) -> anyhow::Result<i32> {
@@ -140,6 +144,9 @@ pub fn bench_flood(out: &Path, kinds: &[String], rate: u64, seconds: u64) -> any
         let (tps, base_tps) = (o.metrics.summary.mean_tps, base.metrics.summary.mean_tps);
         writeln!(csv, "{name},{rate},{messages},{wall:.2},{base_wall:.2},{extra_us:.1},{absorbed_csv},{tps:.1},{base_tps:.1},{}", o.passed())?;
         writeln!(table, "| {name:<22} | {extra_us:>10.1} | {absorbed_shown:>12} | {tps:>8.1} | {:>6} |", if o.passed() { "yes" } else { "NO" })?;
+        for failure in o.failures() {
+            eprintln!("bench-flood: {name}: FAILED {failure:?}");
+        }
     }
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir)?;

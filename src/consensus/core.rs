@@ -12,6 +12,7 @@ use super::election::{Election, LeaderElection};
 use super::messages::{Block, ConsensusMessage, Invalid, QuorumCert, Timeout, TimeoutCert, Vote};
 use super::pacemaker::Pacemaker;
 use super::safety::{SafetyRules, SafetyState};
+use super::signatures::CheckedSignatures;
 use super::tree::{BlockTree, Tip};
 use crate::mempool::{BatchPool, MempoolMessage};
 use crate::halt::Halt;
@@ -75,6 +76,8 @@ pub struct Core {
     me: Author,
     key: KeyPair,
     committee: Arc<Committee>,
+    /// Checks peers' signatures, each valid one once.
+    signatures: CheckedSignatures,
     params: ConsensusParams,
     store: Store,
     net: Outbox<ConsensusMessage>,
@@ -141,6 +144,7 @@ impl Core {
         let core = Core {
             me,
             key,
+            signatures: CheckedSignatures::new(committee.clone()),
             committee,
             safety: SafetyRules::new(state.clone()),
             params,
@@ -279,7 +283,7 @@ impl Core {
             self.drop_invalid(from, "block", e);
             return Ok(());
         }
-        if let Err(e) = b.verify(&self.committee) {
+        if let Err(e) = b.verify(&self.signatures) {
             self.drop_invalid(from, "block", e);
             return Ok(());
         }
@@ -490,7 +494,7 @@ impl Core {
         if !collects {
             return Ok(());
         }
-        if let Err(e) = v.verify(&self.committee) {
+        if let Err(e) = v.verify(&self.signatures) {
             self.drop_invalid(from, "vote", e);
             return Ok(());
         }
@@ -570,7 +574,7 @@ impl Core {
         if !counts && !raises_qc && !advances {
             return Ok(());
         }
-        if let Err(e) = t.verify(&self.committee) {
+        if let Err(e) = t.verify(&self.signatures) {
             self.drop_invalid(from, "timeout", e);
             return Ok(());
         }

@@ -1,6 +1,7 @@
 //! Consensus data: blocks, votes, quorum certificates, timeouts and timeout certificates,
 //! with the signature checks each one must pass before the core looks at it.
 
+use super::signatures::SignatureCheck;
 use crate::types::{Author, Committee, Digest, Hasher, Height, KeyPair, Round, Signature};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -108,9 +109,9 @@ pub fn timeout_digest(round: Round, high_qc_round: Round) -> Digest {
 
 /// Holds when `sigs` (of length `len`, bounded by the committee before any is checked)
 /// are valid signatures of a quorum of distinct members; any invalid one refuses all.
-pub fn check_quorum<'a>(committee: &Committee, sigs: impl Iterator<Item = (Author, Digest, &'a Signature)>, len: usize) -> Result<(), Invalid> {
-    bounded(len, committee)?;
-    quorum(check_signers(committee, sigs)?, committee)
+pub fn check_quorum<'a>(signatures: &impl SignatureCheck, sigs: impl Iterator<Item = (Author, Digest, &'a Signature)>, len: usize) -> Result<(), Invalid> {
+    bounded(len, signatures.committee())?;
+    quorum(check_signers(signatures, sigs)?, signatures.committee())
 }
 
 impl QuorumCert {
@@ -122,12 +123,12 @@ impl QuorumCert {
         *self == Self::genesis()
     }
 
-    pub fn verify(&self, committee: &Committee) -> Result<(), Invalid> {
+    pub fn verify(&self, signatures: &impl SignatureCheck) -> Result<(), Invalid> {
         if self.is_genesis() {
             return Ok(());
         }
         let msg = vote_digest(&self.block, self.round);
-        check_quorum(committee, self.votes.iter().map(|(a, s)| (*a, msg, s)), self.votes.len())
+        check_quorum(signatures, self.votes.iter().map(|(a, s)| (*a, msg, s)), self.votes.len())
     }
 }
 
@@ -136,8 +137,8 @@ impl TimeoutCert {
         self.votes.iter().map(|(_, r, _)| *r).max().unwrap_or(0)
     }
 
-    pub fn verify(&self, committee: &Committee) -> Result<(), Invalid> {
-        check_quorum(committee, self.votes.iter().map(|(a, qr, s)| (*a, timeout_digest(self.round, *qr), s)), self.votes.len())
+    pub fn verify(&self, signatures: &impl SignatureCheck) -> Result<(), Invalid> {
+        check_quorum(signatures, self.votes.iter().map(|(a, qr, s)| (*a, timeout_digest(self.round, *qr), s)), self.votes.len())
     }
 
     /// The 2-chain lock after a timeout: a block carrying this TC must extend a QC at
@@ -158,15 +159,12 @@ fn bounded(len: usize, committee: &Committee) -> Result<(), Invalid> {
 }
 
 fn check_signers<'a>(
-    committee: &Committee,
+    signatures: &impl SignatureCheck,
     sigs: impl Iterator<Item = (Author, Digest, &'a Signature)>,
 ) -> Result<usize, Invalid> {
     let mut seen = BTreeSet::new();
     for (author, msg, sig) in sigs {
-        let key = committee.key_of(author).ok_or(Invalid::UnknownAuthor(author))?;
-        if !key.verify(&msg, sig) {
-            return Err(Invalid::BadSignature(author));
-        }
+        signatures.check(author, &msg, sig)?;
         seen.insert(author);
     }
     Ok(seen.len())
@@ -241,15 +239,12 @@ impl Block {
     /// Everything that can be checked without knowing other blocks. (Whether its author
     /// leads the round depends on the chain it extends: the core checks that once the
     /// parent is here, see `election`.)
-    pub fn verify(&self, committee: &Committee) -> Result<(), Invalid> {
-        let key = committee.key_of(self.author).ok_or(Invalid::UnknownAuthor(self.author))?;
-        if !key.verify(&self.digest(), &self.signature) {
-            return Err(Invalid::BadSignature(self.author));
-        }
+    pub fn verify(&self, signatures: &impl SignatureCheck) -> Result<(), Invalid> {
+        signatures.check(self.author, &self.digest(), &self.signature)?;
         if self.round <= self.qc.round {
             return Err(Invalid::RoundNotAfterQc { round: self.round, qc: self.qc.round });
         }
-        self.qc.verify(committee)?;
+        self.qc.verify(signatures)?;
         match &self.tc {
             None if self.round != self.qc.round + 1 => {
                 Err(Invalid::BadRoundJump { round: self.round, qc: self.qc.round })
@@ -259,7 +254,7 @@ impl Block {
                 Err(Invalid::BadRoundJump { round: self.round, qc: self.qc.round })
             }
             Some(tc) => {
-                tc.verify(committee)?;
+                tc.verify(signatures)?;
                 if !tc.allows_extending(&self.qc) {
                     return Err(Invalid::BelowReportedQc { qc: self.qc.round, reported: tc.max_high_qc_round() });
                 }
@@ -277,9 +272,8 @@ impl Vote {
         Vote { block: d, round: block.round, author, signature: key.sign(&vote_digest(&d, block.round)) }
     }
 
-    pub fn verify(&self, committee: &Committee) -> Result<(), Invalid> {
-        check_signers(committee, std::iter::once((self.author, vote_digest(&self.block, self.round), &self.signature)))
-            .map(|_| ())
+    pub fn verify(&self, signatures: &impl SignatureCheck) -> Result<(), Invalid> {
+        signatures.check(self.author, &vote_digest(&self.block, self.round), &self.signature)
     }
 }
 
@@ -295,9 +289,10 @@ impl Timeout {
         self
     }
 
-    pub fn verify(&self, committee: &Committee) -> Result<(), Invalid> {
+    pub fn verify(&self, signatures: &impl SignatureCheck) -> Result<(), Invalid> {
         // The cheapest checks first: an oversized certificate, or a TC of the wrong
         // round, is refused without any signature.
+        let committee = signatures.committee();
         bounded(self.high_qc.votes.len(), committee)?;
         if let Some(tc) = &self.last_tc {
             bounded(tc.votes.len(), committee)?;
@@ -305,12 +300,9 @@ impl Timeout {
                 return Err(Invalid::TcNotOfRoundBefore { round: self.round, tc: tc.round });
             }
         }
-        check_signers(
-            committee,
-            std::iter::once((self.author, timeout_digest(self.round, self.high_qc.round), &self.signature)),
-        )?;
-        self.high_qc.verify(committee)?;
-        self.last_tc.as_ref().map_or(Ok(()), |tc| tc.verify(committee))
+        signatures.check(self.author, &timeout_digest(self.round, self.high_qc.round), &self.signature)?;
+        self.high_qc.verify(signatures)?;
+        self.last_tc.as_ref().map_or(Ok(()), |tc| tc.verify(signatures))
     }
 }
 

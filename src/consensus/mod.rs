@@ -10,6 +10,7 @@ mod election;
 pub mod messages;
 mod pacemaker;
 mod safety;
+mod signatures;
 mod tree;
 
 pub use self::core::{ConsensusParams, Core};
@@ -17,6 +18,7 @@ pub use commit::{CommitRecord, CommittedBlock};
 pub use election::LeaderElection;
 pub use messages::{check_quorum, ConsensusMessage, Invalid};
 pub use safety::SafetyState;
+pub use signatures::{CheckedSignatures, SignatureCheck};
 pub use tree::{committed_tip, Tip};
 
 #[cfg(all(test, madsim))]

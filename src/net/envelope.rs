@@ -1,50 +1,69 @@
-//! Every node-to-node message travels in an envelope signed by its sender, so the
-//! receiver knows which committee member spoke before it decodes anything else. The
-//! sequence number makes every envelope a node seals distinct (a request re-sent is a new
-//! envelope), so a receiver can drop byte-identical copies as replays ([`ReplayGuard`]).
+//! Every node-to-node message travels in an envelope sealed by its sender for one peer,
+//! with a MAC under the key the two share ([`super::link_keys`]), so the receiver knows
+//! which committee member spoke before it decodes anything else. The sequence number
+//! makes every envelope a node seals distinct (a request re-sent is a new envelope), so
+//! a receiver can drop byte-identical copies as replays ([`ReplayGuard`]).
 
-use crate::types::{Author, Digest, Hasher, KeyPair, PublicKey, Signature};
+use super::link_keys::LinkKey;
+use crate::types::Author;
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// An envelope's MAC: HMAC-SHA256 over the sender, the receiver, the sequence number
+/// and the body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Tag([u8; 32]);
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Envelope {
     pub from: Author,
     /// Per sender process: starts at its start time in microseconds (so a restarted
-    /// node never repeats an earlier incarnation's numbers) and grows by one per envelope.
+    /// node never repeats an earlier incarnation's numbers) and grows by one per message.
     pub seq: u64,
     #[serde(with = "crate::types::bytes")]
     pub body: Vec<u8>,
-    pub signature: Signature,
+    pub tag: Tag,
 }
 
 impl Envelope {
-    fn signed_digest(from: Author, seq: u64, body: &[u8]) -> Digest {
-        Hasher::new("kraken/envelope").u64(from as u64).u64(seq).bytes(body).finish()
+    fn mac(key: &LinkKey, from: Author, to: Author, seq: u64, body: &[u8]) -> Hmac<Sha256> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&key.0).expect("HMAC takes a key of any length");
+        mac.update(b"kraken/envelope");
+        mac.update(&from.to_be_bytes());
+        mac.update(&to.to_be_bytes());
+        mac.update(&seq.to_be_bytes());
+        mac.update(body);
+        mac
     }
 
-    pub fn seal(from: Author, seq: u64, key: &KeyPair, body: Vec<u8>) -> Self {
-        let signature = key.sign(&Self::signed_digest(from, seq, &body));
-        Envelope { from, seq, body, signature }
+    /// `body` from `from` to `to`, under the key the two share (see
+    /// [`super::LinkKeys::seal`], which picks it).
+    pub fn seal(from: Author, to: Author, seq: u64, key: &LinkKey, body: Vec<u8>) -> Self {
+        let tag = Tag(Self::mac(key, from, to, seq, &body).finalize().into_bytes().into());
+        Envelope { from, seq, body, tag }
     }
 
-    pub fn verify(&self, key: &PublicKey) -> bool {
-        key.verify(&Self::signed_digest(self.from, self.seq, &self.body), &self.signature)
+    /// Whether this envelope was sealed for `to` by the other holder of `key`, as it
+    /// stands (compared in constant time).
+    pub fn verify(&self, to: Author, key: &LinkKey) -> bool {
+        Self::mac(key, self.from, to, self.seq, &self.body).verify_slice(&self.tag.0).is_ok()
     }
 
-    /// What identifies this envelope for replay detection: one signature per (from, seq,
+    /// What identifies this envelope for replay detection: one tag per (from, seq,
     /// body), so a copy has the same one and anything else does not verify.
-    fn id(&self) -> (Author, Signature) {
-        (self.from, self.signature)
+    fn id(&self) -> (Author, Tag) {
+        (self.from, self.tag)
     }
 }
 
-/// Remembers the last [`ReplayGuard::WINDOW`] envelopes of each sender and recognises
-/// copies of them, before their signature is checked. Older replays get through to the
-/// consensus and mempool filters, which drop stale messages cheaply.
+/// Remembers the last [`ReplayGuard::WINDOW`] authenticated envelopes of each sender and
+/// recognises copies of them (a network attacker can resend what it saw). Older replays
+/// get through to the consensus and mempool filters, which drop stale messages cheaply.
 #[derive(Default)]
 pub struct ReplayGuard {
-    seen: BTreeMap<Author, (BTreeSet<Signature>, VecDeque<Signature>)>,
+    seen: BTreeMap<Author, (BTreeSet<Tag>, VecDeque<Tag>)>,
 }
 
 impl ReplayGuard {
@@ -52,26 +71,17 @@ impl ReplayGuard {
 
     /// Whether this envelope was seen already (recording it if not).
     pub fn is_replay(&mut self, env: &Envelope) -> bool {
-        let (from, sig) = env.id();
+        let (from, tag) = env.id();
         let (set, order) = self.seen.entry(from).or_default();
-        if !set.insert(sig) {
+        if !set.insert(tag) {
             return true;
         }
-        order.push_back(sig);
+        order.push_back(tag);
         if order.len() > Self::WINDOW {
             if let Some(old) = order.pop_front() {
                 set.remove(&old);
             }
         }
         false
-    }
-
-    /// Forgets a sender's envelope whose signature turned out bad, so a forged copy
-    /// sent first cannot shadow the genuine one.
-    pub fn forget(&mut self, env: &Envelope) {
-        let (from, sig) = env.id();
-        if let Some((set, _)) = self.seen.get_mut(&from) {
-            set.remove(&sig);
-        }
     }
 }

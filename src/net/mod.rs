@@ -1,16 +1,19 @@
 //! Node-to-node messaging over TCP (madsim's simulated TCP in the sim build, the OS's in
-//! the real build): length-prefixed frames, signed envelopes, one reconnecting sender per
-//! peer address, and a listener that drops (and counts) anything malformed.
+//! the real build): length-prefixed frames, envelopes authenticated per pair of members,
+//! one reconnecting sender per peer address, and a listener that drops (and counts)
+//! anything malformed.
 
 pub mod codec;
 pub mod envelope;
 pub mod frame;
+pub mod link_keys;
 mod outbox;
 mod receiver;
 mod sender;
 mod stats;
 mod warn_limit;
 
+pub use link_keys::LinkKeys;
 pub use outbox::Outbox;
 pub use receiver::{listen, Inbound};
 pub use sender::Network;
@@ -39,7 +42,7 @@ pub trait Links: Send + Sync {
 pub trait Tamper: Send + Sync {
     /// The messages to send in place of `body` (an encoded message for `to`, `None`
     /// meaning every member), each with its addressee: `body` itself, altered copies,
-    /// extra messages, or nothing. Each goes out in its own envelope, signed by the node.
+    /// extra messages, or nothing. Each goes out in its own envelopes, sealed by the node.
     fn outgoing(&self, to: Option<Author>, body: Vec<u8>) -> Vec<(Option<Author>, Vec<u8>)>;
 }
 

@@ -1,12 +1,12 @@
-//! Inbound side: accept connections, read frames, check the envelope's signature against
-//! the committee, and hand `(sender, body)` to the node. Anything malformed is dropped,
-//! logged and counted; a broken frame stream closes only that connection. A copy of an
-//! envelope already received is dropped before its signature is checked.
+//! Inbound side: accept connections, read frames, check the envelope's tag under the
+//! key shared with its sender, and hand `(sender, body)` to the node. Anything malformed
+//! is dropped, logged and counted; a broken frame stream closes only that connection. A
+//! copy of an envelope already received is dropped as a replay.
 
 use super::envelope::{Envelope, ReplayGuard};
-use super::{codec, frame::read_frame, stats::NetStats};
+use super::{codec, frame::read_frame, stats::NetStats, LinkKeys};
 use crate::cpu::{Cpu, Work};
-use crate::types::{Author, Committee};
+use crate::types::Author;
 use std::sync::{Arc, Mutex};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -23,7 +23,7 @@ pub struct Inbound {
 /// costs, from its signature to what the component does with it.
 pub async fn listen(
     listener: TcpListener,
-    committee: Arc<Committee>,
+    links: Arc<LinkKeys>,
     out: mpsc::Sender<Inbound>,
     stats: Arc<NetStats>,
     cpu: Arc<dyn Cpu>,
@@ -33,7 +33,7 @@ pub async fn listen(
         match listener.accept().await {
             Ok((stream, peer)) => {
                 tracing::trace!(%peer, "peer connected");
-                tokio::spawn(connection(stream, committee.clone(), out.clone(), stats.clone(), guard.clone(), cpu.clone()));
+                tokio::spawn(connection(stream, links.clone(), out.clone(), stats.clone(), guard.clone(), cpu.clone()));
             }
             Err(e) => tracing::warn!("accept failed: {e}"),
         }
@@ -42,7 +42,7 @@ pub async fn listen(
 
 async fn connection(
     mut stream: TcpStream,
-    committee: Arc<Committee>,
+    links: Arc<LinkKeys>,
     out: mpsc::Sender<Inbound>,
     stats: Arc<NetStats>,
     guard: Arc<Mutex<ReplayGuard>>,
@@ -60,7 +60,7 @@ async fn connection(
             }
         };
         NetStats::bump(&stats.received);
-        match open(&bytes, &committee, &stats, &guard) {
+        match open(&bytes, &links, &stats, &guard) {
             Ok(msg) => {
                 cpu.spend(Work::PeerMessage).await;
                 if out.send(msg).await.is_err() {
@@ -79,23 +79,22 @@ async fn connection(
 
 /// Decodes and authenticates one frame (counting it in `stats` when dropped), or says
 /// why it was dropped.
-pub(crate) fn open(bytes: &[u8], committee: &Committee, stats: &NetStats, guard: &Mutex<ReplayGuard>) -> Result<Inbound, String> {
+pub(crate) fn open(bytes: &[u8], links: &LinkKeys, stats: &NetStats, guard: &Mutex<ReplayGuard>) -> Result<Inbound, String> {
     let env: Envelope = codec::decode(bytes).map_err(|e| {
         NetStats::bump(&stats.malformed);
         format!("malformed frame ({} bytes): {e}", bytes.len())
     })?;
-    let Some(key) = committee.key_of(env.from) else {
+    let Some(key) = links.with(env.from) else {
         NetStats::bump(&stats.unknown_sender);
-        return Err(format!("frame from {}, not a member", env.from));
+        return Err(format!("frame from {}, not another member", env.from));
     };
+    if !env.verify(links.me(), key) {
+        NetStats::bump(&stats.bad_tag);
+        return Err(format!("envelope claiming member {} fails its tag", env.from));
+    }
     if guard.lock().expect("replay guard").is_replay(&env) {
         NetStats::bump(&stats.replayed);
         return Err(format!("replayed envelope {} of member {}", env.seq, env.from));
-    }
-    if !env.verify(key) {
-        guard.lock().expect("replay guard").forget(&env);
-        NetStats::bump(&stats.bad_signature);
-        return Err(format!("bad envelope signature claiming member {}", env.from));
     }
     stats.heard(env.from);
     Ok(Inbound { from: env.from, body: env.body })
@@ -115,49 +114,74 @@ mod tests {
         })
     }
 
+    /// Member `me`'s link keys.
+    fn links(c: &Committee, keys: &[KeyPair], me: Author) -> LinkKeys {
+        LinkKeys::derive(c, me, &keys[me as usize]).unwrap()
+    }
+
+    /// `body` from member `from` (sealed with `key`, which may not be its own) to n0.
+    fn to_n0(c: &Committee, from: Author, key: &KeyPair, seq: u64, body: &[u8]) -> Vec<u8> {
+        codec::encode(&LinkKeys::derive(c, from, key).unwrap().seal(0, seq, body.to_vec()).unwrap())
+    }
+
     fn count(c: &std::sync::atomic::AtomicU64) -> u64 {
         c.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     #[test]
-    fn accepts_signed_and_rejects_forged_envelopes() {
+    fn accepts_sealed_and_rejects_forged_envelopes() {
         let (c, keys) = committee();
+        let n0 = links(&c, &keys, 0);
         let (stats, guard) = (NetStats::default(), Mutex::default());
-        let good = codec::encode(&Envelope::seal(1, 1, &keys[1], b"hi".to_vec()));
-        assert_eq!(open(&good, &c, &stats, &guard).unwrap().body, b"hi");
+        let good = to_n0(&c, 1, &keys[1], 1, b"hi");
+        let opened = open(&good, &n0, &stats, &guard).unwrap();
+        assert_eq!((opened.from, opened.body.as_slice()), (1, b"hi".as_slice()));
 
-        // Signed by member 2 but claiming to be member 1.
-        let forged = codec::encode(&Envelope::seal(1, 2, &keys[2], b"hi".to_vec()));
-        assert!(open(&forged, &c, &stats, &guard).is_err());
-        assert_eq!(count(&stats.bad_signature), 1);
+        // Sealed with member 2's key but claiming to be member 1.
+        assert!(open(&to_n0(&c, 1, &keys[2], 2, b"hi"), &n0, &stats, &guard).is_err());
+        // Member 1's envelope for member 2, delivered to n0.
+        let for_n2 = codec::encode(&links(&c, &keys, 1).seal(2, 3, b"hi".to_vec()).unwrap());
+        assert!(open(&for_n2, &n0, &stats, &guard).is_err());
+        // Member 1's envelope with another sequence number or body.
+        let mut moved: Envelope = codec::decode(&good).unwrap();
+        moved.seq += 1;
+        assert!(open(&codec::encode(&moved), &n0, &stats, &guard).is_err());
+        moved.seq -= 1;
+        moved.body = b"ho".to_vec();
+        assert!(open(&codec::encode(&moved), &n0, &stats, &guard).is_err());
+        assert_eq!(count(&stats.bad_tag), 4);
 
-        let stranger = codec::encode(&Envelope::seal(9, 3, &keys[0], b"hi".to_vec()));
-        assert!(open(&stranger, &c, &stats, &guard).is_err());
-        assert_eq!(count(&stats.unknown_sender), 1);
+        let stranger = to_n0(&c, 9, &keys[0], 4, b"hi");
+        assert!(open(&stranger, &n0, &stats, &guard).is_err());
+        // n0 has no link with itself: its own envelopes cannot be reflected back to it.
+        let reflected = codec::encode(&Envelope { from: 0, ..codec::decode::<Envelope>(&good).unwrap() });
+        assert!(open(&reflected, &n0, &stats, &guard).is_err());
+        assert_eq!(count(&stats.unknown_sender), 2);
     }
 
     #[test]
     fn replayed_envelopes_are_dropped_but_resent_messages_are_not() {
         let (c, keys) = committee();
+        let n0 = links(&c, &keys, 0);
         let (stats, guard) = (NetStats::default(), Mutex::default());
-        let first = codec::encode(&Envelope::seal(1, 10, &keys[1], b"sync me".to_vec()));
-        assert!(open(&first, &c, &stats, &guard).is_ok());
-        assert!(open(&first, &c, &stats, &guard).is_err(), "a byte-identical copy is a replay");
+        let first = to_n0(&c, 1, &keys[1], 10, b"sync me");
+        assert!(open(&first, &n0, &stats, &guard).is_ok());
+        assert!(open(&first, &n0, &stats, &guard).is_err(), "a byte-identical copy is a replay");
         assert_eq!(count(&stats.replayed), 1);
         // The same message sent again by its author is a new envelope.
-        let again = codec::encode(&Envelope::seal(1, 11, &keys[1], b"sync me".to_vec()));
-        assert!(open(&again, &c, &stats, &guard).is_ok());
-        // A forged copy carrying a genuine signature cannot shadow the genuine envelope.
-        let genuine = Envelope::seal(2, 5, &keys[2], b"vote".to_vec());
-        let mut shadow = genuine.clone();
+        assert!(open(&to_n0(&c, 1, &keys[1], 11, b"sync me"), &n0, &stats, &guard).is_ok());
+        // A forged copy carrying a genuine tag cannot shadow the genuine envelope.
+        let genuine = to_n0(&c, 2, &keys[2], 5, b"vote");
+        let mut shadow: Envelope = codec::decode(&genuine).unwrap();
         shadow.body = b"evil".to_vec();
-        assert!(open(&codec::encode(&shadow), &c, &stats, &guard).is_err());
-        assert!(open(&codec::encode(&genuine), &c, &stats, &guard).is_ok());
+        assert!(open(&codec::encode(&shadow), &n0, &stats, &guard).is_err());
+        assert!(open(&genuine, &n0, &stats, &guard).is_ok());
         // The window is bounded: an envelope older than it is no longer recognised.
+        let n1 = links(&c, &keys, 1);
         for seq in 0..ReplayGuard::WINDOW as u64 {
-            guard.lock().unwrap().is_replay(&Envelope::seal(1, 100 + seq, &keys[1], vec![]));
+            guard.lock().unwrap().is_replay(&n1.seal(0, 100 + seq, vec![]).unwrap());
         }
-        assert!(open(&first, &c, &stats, &guard).is_ok());
+        assert!(open(&first, &n0, &stats, &guard).is_ok());
     }
 
     /// A length claimed anywhere in an envelope (sender, body, signature) is refused
@@ -165,10 +189,11 @@ mod tests {
     #[test]
     fn hostile_lengths_anywhere_are_cheap() {
         let (c, keys) = committee();
+        let n0 = links(&c, &keys, 0);
         let stats = NetStats::default();
-        let bytes = codec::encode(&Envelope::seal(0, 1, &keys[0], vec![7u8; 100]));
+        let bytes = to_n0(&c, 1, &keys[1], 1, &[7u8; 100]);
         for hostile in with_claims_everywhere(&bytes) {
-            let (opened, peak) = peak_of(|| open(&hostile, &c, &stats, &Mutex::default()));
+            let (opened, peak) = peak_of(|| open(&hostile, &n0, &stats, &Mutex::default()));
             assert!(opened.is_err());
             assert!(peak <= 4 * 1024 + 2 * hostile.len(), "{} bytes cost {peak}", hostile.len());
         }
@@ -177,19 +202,19 @@ mod tests {
     proptest! {
         #[test]
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-            let (c, _) = committee();
+            let (c, keys) = committee();
             let stats = NetStats::default();
-            prop_assert!(open(&bytes, &c, &stats, &Mutex::default()).is_err());
+            prop_assert!(open(&bytes, &links(&c, &keys, 0), &stats, &Mutex::default()).is_err());
         }
 
         #[test]
         fn flipped_bytes_are_rejected(idx in 0usize..200, bit in 0u8..8) {
             let (c, keys) = committee();
             let stats = NetStats::default();
-            let mut bytes = codec::encode(&Envelope::seal(0, 1, &keys[0], vec![7u8; 100]));
+            let mut bytes = to_n0(&c, 1, &keys[1], 1, &[7u8; 100]);
             let i = idx % bytes.len();
             bytes[i] ^= 1 << bit;
-            prop_assert!(open(&bytes, &c, &stats, &Mutex::default()).is_err());
+            prop_assert!(open(&bytes, &links(&c, &keys, 0), &stats, &Mutex::default()).is_err());
         }
     }
 }

@@ -8,8 +8,8 @@
 //! backlog only after its retransmission backoff (seconds) once the partition heals,
 //! delaying every newer message behind it.
 
-use super::{codec, envelope::Envelope, frame::write_frame, stats::NetStats, SendHooks};
-use crate::types::{Author, Committee, KeyPair, Round};
+use super::{codec, frame::write_frame, stats::NetStats, LinkKeys, SendHooks};
+use crate::types::{Author, Committee, Round};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,11 +30,10 @@ type Frame = Arc<Vec<u8>>;
 
 #[derive(Clone)]
 pub struct Network {
-    me: Author,
-    key: KeyPair,
+    links: Arc<LinkKeys>,
     peers: Arc<BTreeMap<Author, Vec<mpsc::Sender<Frame>>>>,
     stats: Arc<NetStats>,
-    /// The next envelope's sequence number (see [`Envelope::seq`]).
+    /// The next message's sequence number (see [`super::envelope::Envelope::seq`]).
     seq: Arc<AtomicU64>,
     hooks: SendHooks,
 }
@@ -43,9 +42,9 @@ impl Network {
     /// Starts a sender task for every address of every other member; `hooks` (none in
     /// real nodes) decide which of a member's addresses each message goes to and what a
     /// byzantine node makes of it.
-    pub fn start(committee: &Committee, me: Author, key: KeyPair, stats: Arc<NetStats>, hooks: SendHooks) -> Self {
+    pub fn start(committee: &Committee, links: Arc<LinkKeys>, stats: Arc<NetStats>, hooks: SendHooks) -> Self {
         let mut peers = BTreeMap::new();
-        for author in committee.authors().filter(|a| *a != me) {
+        for author in committee.authors().filter(|a| *a != links.me()) {
             let member = committee.member(author).expect("author from committee");
             let queues = member
                 .consensus
@@ -59,15 +58,9 @@ impl Network {
             peers.insert(author, queues);
         }
         // Microseconds since the epoch at start: above every number an earlier
-        // incarnation used, unless it sent more than a million envelopes a second.
+        // incarnation used, unless it sent more than a million messages a second.
         let start = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_micros() as u64);
-        Network { me, key, peers: Arc::new(peers), stats, seq: Arc::new(AtomicU64::new(start)), hooks }
-    }
-
-    fn seal(&self, body: Vec<u8>) -> Frame {
-        let seq = self.seq.fetch_add(1, Ordering::Relaxed);
-        let env = Envelope::seal(self.me, seq, &self.key, body);
-        Arc::new(codec::encode(&env))
+        Network { links, peers: Arc::new(peers), stats, seq: Arc::new(AtomicU64::new(start)), hooks }
     }
 
     /// Sends an encoded message of `round` (see [`super::Wire::round`]) to `to`, or to
@@ -79,19 +72,32 @@ impl Network {
             None => vec![(to, body)],
         };
         for (to, body) in bodies {
-            let frame = self.seal(body);
+            // One number per message: each addressee's envelope differs by its tag.
+            let seq = self.seq.fetch_add(1, Ordering::Relaxed);
             match to {
-                Some(to) => self.push(to, &frame, round),
-                None => self.peers.keys().for_each(|to| self.push(*to, &frame, round)),
+                Some(to) => self.push(to, seq, &body, round),
+                None => self.peers.keys().for_each(|to| self.push(*to, seq, &body, round)),
             }
         }
     }
 
-    fn push(&self, to: Author, frame: &Frame, round: Option<Round>) {
-        for (copy, q) in self.peers.get(&to).into_iter().flatten().enumerate() {
-            if self.hooks.links.as_ref().is_some_and(|links| !links.reaches(to, copy, round)) {
-                continue;
-            }
+    /// Seals `body` for member `to` and queues it for every copy of `to` it reaches.
+    fn push(&self, to: Author, seq: u64, body: &[u8], round: Option<Round>) {
+        let reached: Vec<&mpsc::Sender<Frame>> = self
+            .peers
+            .get(&to)
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .filter(|(copy, _)| self.hooks.links.as_ref().is_none_or(|links| links.reaches(to, *copy, round)))
+            .map(|(_, q)| q)
+            .collect();
+        if reached.is_empty() {
+            return;
+        }
+        let Some(env) = self.links.seal(to, seq, body.to_vec()) else { return };
+        let frame: Frame = Arc::new(codec::encode(&env));
+        for q in reached {
             if q.try_send(frame.clone()).is_err() {
                 NetStats::bump(&self.stats.queue_full);
             }

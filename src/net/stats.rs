@@ -9,10 +9,11 @@ use tokio::time::Instant;
 #[derive(Debug, Default)]
 pub struct NetStats {
     pub malformed: AtomicU64,
-    pub bad_signature: AtomicU64,
+    /// Envelopes whose tag does not verify: forged, altered, or meant for another member.
+    pub bad_tag: AtomicU64,
     pub unknown_sender: AtomicU64,
     pub queue_full: AtomicU64,
-    /// Copies of envelopes already received (replays), dropped before their signature.
+    /// Copies of envelopes already received (replays).
     pub replayed: AtomicU64,
     pub received: AtomicU64,
     /// When each member was last heard from (any authenticated frame).
@@ -28,7 +29,7 @@ impl NetStats {
     pub fn drops_by_reason(&self) -> [(&'static str, u64); 5] {
         [
             ("malformed", self.malformed.load(Ordering::Relaxed)),
-            ("bad_signature", self.bad_signature.load(Ordering::Relaxed)),
+            ("bad_tag", self.bad_tag.load(Ordering::Relaxed)),
             ("unknown_sender", self.unknown_sender.load(Ordering::Relaxed)),
             ("queue_full", self.queue_full.load(Ordering::Relaxed)),
             ("replayed", self.replayed.load(Ordering::Relaxed)),

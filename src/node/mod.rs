@@ -17,7 +17,7 @@ use crate::chain::{spawn_runner, Chain, StarknetAdmission};
 use crate::consensus::{ConsensusMessage, Core};
 use crate::cpu::Cpu;
 use crate::mempool::{BatchPool, Mempool, MempoolMessage, TxCheck};
-use crate::net::{self, codec, NetStats, Network, Outbox};
+use crate::net::{self, codec, LinkKeys, NetStats, Network, Outbox};
 use crate::observer::Observer;
 use crate::storage::Store;
 use crate::types::{Author, Committee, KeyPair};
@@ -102,7 +102,8 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
     #[cfg(not(madsim))]
     let observer: Arc<dyn Observer> = Arc::new(crate::metrics::MetricsObserver { metrics: metrics.clone(), inner: observer });
     let stats = Arc::new(NetStats::default());
-    let network = Network::start(&committee, me, key.clone(), stats.clone(), hooks);
+    let links = Arc::new(LinkKeys::derive(&committee, me, &key).map_err(|e| anyhow::anyhow!("committee: {e}"))?);
+    let network = Network::start(&committee, links.clone(), stats.clone(), hooks);
     // Consensus hands each commit's height to the execution task, if there is one.
     let (commits, committed) = mpsc::unbounded_channel();
     let (tx_check, chain, attest) = match &config.execution {
@@ -162,6 +163,6 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
     tokio::select! {
         biased;
         reason = halted.reason() => Err(anyhow::anyhow!(reason)),
-        () = net::listen(peer_listener, committee, inbound_tx, stats, cpu) => Ok(()),
+        () = net::listen(peer_listener, links, inbound_tx, stats, cpu) => Ok(()),
     }
 }

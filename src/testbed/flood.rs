@@ -12,7 +12,7 @@ use super::{Kraken, PEER_PORT};
 use crate::consensus::messages::{QuorumCert, Timeout, Vote};
 use crate::consensus::ConsensusMessage;
 use crate::net::codec;
-use crate::net::envelope::Envelope;
+use crate::net::LinkKeys;
 use crate::node::NodeMessage;
 use crate::types::{Author, Committee, Digest, KeyPair, Signature};
 use futures_util::future::LocalBoxFuture;
@@ -40,7 +40,8 @@ pub enum FloodKind {
     OversizedCertificates,
 }
 
-const FLOODER: Author = 3;
+/// The member whose key seals the flood: byzantine, whatever its node runs.
+pub const FLOODER: Author = 3;
 const TARGET: usize = 0;
 /// Chunks written per second (each one flushed write).
 const CHUNKS_PER_SECOND: u64 = 100;
@@ -56,10 +57,11 @@ impl Flood {
     /// run's `seed`.
     pub fn new(inner: Kraken, kind: FloodKind, per_second: u64, seconds: u64, seed: u64) -> Self {
         let (committee, keys) = Committee::generate(4, seed, |_| (vec![], vec![]));
+        let links = LinkKeys::derive(&committee, FLOODER, &keys[FLOODER as usize]).expect("generated keys are not of small order");
         let total = (per_second * seconds) as usize;
         let frames: Vec<Vec<u8>> = match kind {
-            FloodKind::Replay => vec![frame(FLOODER, 1, &keys[3], &stale_timeout(&keys[3]))],
-            _ => (0..total).map(|i| message(kind, i, &committee, &keys)).collect(),
+            FloodKind::Replay => vec![frame(&links, 1, &stale_timeout(&keys[3]))],
+            _ => (0..total).map(|i| message(kind, i, &committee, &links, &keys)).collect(),
         };
         let per_chunk = (per_second / CHUNKS_PER_SECOND).max(1) as usize;
         let chunks = (0..total.div_ceil(per_chunk))
@@ -74,7 +76,7 @@ impl Flood {
     }
 }
 
-fn message(kind: FloodKind, i: usize, committee: &Committee, keys: &[KeyPair]) -> Vec<u8> {
+fn message(kind: FloodKind, i: usize, committee: &Committee, links: &LinkKeys, keys: &[KeyPair]) -> Vec<u8> {
     let key = &keys[FLOODER as usize];
     let seq = 1 + i as u64;
     match kind {
@@ -83,17 +85,17 @@ fn message(kind: FloodKind, i: usize, committee: &Committee, keys: &[KeyPair]) -
             bytes[..8].copy_from_slice(&seq.to_be_bytes());
             bytes
         }
-        FloodKind::Replay | FloodKind::StaleTimeouts => frame(FLOODER, seq, key, &stale_timeout(key)),
+        FloodKind::Replay | FloodKind::StaleTimeouts => frame(links, seq, &stale_timeout(key)),
         FloodKind::ForgedVotes => {
             // n0 collects votes for rounds r with leader(r + 1) = n0.
             let round = 3 + 4 * (i as u64 % 250);
             let vote = Vote { block: Digest::of(&seq.to_be_bytes()), round, author: 2, signature: Signature([7; 64]) };
-            frame(FLOODER, seq, key, &ConsensusMessage::Vote(vote))
+            frame(links, seq, &ConsensusMessage::Vote(vote))
         }
         FloodKind::OversizedCertificates => {
             let fake = (0, Signature([3; 64]));
             let qc = QuorumCert { block: Digest::of(&seq.to_be_bytes()), round: 1_000, votes: vec![fake; 50 * committee.size()] };
-            frame(FLOODER, seq, key, &ConsensusMessage::Timeout(Timeout::new(1, qc, FLOODER, key)))
+            frame(links, seq, &ConsensusMessage::Timeout(Timeout::new(1, qc, FLOODER, key)))
         }
     }
 }
@@ -102,9 +104,10 @@ fn stale_timeout(key: &KeyPair) -> ConsensusMessage {
     ConsensusMessage::Timeout(Timeout::new(0, QuorumCert::genesis(), FLOODER, key))
 }
 
-fn frame(from: Author, seq: u64, key: &KeyPair, msg: &ConsensusMessage) -> Vec<u8> {
+/// `msg` sealed by the flooder for the target.
+fn frame(links: &LinkKeys, seq: u64, msg: &ConsensusMessage) -> Vec<u8> {
     let body = codec::encode(&NodeMessage::Consensus(msg.clone()));
-    codec::encode(&Envelope::seal(from, seq, key, body))
+    codec::encode(&links.seal(TARGET as Author, seq, body).expect("the target is a member"))
 }
 
 fn length_prefixed(frame: &[u8]) -> Vec<u8> {

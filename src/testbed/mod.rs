@@ -35,7 +35,7 @@ pub use disk::SimBackend;
 use auditor::Auditor;
 use cpu::{CostModel, SimCpu};
 use byzantine::{Byzantine, Refusals};
-pub use flood::{Flood, FloodKind};
+pub use flood::{Flood, FloodKind, FLOODER};
 pub use prover::RPC_PORT;
 use prover::ProverConfig;
 use round_links::RoundLinks;

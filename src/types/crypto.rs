@@ -1,4 +1,5 @@
-//! Ed25519 identities: every node message and every vote is signed.
+//! Ed25519 identities: every block, vote and timeout is signed, and every two members
+//! derive from their keys the secret that authenticates the messages between them.
 
 use super::Digest;
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
@@ -59,6 +60,10 @@ impl fmt::Debug for PublicKey {
 impl PublicKey {
     pub fn to_hex(&self) -> String {
         hex::encode(self.0.as_bytes())
+    }
+
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
     }
 
     pub fn from_hex(s: &str) -> Result<Self, String> {
@@ -126,6 +131,15 @@ impl KeyPair {
         Signature(self.secret.sign(&msg.0).to_bytes())
     }
 
+    /// The X25519 secret this key shares with `peer` (both Ed25519 keys taken to their
+    /// Montgomery form, as libsodium's `crypto_sign_ed25519_*_to_curve25519` do): the same
+    /// bytes on both sides, known to nobody else. `None` for a peer key of small order,
+    /// whose "shared" secret anyone could compute.
+    pub fn shared_secret(&self, peer: &PublicKey) -> Option<[u8; 32]> {
+        let shared = peer.0.to_montgomery().mul_clamped(self.secret.to_scalar_bytes()).to_bytes();
+        (shared != [0; 32]).then_some(shared)
+    }
+
     pub fn secret_hex(&self) -> String {
         hex::encode(self.secret.to_bytes())
     }
@@ -155,6 +169,19 @@ mod tests {
         assert!(!k.public().verify(&m, &bad));
         let other = KeyPair::from_seed([8; 32]);
         assert!(!other.public().verify(&m, &s));
+    }
+
+    #[test]
+    fn shared_secrets_agree_per_pair_and_refuse_small_order_keys() {
+        let [a, b, c] = [1u8, 2, 3].map(|i| KeyPair::from_seed([i; 32]));
+        let ab = a.shared_secret(&b.public()).unwrap();
+        assert_eq!(Some(ab), b.shared_secret(&a.public()));
+        assert_ne!(Some(ab), a.shared_secret(&c.public()));
+        assert_ne!(Some(ab), c.shared_secret(&b.public()));
+        // The identity point is a valid key encoding of small order.
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        assert_eq!(a.shared_secret(&PublicKey::from_bytes(&identity).unwrap()), None);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::messages::{Block, ConsensusMessage, QuorumCert, Timeout, TimeoutCert,
 use super::{ConsensusParams, Core, LeaderElection};
 use crate::mempool::BatchPool;
 use crate::net::envelope::Envelope;
-use crate::net::{codec, frame, NetStats, Network};
+use crate::net::{codec, frame, LinkKeys, NetStats, Network};
 use crate::halt::{Halt, Halted};
 use crate::node::{consensus_outbox, mempool_outbox, NodeMessage};
 use crate::observer::Observer;
@@ -200,7 +200,8 @@ impl Stage {
                             store.put(crate::storage::Table::Batches, &b.digest().0, b).unwrap();
                             pool.add(b.digest(), b);
                         }
-                        let net = Network::start(&committee, me, key.clone(), Arc::new(NetStats::default()), Default::default());
+                        let links = Arc::new(LinkKeys::derive(&committee, me, &key).expect("link keys"));
+                        let net = Network::start(&committee, links, Arc::new(NetStats::default()), Default::default());
                         let (tx, rx) = mpsc::channel(1_000);
                         let (_arrivals, arrivals) = mpsc::unbounded_channel();
                         let (halt, h) = Halt::new();

@@ -2,7 +2,7 @@
 //! `max_batch_txs`, the most a peer accepts, and that bound fits the wire's.
 
 use super::*;
-use crate::net::{NetStats, Network};
+use crate::net::{LinkKeys, NetStats, Network};
 use crate::cpu::Unmetered;
 use crate::observer::LogObserver;
 use crate::types::Committee;
@@ -13,7 +13,7 @@ fn spawn(params: MempoolParams, pool: Arc<BatchPool>) -> anyhow::Result<MempoolH
         (vec![format!("10.9.9.{}:1", i + 1).parse().unwrap()], vec![format!("10.9.9.{}:2", i + 1).parse().unwrap()])
     });
     let store = Store::open_backend(redb::backends::InMemoryBackend::new()).unwrap();
-    let net = crate::node::mempool_outbox(&Network::start(&committee, 0, keys[0].clone(), Arc::new(NetStats::default()), Default::default()));
+    let net = crate::node::mempool_outbox(&Network::start(&committee, Arc::new(LinkKeys::derive(&committee, 0, &keys[0]).unwrap()), Arc::new(NetStats::default()), Default::default()));
     let (_, inbox) = mpsc::channel(1);
     let (arrivals, _) = mpsc::unbounded_channel();
     let (halt, _) = Halt::new();
