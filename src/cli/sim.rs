@@ -62,7 +62,10 @@ pub fn bench(out: &Path, rates: &[u64], seconds: u64) -> anyhow::Result<i32> {
     for &rate in rates {
         points.push((format!("load {rate}"), load_point(rate, seconds)?));
     }
-    points.push(("healthy.toml".into(), Scenario::from_file("scenarios/healthy.toml").map_err(|e| anyhow::anyhow!("{e}"))?));
+    // The simulator's own speed: the healthy committee, and the same with 16 members.
+    let healthy = Scenario::from_file("scenarios/healthy.toml").map_err(|e| anyhow::anyhow!("{e}"))?;
+    points.push(("healthy.toml".into(), healthy.clone()));
+    points.push(("healthy.toml n=16".into(), Scenario { committee_size: 16, ..healthy }));
     for (label, scenario) in points {
         eprintln!("bench: {label} ({} simulated)...", format_duration(scenario.duration));
         let system = system_for(&scenario)?;
@@ -82,7 +85,7 @@ pub fn bench(out: &Path, rates: &[u64], seconds: u64) -> anyhow::Result<i32> {
         )?;
         writeln!(
             table,
-            "| {label:>14} | {offered:>8.0} | {:>9.1} | {p50:>7.0} | {p99:>7.0} | {:>6.2}x |",
+            "| {label:>17} | {offered:>8.0} | {:>9.1} | {p50:>7.0} | {p99:>7.0} | {:>6.2}x |",
             s.mean_tps, o.sim_per_wall
         )?;
     }
@@ -90,8 +93,8 @@ pub fn bench(out: &Path, rates: &[u64], seconds: u64) -> anyhow::Result<i32> {
         std::fs::create_dir_all(dir)?;
     }
     std::fs::write(out, csv)?;
-    println!("| point          | offered  | committed | p50 ms  | p99 ms  | sim/wall |");
-    println!("|----------------|----------|-----------|---------|---------|----------|");
+    println!("| point             | offered  | committed | p50 ms  | p99 ms  | sim/wall |");
+    println!("|-------------------|----------|-----------|---------|---------|----------|");
     print!("{table}");
     println!("wrote {}", out.display());
     Ok(0)
