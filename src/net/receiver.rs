@@ -20,7 +20,7 @@ pub struct Inbound {
 
 /// Accepts peers on `listener` until the node stops. Every authenticated message is
 /// charged to the host's `cpu` before it is handed on: what handling a peer's message
-/// costs, from its signature to what the component does with it.
+/// costs, from its envelope's check to what the component does with it.
 pub async fn listen(
     listener: TcpListener,
     links: Arc<LinkKeys>,
