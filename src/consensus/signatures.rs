@@ -6,9 +6,8 @@
 //! another message is checked like any other.
 
 use super::messages::Invalid;
-use crate::types::{Author, Committee, Digest, Signature};
+use crate::types::{Author, Committee, Digest, RecentSet, Signature};
 use std::cell::RefCell;
-use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
 
 /// Whom a signature is checked against: a committee, and how.
@@ -41,7 +40,7 @@ type Checked = (Author, Digest, Signature);
 /// against it; a remembered one is not verified again.
 pub struct CheckedSignatures {
     committee: Arc<Committee>,
-    valid: RefCell<(BTreeSet<Checked>, VecDeque<Checked>)>,
+    valid: RefCell<RecentSet<Checked>>,
 }
 
 impl CheckedSignatures {
@@ -49,7 +48,7 @@ impl CheckedSignatures {
     pub const REMEMBERED: usize = 4_096;
 
     pub fn new(committee: Arc<Committee>) -> Self {
-        CheckedSignatures { committee, valid: RefCell::default() }
+        CheckedSignatures { committee, valid: RefCell::new(RecentSet::new(Self::REMEMBERED)) }
     }
 }
 
@@ -60,18 +59,11 @@ impl SignatureCheck for CheckedSignatures {
 
     fn check(&self, author: Author, msg: &Digest, sig: &Signature) -> Result<(), Invalid> {
         let entry = (author, *msg, *sig);
-        if self.valid.borrow().0.contains(&entry) {
+        if self.valid.borrow().contains(&entry) {
             return Ok(());
         }
         self.committee.check(author, msg, sig)?;
-        let (set, order) = &mut *self.valid.borrow_mut();
-        set.insert(entry);
-        order.push_back(entry);
-        if order.len() > Self::REMEMBERED {
-            if let Some(old) = order.pop_front() {
-                set.remove(&old);
-            }
-        }
+        self.valid.borrow_mut().insert(entry);
         Ok(())
     }
 }
@@ -94,14 +86,14 @@ mod tests {
         let sig = keys[1].sign(&m);
         checked.check(1, &m, &sig).unwrap();
         checked.check(1, &m, &sig).unwrap();
-        assert_eq!(checked.valid.borrow().0.len(), 1, "checked once, remembered once");
+        assert_eq!(checked.valid.borrow().len(), 1, "checked once, remembered once");
         assert_eq!(checked.check(2, &m, &sig), Err(Invalid::BadSignature(2)));
         assert_eq!(checked.check(1, &other, &sig), Err(Invalid::BadSignature(1)));
         assert_eq!(checked.check(9, &m, &sig), Err(Invalid::UnknownAuthor(9)));
         let mut forged = sig;
         forged.0[0] ^= 1;
         assert_eq!(checked.check(1, &m, &forged), Err(Invalid::BadSignature(1)));
-        assert_eq!(checked.valid.borrow().0.len(), 1, "nothing invalid is remembered");
+        assert_eq!(checked.valid.borrow().len(), 1, "nothing invalid is remembered");
     }
 
     #[test]
@@ -117,9 +109,9 @@ mod tests {
             checked.check(0, &m, &s).unwrap();
         }
         let valid = checked.valid.borrow();
-        assert_eq!(valid.0.len(), CheckedSignatures::REMEMBERED);
+        assert_eq!(valid.len(), CheckedSignatures::REMEMBERED);
         let (first, s0) = sign(0);
         let (last, sl) = sign(CheckedSignatures::REMEMBERED);
-        assert!(!valid.0.contains(&(0, first, s0)) && valid.0.contains(&(0, last, sl)));
+        assert!(!valid.contains(&(0, first, s0)) && valid.contains(&(0, last, sl)));
     }
 }

@@ -5,11 +5,11 @@
 //! a receiver can drop byte-identical copies as replays ([`ReplayGuard`]).
 
 use super::link_keys::LinkKey;
-use crate::types::Author;
+use crate::types::{Author, RecentSet};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::BTreeMap;
 
 /// An envelope's MAC: HMAC-SHA256 over the sender, the receiver, the sequence number
 /// and the body.
@@ -63,7 +63,7 @@ impl Envelope {
 /// get through to the consensus and mempool filters, which drop stale messages cheaply.
 #[derive(Default)]
 pub struct ReplayGuard {
-    seen: BTreeMap<Author, (BTreeSet<Tag>, VecDeque<Tag>)>,
+    seen: BTreeMap<Author, RecentSet<Tag>>,
 }
 
 impl ReplayGuard {
@@ -72,16 +72,6 @@ impl ReplayGuard {
     /// Whether this envelope was seen already (recording it if not).
     pub fn is_replay(&mut self, env: &Envelope) -> bool {
         let (from, tag) = env.id();
-        let (set, order) = self.seen.entry(from).or_default();
-        if !set.insert(tag) {
-            return true;
-        }
-        order.push_back(tag);
-        if order.len() > Self::WINDOW {
-            if let Some(old) = order.pop_front() {
-                set.remove(&old);
-            }
-        }
-        false
+        !self.seen.entry(from).or_insert_with(|| RecentSet::new(Self::WINDOW)).insert(tag)
     }
 }

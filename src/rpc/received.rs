@@ -3,39 +3,30 @@
 //! only learns a Starknet hash at execution. Bounded: the oldest hashes are forgotten
 //! first (a transaction dropped before execution would otherwise stay RECEIVED forever).
 
-use std::collections::{BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex};
 
+use crate::types::RecentSet;
 use kraken_execution::Felt;
 
 /// How many admitted hashes are remembered.
 const CAPACITY: usize = 1 << 16;
 
-#[derive(Clone, Default)]
-pub struct ReceivedTxs(Arc<Mutex<Recent>>);
+#[derive(Clone)]
+pub struct ReceivedTxs(Arc<Mutex<RecentSet<Felt>>>);
 
-#[derive(Default)]
-struct Recent {
-    hashes: BTreeSet<Felt>,
-    order: VecDeque<Felt>,
+impl Default for ReceivedTxs {
+    fn default() -> Self {
+        ReceivedTxs(Arc::new(Mutex::new(RecentSet::new(CAPACITY))))
+    }
 }
 
 impl ReceivedTxs {
     pub fn insert(&self, hash: Felt) {
-        let mut r = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if !r.hashes.insert(hash) {
-            return;
-        }
-        r.order.push_back(hash);
-        if r.order.len() > CAPACITY {
-            if let Some(old) = r.order.pop_front() {
-                r.hashes.remove(&old);
-            }
-        }
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(hash);
     }
 
     pub fn contains(&self, hash: &Felt) -> bool {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).hashes.contains(hash)
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).contains(hash)
     }
 }
 

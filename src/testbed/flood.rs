@@ -60,7 +60,7 @@ impl Flood {
         let links = LinkKeys::derive(&committee, FLOODER, &keys[FLOODER as usize]).expect("generated keys are not of small order");
         let total = (per_second * seconds) as usize;
         let frames: Vec<Vec<u8>> = match kind {
-            FloodKind::Replay => vec![frame(&links, 1, &stale_timeout(&keys[3]))],
+            FloodKind::Replay => vec![frame(&links, 1, &stale_timeout(&keys[FLOODER as usize]))],
             _ => (0..total).map(|i| message(kind, i, &committee, &links, &keys)).collect(),
         };
         let per_chunk = (per_second / CHUNKS_PER_SECOND).max(1) as usize;

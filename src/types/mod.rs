@@ -5,11 +5,13 @@ pub(crate) mod bytes;
 mod committee;
 mod crypto;
 mod digest;
+mod recent;
 mod tx;
 
 pub use committee::{Committee, CommitteeError, Member};
 pub use crypto::{KeyPair, PublicKey, Signature};
 pub use digest::{Digest, Hasher};
+pub use recent::RecentSet;
 pub use tx::{Batch, Tx, TxId};
 
 /// A consensus round (view). Round 0 belongs to genesis.
