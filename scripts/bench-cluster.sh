@@ -12,7 +12,8 @@
 # Settings (environment): KRAKEN_BIN (the release build, target/real/release/kraken),
 # KRAKEN_SIM_BIN (the simulator build, target/debug/kraken; empty skips the simulator),
 # BENCH_ENGINES ("native vm"), BENCH_RATES ("50 100 150 200 300"), BENCH_SECONDS (20),
-# BENCH_OUT (reports/bench/cluster.csv).
+# BENCH_OUT (reports/bench/cluster.csv); run-local.sh's node parameters (KRAKEN_MIN_BLOCK_MS,
+# KRAKEN_EMPTY_BLOCK_MS, KRAKEN_BATCH_DELAY_MS) pass through to the cluster.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -20,8 +20,8 @@
 # KRAKEN_LOAD_SECONDS (10; 0 skips the load), KRAKEN_RESET (0), KRAKEN_PROVER (1: run the
 # watcher-prover beside the nodes, proofs in run/local/proofs; 0 skips it),
 # KRAKEN_BLOCKS_PER_PROOF (1), KRAKEN_EXPLORER (1: serve the explorer over the nodes and
-# the proofs; 0 skips it) on KRAKEN_EXPLORER_PORT (4000), and the node parameters KRAKEN_EMPTY_BLOCK_MS and
-# KRAKEN_BATCH_DELAY_MS (the nodes' defaults when unset).
+# the proofs; 0 skips it) on KRAKEN_EXPLORER_PORT (4000), and the node parameters KRAKEN_EMPTY_BLOCK_MS,
+# KRAKEN_MIN_BLOCK_MS and KRAKEN_BATCH_DELAY_MS (the nodes' defaults when unset).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,6 +40,7 @@ blocks_per_proof="${KRAKEN_BLOCKS_PER_PROOF:-1}"
 explorer="${KRAKEN_EXPLORER:-1}"
 explorer_port="${KRAKEN_EXPLORER_PORT:-4000}"
 empty_block_ms="${KRAKEN_EMPTY_BLOCK_MS:-}"
+min_block_ms="${KRAKEN_MIN_BLOCK_MS:-}"
 batch_delay_ms="${KRAKEN_BATCH_DELAY_MS:-}"
 health_timeout=180
 
@@ -50,7 +51,7 @@ case "$engine" in native | vm | none) ;; *) die "KRAKEN_ENGINE=$engine: expected
 for v in nodes base_port rpc_base accounts load_rate load_seconds blocks_per_proof explorer_port; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || die "KRAKEN_${v^^}=${!v}: expected a whole number"
 done
-for v in empty_block_ms batch_delay_ms; do
+for v in empty_block_ms min_block_ms batch_delay_ms; do
     [[ -z "${!v}" || "${!v}" =~ ^[0-9]+$ ]] || die "KRAKEN_${v^^}=${!v}: expected a whole number of milliseconds"
 done
 ((nodes >= 4)) || die "KRAKEN_NODES=$nodes: a BFT committee needs at least 4 nodes"
@@ -60,7 +61,7 @@ all_urls() { for ((i = 0; i < nodes; i++)); do rpc_url "$i"; done | paste -sd, -
 
 # The settings a run dir was made with; a dir made otherwise is replaced, not reused.
 settings() {
-    echo "engine=$engine nodes=$nodes base_port=$base_port rpc_base=$rpc_base accounts=$accounts empty_block_ms=$empty_block_ms batch_delay_ms=$batch_delay_ms"
+    echo "engine=$engine nodes=$nodes base_port=$base_port rpc_base=$rpc_base accounts=$accounts empty_block_ms=$empty_block_ms min_block_ms=$min_block_ms batch_delay_ms=$batch_delay_ms"
 }
 
 running_pids() {
@@ -99,7 +100,12 @@ generate() {
     mkdir -p "$new/stores" "$new/logs" "$new/pids"
     "$bin" committee --nodes "$nodes" --base-port "$base_port" --out "$new" > /dev/null
     echo "# Written by scripts/run-local.sh; every node of the cluster runs with it." > "$new/node.toml"
-    if [[ -n "$empty_block_ms" ]]; then printf '[consensus]\nempty_block_ms = %s\n\n' "$empty_block_ms" >> "$new/node.toml"; fi
+    if [[ -n "$empty_block_ms$min_block_ms" ]]; then
+        echo '[consensus]' >> "$new/node.toml"
+        if [[ -n "$empty_block_ms" ]]; then echo "empty_block_ms = $empty_block_ms" >> "$new/node.toml"; fi
+        if [[ -n "$min_block_ms" ]]; then echo "min_block_ms = $min_block_ms" >> "$new/node.toml"; fi
+        echo >> "$new/node.toml"
+    fi
     if [[ -n "$batch_delay_ms" ]]; then printf '[mempool]\nbatch_delay_ms = %s\n\n' "$batch_delay_ms" >> "$new/node.toml"; fi
     if [[ "$engine" != none ]]; then
         cat >> "$new/node.toml" <<EOF

@@ -13,6 +13,14 @@ fn play_file(path: &str, seed: Option<u64>) -> RunOutcome {
     world::run(&s, seed.unwrap_or(s.seed), Arc::new(Kraken::new(&s).unwrap()))
 }
 
+/// Plays a scenario's text (named `path` in errors) under its own seed; it must pass.
+fn play_passing(text: &str, path: &str) -> RunOutcome {
+    let s = Scenario::from_str(text, path).unwrap();
+    let o = world::run(&s, s.seed, Arc::new(Kraken::new(&s).unwrap()));
+    assert!(o.passed(), "{path} failed: {:?}", o.failures());
+    o
+}
+
 fn assert_passes(path: &str) -> RunOutcome {
     let o = play_file(path, None);
     assert!(o.passed(), "{path} failed: {:?}", o.failures());
@@ -47,9 +55,7 @@ fn twins_reputation_passes() {
 fn a_node_down_costs_one_timeout_under_reputation_and_every_fourth_round_under_round_robin() {
     let text = std::fs::read_to_string("scenarios/leader-down.toml").unwrap();
     let figures = |text: &str| {
-        let s = Scenario::from_str(text, "scenarios/leader-down.toml").unwrap();
-        let o = world::run(&s, s.seed, Arc::new(Kraken::new(&s).unwrap()));
-        assert!(o.passed(), "{:?}", o.failures());
+        let o = play_passing(text, "scenarios/leader-down.toml");
         let w = o.metrics.summary.under_faults.clone().expect("the scenario has faults");
         (w.committed_tps / w.offered_tps, o.metrics.summary.longest_commit_gap_ms.unwrap())
     };
@@ -57,6 +63,20 @@ fn a_node_down_costs_one_timeout_under_reputation_and_every_fourth_round_under_r
     assert!(share >= 0.9 && gap <= 2_000.0, "reputation: {:.0}% of the offered load committed, longest gap {gap} ms", share * 100.0);
     let (share, gap) = figures(&text.replace("leader_election = \"reputation\"", "leader_election = \"round-robin\""));
     assert!(share < 0.9 && gap > 2_000.0, "round-robin: {:.0}% committed, longest gap {gap} ms", share * 100.0);
+}
+
+/// With `min_block_ms` a leader waits that long into its round before proposing: the
+/// same load commits in a fraction of the blocks, each at least that far apart, and every
+/// checker still passes.
+#[test]
+fn min_block_ms_gathers_the_load_into_fewer_blocks() {
+    let text = std::fs::read_to_string("scenarios/healthy.toml").unwrap();
+    let eager = play_passing(&text, "scenarios/healthy.toml").metrics.summary;
+    let paced = play_passing(&format!("{text}\n[node.consensus]\nmin_block_ms = 200\n"), "scenarios/healthy.toml").metrics.summary;
+    // 30 simulated seconds hold at most 150 rounds of 200 ms, one height each.
+    assert!(paced.blocks <= 150, "{} heights in 30 s with 200 ms rounds at the least", paced.blocks);
+    assert!(paced.blocks * 3 < eager.blocks, "paced {} heights, eager {}", paced.blocks, eager.blocks);
+    assert!(paced.committed as f64 >= 0.97 * eager.committed as f64, "paced committed {}, eager {}", paced.committed, eager.committed);
 }
 
 #[test]
