@@ -39,7 +39,9 @@ pub struct ConsensusParams {
     /// A leader proposes no sooner than this after its round began, so that under load
     /// transactions gather into fewer, larger blocks: every block costs each member
     /// signatures, disk syncs and a state-trie update whatever its size. 0 proposes as
-    /// soon as there is payload. Keep it well below `timeout_ms`.
+    /// soon as there is payload. Keep it well below `timeout_ms`, and mind that a block
+    /// holds at most `max_block_batches`: 64 a block in 200 ms rounds order at most 320
+    /// batches a second, fewer when rounds time out.
     pub min_block_ms: u64,
     /// Most batch digests in one block.
     pub max_block_batches: usize,
