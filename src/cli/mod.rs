@@ -455,6 +455,7 @@ pub fn node_config(path: Option<&std::path::Path>) -> anyhow::Result<kraken::nod
     let Some(p) = path else { return Ok(Default::default()) };
     let text = std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("--config {}: {e}", p.display()))?;
     let config: kraken::node::NodeConfig = toml::from_str(&text).map_err(|e| anyhow::anyhow!("--config {}: {e}", p.display()))?;
+    config.check().map_err(|e| anyhow::anyhow!("--config {}: {e}", p.display()))?;
     anyhow::ensure!(
         !config.execution.as_ref().is_some_and(|e| e.unsafe_skip_fee_transfer),
         "--config {}: [execution] unsafe_skip_fee_transfer breaks execution on purpose; it is for simulated auditor tests only",

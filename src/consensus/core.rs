@@ -39,7 +39,8 @@ pub struct ConsensusParams {
     /// A leader proposes no sooner than this after its round began, so that under load
     /// transactions gather into fewer, larger blocks: every block costs each member
     /// signatures, disk syncs and a state-trie update whatever its size. 0 proposes as
-    /// soon as there is payload. Keep it well below `timeout_ms`, and mind that a block
+    /// soon as there is payload. It must be below `timeout_ms` (`NodeConfig::check`), and
+    /// well below to leave the round time for its votes; mind too that a block
     /// holds at most `max_block_batches`: 64 a block in 200 ms rounds order at most 320
     /// batches a second, fewer when rounds time out.
     pub min_block_ms: u64,

@@ -67,6 +67,7 @@ impl Kraken {
             .clone()
             .try_into()
             .map_err(|e: toml::de::Error| anyhow::anyhow!("[node]: {}", e.message()))?;
+        config.check().map_err(|e| anyhow::anyhow!("[node]: {e}"))?;
         let starknet = match &config.execution {
             Some(settings) => {
                 let genesis = Genesis::build(&settings.genesis);
