@@ -45,6 +45,12 @@ impl Aggregator {
         self.votes.get(&(v.round, v.block)).is_some_and(|s| s.contains_key(&v.author))
     }
 
+    /// Whether this block already has its QC here: a further vote for it changes nothing,
+    /// so it is not worth checking.
+    pub fn certified(&self, round: Round, block: &Digest, quorum: usize) -> bool {
+        self.votes.get(&(round, *block)).is_some_and(|s| s.len() >= quorum)
+    }
+
     /// Whether this author's timeout for this round is already counted.
     pub fn has_timeout(&self, t: &Timeout) -> bool {
         self.timeouts.get(&t.round).is_some_and(|s| s.contains_key(&t.author))
@@ -87,6 +93,7 @@ mod tests {
         assert_eq!(a.add_vote(&vote(1), 3), Ok(None));
         let qc = a.add_vote(&vote(2), 3).unwrap().expect("quorum");
         assert_eq!(qc.votes.len(), 3);
+        assert!(a.certified(3, &d, 3) && !a.certified(4, &d, 3));
         assert_eq!(a.add_vote(&vote(3), 3), Ok(None), "QC is formed once");
     }
 

@@ -473,6 +473,8 @@ impl Core {
         self.safety.record(b.round);
         self.persist_safety()?;
         let vote = Vote::new(b, self.me, &self.key);
+        // Our own signature, made just now: never checked, here or in the QCs it joins.
+        self.signatures.remember_own(self.me, &vote.signed_digest(), &vote.signature);
         // Under reputation every member collects (see `election`); else the next leader.
         match self.params.leader_election {
             LeaderElection::Reputation => self.net.broadcast(&ConsensusMessage::Vote(vote.clone())),
@@ -484,7 +486,10 @@ impl Core {
                 }
             }
         }
-        self.on_vote(vote, self.me)
+        if self.collects(&vote) {
+            self.count_vote(vote)?;
+        }
+        Ok(())
     }
 
     /// Safety state reaches the disk before any vote, timeout or proposal leaves the node.
@@ -493,22 +498,37 @@ impl Core {
     }
 
     fn on_vote(&mut self, v: Vote, from: Author) -> Handled {
-        // Saturating: the round is the sender's claim, not yet verified.
-        let next = v.round.saturating_add(1);
-        if next < self.round || v.round > self.round + MAX_ROUNDS_AHEAD || self.aggregator.has_vote(&v) {
-            return Ok(());
-        }
-        let collects = match self.params.leader_election {
-            LeaderElection::Reputation => true,
-            LeaderElection::RoundRobin => self.committee.round_robin_leader(next) == self.me,
-        };
-        if !collects {
+        if !self.collects(&v) {
             return Ok(());
         }
         if let Err(e) = v.verify(&self.signatures) {
             self.drop_invalid(from, "vote", e);
             return Ok(());
         }
+        self.count_vote(v)
+    }
+
+    /// Whether this node collects `v`: a vote in our window, not yet counted, for a block
+    /// without its QC here, that this node aggregates (every member under reputation, the
+    /// next leader under round-robin).
+    fn collects(&self, v: &Vote) -> bool {
+        // Saturating: the round is the sender's claim, not yet verified.
+        let next = v.round.saturating_add(1);
+        if next < self.round
+            || v.round > self.round + MAX_ROUNDS_AHEAD
+            || self.aggregator.has_vote(v)
+            || self.aggregator.certified(v.round, &v.block, self.committee.quorum())
+        {
+            return false;
+        }
+        match self.params.leader_election {
+            LeaderElection::Reputation => true,
+            LeaderElection::RoundRobin => self.committee.round_robin_leader(next) == self.me,
+        }
+    }
+
+    /// Counts a vote whose signature is known good.
+    fn count_vote(&mut self, v: Vote) -> Handled {
         match self.aggregator.add_vote(&v, self.committee.quorum()) {
             // Its author signed both votes: the blame is its, whoever relayed this one.
             Err(e) => self.drop_invalid(v.author, "vote", format!("a second vote in round {} (the first was for {:?})", v.round, e.first)),
@@ -567,6 +587,7 @@ impl Core {
         tracing::debug!(me = self.me, round = self.round, "round timed out");
         let last_tc = self.last_tc.clone().filter(|tc| tc.round + 1 == self.round);
         let t = Timeout::new(self.round, self.safety.state.high_qc.clone(), self.me, &self.key).with_last_tc(last_tc);
+        self.signatures.remember_own(self.me, &t.signed_digest(), &t.signature);
         self.net.broadcast(&ConsensusMessage::Timeout(t.clone()));
         self.my_timeout = Some(t.clone());
         self.add_timeout(t)

@@ -255,7 +255,8 @@ impl Election {
                 failed,
             };
             let digest = b.digest();
-            self.store.put(Table::Election, &digest.0, &e)?;
+            // Computed again from the blocks if a crash loses it.
+            self.store.defer(Table::Election, &digest.0, &e)?;
             self.entries.insert(digest, e);
         }
         Ok(self.entries.get(d).cloned())

@@ -272,8 +272,13 @@ impl Vote {
         Vote { block: d, round: block.round, author, signature: key.sign(&vote_digest(&d, block.round)) }
     }
 
+    /// What the author signed.
+    pub fn signed_digest(&self) -> Digest {
+        vote_digest(&self.block, self.round)
+    }
+
     pub fn verify(&self, signatures: &impl SignatureCheck) -> Result<(), Invalid> {
-        signatures.check(self.author, &vote_digest(&self.block, self.round), &self.signature)
+        signatures.check(self.author, &self.signed_digest(), &self.signature)
     }
 }
 
@@ -281,6 +286,11 @@ impl Timeout {
     pub fn new(round: Round, high_qc: QuorumCert, author: Author, key: &KeyPair) -> Self {
         let signature = key.sign(&timeout_digest(round, high_qc.round));
         Timeout { round, high_qc, last_tc: None, author, signature }
+    }
+
+    /// What the author signed (a TC carries the same signature over the same digest).
+    pub fn signed_digest(&self) -> Digest {
+        timeout_digest(self.round, self.high_qc.round)
     }
 
     /// This timeout carrying `tc`, the TC that ended the round before.
@@ -300,7 +310,7 @@ impl Timeout {
                 return Err(Invalid::TcNotOfRoundBefore { round: self.round, tc: tc.round });
             }
         }
-        signatures.check(self.author, &timeout_digest(self.round, self.high_qc.round), &self.signature)?;
+        signatures.check(self.author, &self.signed_digest(), &self.signature)?;
         self.high_qc.verify(signatures)?;
         self.last_tc.as_ref().map_or(Ok(()), |tc| tc.verify(signatures))
     }

@@ -52,6 +52,14 @@ impl CheckedSignatures {
     }
 }
 
+impl CheckedSignatures {
+    /// Remembers a signature this node just made with its own key: it is valid by
+    /// construction, so its own vote, counted unchecked, is not checked later in a QC.
+    pub fn remember_own(&self, author: Author, msg: &Digest, sig: &Signature) {
+        self.valid.borrow_mut().insert((author, *msg, *sig));
+    }
+}
+
 impl SignatureCheck for CheckedSignatures {
     fn committee(&self) -> &Committee {
         &self.committee

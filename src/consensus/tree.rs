@@ -81,9 +81,12 @@ impl BlockTree {
         Ok(*d != self.tip.digest && self.get_any(d)?.is_some_and(|b| b.height <= self.tip.height))
     }
 
+    /// Deferred to the next write (see [`Store::defer`]): a block can be fetched again, and
+    /// the ones that matter reach the disk with our vote for them or their commit,
+    /// whichever comes first.
     pub fn insert(&mut self, b: Block) -> Result<Digest, StoreError> {
         let d = b.digest();
-        self.store.put(Table::Blocks, &d.0, &b)?;
+        self.store.defer(Table::Blocks, &d.0, &b)?;
         self.blocks.insert(d, b);
         Ok(d)
     }

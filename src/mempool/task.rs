@@ -148,7 +148,7 @@ impl Mempool {
         self.current_ids.clear();
         self.current_bytes = 0;
         let waiting = std::mem::take(&mut self.waiting);
-        match self.store_batch(&batch) {
+        match self.store_batch(&batch, true) {
             Ok(digest) => {
                 self.net.broadcast(&MempoolMessage::Batch(batch));
                 let _ = self.arrivals.send(digest);
@@ -167,14 +167,22 @@ impl Mempool {
         }
     }
 
-    /// Persists a batch (own or a peer's) and adds it to the pool.
-    fn store_batch(&self, batch: &Batch) -> anyhow::Result<Digest> {
+    /// Stores a batch and adds it to the pool: durably before returning for our own (its
+    /// transactions are acknowledged next), deferred for a peer's, which its sealer holds
+    /// durably. A peer's batch still reaches our disk before we vote for a block naming
+    /// it: the vote's durable write commits every deferred put.
+    fn store_batch(&self, batch: &Batch, durable: bool) -> anyhow::Result<Digest> {
         let digest = batch.digest();
         if !self.store.contains(Table::Batches, &digest.0)? {
-            self.store.write(|w| {
-                w.put(Table::Batches, &digest.0, batch)?;
-                w.put(Table::PendingBatches, &digest.0, &())
-            })?;
+            if durable {
+                self.store.write(|w| {
+                    w.put(Table::Batches, &digest.0, batch)?;
+                    w.put(Table::PendingBatches, &digest.0, &())
+                })?;
+            } else {
+                self.store.defer(Table::Batches, &digest.0, batch)?;
+                self.store.defer(Table::PendingBatches, &digest.0, &())?;
+            }
         }
         if !self.store.contains(Table::CommittedBatches, &digest.0)? {
             self.pool.add(digest, batch);
@@ -190,7 +198,7 @@ impl Mempool {
                     self.observer.message_dropped(from, &why);
                     return;
                 }
-                match self.store_batch(&batch) {
+                match self.store_batch(&batch, false) {
                     Ok(d) => {
                         let _ = self.arrivals.send(d);
                     }

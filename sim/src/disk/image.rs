@@ -45,6 +45,14 @@ pub struct Torn {
     pub kept: u64,
 }
 
+/// Where the last write went: its bytes are the image's own there, as nothing was written
+/// after it, until a shrink cuts into them (then they are kept aside). Not copied on every
+/// write: the simulated disk takes every page the store writes.
+enum LastWrite {
+    At { offset: usize, len: usize },
+    Kept { offset: usize, data: Vec<u8> },
+}
+
 #[derive(Default)]
 pub struct Image {
     bytes: Vec<u8>,
@@ -52,7 +60,7 @@ pub struct Image {
     unsynced_writes: usize,
     unsynced_bytes: u64,
     /// The last unsynced write, which a crash may tear.
-    last_write: Option<(usize, Vec<u8>)>,
+    last_write: Option<LastWrite>,
 }
 
 impl Image {
@@ -69,12 +77,17 @@ impl Image {
         self.bytes[offset..end].copy_from_slice(data);
         self.unsynced_writes += 1;
         self.unsynced_bytes += data.len() as u64;
-        self.last_write = Some((offset, data.to_vec()));
+        self.last_write = Some(LastWrite::At { offset, len: data.len() });
     }
 
     pub fn set_len(&mut self, len: usize) {
         let old_len = self.bytes.len();
         self.remember(len.min(old_len), old_len);
+        if let Some(LastWrite::At { offset, len: n }) = self.last_write {
+            if offset + n > len {
+                self.last_write = Some(LastWrite::Kept { offset, data: self.bytes[offset..offset + n].to_vec() });
+            }
+        }
         self.bytes.resize(len, 0);
     }
 
@@ -98,6 +111,10 @@ impl Image {
     /// (its length drawn from `tear`) survives anyway. Leaves the image synced.
     pub fn crash(&mut self, tear: Option<&mut impl Rng>) -> CrashReport {
         let lost_resizes = self.undo.len() - self.unsynced_writes;
+        let last_write = self.last_write.take().map(|w| match w {
+            LastWrite::At { offset, len } => (offset, self.bytes[offset..offset + len].to_vec()),
+            LastWrite::Kept { offset, data } => (offset, data),
+        });
         for undo in self.undo.drain(..).rev() {
             let end = undo.offset + undo.old.len();
             if self.bytes.len() < end {
@@ -106,7 +123,7 @@ impl Image {
             self.bytes[undo.offset..end].copy_from_slice(&undo.old);
             self.bytes.resize(undo.len, 0);
         }
-        let torn = match (tear, self.last_write.take()) {
+        let torn = match (tear, last_write) {
             // A 1-byte write cannot tear: single bytes are atomic.
             (Some(rng), Some((offset, data))) if data.len() >= 2 => {
                 let kept = rng.gen_range(1..data.len());
@@ -187,6 +204,21 @@ mod tests {
             expected[6..6 + kept].copy_from_slice(&b"abcdefgh"[..kept]);
             assert_eq!(image.bytes(), expected, "seed {seed}");
         }
+    }
+
+    #[test]
+    fn a_shrink_after_the_last_write_does_not_change_what_a_tear_keeps() {
+        let mut image = Image::default();
+        image.write(0, b"0123456789");
+        image.sync();
+        image.write(2, b"abcdefgh");
+        image.set_len(4);
+        image.set_len(12);
+        let report = image.crash(Some(&mut ChaCha8Rng::seed_from_u64(3)));
+        let torn = report.torn.expect("torn");
+        assert_eq!((torn.offset, torn.len), (2, 8));
+        let kept = torn.kept as usize;
+        assert_eq!(&image.bytes()[2..2 + kept], &b"abcdefgh"[..kept], "a prefix of what was written, not of the zeros after the shrink");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! A leader that crashes around its proposal never proposes a second, different block in
 //! the same round after a restart, nor a block its peers must refuse; a voter that crashes
-//! right after its vote never votes again in that round, and comes back in that round.
+//! right after its vote never votes again in that round, comes back in that round, and
+//! still holds the block it voted for.
 
 use super::{batch, simulate, Stage};
 use crate::consensus::messages::{ConsensusMessage, QuorumCert, Timeout};
@@ -91,5 +92,22 @@ fn a_voter_restarted_without_a_certificate_for_its_round_times_out_in_that_round
         tokio::time::sleep(Duration::from_millis(1_500)).await;
         let timeouts: Vec<_> = stage.sent().into_iter().filter_map(|(_, m)| if let ConsensusMessage::Timeout(t) = m { Some(t.round) } else { None }).collect();
         assert!(timeouts.contains(&1), "no timeout of round 1 after the restart: timeouts of rounds {timeouts:?}");
+    });
+}
+
+#[test]
+fn the_block_a_member_voted_for_is_on_its_disk_after_a_crash() {
+    simulate(|| async {
+        // Blocks are stored deferred (a block can be fetched again): the vote's durable
+        // write must take its block along, or a member that crashes right after its vote
+        // can no longer serve the block it helped certify.
+        let stage = Stage::start(0, 4).await;
+        let b1 = stage.block(1, 1, QuorumCert::genesis(), None, vec![]);
+        stage.deliver(1, ConsensusMessage::Propose(b1.clone())).await;
+        assert_eq!(stage.votes().len(), 1, "member 0 votes in round 1");
+        stage.restart().await;
+        stage.deliver(2, ConsensusMessage::SyncRequest { block: b1.digest(), max: 1 }).await;
+        let served = stage.sent().into_iter().any(|(to, m)| to == 2 && matches!(&m, ConsensusMessage::SyncReply(blocks) if blocks.first() == Some(&b1)));
+        assert!(served, "the restarted member does not hold the block it voted for");
     });
 }
