@@ -8,8 +8,8 @@
 //! What the node can fetch or compute again (a peer's batch, a block, a leader-election
 //! entry) need not pay for a transaction of its own: [`Store::defer`] keeps it in memory,
 //! readable at once, and the next write of any kind commits it. A redb commit costs about
-//! the same whatever it holds, so this is group commit: at 200 tx/s a simulated member made
-//! about 200 commits a second, most of them peers' batches, where about 80 now suffice.
+//! the same whatever it holds, so this is group commit: `healthy.toml` (4 members, 200
+//! tx/s, 30 s) took 24,988 redb commits before, most of them peers' batches, and 9,357 with.
 
 use redb::{Database, ReadableTable, StorageBackend, TableDefinition};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
