@@ -50,9 +50,7 @@ impl CheckedSignatures {
     pub fn new(committee: Arc<Committee>) -> Self {
         CheckedSignatures { committee, valid: RefCell::new(RecentSet::new(Self::REMEMBERED)) }
     }
-}
 
-impl CheckedSignatures {
     /// Remembers a signature this node just made with its own key: it is valid by
     /// construction, so its own vote, counted unchecked, is not checked later in a QC.
     pub fn remember_own(&self, author: Author, msg: &Digest, sig: &Signature) {

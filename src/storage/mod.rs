@@ -165,11 +165,18 @@ pub struct Store {
     deferred: Arc<Mutex<Deferred>>,
 }
 
-/// Puts not yet in any transaction, encoded, and their size.
+/// Puts not yet in any transaction, encoded, by table and key (looked up by a borrowed
+/// key: reads are the hot path), and their size.
 #[derive(Default)]
 struct Deferred {
-    puts: BTreeMap<(Table, Vec<u8>), Vec<u8>>,
+    puts: BTreeMap<Table, BTreeMap<Vec<u8>, Vec<u8>>>,
     bytes: usize,
+}
+
+impl Deferred {
+    fn get(&self, table: Table, key: &[u8]) -> Option<&Vec<u8>> {
+        self.puts.get(&table).and_then(|t| t.get(key))
+    }
 }
 
 /// Deferred puts beyond this size are committed (lazily) at once, so a node that writes
@@ -203,7 +210,7 @@ impl Store {
 
     pub fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> Result<Option<T>, StoreError> {
         let decode = |bytes: &[u8]| codec::decode(bytes).map_err(|e| StoreError::Corrupt { table, msg: e.to_string() });
-        if let Some(bytes) = self.deferred().puts.get(&(table, key.to_vec())) {
+        if let Some(bytes) = self.deferred().get(table, key) {
             return decode(bytes).map(Some);
         }
         let r = self.db.begin_read()?;
@@ -215,7 +222,7 @@ impl Store {
     }
 
     pub fn contains(&self, table: Table, key: &[u8]) -> Result<bool, StoreError> {
-        if self.deferred().puts.contains_key(&(table, key.to_vec())) {
+        if self.deferred().get(table, key).is_some() {
             return Ok(true);
         }
         let r = self.db.begin_read()?;
@@ -232,7 +239,7 @@ impl Store {
         let full = {
             let mut deferred = self.deferred();
             deferred.bytes += key.len() + value.len();
-            if let Some(old) = deferred.puts.insert((table, key.to_vec()), value) {
+            if let Some(old) = deferred.puts.entry(table).or_default().insert(key.to_vec(), value) {
                 deferred.bytes -= key.len() + old.len();
             }
             deferred.bytes > DEFERRED_LIMIT
@@ -267,8 +274,10 @@ impl Store {
         let mut txn = self.db.begin_write()?;
         txn.set_durability(durability);
         let mut w = Writer { txn: &txn };
-        for ((table, key), value) in &deferred.puts {
-            w.put_encoded(*table, key, value)?;
+        for (table, puts) in &deferred.puts {
+            for (key, value) in puts {
+                w.put_encoded(*table, key, value)?;
+            }
         }
         f(&mut w)?;
         txn.commit()?;
@@ -289,7 +298,7 @@ impl Store {
         for entry in t.iter()? {
             out.insert(entry?.0.value().to_vec());
         }
-        out.extend(deferred.puts.keys().filter(|(t, _)| *t == table).map(|(_, k)| k.clone()));
+        out.extend(deferred.puts.get(&table).into_iter().flat_map(|t| t.keys().cloned()));
         Ok(out.into_iter().collect())
     }
 }
@@ -364,7 +373,7 @@ mod tests {
             s.defer(Table::Batches, &[i], &big).unwrap();
         }
         let deferred = s.deferred();
-        assert!(deferred.bytes <= DEFERRED_LIMIT && deferred.puts.len() == 1, "the first two were committed");
+        assert!(deferred.bytes <= DEFERRED_LIMIT && deferred.puts[&Table::Batches].len() == 1, "the first two were committed");
         drop(deferred);
         let r = s.db.begin_read().unwrap();
         let t = r.open_table(Table::Batches.def()).unwrap();
