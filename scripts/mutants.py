@@ -74,7 +74,7 @@ MUTANTS = [
      "Ok(true) => Err(Rejection::duplicate(\"duplicate: transaction already committed\")),", "Ok(true) => Ok(()),",
      "admits a transaction that is already committed"),
     ("commit-no-tx-dedup", "src/consensus/commit.rs",
-     "if txs_seen.insert(id) && !store.contains(Table::CommittedTxs, &id.0)? {", "if txs_seen.insert(id) | true {",
+     "if txs_seen.insert(id) && !r.contains(Table::CommittedTxs, &id.0)? {", "if txs_seen.insert(id) | true {",
      "commits a transaction again when a second batch carries it"),
 ]
 

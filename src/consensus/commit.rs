@@ -1,11 +1,12 @@
 //! Turning a committed block into its ordered transactions, exactly once: a batch
 //! proposed twice, or a transaction submitted to two nodes, is applied the first time
-//! only. The chain entry, the dedup indexes and the new tip are written in one store
-//! transaction, so a crash never leaves a half-committed block.
+//! only. The chain entry, the dedup indexes and the new tip are one deferred write
+//! ([`Store::defer_write`]), committed in one transaction, so a crash never leaves a
+//! half-committed block; the caller makes it durable before the commit leaves the core.
 
 use super::messages::Block;
 use super::tree::{BlockTree, Tip};
-use crate::storage::{Store, StoreError, Table};
+use crate::storage::{Deferral, Store, StoreError, Table};
 use crate::types::{Author, Batch, Digest, Height, Round, Tx, TxId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -28,29 +29,33 @@ pub struct CommittedBlock {
     pub txs: Vec<Tx>,
 }
 
-/// Persists the commit of `block` (which must extend the current tip) and returns it.
-pub fn commit_block(store: &Store, block: &Block) -> Result<CommittedBlock, StoreError> {
+/// Records the commit of `block` (which must extend the current tip) as a deferred write
+/// and returns it, with the [`Deferral`] to make durable before anyone acts on it.
+pub fn commit_block(store: &Store, block: &Block) -> Result<(CommittedBlock, Deferral), StoreError> {
     let digest = block.digest();
     let mut batches_seen = BTreeSet::new();
     let mut txs_seen = BTreeSet::new();
     let mut applied_batches = Vec::new();
     let mut txs = Vec::new();
-    for d in &block.payload {
-        if !batches_seen.insert(*d) || store.contains(Table::CommittedBatches, &d.0)? {
-            continue;
-        }
-        let batch: Batch = store.get(Table::Batches, &d.0)?.ok_or_else(|| StoreError::Corrupt {
-            table: Table::Batches,
-            msg: format!("batch {d} of committed block {digest} is missing"),
-        })?;
-        applied_batches.push(*d);
-        for tx in batch.txs {
-            let id = tx.id();
-            if txs_seen.insert(id) && !store.contains(Table::CommittedTxs, &id.0)? {
-                txs.push(tx);
+    store.read(|r| {
+        for d in &block.payload {
+            if !batches_seen.insert(*d) || r.contains(Table::CommittedBatches, &d.0)? {
+                continue;
+            }
+            let batch: Batch = r.get(Table::Batches, &d.0)?.ok_or_else(|| StoreError::Corrupt {
+                table: Table::Batches,
+                msg: format!("batch {d} of committed block {digest} is missing"),
+            })?;
+            applied_batches.push(*d);
+            for tx in batch.txs {
+                let id = tx.id();
+                if txs_seen.insert(id) && !r.contains(Table::CommittedTxs, &id.0)? {
+                    txs.push(tx);
+                }
             }
         }
-    }
+        Ok(())
+    })?;
     let record = CommitRecord {
         height: block.height,
         round: block.round,
@@ -60,7 +65,7 @@ pub fn commit_block(store: &Store, block: &Block) -> Result<CommittedBlock, Stor
         txs: txs.iter().map(|t| t.id()).collect(),
     };
     let tip = Tip { height: block.height, round: block.round, digest };
-    store.write(|w| {
+    let deferral = store.defer_write(|w| {
         w.put(Table::Chain, &block.height.to_be_bytes(), &record)?;
         // What execution replays after a restart, in order.
         w.put(Table::BlockTxs, &block.height.to_be_bytes(), &txs)?;
@@ -73,5 +78,5 @@ pub fn commit_block(store: &Store, block: &Block) -> Result<CommittedBlock, Stor
         }
         w.put(Table::Meta, BlockTree::tip_key(), &tip)
     })?;
-    Ok(CommittedBlock { record, txs })
+    Ok((CommittedBlock { record, txs }, deferral))
 }

@@ -7,7 +7,7 @@
 //! error stops the node ([`Halt`]): it is never read as "not found".
 
 use super::aggregator::Aggregator;
-use super::commit::commit_block;
+use super::commit::{commit_block, CommittedBlock};
 use super::election::{Election, LeaderElection};
 use super::messages::{Block, ConsensusMessage, Invalid, QuorumCert, Timeout, TimeoutCert, Vote};
 use super::pacemaker::Pacemaker;
@@ -18,7 +18,7 @@ use crate::mempool::{BatchPool, MempoolMessage};
 use crate::halt::Halt;
 use crate::net::{Outbox, WarnLimit};
 use crate::observer::Observer;
-use crate::storage::{Store, StoreError, Table};
+use crate::storage::{Deferral, Store, StoreError, Table};
 use crate::types::{Author, Committee, Digest, KeyPair, Round};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -96,6 +96,10 @@ pub struct Core {
     observer: Arc<dyn Observer>,
     /// The height of every block committed, in order: the execution task's wake-up.
     commits: mpsc::UnboundedSender<u64>,
+    /// Blocks committed in the current step, and the deferred write holding the last:
+    /// they leave the core once it is on disk (see `release_commits`).
+    unreleased: Vec<CommittedBlock>,
+    unreleased_write: Option<Deferral>,
     halt: Halt,
     safety: SafetyRules,
     tree: BlockTree,
@@ -163,6 +167,8 @@ impl Core {
             pool,
             observer,
             commits,
+            unreleased: Vec::new(),
+            unreleased_write: None,
             halt,
             tree,
             election,
@@ -191,7 +197,7 @@ impl Core {
         mut arrivals: mpsc::UnboundedReceiver<Digest>,
     ) {
         tracing::info!(me = self.me, round = self.round, tip = ?self.tree.tip(), "consensus starting");
-        let mut result = self.try_propose(false);
+        let mut result = self.try_propose(false).and_then(|()| self.release_commits());
         while result.is_ok() {
             let propose_at = match self.proposal_deadline() {
                 Ok(at) => at,
@@ -216,6 +222,7 @@ impl Core {
                 }
                 else => return,
             };
+            result = result.and_then(|()| self.release_commits());
         }
         if let Err(e) = result {
             self.halt.stop("consensus store", e);
@@ -747,7 +754,7 @@ impl Core {
             return Ok(());
         };
         for block in path.into_iter().rev() {
-            let c = commit_block(&self.store, &block)?;
+            let (c, write) = commit_block(&self.store, &block)?;
             for d in &block.payload {
                 self.pool.remove(d);
             }
@@ -756,12 +763,24 @@ impl Core {
                 v.retain(|(b, _)| b.height > block.height);
                 !v.is_empty()
             });
-            // Recorded at the instant of the commit (a crash right after must not lose
-            // it from the history), then handed on; nobody listening (no execution) is fine.
-            self.observer.block_committed(&c);
-            let _ = self.commits.send(block.height);
+            self.unreleased.push(c);
+            self.unreleased_write = Some(write);
         }
         self.election.prune(self.tree.tip().height);
+        Ok(())
+    }
+
+    /// Hands on the blocks committed in this step once their write is on disk: usually
+    /// the vote or proposal persisted in the same step carried it, else this commits it.
+    /// The observer records each commit now (a crash right after must not lose it from
+    /// the history), and execution wakes; nobody listening (no execution) is fine.
+    fn release_commits(&mut self) -> Handled {
+        let Some(write) = self.unreleased_write.take() else { return Ok(()) };
+        self.store.make_durable(write)?;
+        for c in self.unreleased.drain(..) {
+            self.observer.block_committed(&c);
+            let _ = self.commits.send(c.record.height);
+        }
         Ok(())
     }
 }

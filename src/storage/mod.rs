@@ -10,6 +10,12 @@
 //! readable at once, and the next write of any kind commits it. A redb commit costs about
 //! the same whatever it holds, so this is group commit: `healthy.toml` (4 members, 200
 //! tx/s, 30 s) took 24,988 redb commits before, most of them peers' batches, and 9,357 with.
+//!
+//! A group of writes that must reach the disk before anyone acts on them, but not on its
+//! own, is deferred with [`Store::defer_write`] (atomically: readers see all of it or none)
+//! and made durable with [`Store::make_durable`], which costs nothing when another durable
+//! write has carried it meanwhile. Consensus commits a block that way: the vote that
+//! usually follows in the same step carries it to disk.
 
 use redb::{Database, ReadableTable, StorageBackend, TableDefinition};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -165,21 +171,38 @@ pub struct Store {
     deferred: Arc<Mutex<Deferred>>,
 }
 
-/// Puts not yet in any transaction, encoded, by table and key (looked up by a borrowed
-/// key: reads are the hot path), and their size.
+/// Writes not yet in any transaction, by table and key (looked up by a borrowed key:
+/// reads are the hot path): an encoded value, or `None` for a delete. Also their size,
+/// and how many durable commits the store has made (see [`Deferral`]).
 #[derive(Default)]
 struct Deferred {
-    puts: BTreeMap<Table, BTreeMap<Vec<u8>, Vec<u8>>>,
+    writes: BTreeMap<Table, BTreeMap<Vec<u8>, Option<Vec<u8>>>>,
     bytes: usize,
+    durable_commits: u64,
 }
 
 impl Deferred {
-    fn get(&self, table: Table, key: &[u8]) -> Option<&Vec<u8>> {
-        self.puts.get(&table).and_then(|t| t.get(key))
+    /// `Some(None)`: deleted here, whatever the database holds.
+    fn get(&self, table: Table, key: &[u8]) -> Option<Option<&Vec<u8>>> {
+        self.writes.get(&table).and_then(|t| t.get(key)).map(Option::as_ref)
+    }
+
+    fn set(&mut self, table: Table, key: &[u8], value: Option<Vec<u8>>) {
+        self.bytes += key.len() + value.as_ref().map_or(0, Vec::len);
+        if let Some(old) = self.writes.entry(table).or_default().insert(key.to_vec(), value) {
+            self.bytes -= key.len() + old.map_or(0, |v| v.len());
+        }
     }
 }
 
-/// Deferred puts beyond this size are committed (lazily) at once, so a node that writes
+/// What [`Store::defer_write`] hands back for [`Store::make_durable`]: the number of
+/// durable commits made before the deferral. The deferred set is locked through every
+/// commit, so any durable commit counted after it carried the deferred writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[must_use = "a deferred write is not durable until make_durable"]
+pub struct Deferral(u64);
+
+/// Deferred writes beyond this size are committed (lazily) at once, so a node that writes
 /// nothing else for a while (a member that does not vote) holds a bounded amount.
 const DEFERRED_LIMIT: usize = 4 << 20;
 
@@ -201,7 +224,7 @@ impl Store {
         Ok(Store { db: Arc::new(db), deferred: Arc::default() })
     }
 
-    /// The deferred puts. Held through a whole commit, so a reader sees a deferred value
+    /// The deferred writes. Held through a whole commit, so a reader sees a deferred value
     /// either here or in the database, never in neither.
     fn deferred(&self) -> MutexGuard<'_, Deferred> {
         // A panic while holding it (none is expected) leaves the map whole: carry on.
@@ -209,25 +232,19 @@ impl Store {
     }
 
     pub fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> Result<Option<T>, StoreError> {
-        let decode = |bytes: &[u8]| codec::decode(bytes).map_err(|e| StoreError::Corrupt { table, msg: e.to_string() });
-        if let Some(bytes) = self.deferred().get(table, key) {
-            return decode(bytes).map(Some);
-        }
-        let r = self.db.begin_read()?;
-        let t = r.open_table(table.def())?;
-        match t.get(key)? {
-            None => Ok(None),
-            Some(v) => decode(v.value()).map(Some),
-        }
+        self.read(|r| r.get(table, key))
     }
 
     pub fn contains(&self, table: Table, key: &[u8]) -> Result<bool, StoreError> {
-        if self.deferred().get(table, key).is_some() {
-            return Ok(true);
-        }
-        let r = self.db.begin_read()?;
-        let t = r.open_table(table.def())?;
-        Ok(t.get(key)?.is_some())
+        self.read(|r| r.contains(table, key))
+    }
+
+    /// Runs `f` over one snapshot: the deferred writes and one read transaction, for many
+    /// lookups at the price of one.
+    pub fn read<R>(&self, f: impl FnOnce(&Reader<'_>) -> Result<R, StoreError>) -> Result<R, StoreError> {
+        let deferred = self.deferred();
+        let txn = self.db.begin_read()?;
+        f(&Reader { deferred: &deferred, txn: &txn })
     }
 
     /// Puts a value the node can fetch or compute again, readable at once and committed
@@ -235,25 +252,44 @@ impl Store {
     /// then loses it, as it loses a lazy write. A write applies the deferred puts before its
     /// own, so what it puts or deletes wins over what was deferred before it.
     pub fn defer<T: Serialize>(&self, table: Table, key: &[u8], value: &T) -> Result<(), StoreError> {
-        let value = codec::encode(value);
-        let full = {
-            let mut deferred = self.deferred();
-            deferred.bytes += key.len() + value.len();
-            if let Some(old) = deferred.puts.entry(table).or_default().insert(key.to_vec(), value) {
-                deferred.bytes -= key.len() + old.len();
-            }
-            deferred.bytes > DEFERRED_LIMIT
-        };
-        if full {
-            self.write_lazy(|_| Ok(()))?;
-        }
+        let _ = self.defer_write(|w| w.put(table, key, value))?;
         Ok(())
+    }
+
+    /// Runs `f`'s puts and deletes as deferred writes, all visible to readers at once (or,
+    /// if `f` fails, none). They are committed with the next write, like [`Store::defer`]'s,
+    /// in one transaction; pass the returned [`Deferral`] to [`Store::make_durable`] before
+    /// anything that depends on them leaves the node.
+    pub fn defer_write(&self, f: impl FnOnce(&mut Writer<'_>) -> Result<(), StoreError>) -> Result<Deferral, StoreError> {
+        let mut staged = Deferred::default();
+        f(&mut Writer { sink: Sink::Deferred(&mut staged) })?;
+        let mut deferred = self.deferred();
+        for (table, writes) in staged.writes {
+            for (key, value) in writes {
+                deferred.set(table, &key, value);
+            }
+        }
+        let deferral = Deferral(deferred.durable_commits);
+        if deferred.bytes > DEFERRED_LIMIT {
+            self.commit(deferred, redb::Durability::None, |_| Ok(()))?;
+        }
+        Ok(deferral)
+    }
+
+    /// Makes what was deferred up to `deferral` durable: at once if a durable write has
+    /// carried it since, else by a durable commit of the deferred set.
+    pub fn make_durable(&self, deferral: Deferral) -> Result<(), StoreError> {
+        let deferred = self.deferred();
+        if deferred.durable_commits > deferral.0 {
+            return Ok(());
+        }
+        self.commit(deferred, redb::Durability::Immediate, |_| Ok(()))
     }
 
     /// Runs `f` in one write transaction and commits it durably before returning, with
     /// every deferred put.
     pub fn write(&self, f: impl FnOnce(&mut Writer<'_>) -> Result<(), StoreError>) -> Result<(), StoreError> {
-        self.commit(redb::Durability::Immediate, f)
+        self.commit(self.deferred(), redb::Durability::Immediate, f)
     }
 
     /// Runs `f` in one write transaction and commits it without waiting for the disk: it
@@ -261,27 +297,34 @@ impl Store {
     /// crash before then loses it whole (the store reopens as of the last durable write),
     /// so it is only for what the node can compute again.
     pub fn write_lazy(&self, f: impl FnOnce(&mut Writer<'_>) -> Result<(), StoreError>) -> Result<(), StoreError> {
-        self.commit(redb::Durability::None, f)
+        self.commit(self.deferred(), redb::Durability::None, f)
     }
 
-    /// `f` must not read through this store: the deferred puts are locked meanwhile.
+    /// Commits the deferred writes, then `f`'s, in one transaction. `f` must not read
+    /// through this store: the deferred set stays locked until the commit is done.
     fn commit(
         &self,
+        mut deferred: MutexGuard<'_, Deferred>,
         durability: redb::Durability,
         f: impl FnOnce(&mut Writer<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut deferred = self.deferred();
         let mut txn = self.db.begin_write()?;
+        let durable = matches!(durability, redb::Durability::Immediate);
         txn.set_durability(durability);
-        let mut w = Writer { txn: &txn };
-        for (table, puts) in &deferred.puts {
-            for (key, value) in puts {
-                w.put_encoded(*table, key, value)?;
+        for (table, writes) in &deferred.writes {
+            let mut t = txn.open_table(table.def())?;
+            for (key, value) in writes {
+                match value {
+                    Some(v) => t.insert(key.as_slice(), v.as_slice())?,
+                    None => t.remove(key.as_slice())?,
+                };
             }
         }
-        f(&mut w)?;
+        f(&mut Writer { sink: Sink::Txn(&txn) })?;
         txn.commit()?;
-        *deferred = Deferred::default();
+        deferred.writes.clear();
+        deferred.bytes = 0;
+        deferred.durable_commits += u64::from(durable);
         Ok(())
     }
 
@@ -298,29 +341,74 @@ impl Store {
         for entry in t.iter()? {
             out.insert(entry?.0.value().to_vec());
         }
-        out.extend(deferred.puts.get(&table).into_iter().flat_map(|t| t.keys().cloned()));
+        for (key, value) in deferred.writes.get(&table).into_iter().flatten() {
+            match value {
+                Some(_) => out.insert(key.clone()),
+                None => out.remove(key),
+            };
+        }
         Ok(out.into_iter().collect())
     }
 }
 
+/// One snapshot of the store (see [`Store::read`]).
+pub struct Reader<'a> {
+    deferred: &'a Deferred,
+    txn: &'a redb::ReadTransaction,
+}
+
+impl Reader<'_> {
+    pub fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> Result<Option<T>, StoreError> {
+        let decode = |bytes: &[u8]| codec::decode(bytes).map_err(|e| StoreError::Corrupt { table, msg: e.to_string() });
+        if let Some(deferred) = self.deferred.get(table, key) {
+            return deferred.map(|bytes| decode(bytes)).transpose();
+        }
+        let t = self.txn.open_table(table.def())?;
+        match t.get(key)? {
+            None => Ok(None),
+            Some(v) => decode(v.value()).map(Some),
+        }
+    }
+
+    pub fn contains(&self, table: Table, key: &[u8]) -> Result<bool, StoreError> {
+        if let Some(deferred) = self.deferred.get(table, key) {
+            return Ok(deferred.is_some());
+        }
+        let t = self.txn.open_table(table.def())?;
+        Ok(t.get(key)?.is_some())
+    }
+}
+
+/// Puts and deletes, into a write transaction or into the deferred set.
 pub struct Writer<'a> {
-    txn: &'a redb::WriteTransaction,
+    sink: Sink<'a>,
+}
+
+enum Sink<'a> {
+    Txn(&'a redb::WriteTransaction),
+    Deferred(&'a mut Deferred),
 }
 
 impl Writer<'_> {
     pub fn put<T: Serialize>(&mut self, table: Table, key: &[u8], value: &T) -> Result<(), StoreError> {
-        self.put_encoded(table, key, &codec::encode(value))
-    }
-
-    fn put_encoded(&mut self, table: Table, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
-        let mut t = self.txn.open_table(table.def())?;
-        t.insert(key, value)?;
-        Ok(())
+        self.set(table, key, Some(codec::encode(value)))
     }
 
     pub fn delete(&mut self, table: Table, key: &[u8]) -> Result<(), StoreError> {
-        let mut t = self.txn.open_table(table.def())?;
-        t.remove(key)?;
+        self.set(table, key, None)
+    }
+
+    fn set(&mut self, table: Table, key: &[u8], value: Option<Vec<u8>>) -> Result<(), StoreError> {
+        match &mut self.sink {
+            Sink::Deferred(deferred) => deferred.set(table, key, value),
+            Sink::Txn(txn) => {
+                let mut t = txn.open_table(table.def())?;
+                match value {
+                    Some(v) => t.insert(key, v.as_slice())?,
+                    None => t.remove(key)?,
+                };
+            }
+        }
         Ok(())
     }
 }
@@ -373,11 +461,60 @@ mod tests {
             s.defer(Table::Batches, &[i], &big).unwrap();
         }
         let deferred = s.deferred();
-        assert!(deferred.bytes <= DEFERRED_LIMIT && deferred.puts[&Table::Batches].len() == 1, "the first two were committed");
+        assert!(deferred.bytes <= DEFERRED_LIMIT && deferred.writes[&Table::Batches].len() == 1, "the first two were committed");
         drop(deferred);
         let r = s.db.begin_read().unwrap();
         let t = r.open_table(Table::Batches.def()).unwrap();
         assert!(t.get([0u8].as_slice()).unwrap().is_some() && t.get([2u8].as_slice()).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_deferred_delete_hides_the_value_at_once_and_removes_it_with_the_next_write() {
+        let s = Store::open_backend(redb::backends::InMemoryBackend::new()).unwrap();
+        s.put(Table::PendingBatches, b"a", &()).unwrap();
+        s.defer(Table::PendingBatches, b"b", &()).unwrap();
+        let _ = s.defer_write(|w| {
+            w.delete(Table::PendingBatches, b"a")?;
+            w.delete(Table::PendingBatches, b"b")
+        })
+        .unwrap();
+        assert!(!s.contains(Table::PendingBatches, b"a").unwrap() && s.get::<()>(Table::PendingBatches, b"b").unwrap().is_none());
+        assert!(s.keys(Table::PendingBatches).unwrap().is_empty());
+        s.put(Table::Meta, b"m", &1u8).unwrap();
+        assert!(s.deferred().writes.is_empty());
+        let r = s.db.begin_read().unwrap();
+        assert!(r.open_table(Table::PendingBatches.def()).unwrap().iter().unwrap().next().is_none(), "the deletes reached the database");
+    }
+
+    #[test]
+    fn a_failed_deferred_write_leaves_nothing_behind() {
+        let s = Store::open_backend(redb::backends::InMemoryBackend::new()).unwrap();
+        let failed = s.defer_write(|w| {
+            w.put(Table::Meta, b"half", &1u8)?;
+            Err(StoreError::Db("the caller gave up".into()))
+        });
+        assert!(failed.is_err() && !s.contains(Table::Meta, b"half").unwrap());
+    }
+
+    #[test]
+    fn make_durable_commits_only_when_no_durable_write_has_carried_the_deferral() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.redb");
+        {
+            let s = Store::open_file(&path).unwrap();
+            let carried = s.defer_write(|w| w.put(Table::Chain, b"1", &1u8)).unwrap();
+            s.put(Table::Safety, b"vote", &2u8).unwrap();
+            s.make_durable(carried).unwrap();
+            assert_eq!(s.deferred().durable_commits, 1, "the vote's write carried the commit: no second commit");
+            let alone = s.defer_write(|w| w.put(Table::Chain, b"2", &3u8)).unwrap();
+            s.write_lazy(|w| w.put(Table::Meta, b"lazy", &4u8)).unwrap();
+            s.make_durable(alone).unwrap();
+            assert_eq!(s.deferred().durable_commits, 2, "a lazy write does not make it durable: make_durable commits");
+        }
+        let s = Store::open_file(&path).unwrap();
+        for (key, value) in [(b"1", 1u8), (b"2", 3)] {
+            assert_eq!(s.get::<u8>(Table::Chain, key).unwrap(), Some(value));
+        }
     }
 
     #[test]
