@@ -96,10 +96,13 @@ pub struct Core {
     observer: Arc<dyn Observer>,
     /// The height of every block committed, in order: the execution task's wake-up.
     commits: mpsc::UnboundedSender<u64>,
-    /// Blocks committed in the current step, and the deferred write holding the last:
-    /// they leave the core once it is on disk (see `release_commits`).
-    unreleased: Vec<CommittedBlock>,
-    unreleased_write: Option<Deferral>,
+    /// What the current step (one message, timer or batch arrival handled) leaves behind
+    /// for `end_step`: whether it changed the safety state, the messages it sends, and the
+    /// blocks it committed with the deferred write holding the last of them.
+    safety_changed: bool,
+    outgoing: Vec<(Option<Author>, ConsensusMessage)>,
+    committed: Vec<CommittedBlock>,
+    commit_write: Option<Deferral>,
     halt: Halt,
     safety: SafetyRules,
     tree: BlockTree,
@@ -167,8 +170,10 @@ impl Core {
             pool,
             observer,
             commits,
-            unreleased: Vec::new(),
-            unreleased_write: None,
+            safety_changed: false,
+            outgoing: Vec::new(),
+            committed: Vec::new(),
+            commit_write: None,
             halt,
             tree,
             election,
@@ -197,7 +202,7 @@ impl Core {
         mut arrivals: mpsc::UnboundedReceiver<Digest>,
     ) {
         tracing::info!(me = self.me, round = self.round, tip = ?self.tree.tip(), "consensus starting");
-        let mut result = self.try_propose(false).and_then(|()| self.release_commits());
+        let mut result = self.try_propose(false).and_then(|()| self.end_step());
         while result.is_ok() {
             let propose_at = match self.proposal_deadline() {
                 Ok(at) => at,
@@ -222,7 +227,7 @@ impl Core {
                 }
                 else => return,
             };
-            result = result.and_then(|()| self.release_commits());
+            result = result.and_then(|()| self.end_step());
         }
         if let Err(e) = result {
             self.halt.stop("consensus store", e);
@@ -237,7 +242,7 @@ impl Core {
             ConsensusMessage::SyncRequest { block, max } => {
                 let blocks = self.tree.ancestors(&block, max.min(SYNC_BATCH) as usize)?;
                 if !blocks.is_empty() {
-                    self.net.send(from, &ConsensusMessage::SyncReply(blocks));
+                    self.send(from, ConsensusMessage::SyncReply(blocks));
                 }
                 Ok(())
             }
@@ -430,9 +435,9 @@ impl Core {
         }
         let msg = ConsensusMessage::SyncRequest { block: d, max: SYNC_BATCH };
         if from == self.me {
-            self.net.broadcast(&msg);
+            self.broadcast(msg);
         } else {
-            self.net.send(from, &msg);
+            self.send(from, msg);
         }
     }
 
@@ -478,17 +483,17 @@ impl Core {
 
     fn vote(&mut self, b: &Block) -> Handled {
         self.safety.record(b.round);
-        self.persist_safety()?;
+        self.persist_safety();
         let vote = Vote::new(b, self.me, &self.key);
         // Our own signature, made just now: never checked, here or in the QCs it joins.
         self.signatures.remember_own(self.me, &vote.signed_digest(), &vote.signature);
         // Under reputation every member collects (see `election`); else the next leader.
         match self.params.leader_election {
-            LeaderElection::Reputation => self.net.broadcast(&ConsensusMessage::Vote(vote.clone())),
+            LeaderElection::Reputation => self.broadcast(ConsensusMessage::Vote(vote.clone())),
             LeaderElection::RoundRobin => {
                 let next = self.committee.round_robin_leader(b.round + 1);
                 if next != self.me {
-                    self.net.send(next, &ConsensusMessage::Vote(vote));
+                    self.send(next, ConsensusMessage::Vote(vote));
                     return Ok(());
                 }
             }
@@ -499,9 +504,44 @@ impl Core {
         Ok(())
     }
 
-    /// Safety state reaches the disk before any vote, timeout or proposal leaves the node.
-    fn persist_safety(&self) -> Handled {
-        self.store.put(Table::Safety, SAFETY_KEY, &self.safety.state)
+    /// Safety state reaches the disk before any vote, timeout or proposal leaves the node:
+    /// the step's end writes it, before it sends anything.
+    fn persist_safety(&mut self) {
+        self.safety_changed = true;
+    }
+
+    fn send(&mut self, to: Author, msg: ConsensusMessage) {
+        self.outgoing.push((Some(to), msg));
+    }
+
+    fn broadcast(&mut self, msg: ConsensusMessage) {
+        self.outgoing.push((None, msg));
+    }
+
+    /// Ends a step with at most one durable write: the safety state if the step changed
+    /// it (which carries the step's commit and deferred blocks along), else the commit
+    /// alone if there is one. Then the step's messages leave, in the order they were
+    /// made, and its commits go to the observer (which records each now: a crash after
+    /// this must not lose it from the history) and to execution (nobody listening, with
+    /// no execution, is fine). Nothing a step did leaves the node before it is on disk.
+    fn end_step(&mut self) -> Handled {
+        if std::mem::take(&mut self.safety_changed) {
+            self.store.put(Table::Safety, SAFETY_KEY, &self.safety.state)?;
+        }
+        if let Some(write) = self.commit_write.take() {
+            self.store.make_durable(write)?;
+        }
+        for (to, msg) in std::mem::take(&mut self.outgoing) {
+            match to {
+                Some(to) => self.net.send(to, &msg),
+                None => self.net.broadcast(&msg),
+            }
+        }
+        for c in self.committed.drain(..) {
+            self.observer.block_committed(&c);
+            let _ = self.commits.send(c.record.height);
+        }
+        Ok(())
     }
 
     fn on_vote(&mut self, v: Vote, from: Author) -> Handled {
@@ -582,20 +622,20 @@ impl Core {
     fn local_timeout(&mut self) -> Handled {
         if self.timed_out == self.round {
             self.pacemaker.resend();
-            if let Some(t) = &self.my_timeout {
-                self.net.broadcast(&ConsensusMessage::Timeout(t.clone()));
+            if let Some(t) = self.my_timeout.clone() {
+                self.broadcast(ConsensusMessage::Timeout(t));
             }
             return Ok(());
         }
         self.pacemaker.expired();
         self.timed_out = self.round;
         self.safety.record(self.round);
-        self.persist_safety()?;
+        self.persist_safety();
         tracing::debug!(me = self.me, round = self.round, "round timed out");
         let last_tc = self.last_tc.clone().filter(|tc| tc.round + 1 == self.round);
         let t = Timeout::new(self.round, self.safety.state.high_qc.clone(), self.me, &self.key).with_last_tc(last_tc);
         self.signatures.remember_own(self.me, &t.signed_digest(), &t.signature);
-        self.net.broadcast(&ConsensusMessage::Timeout(t.clone()));
+        self.broadcast(ConsensusMessage::Timeout(t.clone()));
         self.my_timeout = Some(t.clone());
         self.add_timeout(t)
     }
@@ -721,9 +761,9 @@ impl Core {
         // sending must not come back and propose a different block in the same round.
         self.proposed = self.round;
         self.safety.record_proposal(self.round);
-        self.persist_safety()?;
+        self.persist_safety();
         tracing::debug!(me = self.me, round = self.round, batches = block.payload.len(), "proposing");
-        self.net.broadcast(&ConsensusMessage::Propose(block.clone()));
+        self.broadcast(ConsensusMessage::Propose(block.clone()));
         self.accept(block, self.me, true)
     }
 
@@ -763,24 +803,10 @@ impl Core {
                 v.retain(|(b, _)| b.height > block.height);
                 !v.is_empty()
             });
-            self.unreleased.push(c);
-            self.unreleased_write = Some(write);
+            self.committed.push(c);
+            self.commit_write = Some(write);
         }
         self.election.prune(self.tree.tip().height);
-        Ok(())
-    }
-
-    /// Hands on the blocks committed in this step once their write is on disk: usually
-    /// the vote or proposal persisted in the same step carried it, else this commits it.
-    /// The observer records each commit now (a crash right after must not lose it from
-    /// the history), and execution wakes; nobody listening (no execution) is fine.
-    fn release_commits(&mut self) -> Handled {
-        let Some(write) = self.unreleased_write.take() else { return Ok(()) };
-        self.store.make_durable(write)?;
-        for c in self.unreleased.drain(..) {
-            self.observer.block_committed(&c);
-            let _ = self.commits.send(c.record.height);
-        }
         Ok(())
     }
 }
