@@ -240,7 +240,8 @@ impl Store {
     }
 
     /// Runs `f` over one snapshot: the deferred writes and one read transaction, for many
-    /// lookups at the price of one.
+    /// lookups at the price of one. `f` must not call this store (the deferred set is
+    /// locked meanwhile): it reads through the `Reader` it is given.
     pub fn read<R>(&self, f: impl FnOnce(&Reader<'_>) -> Result<R, StoreError>) -> Result<R, StoreError> {
         let deferred = self.deferred();
         let txn = self.db.begin_read()?;
