@@ -14,8 +14,8 @@
 //! A group of writes that must reach the disk before anyone acts on them, but not on its
 //! own, is deferred with [`Store::defer_write`] (atomically: readers see all of it or none)
 //! and made durable with [`Store::make_durable`], which costs nothing when another durable
-//! write has carried it meanwhile. Consensus commits a block that way: the vote that
-//! usually follows in the same step carries it to disk.
+//! write has carried it meanwhile. Consensus commits a block that way: a vote or a
+//! proposal in the same step carries it to disk, else `make_durable` commits it alone.
 
 use redb::{Database, ReadableTable, StorageBackend, TableDefinition};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
