@@ -187,18 +187,28 @@ impl Deferred {
         self.writes.get(&table).and_then(|t| t.get(key)).map(Option::as_ref)
     }
 
-    fn set(&mut self, table: Table, key: &[u8], value: Option<Vec<u8>>) {
-        self.bytes += key.len() + value.as_ref().map_or(0, Vec::len);
-        if let Some(old) = self.writes.entry(table).or_default().insert(key.to_vec(), value) {
-            self.bytes -= key.len() + old.map_or(0, |v| v.len());
+    fn set(&mut self, table: Table, key: Vec<u8>, value: Option<Vec<u8>>) {
+        let len = key.len();
+        self.bytes += len + value.as_ref().map_or(0, Vec::len);
+        if let Some(old) = self.writes.entry(table).or_default().insert(key, value) {
+            self.bytes -= len + old.map_or(0, |v| v.len());
         }
     }
+}
+
+/// One put (`Some`) or delete (`None`) in an open write table.
+fn apply(t: &mut redb::Table<'_, &'static [u8], &'static [u8]>, key: &[u8], value: Option<&[u8]>) -> Result<(), StoreError> {
+    match value {
+        Some(v) => t.insert(key, v)?,
+        None => t.remove(key)?,
+    };
+    Ok(())
 }
 
 /// What [`Store::defer_write`] hands back for [`Store::make_durable`]: the number of
 /// durable commits made before the deferral. The deferred set is locked through every
 /// commit, so any durable commit counted after it carried the deferred writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[must_use = "a deferred write is not durable until make_durable"]
 pub struct Deferral(u64);
 
@@ -267,7 +277,7 @@ impl Store {
         let mut deferred = self.deferred();
         for (table, writes) in staged.writes {
             for (key, value) in writes {
-                deferred.set(table, &key, value);
+                deferred.set(table, key, value);
             }
         }
         let deferral = Deferral(deferred.durable_commits);
@@ -315,10 +325,7 @@ impl Store {
         for (table, writes) in &deferred.writes {
             let mut t = txn.open_table(table.def())?;
             for (key, value) in writes {
-                match value {
-                    Some(v) => t.insert(key.as_slice(), v.as_slice())?,
-                    None => t.remove(key.as_slice())?,
-                };
+                apply(&mut t, key, value.as_deref())?;
             }
         }
         f(&mut Writer { sink: Sink::Txn(&txn) })?;
@@ -401,16 +408,12 @@ impl Writer<'_> {
 
     fn set(&mut self, table: Table, key: &[u8], value: Option<Vec<u8>>) -> Result<(), StoreError> {
         match &mut self.sink {
-            Sink::Deferred(deferred) => deferred.set(table, key, value),
-            Sink::Txn(txn) => {
-                let mut t = txn.open_table(table.def())?;
-                match value {
-                    Some(v) => t.insert(key, v.as_slice())?,
-                    None => t.remove(key)?,
-                };
+            Sink::Deferred(deferred) => {
+                deferred.set(table, key.to_vec(), value);
+                Ok(())
             }
+            Sink::Txn(txn) => apply(&mut txn.open_table(table.def())?, key, value.as_deref()),
         }
-        Ok(())
     }
 }
 
