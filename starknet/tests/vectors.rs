@@ -103,10 +103,7 @@ fn node_hashes_match_starknet_committer() {
     ] {
         let node = EdgeNode {
             child: Felt::from(child),
-            path: Path {
-                value: Felt::from(path),
-                len,
-            },
+            path: Path::new(&Felt::from(path), len).unwrap(),
         };
         assert_eq!(node.hash::<Pedersen>(), felt(want));
     }

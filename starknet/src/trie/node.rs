@@ -43,7 +43,7 @@ impl BinaryNode {
 impl EdgeNode {
     /// `H(child, path) + length`.
     pub fn hash<H: StarkHash>(&self) -> Felt {
-        H::hash(&self.child, &self.path.value) + Felt::from(self.path.len)
+        H::hash(&self.child, &self.path.value()) + Felt::from(self.path.len())
     }
 }
 
