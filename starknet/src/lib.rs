@@ -12,7 +12,8 @@
 //!   transaction, event and receipt commitments it covers.
 //! - [`class`]: Sierra class hashes and compiled (CASM) class hashes of compiler artifacts.
 //! - [`felt`]: Cairo short strings, Starknet keccak.
-//! - [`Pedersen`]: Starknet's Pedersen hash on pathfinder-crypto's faster tables.
+//! - [`Pedersen`] and [`Poseidon`]: Starknet's two hashes on pathfinder-crypto's faster
+//!   field arithmetic (and, for Pedersen, its tables).
 //!
 //! Rules follow docs.starknet.io ("State", "Blocks", "Class hash") and, where the docs are
 //! silent or dated, the Starknet 0.14 reference code; each test names the independent
@@ -25,7 +26,9 @@ pub mod state;
 pub mod trie;
 
 mod pedersen;
+mod poseidon;
 
 pub use pedersen::Pedersen;
+pub use poseidon::Poseidon;
 pub use starknet_types_core::felt::Felt;
-pub use starknet_types_core::hash::{Poseidon, StarkHash};
+pub use starknet_types_core::hash::StarkHash;

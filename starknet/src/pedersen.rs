@@ -5,7 +5,7 @@
 //! lambdaworks' curve types; pathfinder-crypto's walks 8-bit windows of precomputed
 //! points with its own field arithmetic: the same function, 1.6× faster in release and
 //! 3.35× in the dev profile, where lambdaworks also checks every point it adds (8.9 against
-//! 29.7 µs, `cargo run -p kraken-starknet --example pedersen_cost`). `tests/pedersen.rs` checks
+//! 29.7 µs, `cargo run -p kraken-starknet --example hash_cost`). `tests/pedersen.rs` checks
 //! it against starknet-types-core's on random and edge inputs.
 
 use pathfinder_crypto::hash::pedersen_hash;

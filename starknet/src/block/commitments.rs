@@ -2,11 +2,12 @@
 //! leaf `i` is the hash of the `i`-th item of the block.
 
 use starknet_types_core::felt::Felt;
-use starknet_types_core::hash::{Poseidon, StarkHash};
+use starknet_types_core::hash::StarkHash;
 
 use super::hash::BlockHashVersion;
 use crate::felt::starknet_keccak;
 use crate::trie::root_from_leaves;
+use crate::Poseidon;
 
 /// The height of the transaction, event and receipt tries.
 pub const COMMITMENT_TRIE_HEIGHT: u8 = 64;

@@ -1,10 +1,11 @@
 //! The block hash over the header fields.
 
 use starknet_types_core::felt::Felt;
-use starknet_types_core::hash::{Poseidon, StarkHash};
+use starknet_types_core::hash::StarkHash;
 
 use super::commitments::BlockCommitments;
 use crate::felt::short_string;
+use crate::Poseidon;
 
 /// Which block-hash rule applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,10 +1,11 @@
 //! The state diff commitment of a block header.
 
 use starknet_types_core::felt::Felt;
-use starknet_types_core::hash::{Poseidon, StarkHash};
+use starknet_types_core::hash::StarkHash;
 
 use crate::felt::short_string;
 use crate::state::StateDiff;
+use crate::Poseidon;
 
 /// `h_pos("STARKNET_STATE_DIFF0", updated_contracts, declared_classes,
 /// deprecated_declared_classes, 1, 0, storage_diffs, nonces)`, each list prefixed by its

@@ -2,10 +2,11 @@
 
 use serde::Deserialize;
 use starknet_types_core::felt::Felt;
-use starknet_types_core::hash::{Poseidon, StarkHash};
+use starknet_types_core::hash::StarkHash;
 
 use super::{ClassError, EntryPoints};
 use crate::felt::short_string;
+use crate::Poseidon;
 
 /// An entry point of a compiled class.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]

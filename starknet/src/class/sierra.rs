@@ -3,10 +3,11 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use starknet_types_core::felt::Felt;
-use starknet_types_core::hash::{Poseidon, StarkHash};
+use starknet_types_core::hash::StarkHash;
 
 use super::{ClassError, EntryPoints};
 use crate::felt::{short_string, starknet_keccak};
+use crate::Poseidon;
 
 /// An entry point of a Sierra class.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]

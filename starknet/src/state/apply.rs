@@ -3,13 +3,12 @@
 use std::collections::BTreeSet;
 
 use starknet_types_core::felt::Felt;
-use starknet_types_core::hash::Poseidon;
 
 use super::commitment::{class_leaf, contract_state_hash, StateRoots};
 use super::diff::StateDiff;
 use super::store::{ContractState, StateStore};
 use crate::trie::{update, TrieError, STATE_TRIE_HEIGHT};
-use crate::Pedersen;
+use crate::{Pedersen, Poseidon};
 
 /// Applies `diff` to the state whose roots are `roots`, writing new trie nodes and
 /// contract records into `store`, and returns the new roots.

@@ -1,10 +1,10 @@
 //! The hash rules that turn contract and class records into trie leaves and roots.
 
 use starknet_types_core::felt::Felt;
-use starknet_types_core::hash::{Poseidon, StarkHash};
+use starknet_types_core::hash::StarkHash;
 
 use crate::felt::short_string;
-use crate::Pedersen;
+use crate::{Pedersen, Poseidon};
 
 /// The contracts-trie leaf of a contract: `h(h(h(class_hash, storage_root), nonce), 0)`
 /// with Pedersen (the trailing 0 is the contract state version).
