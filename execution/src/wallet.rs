@@ -19,6 +19,7 @@ use starknet_api::transaction::fields::{
 use starknet_api::transaction::{DeclareTransactionV3, TransactionHasher, TransactionVersion};
 use starknet_api::core::CompiledClassHash;
 use starknet_types_core::felt::Felt;
+use pathfinder_crypto::signature::ecdsa_sign_k;
 use starknet_types_core::hash::{Poseidon, StarkHash};
 
 use crate::context::{L1_DATA_GAS_PRICE, L1_GAS_PRICE, L2_GAS_PRICE};
@@ -51,12 +52,27 @@ impl Account {
         Account { address, private_key, public_key }
     }
 
-    /// `[r, s]` over `hash`.
+    /// `[r, s]` over `hash`: starknet-crypto's signature for RFC 6979's nonce, computed
+    /// with pathfinder-crypto's precomputed multiples of the generator. A load client
+    /// signs every transaction it sends, on the cores of the cluster it measures, and
+    /// starknet-crypto's generic multiplication was most of the client's CPU.
     pub fn sign(&self, hash: Felt) -> Vec<Felt> {
         let k = starknet_crypto::rfc6979_generate_k(&hash, &self.private_key, None);
-        let sig = starknet_crypto::sign(&self.private_key, &hash, &k).expect("RFC 6979 gives a valid nonce");
-        vec![sig.r, sig.s]
+        let (r, s) = ecdsa_sign_k(to_pathfinder(&self.private_key), to_pathfinder(&hash), to_pathfinder(&k))
+            .expect("RFC 6979 gives a valid nonce, and a hash at or past the curve order has odds of about 2^-128");
+        let (r, s) = (from_pathfinder(r), from_pathfinder(s));
+        // As starknet-crypto: both below 2^251 (s at or past it has odds of about 2^-59).
+        assert!(s.bits() <= 251, "RFC 6979 gives a valid nonce");
+        vec![r, s]
     }
+}
+
+fn to_pathfinder(f: &Felt) -> pathfinder_crypto::Felt {
+    pathfinder_crypto::Felt::from_be_bytes(f.to_bytes_be()).expect("a felt is below the field modulus")
+}
+
+fn from_pathfinder(f: pathfinder_crypto::Felt) -> Felt {
+    Felt::from_bytes_be(f.as_be_bytes())
 }
 
 /// One call of a multicall.
@@ -200,4 +216,23 @@ pub fn declare(
 
 pub(crate) fn contract_address(address: Felt) -> ContractAddress {
     ContractAddress::try_from(address).expect("account addresses are valid addresses")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_are_starknet_crypto_s_for_the_same_nonce() {
+        let class = ClassHash(Felt::from(0xc1a55u64));
+        for index in 0..40u32 {
+            let account = Account::derive(7, index, class);
+            // Hashes over the whole field, the top included.
+            let hash = Poseidon::hash(&Felt::from(index), &Felt::MAX) * Felt::from(index + 1);
+            let k = starknet_crypto::rfc6979_generate_k(&hash, &account.private_key, None);
+            let reference = starknet_crypto::sign(&account.private_key, &hash, &k).unwrap();
+            assert_eq!(account.sign(hash), vec![reference.r, reference.s], "account {index}, hash {hash:#x}");
+            assert!(starknet_crypto::verify(&account.public_key, &hash, &reference.r, &reference.s).unwrap());
+        }
+    }
 }
