@@ -41,6 +41,12 @@ struct Args {
     phases_out: String,
 }
 
+const USAGE: &str = "execution_bench [--blocks 5] [--block-txs 200] [--out reports/bench/execution.csv] \
+[--accounts 2000] [--phase-block-txs 5,50,200] [--phase-txs 1000] [--phases-out reports/bench/execution-phases.csv]
+
+Executed tx/s for fib, fact and ERC-20 transfers, Cairo Native beside the Cairo VM (--out), \
+then the per-phase cost of an ERC-20 transfer at each block size (--phases-out).";
+
 fn args() -> Args {
     let mut a = Args {
         blocks: 5,
@@ -65,6 +71,10 @@ fn args() -> Args {
             }
             "--phase-txs" => a.phase_txs = value().parse().expect("--phase-txs: a number"),
             "--phases-out" => a.phases_out = value(),
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
             other => panic!(
                 "unknown flag {other} (expected --blocks, --block-txs, --out, --accounts, --phase-block-txs, --phase-txs, --phases-out)"
             ),
