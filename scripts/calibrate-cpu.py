@@ -92,9 +92,23 @@ def peer_messages():
     return total
 
 
-def committed_height():
+def health():
     with urllib.request.urlopen(f"http://127.0.0.1:{RPC_BASE}/health", timeout=5) as r:
-        return json.load(r)["committed_height"]
+        return json.load(r)
+
+
+def committed_height():
+    return health()["committed_height"]
+
+
+def wait_executed(height, timeout=300):
+    """Until node 0 has executed `height` (the JSON-RPC serves executed blocks only, and a
+    stretch near saturation ends with committed blocks still to execute)."""
+    deadline = time.monotonic() + timeout
+    while (health().get("executed_height") or 0) < height:
+        if time.monotonic() > deadline:
+            sys.exit(f"node 0 had not executed block {height} {timeout} s after committing it")
+        time.sleep(0.5)
 
 
 def isolated_execution():
@@ -173,6 +187,7 @@ def main():
         t0, cpu0, h0, m0 = time.monotonic(), sum(cpu_seconds(p) for p in pids), committed_height(), peer_messages()
         time.sleep(args.idle)
         h1, m1 = committed_height(), peer_messages()
+        wait_executed(h1)
         points.append(Point(time.monotonic() - t0, sum(cpu_seconds(p) for p in pids) - cpu0, h1 - h0, (m1 - m0) / NODES,
                             busy_blocks(h0 + 1, h1), 0, 0, 0.0))
 
@@ -190,7 +205,9 @@ def main():
                     sys.exit("the load client failed (not every transaction was included?)")
                 row = next(csv.DictReader(out.open()))
             seconds, node_cpu, h1 = time.monotonic() - t0, sum(cpu_seconds(p) for p in pids) - cpu0, committed_height()
-            points.append(Point(seconds, node_cpu, h1 - h0, (peer_messages() - m0) / NODES, busy_blocks(h0 + 1, h1),
+            messages = peer_messages()
+            wait_executed(h1)
+            points.append(Point(seconds, node_cpu, h1 - h0, (messages - m0) / NODES, busy_blocks(h0 + 1, h1),
                                 int(row["included"]), int(row["sent"]), usage.ru_utime + usage.ru_stime))
     finally:
         subprocess.run(run_local + ["stop"], env=env, stdout=subprocess.DEVNULL)

@@ -1,11 +1,12 @@
 //! The execution task: executes committed blocks in height order as consensus commits
 //! them (woken by consensus' commit channel), and catches up from the store after a
-//! restart. Each block's work is charged to the host's [`Cpu`] before it is done.
+//! restart. Each block's work is charged to the host's [`Cpu`] before it is done, and
+//! each executed height is told to consensus, whose leaders wait when execution lags.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use super::{Chain, Executed};
 use crate::certify::Attest;
@@ -14,23 +15,32 @@ use crate::observer::Observer;
 
 /// Starts the execution task; `commits` carries the height of every block consensus
 /// commits. Every executed block goes to `attest`, which signs it for the block
-/// certificates.
+/// certificates, and its height to `executed`.
 pub fn spawn_runner(
     chain: Arc<Chain>,
     observer: Arc<dyn Observer>,
     cpu: Arc<dyn Cpu>,
     commits: mpsc::UnboundedReceiver<u64>,
     attest: mpsc::Sender<Attest>,
+    executed: watch::Sender<u64>,
 ) {
-    tokio::spawn(run(chain, observer, cpu, commits, attest));
+    tokio::spawn(run(chain, observer, cpu, commits, attest, executed));
 }
 
-async fn run(chain: Arc<Chain>, observer: Arc<dyn Observer>, cpu: Arc<dyn Cpu>, mut commits: mpsc::UnboundedReceiver<u64>, attest: mpsc::Sender<Attest>) {
+async fn run(
+    chain: Arc<Chain>,
+    observer: Arc<dyn Observer>,
+    cpu: Arc<dyn Cpu>,
+    mut commits: mpsc::UnboundedReceiver<u64>,
+    attest: mpsc::Sender<Attest>,
+    executed_height: watch::Sender<u64>,
+) {
     loop {
         match execute_next(&chain, cpu.as_ref()).await {
             Ok(Some(executed)) => {
                 observer.block_executed(&executed);
                 let sealed = &executed.record.sealed;
+                executed_height.send_replace(sealed.number);
                 let _ = attest.send(Attest::Executed { height: sealed.number, block_hash: sealed.block_hash }).await;
             }
             // Caught up with the store: wait for the next commit (the store, not the

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::time::{sleep_until, Instant};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -44,6 +44,13 @@ pub struct ConsensusParams {
     /// holds at most `max_block_batches`: 64 a block in 200 ms rounds order at most 320
     /// batches a second, fewer when rounds time out.
     pub min_block_ms: u64,
+    /// A leader whose node has more than this many committed blocks still to execute
+    /// waits for its execution to catch up, up to half the round timeout, before it
+    /// proposes: consensus then goes at execution's pace in fewer, larger blocks, instead
+    /// of outrunning it with small ones whose fixed costs (signatures, syncs, the upper
+    /// levels of the state tries) take the CPU execution needs. 0 turns this off; a node
+    /// without execution never waits.
+    pub execution_backpressure_blocks: u64,
     /// Most batch digests in one block.
     pub max_block_batches: usize,
     /// `reputation` (the default: avoids leaders that failed recently) or `round-robin`.
@@ -63,6 +70,7 @@ impl Default for ConsensusParams {
             max_timeout_ms: 8_000,
             empty_block_ms: 250,
             min_block_ms: 0,
+            execution_backpressure_blocks: 2,
             max_block_batches: 64,
             leader_election: LeaderElection::Reputation,
             unsafe_one_chain_commit: false,
@@ -96,6 +104,9 @@ pub struct Core {
     observer: Arc<dyn Observer>,
     /// The height of every block committed, in order: the execution task's wake-up.
     commits: mpsc::UnboundedSender<u64>,
+    /// The height this node has executed, as last told by its execution task (None
+    /// without one): what the proposal's backpressure compares with the committed tip.
+    executed: Option<u64>,
     /// What the current step (one message, timer or batch arrival handled) leaves behind
     /// for `end_step`: whether it changed the safety state, the messages it sends, and the
     /// blocks it committed with the deferred write holding the last of them.
@@ -129,6 +140,19 @@ pub struct Core {
 /// What every handler returns: the one error a handler cannot recover from is the store's.
 type Handled = Result<(), StoreError>;
 
+/// The next height the execution task reports; when it has stopped, `None`, and the
+/// receiver is dropped so the node no longer waits on it.
+async fn next_executed(executed: &mut Option<watch::Receiver<u64>>) -> Option<u64> {
+    let rx = executed.as_mut()?;
+    match rx.changed().await {
+        Ok(()) => Some(*rx.borrow_and_update()),
+        Err(_) => {
+            *executed = None;
+            None
+        }
+    }
+}
+
 impl Core {
     #[allow(clippy::too_many_arguments)]
     pub fn spawn(
@@ -142,6 +166,7 @@ impl Core {
         pool: Arc<BatchPool>,
         observer: Arc<dyn Observer>,
         commits: mpsc::UnboundedSender<u64>,
+        executed: Option<watch::Receiver<u64>>,
         halt: Halt,
         inbox: mpsc::Receiver<(Author, ConsensusMessage)>,
         arrivals: mpsc::UnboundedReceiver<Digest>,
@@ -170,6 +195,7 @@ impl Core {
             pool,
             observer,
             commits,
+            executed: executed.as_ref().map(|rx| *rx.borrow()),
             safety_changed: false,
             outgoing: Vec::new(),
             committed: Vec::new(),
@@ -192,7 +218,7 @@ impl Core {
             sync_asked: BTreeMap::new(),
             warnings: WarnLimit::new(Duration::from_secs(10)),
         };
-        tokio::spawn(core.run(inbox, arrivals));
+        tokio::spawn(core.run(inbox, arrivals, executed));
         Ok(())
     }
 
@@ -200,6 +226,7 @@ impl Core {
         mut self,
         mut inbox: mpsc::Receiver<(Author, ConsensusMessage)>,
         mut arrivals: mpsc::UnboundedReceiver<Digest>,
+        mut executed: Option<watch::Receiver<u64>>,
     ) {
         tracing::info!(me = self.me, round = self.round, tip = ?self.tree.tip(), "consensus starting");
         let mut result = self.try_propose(false).and_then(|()| self.end_step());
@@ -222,6 +249,10 @@ impl Core {
                     self.on_batches_arrived()
                 }
                 _ = sleep_until(self.pacemaker.deadline()) => self.local_timeout(),
+                height = next_executed(&mut executed), if executed.is_some() => {
+                    self.executed = height;
+                    self.try_propose(false)
+                }
                 _ = sleep_until(propose_at.unwrap_or_else(Instant::now)), if propose_at.is_some() => {
                     self.try_propose(Instant::now() >= self.empty_block_due())
                 }
@@ -706,8 +737,16 @@ impl Core {
         Ok(due.then(|| if Instant::now() < paced { paced } else { self.empty_block_due() }))
     }
 
+    /// No proposal before `min_block_ms`, nor, while execution lags by more than
+    /// `execution_backpressure_blocks`, before half the round timeout.
     fn paced_until(&self) -> Instant {
-        self.round_started + Duration::from_millis(self.params.min_block_ms)
+        let lag = self.executed.map(|executed| self.tree.tip().height.saturating_sub(executed));
+        let backpressure = self.params.execution_backpressure_blocks;
+        let wait_ms = match lag {
+            Some(lag) if backpressure > 0 && lag > backpressure => self.params.timeout_ms / 2,
+            _ => 0,
+        };
+        self.round_started + Duration::from_millis(self.params.min_block_ms.max(wait_ms))
     }
 
     fn empty_block_due(&self) -> Instant {

@@ -24,7 +24,7 @@ use crate::types::{Author, Committee, KeyPair};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 /// Everything one node says to another.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -106,15 +106,17 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
     let network = Network::start(&committee, links.clone(), stats.clone(), hooks);
     // Consensus hands each commit's height to the execution task, if there is one.
     let (commits, committed) = mpsc::unbounded_channel();
-    let (tx_check, chain, attest) = match &config.execution {
+    // ...and the execution task tells consensus how far it has executed.
+    let (tx_check, chain, attest, executed) = match &config.execution {
         Some(settings) => {
             let chain = Chain::open(store.clone(), settings)?;
             let check: Arc<dyn TxCheck> = Arc::new(StarknetAdmission { chain: chain.clone() });
             let attest = certify::spawn(committee.clone(), me, key.clone(), store.clone(), chain.clone(), attestation_outbox(&network), observer.clone());
-            spawn_runner(chain.clone(), observer.clone(), cpu.clone(), committed, attest.clone());
-            (Some(check), Some(chain), Some(attest))
+            let (executed_tx, executed) = watch::channel(chain.executed_height()?.unwrap_or(0));
+            spawn_runner(chain.clone(), observer.clone(), cpu.clone(), committed, attest.clone(), executed_tx);
+            (Some(check), Some(chain), Some(attest), Some(executed))
         }
-        None => (None, None, None),
+        None => (None, None, None, None),
     };
     let (halt, mut halted) = Halt::new();
     let pool = Arc::new(BatchPool::default());
@@ -147,6 +149,7 @@ pub async fn run(setup: NodeSetup) -> anyhow::Result<()> {
         pool.clone(),
         observer.clone(),
         commits,
+        executed,
         halt.clone(),
         consensus_rx,
         arrivals_rx,

@@ -210,7 +210,7 @@ impl Stage {
                         let observer: Arc<dyn Observer> = Arc::new(TestObserver(reports));
                         let params = ConsensusParams { leader_election: election, ..Default::default() };
                         let (commits, _) = mpsc::unbounded_channel();
-                        Core::spawn(me, key, committee, params, store, consensus_outbox(&net), mempool_outbox(&net), pool, observer, commits, halt, rx, arrivals)
+                        Core::spawn(me, key, committee, params, store, consensus_outbox(&net), mempool_outbox(&net), pool, observer, commits, None, halt, rx, arrivals)
                             .expect("core starts");
                         faults.arm();
                         // The node lives (and keeps the arrivals channel open) until killed.
