@@ -13,7 +13,7 @@ pub use runner::spawn_runner;
 pub use state::StoreState;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use kraken_execution::local::block_timestamp;
 use kraken_execution::{
@@ -89,6 +89,10 @@ pub struct Chain {
     pub store: Store,
     pub executor: Executor,
     pub genesis: Genesis,
+    /// The last block hash `next_env` read for its `old_block_hash`: admission asks for
+    /// it on every submission, an executed block's hash never changes, and reading it
+    /// means decoding the block's whole record.
+    old_block_hash: Mutex<Option<(Height, Felt)>>,
 }
 
 impl Chain {
@@ -97,7 +101,7 @@ impl Chain {
         let genesis = Genesis::build(&settings.genesis);
         let mut executor = Executor::new(settings.engine, genesis.chain.clone());
         executor.unsafe_skip_fee_transfer = settings.unsafe_skip_fee_transfer;
-        let chain = Chain { store, executor, genesis };
+        let chain = Chain { store, executor, genesis, old_block_hash: Mutex::new(None) };
         let block0 = ExecutedBlock { diff: chain.genesis.diff.clone(), ..Default::default() };
         // Genesis is sealed on an empty trie space, never on the node's store: after a
         // restart the store's contract records are those of later blocks. Every node
@@ -205,13 +209,23 @@ impl Chain {
         let tip = self.executed_height()?.unwrap_or(0);
         let number = tip + 1;
         let old_block_hash = match number.checked_sub(10) {
-            Some(old) => {
-                let r = self.record(old)?.ok_or_else(|| anyhow::anyhow!("executed block {old} is missing"))?;
-                Some((old, r.sealed.block_hash))
-            }
+            Some(old) => Some((old, self.block_hash_at(old)?)),
             None => None,
         };
         Ok(BlockEnv { number, timestamp: block_timestamp(number), old_block_hash })
+    }
+
+    /// The hash of executed block `height`, remembered from the last call.
+    fn block_hash_at(&self, height: Height) -> anyhow::Result<Felt> {
+        let mut last = self.old_block_hash.lock().unwrap();
+        if let Some((h, hash)) = *last {
+            if h == height {
+                return Ok(hash);
+            }
+        }
+        let record = self.record(height)?.ok_or_else(|| anyhow::anyhow!("executed block {height} is missing"))?;
+        *last = Some((height, record.sealed.block_hash));
+        Ok(record.sealed.block_hash)
     }
 
     /// Executes the next committed block, if consensus has committed it. Errors are the
@@ -348,6 +362,26 @@ mod tests {
         assert_eq!(reopened.record(1).unwrap().unwrap().sealed, record.sealed);
         let err = Chain::open(store, &settings(1)).err().expect("another genesis must be refused").to_string();
         assert!(err.contains("another chain"), "{err}");
+    }
+
+    #[test]
+    fn the_next_block_names_the_hash_of_the_block_ten_below_it() {
+        let store = memory_store();
+        let chain = Chain::open(store.clone(), &settings(0)).unwrap();
+        for height in 1..=12u64 {
+            store.put(Table::BlockTxs, &height.to_be_bytes(), &Vec::<Tx>::new()).unwrap();
+            chain.execute_next().unwrap().expect("an empty block executes");
+        }
+        // Block 13 names block 3; asked again (as every admission does) and after block 13,
+        // it names the right block each time.
+        let hash = |h: u64| chain.record(h).unwrap().unwrap().sealed.block_hash;
+        for _ in 0..2 {
+            assert_eq!(chain.next_env().unwrap().old_block_hash, Some((3, hash(3))));
+        }
+        store.put(Table::BlockTxs, &13u64.to_be_bytes(), &Vec::<Tx>::new()).unwrap();
+        chain.execute_next().unwrap().expect("block 13 executes");
+        assert_eq!(chain.next_env().unwrap().old_block_hash, Some((4, hash(4))));
+        assert_ne!(hash(3), hash(4));
     }
 }
 
