@@ -19,6 +19,7 @@ use starknet_api::transaction::fields::{
 use starknet_api::transaction::{DeclareTransactionV3, TransactionHasher, TransactionVersion};
 use starknet_api::core::CompiledClassHash;
 use starknet_types_core::felt::Felt;
+use kraken_starknet::felt::{from_pathfinder, to_pathfinder};
 use pathfinder_crypto::signature::ecdsa_sign_k;
 use starknet_types_core::hash::{Poseidon, StarkHash};
 
@@ -65,14 +66,6 @@ impl Account {
         assert!(s.bits() <= 251, "RFC 6979 gives a valid nonce");
         vec![r, s]
     }
-}
-
-fn to_pathfinder(f: &Felt) -> pathfinder_crypto::Felt {
-    pathfinder_crypto::Felt::from_be_bytes(f.to_bytes_be()).expect("a felt is below the field modulus")
-}
-
-fn from_pathfinder(f: pathfinder_crypto::Felt) -> Felt {
-    Felt::from_bytes_be(f.as_be_bytes())
 }
 
 /// One call of a multicall.

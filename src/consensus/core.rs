@@ -250,8 +250,10 @@ impl Core {
                 }
                 _ = sleep_until(self.pacemaker.deadline()) => self.local_timeout(),
                 height = next_executed(&mut executed), if executed.is_some() => {
+                    // Only a leader held back by execution has anything to retry.
+                    let held = self.held_by_execution();
                     self.executed = height;
-                    self.try_propose(false)
+                    if held { self.try_propose(false) } else { Ok(()) }
                 }
                 _ = sleep_until(propose_at.unwrap_or_else(Instant::now)), if propose_at.is_some() => {
                     self.try_propose(Instant::now() >= self.empty_block_due())
@@ -740,13 +742,14 @@ impl Core {
     /// No proposal before `min_block_ms`, nor, while execution lags by more than
     /// `execution_backpressure_blocks`, before half the round timeout.
     fn paced_until(&self) -> Instant {
-        let lag = self.executed.map(|executed| self.tree.tip().height.saturating_sub(executed));
-        let backpressure = self.params.execution_backpressure_blocks;
-        let wait_ms = match lag {
-            Some(lag) if backpressure > 0 && lag > backpressure => self.params.timeout_ms / 2,
-            _ => 0,
-        };
+        let wait_ms = if self.held_by_execution() { self.params.timeout_ms / 2 } else { 0 };
         self.round_started + Duration::from_millis(self.params.min_block_ms.max(wait_ms))
+    }
+
+    /// Whether more than `execution_backpressure_blocks` committed blocks await execution.
+    fn held_by_execution(&self) -> bool {
+        let limit = self.params.execution_backpressure_blocks;
+        limit > 0 && self.executed.is_some_and(|executed| self.tree.tip().height.saturating_sub(executed) > limit)
     }
 
     fn empty_block_due(&self) -> Instant {

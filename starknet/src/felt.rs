@@ -1,4 +1,5 @@
-//! Small felt helpers shared by the commitment rules.
+//! Small felt helpers shared by the commitment rules, and the conversions to and from
+//! pathfinder-crypto's felt (its faster Pedersen and ECDSA take it).
 
 use sha3::{Digest, Keccak256};
 use starknet_types_core::felt::Felt;
@@ -39,4 +40,14 @@ mod tests {
                 .unwrap()
         );
     }
+}
+
+/// `f` as pathfinder-crypto's felt.
+pub fn to_pathfinder(f: &Felt) -> pathfinder_crypto::Felt {
+    pathfinder_crypto::Felt::from_be_bytes(f.to_bytes_be()).expect("a felt is below the field modulus")
+}
+
+/// pathfinder-crypto's felt `f` as ours.
+pub fn from_pathfinder(f: pathfinder_crypto::Felt) -> Felt {
+    Felt::from_bytes_be(f.as_be_bytes())
 }

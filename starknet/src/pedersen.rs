@@ -12,16 +12,10 @@ use pathfinder_crypto::hash::pedersen_hash;
 use starknet_types_core::felt::Felt;
 use starknet_types_core::hash::StarkHash;
 
+use crate::felt::{from_pathfinder, to_pathfinder};
+
 /// Starknet's Pedersen hash, a drop-in [`StarkHash`] for starknet-types-core's.
 pub struct Pedersen;
-
-fn to_pathfinder(f: &Felt) -> pathfinder_crypto::Felt {
-    pathfinder_crypto::Felt::from_be_bytes(f.to_bytes_be()).expect("a felt is below the field modulus")
-}
-
-fn from_pathfinder(f: pathfinder_crypto::Felt) -> Felt {
-    Felt::from_bytes_be(f.as_be_bytes())
-}
 
 impl StarkHash for Pedersen {
     fn hash(felt_0: &Felt, felt_1: &Felt) -> Felt {

@@ -1,14 +1,12 @@
 //! Kraken's Pedersen (pathfinder-crypto's tables) is the same function as
 //! starknet-types-core's, which blockifier and Cairo Native use for the same hash.
 
+mod common;
+
+use common::any_felt;
 use kraken_starknet::{Felt, Pedersen, StarkHash};
 use proptest::prelude::*;
 use starknet_types_core::hash::Pedersen as Reference;
-
-fn any_felt() -> impl Strategy<Value = Felt> {
-    // 32 random bytes reduced modulo the field prime: every felt, the top ones included.
-    any::<[u8; 32]>().prop_map(|b| Felt::from_bytes_be(&b))
-}
 
 /// Values at the edges of the hash's bit windows (it splits each input at bit 248) and of
 /// the field.
