@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use starknet_api::core::ClassHash;
 
 use crate::class::{ClassError, CompiledClass};
+use crate::native_runtime;
 
 /// The execution engine a node runs contracts with.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -70,20 +71,26 @@ fn native_code(class: &CompiledClass, casm: CompiledClassV1) -> Result<NativeCom
         return Ok(code.clone());
     }
     let started = Instant::now();
+    let executor = compile_native(class)?;
+    native_runtime::bind(&executor);
+    let code = NativeCompiledClassV1::new(executor, casm);
+    COMPILE_TIMES.lock().expect("compile log poisoned").push((class.class_hash, started.elapsed()));
+    NATIVE_CODE.lock().expect("native cache poisoned").insert(class.class_hash, code.clone());
+    Ok(code)
+}
+
+/// `class` compiled to machine code by Cairo Native, bound to Cairo Native's own runtime.
+pub(crate) fn compile_native(class: &CompiledClass) -> Result<AotContractExecutor, ClassError> {
     let sierra = class.cairo_lang_class();
     let program = sierra.extract_sierra_program().map_err(|e| ClassError::Sierra(e.to_string()))?;
-    let executor = AotContractExecutor::new(
+    AotContractExecutor::new(
         &program,
         &sierra.entry_points_by_type,
         class.sierra_version.clone().into(),
         cairo_native::OptLevel::Default,
         None,
     )
-    .map_err(|e| ClassError::Compilation(format!("Cairo Native: {e}")))?;
-    let code = NativeCompiledClassV1::new(executor, casm);
-    COMPILE_TIMES.lock().expect("compile log poisoned").push((class.class_hash, started.elapsed()));
-    NATIVE_CODE.lock().expect("native cache poisoned").insert(class.class_hash, code.clone());
-    Ok(code)
+    .map_err(|e| ClassError::Compilation(format!("Cairo Native: {e}")))
 }
 
 /// Native compile time of every class compiled so far in this process.

@@ -18,6 +18,7 @@ pub mod engine;
 pub mod errors;
 pub mod genesis;
 pub mod local;
+mod native_runtime;
 pub mod query;
 pub mod reader;
 pub mod receipt;
