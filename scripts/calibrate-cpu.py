@@ -9,12 +9,12 @@ saturates are predictions, not fits:
    per transfer; its admission time per transfer;
 2. idle: the four nodes of a fresh release cluster (scripts/run-local.sh, Cairo Native,
    2,000 accounts) idle for --idle seconds: their CPU time (from /proc) and blocks;
-3. the rest: the same cluster at the two --rates of ERC-20 transfers/s, below
-   saturation. The nodes' CPU time beyond what 1. explains is solved per node as
+3. the rest: the same cluster at the two --rates of ERC-20 transfers/s, the higher
+   just below saturation (where the simulator's prediction matters most). The nodes' CPU time beyond what 1. explains is solved per node as
    message x peer messages received (/metrics) + rest x transactions over the three
    stretches (least squares); the client's CPU time over the transactions it sent.
 
-Usage: scripts/calibrate-cpu.py [--rates 40,100] [--seconds 30] [--idle 20] [--write]
+Usage: scripts/calibrate-cpu.py [--rates 60,170] [--seconds 30] [--idle 20] [--write]
 Without --write it prints the model; with it, it rewrites src/testbed/cpu_costs.toml.
 Settings (environment): KRAKEN_BIN (target/real/release/kraken), KRAKEN_EXECUTION_BENCH
 (target/real/release/examples/execution_bench).
@@ -158,8 +158,8 @@ class Point:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rates", type=lambda v: [int(x) for x in v.split(",")], default=[40, 100],
-                    help="two offered loads of ERC-20 transfers/s, below saturation [40,100]")
+    ap.add_argument("--rates", type=lambda v: [int(x) for x in v.split(",")], default=[60, 170],
+                    help="two offered loads of ERC-20 transfers/s, the higher just below saturation [60,170]")
     ap.add_argument("--seconds", type=int, default=30, help="seconds of load [30]")
     ap.add_argument("--idle", type=int, default=20, help="seconds of idle cluster [20]")
     ap.add_argument("--write", action="store_true", help="rewrite src/testbed/cpu_costs.toml")
