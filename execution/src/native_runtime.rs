@@ -13,8 +13,6 @@
 //! the tests hold each one equal to Cairo Native's, found in the same slots before
 //! `bind` replaces them.
 
-use std::ffi::c_void;
-
 use cairo_native::executor::AotContractExecutor;
 use kraken_starknet::felt::{from_pathfinder, to_pathfinder};
 use pathfinder_crypto::algebra::curve::CURVE_G;
@@ -45,9 +43,9 @@ pub fn bind(executor: &AotContractExecutor) {
 
 /// The slot Cairo Native's `setup_runtime` filled for `symbol` (its own body), for tests.
 #[cfg(test)]
-fn bound(executor: &AotContractExecutor, symbol: &str) -> Option<*const c_void> {
+fn bound(executor: &AotContractExecutor, symbol: &str) -> Option<*const std::ffi::c_void> {
     // SAFETY: as in `bind`, the slot holds a function pointer.
-    executor.find_symbol_ptr(symbol).map(|slot| unsafe { *slot.cast::<*const c_void>() })
+    executor.find_symbol_ptr(symbol).map(|slot| unsafe { *slot.cast::<*const std::ffi::c_void>() })
 }
 
 /// A felt as Cairo Native passes it: little-endian, the top 4 bits (outside a felt252)
@@ -161,6 +159,7 @@ mod tests {
     use crate::genesis::artifacts;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha20Rng;
+    use std::ffi::c_void;
     use starknet_types_core::curve::AffinePoint as Point;
 
     type PedersenFn = unsafe extern "C" fn(&mut [u8; 32], &[u8; 32], &[u8; 32]);

@@ -107,7 +107,7 @@ impl Chain {
         // restart the store's contract records are those of later blocks. Every node
         // genesis needs is one it creates, so the overlay holds them all.
         let empty = Store::open_backend(redb::backends::InMemoryBackend::new())?;
-        let mut tries = TrieOverlay::new(&empty);
+        let mut tries = TrieOverlay::new(&empty)?;
         let sealed = seal(&mut tries, &chain.executor.chain, Default::default(), Felt::ZERO, 0, block_timestamp(0), &block0)?;
         match chain.record(0)? {
             Some(stored) => anyhow::ensure!(
@@ -250,7 +250,7 @@ impl Chain {
         let payloads: Vec<&[u8]> = txs.iter().map(|t| t.0.as_slice()).collect();
         let block = self.executor.execute_block(&StoreState { store: &self.store }, env, &payloads)?;
         let parent = self.record(env.number - 1)?.ok_or_else(|| anyhow::anyhow!("executed block {} is missing", env.number - 1))?;
-        let mut tries = TrieOverlay::new(&self.store);
+        let mut tries = TrieOverlay::new(&self.store)?;
         let sealed = seal(
             &mut tries,
             &self.executor.chain,

@@ -8,7 +8,7 @@ use kraken_execution::{CompiledClass, Felt, StateView, StoredClass, ViewError};
 use kraken_starknet::state::{ContractState, StateStore};
 use kraken_starknet::trie::{Node, NodeStore, TrieError};
 
-use crate::storage::{Store, StoreError, Table, Writer};
+use crate::storage::{Store, StoreError, Table, TableSnapshot, Writer};
 
 pub fn felt_key(f: &Felt) -> [u8; 32] {
     f.to_bytes_be()
@@ -56,15 +56,22 @@ impl StateView for StoreState<'_> {
 
 /// Trie nodes and contract records: reads fall through to the store, writes stay here
 /// until [`TrieOverlay::persist`].
-pub struct TrieOverlay<'a> {
-    store: &'a Store,
+pub struct TrieOverlay {
+    stored_nodes: TableSnapshot,
+    stored_contracts: TableSnapshot,
     nodes: BTreeMap<Felt, Node>,
     contracts: BTreeMap<Felt, ContractState>,
 }
 
-impl<'a> TrieOverlay<'a> {
-    pub fn new(store: &'a Store) -> Self {
-        TrieOverlay { store, nodes: BTreeMap::new(), contracts: BTreeMap::new() }
+impl TrieOverlay {
+    /// Over the tries `store` holds now.
+    pub fn new(store: &Store) -> Result<Self, StoreError> {
+        Ok(TrieOverlay {
+            stored_nodes: store.snapshot(Table::TrieNodes)?,
+            stored_contracts: store.snapshot(Table::TrieContracts)?,
+            nodes: BTreeMap::new(),
+            contracts: BTreeMap::new(),
+        })
     }
 
     pub fn persist(&self, w: &mut Writer<'_>) -> Result<(), StoreError> {
@@ -82,11 +89,11 @@ fn trie_err(e: StoreError) -> TrieError {
     TrieError::Storage(e.to_string())
 }
 
-impl NodeStore for TrieOverlay<'_> {
+impl NodeStore for TrieOverlay {
     fn get_node(&self, hash: &Felt) -> Result<Option<Node>, TrieError> {
         match self.nodes.get(hash) {
             Some(n) => Ok(Some(*n)),
-            None => self.store.get(Table::TrieNodes, &felt_key(hash)).map_err(trie_err),
+            None => self.stored_nodes.get(&felt_key(hash)).map_err(trie_err),
         }
     }
     fn put_node(&mut self, hash: Felt, node: Node) -> Result<(), TrieError> {
@@ -95,11 +102,11 @@ impl NodeStore for TrieOverlay<'_> {
     }
 }
 
-impl StateStore for TrieOverlay<'_> {
+impl StateStore for TrieOverlay {
     fn contract(&self, address: &Felt) -> Result<Option<ContractState>, TrieError> {
         match self.contracts.get(address) {
             Some(c) => Ok(Some(*c)),
-            None => self.store.get(Table::TrieContracts, &felt_key(address)).map_err(trie_err),
+            None => self.stored_contracts.get(&felt_key(address)).map_err(trie_err),
         }
     }
     fn put_contract(&mut self, address: Felt, state: ContractState) -> Result<(), TrieError> {

@@ -258,6 +258,12 @@ impl Store {
         f(&Reader { deferred: &deferred, txn: &txn })
     }
 
+    /// A snapshot of `table`, one of [`SNAPSHOT_TABLES`].
+    pub fn snapshot(&self, table: Table) -> Result<TableSnapshot, StoreError> {
+        assert!(SNAPSHOT_TABLES.contains(&table), "{table:?} may be deferred: read it through Store::read");
+        Ok(TableSnapshot { table, inner: self.db.begin_read()?.open_table(table.def())? })
+    }
+
     /// Puts a value the node can fetch or compute again, readable at once and committed
     /// with the next write (durable or lazy) of anyone sharing this store. A crash before
     /// then loses it, as it loses a lazy write. A write applies the deferred puts before its
@@ -387,6 +393,27 @@ impl Reader<'_> {
     }
 }
 
+/// The tables [`Store::snapshot`] reads: the state tries, which execution alone writes, in
+/// its own transactions.
+const SNAPSHOT_TABLES: [Table; 2] = [Table::TrieNodes, Table::TrieContracts];
+
+/// One table's committed contents as of one moment: a run of lookups for the price of one
+/// read transaction (sealing a block loads hundreds of trie nodes). It does not see
+/// deferred writes, so only [`SNAPSHOT_TABLES`] have snapshots, and nothing defers them.
+pub struct TableSnapshot {
+    table: Table,
+    inner: redb::ReadOnlyTable<&'static [u8], &'static [u8]>,
+}
+
+impl TableSnapshot {
+    pub fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
+        match self.inner.get(key)? {
+            None => Ok(None),
+            Some(v) => codec::decode(v.value()).map(Some).map_err(|e| StoreError::Corrupt { table: self.table, msg: e.to_string() }),
+        }
+    }
+}
+
 /// Puts and deletes, into a write transaction or into the deferred set.
 pub struct Writer<'a> {
     sink: Sink<'a>,
@@ -408,6 +435,9 @@ impl Writer<'_> {
 
     fn set(&mut self, table: Table, key: &[u8], value: Option<Vec<u8>>) -> Result<(), StoreError> {
         match &mut self.sink {
+            Sink::Deferred(_) if SNAPSHOT_TABLES.contains(&table) => {
+                Err(StoreError::Db(format!("{table:?} is read through snapshots, which do not see deferred writes: never defer it")))
+            }
             Sink::Deferred(deferred) => {
                 deferred.set(table, key.to_vec(), value);
                 Ok(())
@@ -437,6 +467,20 @@ mod tests {
         assert_eq!(s.get::<u64>(Table::Meta, b"a").unwrap(), Some(7));
         assert_eq!(s.get::<String>(Table::Chain, &1u64.to_be_bytes()).unwrap().as_deref(), Some("x"));
         assert!(!s.contains(Table::Meta, b"b").unwrap());
+    }
+
+    #[test]
+    fn a_snapshot_reads_the_table_as_of_its_making_and_its_tables_are_never_deferred() {
+        let s = Store::open_backend(redb::backends::InMemoryBackend::new()).unwrap();
+        s.write_lazy(|w| w.put(Table::TrieNodes, b"n", &1u64)).unwrap();
+        let snapshot = s.snapshot(Table::TrieNodes).unwrap();
+        s.write_lazy(|w| w.put(Table::TrieNodes, b"later", &2u64)).unwrap();
+        assert_eq!(snapshot.get::<u64>(b"n").unwrap(), Some(1));
+        assert_eq!(snapshot.get::<u64>(b"later").unwrap(), None, "written after the snapshot");
+        assert_eq!(s.snapshot(Table::TrieNodes).unwrap().get::<u64>(b"later").unwrap(), Some(2));
+        let refused = s.defer(Table::TrieContracts, b"c", &3u64).unwrap_err().to_string();
+        assert!(refused.contains("never defer"), "{refused}");
+        assert_eq!(s.get::<u64>(Table::TrieContracts, b"c").unwrap(), None);
     }
 
     #[test]
