@@ -68,6 +68,12 @@ fn affine(x: &[u8; 32], y: &[u8; 32]) -> AffinePoint {
     AffinePoint { x: read(x), y: read(y), infinity: false }
 }
 
+/// Writes `point` into the first two felt slots of `out` (a point, or an EC state's sum).
+fn put(out: &mut [[u8; 32]], point: &AffinePoint) {
+    out[0] = write(point.x);
+    out[1] = write(point.y);
+}
+
 /// `point` in affine coordinates. The EC state never reaches infinity but by chance
 /// (it starts at a random point), and Cairo Native's own bodies panic there too.
 fn to_affine(point: &ProjectivePoint) -> AffinePoint {
@@ -78,8 +84,7 @@ fn to_affine(point: &ProjectivePoint) -> AffinePoint {
 /// `scalar × point`: from precomputed multiples when the point is the curve's generator
 /// (the account's ECDSA check multiplies it once a signature), else double-and-add from
 /// the top bit of the scalar's integer value.
-fn multiply(point: &AffinePoint, scalar: MontFelt) -> ProjectivePoint {
-    let scalar = pathfinder_crypto::Felt::from(scalar);
+fn multiply(point: &AffinePoint, scalar: pathfinder_crypto::Felt) -> ProjectivePoint {
     if point.x == CURVE_G.x && point.y == CURVE_G.y {
         // n·G is the point at infinity: the scalar counts modulo the curve's order n.
         return ProjectivePoint::gen_multiply_elm(CurveOrderMontFelt::from_be_bytes(scalar.to_be_bytes()));
@@ -113,8 +118,7 @@ unsafe extern "C" fn ec_state_init(state: &mut [[u8; 32]; 4]) {
             break AffinePoint::from(&point);
         }
     };
-    state[0] = write(start.x);
-    state[1] = write(start.y);
+    put(state, &start);
     state[2] = state[0];
     state[3] = state[1];
 }
@@ -122,17 +126,13 @@ unsafe extern "C" fn ec_state_init(state: &mut [[u8; 32]; 4]) {
 unsafe extern "C" fn ec_state_add(state: &mut [[u8; 32]; 4], point: &[[u8; 32]; 2]) {
     let mut sum = ProjectivePoint::from(&affine(&state[0], &state[1]));
     sum.add_affine(&affine(&point[0], &point[1]));
-    let sum = to_affine(&sum);
-    state[0] = write(sum.x);
-    state[1] = write(sum.y);
+    put(state, &to_affine(&sum));
 }
 
 unsafe extern "C" fn ec_state_add_mul(state: &mut [[u8; 32]; 4], scalar: &[u8; 32], point: &[[u8; 32]; 2]) {
-    let mut sum = multiply(&affine(&point[0], &point[1]), read(scalar));
+    let mut sum = multiply(&affine(&point[0], &point[1]), read_felt(scalar));
     sum.add_affine(&affine(&state[0], &state[1]));
-    let sum = to_affine(&sum);
-    state[0] = write(sum.x);
-    state[1] = write(sum.y);
+    put(state, &to_affine(&sum));
 }
 
 /// The state minus its random start: false when that is the point at infinity.
@@ -145,9 +145,7 @@ unsafe extern "C" fn ec_state_try_finalize_nz(point: &mut [[u8; 32]; 2], state: 
     let mut negated = start;
     negated.negate();
     result.add_affine(&negated);
-    let result = to_affine(&result);
-    point[0] = write(result.x);
-    point[1] = write(result.y);
+    put(point, &to_affine(&result));
     true
 }
 

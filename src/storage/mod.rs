@@ -373,15 +373,11 @@ pub struct Reader<'a> {
 
 impl Reader<'_> {
     pub fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> Result<Option<T>, StoreError> {
-        let decode = |bytes: &[u8]| codec::decode(bytes).map_err(|e| StoreError::Corrupt { table, msg: e.to_string() });
         if let Some(deferred) = self.deferred.get(table, key) {
-            return deferred.map(|bytes| decode(bytes)).transpose();
+            return deferred.map(|bytes| decode(table, bytes)).transpose();
         }
         let t = self.txn.open_table(table.def())?;
-        match t.get(key)? {
-            None => Ok(None),
-            Some(v) => decode(v.value()).map(Some),
-        }
+        t.get(key)?.map(|v| decode(table, v.value())).transpose()
     }
 
     pub fn contains(&self, table: Table, key: &[u8]) -> Result<bool, StoreError> {
@@ -407,11 +403,13 @@ pub struct TableSnapshot {
 
 impl TableSnapshot {
     pub fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
-        match self.inner.get(key)? {
-            None => Ok(None),
-            Some(v) => codec::decode(v.value()).map(Some).map_err(|e| StoreError::Corrupt { table: self.table, msg: e.to_string() }),
-        }
+        self.inner.get(key)?.map(|v| decode(self.table, v.value())).transpose()
     }
+}
+
+/// A stored value of `table`; bytes that do not decode are the table's corruption.
+fn decode<T: DeserializeOwned>(table: Table, bytes: &[u8]) -> Result<T, StoreError> {
+    codec::decode(bytes).map_err(|e| StoreError::Corrupt { table, msg: e.to_string() })
 }
 
 /// Puts and deletes, into a write transaction or into the deferred set.
