@@ -53,6 +53,8 @@ test-deploy: ## validate the Kubernetes manifests in deploy/ (installs kubernete
 test-sim:
 	@echo "== make mutants still applies: each mutant's text is in its file once =="
 	python3 scripts/mutants.py --check
+	@echo "== the Twins model still breaks the shipped schedules with their bugs, and not without: scripts/twins_model.py --check =="
+	python3 scripts/twins_model.py --check
 	@echo "== tests, simulator build (cargo test --workspace) =="
 	$(CARGO) test --workspace
 

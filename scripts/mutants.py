@@ -78,8 +78,10 @@ MUTANTS = [
      "commits a transaction again when a second batch carries it"),
 ]
 
-# The shipped scenarios the sim tests play (tests/sim_scenarios.rs), at their own seeds.
-SCENARIOS = ["healthy", "partition", "crash-restart", "lossy", "twins", "split-6", "disk-faults"]
+# The shipped scenarios the sim tests play (tests/sim_scenarios.rs, tests/sim_twins.rs),
+# at their own seeds.
+SCENARIOS = ["healthy", "partition", "crash-restart", "lossy", "twins", "split-6", "disk-faults", "twins-commit-rule",
+             "twins-crash-after-vote"]
 
 
 def run(cmd, timeout):

@@ -3,6 +3,7 @@
 #![cfg(madsim)]
 
 use kraken::testbed::Kraken;
+use kraken_sim::events::EventKind;
 use kraken_sim::scenario::Scenario;
 use kraken_sim::sweep;
 use kraken_sim::world::{self, RunOutcome, SimSystem};
@@ -78,4 +79,56 @@ fn honest_nodes_split_across_rounds_catch_up_from_a_timeouts_tc() {
     let scenario = Scenario::from_str(SPLIT_ROUNDS, "split-rounds").unwrap();
     let outcome = play(&scenario, 89);
     assert!(outcome.passed(), "{:?}", outcome.failures());
+}
+
+/// `scenarios/twins-commit-rule.toml` leaves two blocks at height 1, each with a certified
+/// child from a later round than the next: the round-1 block (every member voted for it)
+/// and a round-3 block on genesis and a TC. Under the 2-chain rule neither commits on
+/// those children, and every copy commits the round-3 block once its chain grows a
+/// consecutive pair. A rule that took any certified child would commit both (`make
+/// mutants`, commit-any-2-chain: caught on every seed here). The check on round 3 keeps
+/// the schedule honest: were the trap no longer laid, height 1 would be the round-1 block.
+#[test]
+fn two_branches_with_late_certified_children_commit_only_one() {
+    let scenario = Scenario::from_file("scenarios/twins-commit-rule.toml").unwrap();
+    for seed in 0..4 {
+        let outcome = play(&scenario, seed);
+        assert!(outcome.passed(), "seed {seed}: {:?}", outcome.failures());
+        let at_height_1: Vec<(&str, u64)> = outcome
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::BlockCommitted { height: 1, round, .. } => Some((e.node.as_str(), *round)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(at_height_1.len(), 5, "seed {seed}: every copy commits height 1: {at_height_1:?}");
+        assert!(at_height_1.iter().all(|(_, round)| *round == 3), "seed {seed}: {at_height_1:?}");
+    }
+}
+
+/// `scenarios/twins-crash-after-vote.toml`: n3 crashes right after its round-4 vote and
+/// restarts from its disk; after the GST the other twin copy offers it a different block
+/// of round 4. A member whose vote left before its voting state was on disk would vote
+/// again and be blamed by the round's aggregator (`make mutants`, no-persist-before-vote:
+/// caught on every seed here); the real order refuses it. The commits keep the schedule
+/// honest: height 1 is round 3's block, and the round-4 block n3 voted for before its
+/// crash is never committed (height 2 comes from a later round).
+#[test]
+fn a_member_restarted_after_its_vote_does_not_vote_again_in_that_round() {
+    let scenario = Scenario::from_file("scenarios/twins-crash-after-vote.toml").unwrap();
+    for seed in 0..4 {
+        let outcome = play(&scenario, seed);
+        assert!(outcome.passed(), "seed {seed}: {:?}", outcome.failures());
+        let rounds: Vec<(u64, u64)> = outcome
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::BlockCommitted { height, round, .. } if *height <= 2 => Some((*height, *round)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(rounds.len(), 10, "seed {seed}: every copy commits heights 1 and 2: {rounds:?}");
+        assert!(rounds.iter().all(|&(height, round)| if height == 1 { round == 3 } else { round > 5 }), "seed {seed}: {rounds:?}");
+    }
 }
