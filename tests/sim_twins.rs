@@ -81,6 +81,18 @@ fn honest_nodes_split_across_rounds_catch_up_from_a_timeouts_tc() {
     assert!(outcome.passed(), "{:?}", outcome.failures());
 }
 
+/// (height, round) of every copy's commits up to height `top`.
+fn commits_up_to(outcome: &RunOutcome, top: u64) -> Vec<(u64, u64)> {
+    outcome
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::BlockCommitted { height, round, .. } if *height <= top => Some((*height, *round)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// `scenarios/twins-commit-rule.toml` leaves two blocks at height 1, each with a certified
 /// child from a later round than the next: the round-1 block (every member voted for it)
 /// and a round-3 block on genesis and a TC. Under the 2-chain rule neither commits on
@@ -94,16 +106,9 @@ fn two_branches_with_late_certified_children_commit_only_one() {
     for seed in 0..4 {
         let outcome = play(&scenario, seed);
         assert!(outcome.passed(), "seed {seed}: {:?}", outcome.failures());
-        let at_height_1: Vec<(&str, u64)> = outcome
-            .events
-            .iter()
-            .filter_map(|e| match &e.kind {
-                EventKind::BlockCommitted { height: 1, round, .. } => Some((e.node.as_str(), *round)),
-                _ => None,
-            })
-            .collect();
+        let at_height_1 = commits_up_to(&outcome, 1);
         assert_eq!(at_height_1.len(), 5, "seed {seed}: every copy commits height 1: {at_height_1:?}");
-        assert!(at_height_1.iter().all(|(_, round)| *round == 3), "seed {seed}: {at_height_1:?}");
+        assert!(at_height_1.iter().all(|&(_, round)| round == 3), "seed {seed}: {at_height_1:?}");
     }
 }
 
@@ -120,14 +125,7 @@ fn a_member_restarted_after_its_vote_does_not_vote_again_in_that_round() {
     for seed in 0..4 {
         let outcome = play(&scenario, seed);
         assert!(outcome.passed(), "seed {seed}: {:?}", outcome.failures());
-        let rounds: Vec<(u64, u64)> = outcome
-            .events
-            .iter()
-            .filter_map(|e| match &e.kind {
-                EventKind::BlockCommitted { height, round, .. } if *height <= 2 => Some((*height, *round)),
-                _ => None,
-            })
-            .collect();
+        let rounds = commits_up_to(&outcome, 2);
         assert_eq!(rounds.len(), 10, "seed {seed}: every copy commits heights 1 and 2: {rounds:?}");
         assert!(rounds.iter().all(|&(height, round)| if height == 1 { round == 3 } else { round > 5 }), "seed {seed}: {rounds:?}");
     }
