@@ -230,8 +230,7 @@ class Copy:
         self.timed_out = self.round
         self.dirty = True
         self.last_voted = max(self.last_voted, self.round)
-        tc = self.last_tc if self.last_tc is not None and self.last_tc[0] + 1 == self.round else None
-        self.my_timeout = (self.round, self.high_qc, tc, self.me)
+        self.my_timeout = (self.round, self.high_qc, self.tc_before(), self.me)
         self.broadcast(("timeout", self.my_timeout), self.round)
         self.add_timeout(self.my_timeout)
 
@@ -272,9 +271,9 @@ class Copy:
             return
         qc = self.high_qc
         parent = self.tree.get(qc[1])
-        if parent is None or not self.extends_tip(parent):
+        if parent is None or self.path_to_tip(parent) is None:
             return
-        tc = self.last_tc if self.last_tc is not None and self.last_tc[0] + 1 == self.round else None
+        tc = self.tc_before()
         if (qc[0] + 1 != self.round and tc is None) or (tc is not None and qc[0] < tc[1]):
             return
         self.proposed = self.round
@@ -283,21 +282,26 @@ class Copy:
         self.broadcast(("propose", b), b.round)
         self.accept(b, self.index)
 
-    def extends_tip(self, b):
+    def tc_before(self):
+        """The TC of the round before ours, which our timeout and proposal carry."""
+        return self.last_tc if self.last_tc is not None and self.last_tc[0] + 1 == self.round else None
+
+    def path_to_tip(self, b):
+        """`b` and its ancestors above the committed tip, newest first; None if `b` is
+        not on the committed chain (as BlockTree::path_to_tip)."""
+        path = []
         while b is not None and b.height > self.tip.height:
+            path.append(b)
             b = self.tree.get(b.parent)
-        return b is not None and b.id == self.tip.id
+        return path if b is not None and b.id == self.tip.id else None
 
     def try_commit(self, qc):
         child = self.tree.get(qc[1])
         b0 = self.tree.get(child.parent) if child is not None and child.id != 0 else None
         if b0 is None or not self.w.commits_on(b0, child) or b0.height <= self.tip.height:
             return
-        path, b = [], b0
-        while b is not None and b.height > self.tip.height:
-            path.append(b)
-            b = self.tree.get(b.parent)
-        if b is None or b.id != self.tip.id:
+        path = self.path_to_tip(b0)
+        if path is None:
             return  # refuses a block off its committed chain, as core.rs does
         for b in reversed(path):
             self.w.committed(self.index, b)
